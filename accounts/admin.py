@@ -1,0 +1,243 @@
+"""Admin for accounts; ``AssociationScopedAdmin`` confines association admins to their own data."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Association, Membership, RoleGrant, User
+from accounts.selectors import associations_administered
+from accounts.services import role_grant, role_revoke
+
+
+def administered_ids(request) -> set[int]:
+    cached = getattr(request, "_administered_ids", None)
+    if cached is None:
+        cached = set(associations_administered(user=request.user).values_list("id", flat=True))
+        request._administered_ids = cached
+    return cached
+
+
+class AssociationScopedAdmin(admin.ModelAdmin):
+    """Superusers see everything; an association admin sees and edits only their associations.
+
+    ``association_path`` is the lookup from the model to its Association.
+    """
+
+    association_path = "association"
+
+    def _association_of(self, obj):
+        target = obj
+        for part in self.association_path.split("__"):
+            target = getattr(target, part)
+        return target
+
+    def _allowed(self, request, obj=None) -> bool:
+        if request.user.is_superuser:
+            return True
+        ids = administered_ids(request)
+        if not ids:
+            return False
+        return obj is None or self._association_of(obj).pk in ids
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.association_path}__in": administered_ids(request)})
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            related = db_field.related_model
+            if related is Association:
+                kwargs["queryset"] = Association.objects.filter(pk__in=administered_ids(request))
+            elif hasattr(related, "association"):
+                kwargs["queryset"] = related._default_manager.filter(
+                    association__in=administered_ids(request)
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not self._allowed(request, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+class UserByEmailForm(forms.ModelForm):
+    """Pick a person by typing their e-mail: association admins never browse all users."""
+
+    user_email = forms.EmailField(
+        label=_("Person's e-mail"), help_text=_("They must have signed up already.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["user_email"].initial = self.instance.user.email
+
+    def clean_user_email(self):
+        email = self.cleaned_data["user_email"].lower()
+        try:
+            self.instance.user = User.objects.get(email__iexact=email)
+        except User.DoesNotExist:
+            raise forms.ValidationError(
+                _("No account uses this e-mail. Ask the person to sign up first.")
+            ) from None
+        return email
+
+
+class MembershipForm(UserByEmailForm):
+    class Meta:
+        model = Membership
+        fields = ["association", "user_email", "member_number", "status", "start", "end"]
+
+
+class RoleGrantForm(UserByEmailForm):
+    class Meta:
+        model = RoleGrant
+        fields = ["association", "user_email", "role"]
+
+
+@admin.register(Association)
+class AssociationAdmin(AssociationScopedAdmin):
+    association_path = "pk"
+    list_display = ["name", "slug", "contact_email", "is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def _association_of(self, obj):
+        return obj
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=administered_ids(request))
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["slug"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AssociationScopedAdmin):
+    form = MembershipForm
+    list_display = ["user", "association", "member_number", "status", "start", "end"]
+    list_filter = ["status", "association"]
+    search_fields = ["user__email", "user__full_name", "member_number"]
+    list_select_related = ["user", "association"]
+    date_hierarchy = "end"
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(AssociationScopedAdmin):
+    form = RoleGrantForm
+    list_display = ["user", "role", "association", "created"]
+    list_filter = ["role", "association"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user", "association"]
+
+    def save_model(self, request, obj, form, change):
+        if not self._allowed(request, obj):
+            raise PermissionDenied
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            role_grant(association=obj.association, user=obj.user, role=obj.role, by=request.user)
+
+    def delete_model(self, request, obj):
+        role_revoke(association=obj.association, user=obj.user, role=obj.role)
+
+    def delete_queryset(self, request, queryset):
+        for grant in queryset.select_related("association", "user"):
+            self.delete_model(request, grant)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Superusers manage every account; association admins see the people of their association."""
+
+    ordering = ["email"]
+    list_display = ["email", "full_name", "preferred_language", "is_active", "date_joined"]
+    list_filter = ["is_active", "is_staff", "preferred_language"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal"), {"fields": ["full_name", "preferred_language"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
+    limited_fieldsets = [
+        (None, {"fields": ["email", "full_name", "preferred_language", "is_active"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_fieldsets(request, obj)
+        return self.limited_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["last_login", "date_joined"]
+        return ["email", "is_active"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        ids = administered_ids(request)
+        return queryset.filter(
+            Q(memberships__association__in=ids)
+            | Q(role_grants__association__in=ids)
+            | Q(applications__association__in=ids)
+        ).distinct()
+
+    def _is_association_admin(self, request) -> bool:
+        return bool(administered_ids(request))
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or self._is_association_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        if not self._is_association_admin(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -1,0 +1,49 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.selectors import user_has_staff_role
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's preferred language wins over the browser's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.preferred_language:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+        return self.get_response(request)
+
+
+class RequireMFAForStaffRolesMiddleware:
+    """Anyone holding a staff role must set up an authenticator app before doing anything else.
+
+    Only the account pages (to set up MFA, log out, change password), the language switch, static
+    files and the health check stay reachable until then.
+    """
+
+    allowed_prefixes = ("/accounts/", "/static/", "/healthz", "/i18n/", "/language/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.allowed_prefixes)
+            and user_has_staff_role(user=user)
+            and not _has_totp(user)
+        ):
+            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+        return self.get_response(request)
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

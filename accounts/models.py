@@ -1,0 +1,209 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import MembershipStatus, Role
+
+# Joining on or after this day of the year also covers the whole next calendar year.
+MEMBERSHIP_NEXT_YEAR_FROM = (10, 1)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The e-mail address is the login."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+    )
+    is_staff = models.BooleanField(
+        _("platform staff"),
+        default=False,
+        help_text=_("May log into the admin site (association admins get this automatically)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return (self.full_name.split(" ")[0] if self.full_name else "") or self.email
+
+
+def _time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Association(models.Model):
+    """A state association for infant mental health: the tenant."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=50, unique=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1f5f8b",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f5f8b."))],
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/New_York", choices=_time_zone_choices
+    )
+    number_prefix = models.SlugField(
+        _("endorsement number prefix"),
+        max_length=20,
+        help_text=_("Starts every endorsement number, e.g. NFAIMH in NFAIMH-IMHS-2026-0042."),
+    )
+    reviewers_per_portfolio = models.PositiveSmallIntegerField(
+        _("reviewers per portfolio"), default=1, choices=[(1, "1"), (2, "2")]
+    )
+    advisor_signoff_required = models.BooleanField(
+        _("advisor sign-off required before submission"), default=False
+    )
+    is_active = models.BooleanField(_("listed publicly"), default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("association")
+        verbose_name_plural = _("associations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("competencies:association", kwargs={"slug": self.slug})
+
+
+def membership_period(joined_on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Calendar-year membership: joining from 1 October also covers the next year."""
+    end_year = joined_on.year
+    if (joined_on.month, joined_on.day) >= MEMBERSHIP_NEXT_YEAR_FROM:
+        end_year += 1
+    return joined_on, datetime.date(end_year, 12, 31)
+
+
+class Membership(models.Model):
+    """Individual membership of an association (organisational memberships do not count)."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    member_number = models.CharField(_("member number"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PENDING,
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["-end"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="membership_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["association", "member_number"],
+                condition=~models.Q(member_number=""),
+                name="membership_number_unique_per_association",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.association} ({self.start:%Y}–{self.end:%Y})"
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.status == MembershipStatus.ACTIVE and self.start <= on <= self.end
+
+
+class RoleGrant(models.Model):
+    """A staff role held by a user in one association."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        ordering = ["association", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "user", "role"], name="role_grant_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.association}"

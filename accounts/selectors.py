@@ -1,0 +1,33 @@
+from django.db.models import QuerySet
+
+from accounts.enums import Role
+from accounts.models import Association, Membership, RoleGrant
+
+
+def user_role_grants(*, user) -> QuerySet[RoleGrant]:
+    return (
+        RoleGrant.objects.filter(user=user)
+        .select_related("association")
+        .order_by("association__name", "role")
+    )
+
+
+def user_has_staff_role(*, user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.is_staff or RoleGrant.objects.filter(user=user).exists()
+    )
+
+
+def associations_administered(*, user) -> QuerySet[Association]:
+    if user.is_superuser:
+        return Association.objects.all()
+    return Association.objects.filter(
+        role_grants__user=user, role_grants__role=Role.ASSOCIATION_ADMIN
+    ).distinct()
+
+
+def current_membership(*, user, association, on=None) -> Membership | None:
+    for membership in Membership.objects.filter(user=user, association=association):
+        if membership.is_current(on):
+            return membership
+    return None

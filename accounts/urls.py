@@ -1,0 +1,19 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path(
+        "dashboard/applicant/", views.ApplicantDashboardView.as_view(), name="dashboard.applicant"
+    ),
+    path(
+        "a/<slug:slug>/dashboard/<str:role>/",
+        views.RoleDashboardView.as_view(),
+        name="dashboard.role",
+    ),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("language/", views.set_language, name="language"),
+]

@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView, UpdateView
+from django.views.i18n import set_language as django_set_language
+
+from accounts.enums import Role
+from accounts.forms import ProfileForm
+from accounts.models import Association, Membership, RoleGrant
+from accounts.rules import ROLE_PREDICATES
+from accounts.selectors import user_role_grants
+from endorsement.enums import ApplicationState
+from endorsement.models import Application
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """Sends each person to their dashboard; people with several roles choose one."""
+
+    template_name = "accounts/dashboard_choose.html"
+
+    def get(self, request, *args, **kwargs):
+        grants = list(user_role_grants(user=request.user))
+        has_applications = Application.objects.filter(applicant=request.user).exists()
+        if not grants:
+            return redirect("accounts:dashboard.applicant")
+        if len(grants) == 1 and not has_applications:
+            grant = grants[0]
+            return redirect("accounts:dashboard.role", slug=grant.association.slug, role=grant.role)
+        context = self.get_context_data(grants=grants, has_applications=has_applications)
+        return self.render_to_response(context)
+
+
+class ApplicantDashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/dashboard_applicant.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["applications"] = (
+            Application.objects.filter(applicant=user)
+            .select_related("association", "category", "category__framework")
+            .order_by("-created")
+        )
+        context["memberships"] = Membership.objects.filter(user=user).select_related("association")
+        context["associations"] = Association.objects.filter(is_active=True)
+        return context
+
+
+class RoleDashboardView(LoginRequiredMixin, TemplateView):
+    """A staff dashboard for one role in one association; refused to anyone without it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.role = Role(kwargs["role"])
+        except ValueError:
+            raise Http404 from None
+        self.association = get_object_or_404(Association, slug=kwargs["slug"])
+        if not ROLE_PREDICATES[self.role](request.user, self.association):
+            raise PermissionDenied(_("You do not hold this role in this association."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_template_names(self):
+        return [f"accounts/dashboard_{self.role.value}.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["association"] = self.association
+        context["role"] = self.role
+        applications = Application.objects.filter(association=self.association)
+        if self.role == Role.COORDINATOR:
+            counts = dict(applications.values_list("state").annotate(n=Count("id")).order_by())
+            context["pipeline"] = [
+                (state, label, counts.get(state, 0)) for state, label in ApplicationState.choices
+            ]
+            context["waiting"] = (
+                applications.filter(state=ApplicationState.REGISTERED)
+                .select_related("applicant", "category")
+                .order_by("created")[:20]
+            )
+        elif self.role == Role.ASSOCIATION_ADMIN:
+            context["grants"] = (
+                RoleGrant.objects.filter(association=self.association)
+                .select_related("user")
+                .order_by("role", "user__email")
+            )
+            context["member_count"] = Membership.objects.filter(
+                association=self.association
+            ).count()
+        return context
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "accounts/profile.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your profile is saved."))
+        return super().form_valid(form)
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language, remembering the choice on the signed-in user's account."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    return response

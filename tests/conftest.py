@@ -1,0 +1,45 @@
+import pytest
+
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    AssociationFactory,
+    RoleGrantFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def association(db):
+    return AssociationFactory(
+        name="Northfield Association for Infant Mental Health", slug="northfield"
+    )
+
+
+@pytest.fixture
+def other_association(db):
+    return AssociationFactory(
+        name="Lakeshore Association for Infant and Early Childhood Mental Health", slug="lakeshore"
+    )
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff(role, association) -> a user holding that role, with TOTP set up."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    def _make(role, association, **kwargs):
+        grant = RoleGrantFactory(role=role, association=association, **kwargs)
+        TOTP.activate(grant.user, generate_totp_secret())
+        return grant.user
+
+    return _make
