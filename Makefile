@@ -16,7 +16,7 @@ TEST_ENV := DEBUG=0 SECURE_SSL=0 SECRET_KEY=test-not-secret DATABASE_URL=$(TEST_
 PROD_ENV := DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
 	ALLOWED_HOSTS=portal.example.org DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3
 
-.PHONY: install demo serve seed test check-services lint fmt bench messages clean
+.PHONY: install demo demo-codes seed test check-services lint fmt bench messages clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ demo: install messages
 
 seed: install
 	$(DEMO_ENV) $(PY) manage.py seed_demo
+
+demo-codes: install
+	@$(DEMO_ENV) $(PY) manage.py demo_codes
 
 check-services:
 	@command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432 || { \

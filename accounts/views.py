@@ -29,6 +29,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         grants = list(user_role_grants(user=request.user))
         has_applications = Application.objects.filter(applicant=request.user).exists()
         if not grants:
+            if request.user.is_superuser and not has_applications:
+                return redirect("admin:index")
             return redirect("accounts:dashboard.applicant")
         if len(grants) == 1 and not has_applications:
             grant = grants[0]

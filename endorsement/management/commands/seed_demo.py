@@ -1,0 +1,172 @@
+"""Demo data: two associations, a login for every role in each, applicants at different stages.
+
+Safe to run twice: everything is looked up before it is created.
+"""
+
+import base64
+import datetime
+import hashlib
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import Role
+from accounts.models import Association, Membership, User
+from accounts.services import membership_record, role_grant
+from competencies.selectors import framework_in_force
+from endorsement.enums import ApplicationState
+from endorsement.models import Application
+from endorsement.services import application_register, application_transition
+
+DEMO_PASSWORD = "demo-endorse-2026"  # noqa: S105 - printed for the demo on purpose
+
+ASSOCIATIONS = [
+    {
+        "name": "Northfield Association for Infant Mental Health",
+        "slug": "northfield",
+        "number_prefix": "NFAIMH",
+        "brand_colour": "#1f5f8b",
+        "time_zone": "America/New_York",
+        "reviewers_per_portfolio": 2,
+    },
+    {
+        "name": "Lakeshore Association for Infant and Early Childhood Mental Health",
+        "slug": "lakeshore",
+        "number_prefix": "LAIECMH",
+        "brand_colour": "#2d6a4f",
+        "time_zone": "America/Chicago",
+        "reviewers_per_portfolio": 1,
+    },
+]
+
+STAFF = [
+    (Role.COORDINATOR, "coordinator", "Casey Coordinator"),
+    (Role.ADVISOR, "advisor", "Avery Advisor"),
+    (Role.REVIEWER, "reviewer", "Riley Reviewer"),
+    (Role.EXAM_GRADER, "grader", "Gabriel Grader"),
+    (Role.ASSOCIATION_ADMIN, "admin", "Alex Admin"),
+]
+
+# (local part, name, category code, the stage to walk the application to, preferred language)
+APPLICANTS = [
+    ("ana", "Ana Applicant", "IFS", ApplicationState.REGISTERED, "es"),
+    ("ben", "Ben Builder", "IFA", ApplicationState.ACCEPTED, "en"),
+    ("carla", "Carla Submitted", "IMHS", ApplicationState.SUBMITTED, "en"),
+    ("dmitri", "Dmitri Reviewed", "IMHM-C", ApplicationState.IN_REVIEW, "en"),
+]
+STEPS = {
+    ApplicationState.REGISTERED: [],
+    ApplicationState.ACCEPTED: ["accept"],
+    ApplicationState.SUBMITTED: ["accept", "submit"],
+    ApplicationState.IN_REVIEW: ["accept", "submit", "start_review"],
+}
+
+PLATFORM_ADMIN = "platform-admin@example.org"
+
+
+def demo_totp_secret(email: str) -> str:
+    """A fixed secret per demo account, so `manage.py demo_codes` can show its current code."""
+    digest = hashlib.sha256(f"demo-totp:{email}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+def demo_staff_emails() -> list[str]:
+    emails = [PLATFORM_ADMIN]
+    for association in ASSOCIATIONS:
+        emails += [f"{local}@{association['slug']}.example.org" for _, local, _ in STAFF]
+    return emails
+
+
+class Command(BaseCommand):
+    help = "Create demo associations, a login for each role and applicants at several stages."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--even-without-debug",
+            action="store_true",
+            help="Seed although DEBUG is off (tests only: demo accounts have a known password).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["even_without_debug"]:
+            raise CommandError("Refusing to create demo accounts with DEBUG off.")
+        rows = []
+        with transaction.atomic():
+            admin = self._user(PLATFORM_ADMIN, "Pat Platform", superuser=True)
+            self._totp(admin)
+            rows.append(("platform admin (all associations)", PLATFORM_ADMIN, "yes"))
+        for spec in ASSOCIATIONS:
+            association, _ = Association.objects.get_or_create(
+                slug=spec["slug"],
+                defaults={**spec, "contact_email": f"office@{spec['slug']}.example.org"},
+            )
+            call_command("load_framework", "--association", association.slug, verbosity=0)
+            with transaction.atomic():
+                rows += self._seed_association(association)
+        self._print(rows)
+
+    def _seed_association(self, association: Association) -> list[tuple[str, str, str]]:
+        rows = []
+        domain = f"{association.slug}.example.org"
+        coordinator = None
+        for role, local, name in STAFF:
+            user = self._user(f"{local}@{domain}", name)
+            role_grant(association=association, user=user, role=role)
+            self._totp(user)
+            coordinator = coordinator or user
+            rows.append((f"{Role(role).label} – {association.slug}", user.email, "yes"))
+        framework = framework_in_force(association=association)
+        categories = {c.code: c for c in framework.categories.all()}
+        for local, name, code, stage, language in APPLICANTS:
+            user = self._user(f"{local}@{domain}", name, language=language)
+            if not Membership.objects.filter(user=user, association=association).exists():
+                membership_record(
+                    association=association,
+                    user=user,
+                    joined_on=datetime.date(timezone.localdate().year, 1, 15),
+                    member_number=f"{association.number_prefix}-{user.pk:05d}",
+                )
+            if not Application.objects.filter(applicant=user, association=association).exists():
+                application = application_register(applicant=user, category=categories[code])
+                for action in STEPS[stage]:
+                    actor = user if action == "submit" else coordinator
+                    application = application_transition(
+                        application=application, action=action, by=actor
+                    )
+            rows.append(
+                (f"applicant, {code}, {stage.label} – {association.slug}", user.email, "no")
+            )
+        return rows
+
+    def _user(self, email: str, name: str, *, superuser: bool = False, language: str = "en"):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            create = User.objects.create_superuser if superuser else User.objects.create_user
+            user = create(email=email, password=DEMO_PASSWORD, full_name=name)
+            user.preferred_language = language
+            user.save(update_fields=["preferred_language"])
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _totp(self, user: User) -> None:
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, demo_totp_secret(user.email))
+
+    def _print(self, rows) -> None:
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Every password: " + DEMO_PASSWORD))
+        width = max(len(role) for role, _, _ in rows)
+        self.stdout.write(f"{'role'.ljust(width)}  {'e-mail'.ljust(36)}  code needed")
+        for role, email, mfa in rows:
+            self.stdout.write(f"{role.ljust(width)}  {email.ljust(36)}  {mfa}")
+        self.stdout.write(
+            "Staff accounts ask for a two-factor code after the password: "
+            "run `make demo-codes` (or `python manage.py demo_codes`) to see the current codes."
+        )

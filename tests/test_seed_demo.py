@@ -1,0 +1,64 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import CommandError, call_command
+
+from accounts.enums import Role
+from accounts.models import Association, RoleGrant, User
+from endorsement.enums import ApplicationState
+from endorsement.management.commands.seed_demo import demo_staff_emails
+from endorsement.models import Application
+
+
+def seed():
+    call_command("seed_demo", "--even-without-debug", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_every_role_in_both_associations_and_is_safe_twice():
+    seed()
+    seed()
+    assert sorted(Association.objects.values_list("slug", flat=True)) == [
+        "lakeshore",
+        "northfield",
+    ]
+    for slug in ("northfield", "lakeshore"):
+        roles = set(
+            RoleGrant.objects.filter(association__slug=slug).values_list("role", flat=True)
+        )
+        assert roles == set(Role.values)
+        states = sorted(
+            Application.objects.filter(association__slug=slug).values_list("state", flat=True)
+        )
+        assert states == sorted(
+            [
+                ApplicationState.REGISTERED,
+                ApplicationState.ACCEPTED,
+                ApplicationState.SUBMITTED,
+                ApplicationState.IN_REVIEW,
+            ]
+        )
+    assert User.objects.count() == 1 + 2 * (5 + 4)
+    staff_with_totp = set(
+        Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list(
+            "user__email", flat=True
+        )
+    )
+    assert staff_with_totp == set(demo_staff_emails())
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_without_debug():
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo", verbosity=0)
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_codes_prints_a_six_digit_code_for_each_demo_account(capsys):
+    seed()
+    call_command("demo_codes", "coordinator@northfield.example.org", "someone@else.org")
+    out, err = capsys.readouterr()
+    line = out.splitlines()[0].split()
+    assert line[0] == "coordinator@northfield.example.org"
+    assert len(line[1]) == 6 and line[1].isdigit()
+    assert "someone@else.org is not a demo account" in err
