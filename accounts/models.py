@@ -124,6 +124,10 @@ class Association(models.Model):
     def get_absolute_url(self):
         return reverse("competencies:association", kwargs={"slug": self.slug})
 
+    def today(self) -> datetime.date:
+        """Today's date where the association is: membership years turn over at its midnight."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+
 
 def membership_period(joined_on: datetime.date) -> tuple[datetime.date, datetime.date]:
     """Calendar-year membership: joining from 1 October also covers the next year."""
@@ -172,7 +176,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.association} ({self.start:%Y}–{self.end:%Y})"
 
     def is_current(self, on: datetime.date | None = None) -> bool:
-        on = on or timezone.localdate()
+        on = on or self.association.today()
         return self.status == MembershipStatus.ACTIVE and self.start <= on <= self.end
 
 

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from accounts.enums import Role
+from accounts.enums import MembershipStatus, Role
 from accounts.models import Association, Membership, RoleGrant
 
 
@@ -27,7 +27,16 @@ def associations_administered(*, user) -> QuerySet[Association]:
 
 
 def current_membership(*, user, association, on=None) -> Membership | None:
-    for membership in Membership.objects.filter(user=user, association=association):
-        if membership.is_current(on):
-            return membership
-    return None
+    """The active membership covering ``on`` (default: today where the association is)."""
+    on = on or association.today()
+    return (
+        Membership.objects.filter(
+            user=user,
+            association=association,
+            status=MembershipStatus.ACTIVE,
+            start__lte=on,
+            end__gte=on,
+        )
+        .order_by("-end")
+        .first()
+    )

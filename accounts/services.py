@@ -6,11 +6,21 @@ from accounts.enums import MembershipStatus, Role
 from accounts.models import Association, Membership, RoleGrant, User, membership_period
 
 
+def _forget_cached_roles(user: User) -> None:
+    # accounts.rules.role_map caches the user's grants on the user object.
+    user.__dict__.pop("_role_map", None)
+
+
 @transaction.atomic
-def role_grant(*, association: Association, user: User, role: str, by: User | None = None):
+def role_grant(
+    *, association: Association, user: User, role: str, by: User | None = None
+) -> RoleGrant:
+    """Give ``user`` a staff role in ``association``; granting it again changes nothing."""
+    role = Role(role)
     grant, _ = RoleGrant.objects.get_or_create(
         association=association, user=user, role=role, defaults={"granted_by": by}
     )
+    _forget_cached_roles(user)
     if role == Role.ASSOCIATION_ADMIN and not user.is_staff:
         # Association admins work in the admin site, scoped to their association.
         user.is_staff = True
@@ -20,7 +30,9 @@ def role_grant(*, association: Association, user: User, role: str, by: User | No
 
 @transaction.atomic
 def role_revoke(*, association: Association, user: User, role: str) -> None:
+    """Take a role away; the last association-admin grant also ends admin-site access."""
     RoleGrant.objects.filter(association=association, user=user, role=role).delete()
+    _forget_cached_roles(user)
     if (
         role == Role.ASSOCIATION_ADMIN
         and not user.is_superuser
