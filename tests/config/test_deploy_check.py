@@ -1,0 +1,64 @@
+"""`manage.py check --deploy` is clean with production settings (and not clean without them)."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+# Variables that weaken or redirect production settings; never inherited by the subprocess.
+_SCRUBBED = {
+    "DEBUG",
+    "SECURE_SSL",
+    "SECURE_HSTS_SECONDS",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "STATICFILES_BACKEND",
+    "PASSWORD_HASHERS",
+    "DJANGO_SETTINGS_MODULE",
+}
+
+
+def production_env(tmp_path, **overrides):
+    env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="portal.example.org",
+        CSRF_TRUSTED_ORIGINS="https://portal.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
+        PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+        PRIVATE_MEDIA_ACCEL_PREFIX="/protected/",
+    )
+    env.update(overrides)
+    return env
+
+
+def run_check(env):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = run_check(production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_tls_is_switched_off(tmp_path):
+    """The check above has teeth: the demo's SECURE_SSL=0 and DEBUG=1 are reported."""
+    result = run_check(production_env(tmp_path, SECURE_SSL="0", DEBUG="1"))
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    for check_id in ("security.W004", "security.W008", "security.W012", "security.W018"):
+        assert check_id in output
