@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -39,7 +41,8 @@ class RequireMFAForStaffRolesMiddleware:
             and user_has_staff_role(user=user)
             and not _has_totp(user)
         ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('mfa_activate_totp')}?{query}")
         return self.get_response(request)
 
 

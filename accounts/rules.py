@@ -16,7 +16,9 @@ def role_map(user) -> dict[str, set[int]]:
     cached = getattr(user, "_role_map", None)
     if cached is None:
         cached = {}
-        for association_id, role in user.role_grants.order_by().values_list("association_id", "role"):
+        for association_id, role in user.role_grants.order_by().values_list(
+            "association_id", "role"
+        ):
             cached.setdefault(role, set()).add(association_id)
         user._role_map = cached
     return cached
