@@ -1,0 +1,68 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Every page a journey visits is checked with axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) at
+a desktop and a phone width: `assert_accessible(page)`.
+"""
+
+import os
+import uuid
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, TIMEOUT_MS
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API keeps an event loop in the main thread, so Django would refuse ORM
+    # calls from the test (and from the database flush between tests) without this.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def isolated_cache(settings):
+    """A private in-memory cache, so rate limits and TOTP replay checks start empty.
+
+    The test environment otherwise shares Redis with other test runs.
+    """
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"browser-{uuid.uuid4()}",
+        }
+    }
+
+
+@pytest.fixture
+def bare_page(browser):
+    """A page without a server, for checking the harness itself."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser, live_server, isolated_cache):
+    """A fresh browser context on the live server; relative URLs go to it."""
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()

@@ -1,0 +1,76 @@
+"""axe-core checks for the browser tests: WCAG 2.0, 2.1 and 2.2, levels A and AA, at two widths."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Navigation and assertions wait at most this long (milliseconds): the pages are local.
+TIMEOUT_MS = 10_000
+
+_axe = Axe()
+
+
+class AccessibilityError(AssertionError):
+    """axe-core found WCAG violations on a page."""
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now, with the WCAG A and AA rules only."""
+    options = {
+        "runOnly": {"type": "tag", "values": WCAG_TAGS},
+        "resultTypes": ["violations"],
+    }
+    return _axe.run(page, options=options).response["violations"]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    at {target}: {node.get('failureSummary', '').strip()}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, widths=("desktop", "phone")) -> None:
+    """Fail listing every axe violation (rule, impact, target nodes) at each width.
+
+    The viewport is put back as it was afterwards.
+    """
+    original = page.viewport_size
+    failures = []
+    try:
+        for name in widths:
+            page.set_viewport_size(WIDTHS[name])
+            violations = axe_violations(page)
+            if violations:
+                size = WIDTHS[name]
+                failures.append(
+                    f"{name} ({size['width']}x{size['height']}) on {page.url}:\n"
+                    + format_violations(violations)
+                )
+    finally:
+        if original:
+            page.set_viewport_size(original)
+    if failures:
+        raise AccessibilityError("axe-core found WCAG violations:\n" + "\n".join(failures))
+
+
+def assert_page(page, h1: str) -> None:
+    """The page has exactly one h1, with this text, and axe finds nothing at both widths."""
+    headings = page.locator("h1")
+    assert headings.all_inner_texts() == [h1]
+    assert_accessible(page)
