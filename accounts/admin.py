@@ -6,6 +6,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -42,10 +43,41 @@ def administered_ids(request) -> set[int]:
     return cached
 
 
+def association_lookup(model, depth: int = 3) -> str | None:
+    """The shortest lookup from ``model`` to its Association along foreign keys, e.g.
+    ``"area__framework__association"``; ``None`` for models that belong to no association."""
+    if model is Association:
+        return "pk"
+    paths = [("", model)]
+    for _step in range(depth):
+        next_paths = []
+        for prefix, current in paths:
+            for field in current._meta.get_fields():
+                if not (field.many_to_one and field.concrete):
+                    continue
+                path = f"{prefix}{field.name}"
+                if field.related_model is Association:
+                    return path
+                next_paths.append((f"{path}__", field.related_model))
+        paths = next_paths
+    return None
+
+
+def _scoped_choices(request, related_model, kwargs):
+    """Limit a relation's choices to the association admin's own associations."""
+    if request.user.is_superuser:
+        return
+    lookup = association_lookup(related_model)
+    if lookup is not None:
+        queryset = kwargs.get("queryset", related_model._default_manager.all())
+        kwargs["queryset"] = queryset.filter(**{f"{lookup}__in": administered_ids(request)})
+
+
 class AssociationScopedAdmin(admin.ModelAdmin):
     """Superusers see everything; an association admin sees and edits only their associations.
 
-    ``association_path`` is the lookup from the model to its Association.
+    ``association_path`` is the lookup from the model to its Association. Choices of every
+    relation to association-owned rows are limited the same way.
     """
 
     association_path = "association"
@@ -86,20 +118,46 @@ class AssociationScopedAdmin(admin.ModelAdmin):
         return self._allowed(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            related = db_field.related_model
-            if related is Association:
-                kwargs["queryset"] = Association.objects.filter(pk__in=administered_ids(request))
-            elif hasattr(related, "association"):
-                kwargs["queryset"] = related._default_manager.filter(
-                    association__in=administered_ids(request)
-                )
+        _scoped_choices(request, db_field.related_model, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        _scoped_choices(request, db_field.related_model, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not self._allowed(request, obj):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+
+class AssociationScopedInline:
+    """For inlines of an ``AssociationScopedAdmin``: the parent admin has already confined the
+    object to the user's associations, so association admins get the inline's permissions
+    without Django model permissions. Mix in before ``admin.TabularInline``/``StackedInline``."""
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_superuser or bool(administered_ids(request))
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, obj):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _scoped_choices(request, db_field.related_model, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        _scoped_choices(request, db_field.related_model, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class UserByEmailForm(forms.ModelForm):
@@ -136,6 +194,19 @@ class RoleGrantForm(UserByEmailForm):
         model = RoleGrant
         fields = ["association", "user_email", "role"]
 
+    def clean(self):
+        cleaned_data = super().clean()
+        association, role = cleaned_data.get("association"), cleaned_data.get("role")
+        if association and role and "user_email" in cleaned_data:
+            duplicate = RoleGrant.objects.filter(
+                association=association, user=self.instance.user, role=role
+            ).exclude(pk=self.instance.pk)
+            if duplicate.exists():
+                raise forms.ValidationError(
+                    _("This person already holds this role in this association.")
+                )
+        return cleaned_data
+
 
 @admin.register(Association)
 class AssociationAdmin(AssociationScopedAdmin):
@@ -143,6 +214,7 @@ class AssociationAdmin(AssociationScopedAdmin):
     list_display = ["name", "slug", "contact_email", "is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _association_of(self, obj):
         return obj
@@ -159,15 +231,25 @@ class AssociationAdmin(AssociationScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password would take over their account: superusers only.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["slug"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug cannot be prepopulated (the change page would fail).
+        return self.prepopulated_fields if request.user.is_superuser else {}
 
 
 @admin.register(Membership)
 class MembershipAdmin(AssociationScopedAdmin):
     form = MembershipForm
     list_display = ["user", "association", "member_number", "status", "start", "end"]
-    list_filter = ["status", "association"]
+    list_filter = ["status", ("association", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__full_name", "member_number"]
     list_select_related = ["user", "association"]
     date_hierarchy = "end"
@@ -177,17 +259,21 @@ class MembershipAdmin(AssociationScopedAdmin):
 class RoleGrantAdmin(AssociationScopedAdmin):
     form = RoleGrantForm
     list_display = ["user", "role", "association", "created"]
-    list_filter = ["role", "association"]
+    list_filter = ["role", ("association", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user", "association"]
 
     def save_model(self, request, obj, form, change):
+        """Grants change only through the services, which keep admin-site access in step."""
         if not self._allowed(request, obj):
             raise PermissionDenied
         if change:
-            super().save_model(request, obj, form, change)
-        else:
-            role_grant(association=obj.association, user=obj.user, role=obj.role, by=request.user)
+            before = RoleGrant.objects.select_related("association", "user").get(pk=obj.pk)
+            role_revoke(association=before.association, user=before.user, role=before.role)
+        grant = role_grant(
+            association=obj.association, user=obj.user, role=obj.role, by=request.user
+        )
+        obj.pk, obj.granted_by, obj.created = grant.pk, grant.granted_by, grant.created
 
     def delete_model(self, request, obj):
         role_revoke(association=obj.association, user=obj.user, role=obj.role)
@@ -256,6 +342,8 @@ class UserAdmin(DjangoUserAdmin):
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
         return self.has_view_permission(request, obj)
 
     def has_add_permission(self, request):
@@ -263,3 +351,9 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password would take over their account: superusers only.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)

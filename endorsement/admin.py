@@ -1,10 +1,12 @@
 from django.contrib import admin
 
-from accounts.admin import AssociationScopedAdmin
+from accounts.admin import AssociationScopedAdmin, AssociationScopedInline
 from endorsement.models import Application, ApplicationEvent
 
 
-class ApplicationEventInline(admin.TabularInline):
+class ApplicationEventInline(AssociationScopedInline, admin.TabularInline):
+    """The history, shown to whoever may see the application; never edited."""
+
     model = ApplicationEvent
     extra = 0
     can_delete = False
@@ -17,13 +19,16 @@ class ApplicationEventInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Application)
 class ApplicationAdmin(AssociationScopedAdmin):
     """Read-mostly: the state changes only through the workflow's service, never here."""
 
     list_display = ["applicant", "category", "association", "state", "state_changed"]
-    list_filter = ["state", "association"]
+    list_filter = ["state", ("association", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["applicant__email", "applicant__full_name"]
     list_select_related = ["applicant", "category", "association"]
     readonly_fields = [
