@@ -1,5 +1,9 @@
-"""axe-core checks for the browser tests: WCAG 2.0, 2.1 and 2.2, levels A and AA, at two widths."""
+"""Helpers for browser tests: axe-core (WCAG 2.0, 2.1, 2.2 A and AA), logging in, TOTP codes."""
 
+import time
+
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
 
 CHROMIUM = "/usr/bin/chromium"
@@ -74,3 +78,25 @@ def assert_page(page, h1: str) -> None:
     headings = page.locator("h1")
     assert headings.all_inner_texts() == [h1]
     assert_accessible(page)
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Fill and send the log-in form (the page must not be logged in)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def confirm_password(page, password: str) -> None:
+    """Answer allauth's "Confirm Access" page (asked before two-factor settings change)."""
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Confirm").click()
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app would show now; waits out the last second of a period."""
+    period = mfa_settings.TOTP_PERIOD
+    if period - time.time() % period < 1.5:
+        time.sleep(period - time.time() % period + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
