@@ -1,19 +1,20 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Association
 from competencies.models import EndorsementCategory
 from endorsement.enums import ApplicationState as S
 
 
-class Application(models.Model):
+class Application(FSMModelMixin, models.Model):
     """One person's pursuit of one endorsement category.
 
     The category row belongs to one framework version, so the application is judged by the
     requirements of the version it started under, whatever is edited later.
-    The state changes only through ``endorsement.services``.
+    The state changes only through ``endorsement.services`` (the field refuses assignment;
+    ``FSMModelMixin`` still lets ``refresh_from_db`` reload it).
     """
 
     association = models.ForeignKey(
@@ -66,6 +67,16 @@ class Application(models.Model):
         """Reviewers are assigned."""
 
 
+class ApplicationEventQuerySet(models.QuerySet):
+    """Rows are only ever added (Django's own deletion code uses the base manager)."""
+
+    def update(self, **kwargs):
+        raise ValueError("Application events are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError("Application events are append-only.")
+
+
 class ApplicationEvent(models.Model):
     """Append-only log of every state change: actor, UTC time, from, to, note."""
 
@@ -78,6 +89,8 @@ class ApplicationEvent(models.Model):
     to_state = models.CharField(max_length=20, choices=S.choices)
     note = models.TextField(blank=True)
     note_is_public = models.BooleanField(default=True)
+
+    objects = ApplicationEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application event")

@@ -2,10 +2,11 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from accounts.models import Association
-from competencies.models import EndorsementCategory
+from accounts.models import Association, User
+from competencies.models import EndorsementCategory, Framework
 from endorsement.enums import ApplicationState
 from endorsement.models import Application, ApplicationEvent
 
@@ -15,7 +16,7 @@ class TransitionNotAllowed(Exception):
 
 
 @transaction.atomic
-def application_register(*, applicant, category: EndorsementCategory) -> Application:
+def application_register(*, applicant: User, category: EndorsementCategory) -> Application:
     association: Association = category.framework.association
     application = Application.objects.create(
         association=association, applicant=applicant, category=category
@@ -31,16 +32,27 @@ def application_register(*, applicant, category: EndorsementCategory) -> Applica
 
 @transaction.atomic
 def application_transition(
-    *, application: Application, action: str, by, note: str = "", public: bool = True
+    *,
+    application: Application,
+    action: str,
+    by: User | None,
+    note: str = "",
+    public: bool = True,
 ) -> Application:
+    """Apply the transition ``action`` (a transition method's name) and log it.
+
+    Returns the application as saved; the instance passed in is not changed. Raises
+    ``TransitionNotAllowed`` and writes nothing when the step is not possible from the
+    current state.
+    """
     application = Application.objects.select_for_update().get(pk=application.pk)
     method = getattr(application, action, None)
     if method is None or not hasattr(method, "_django_fsm"):
-        raise TransitionNotAllowed(f"Unknown action: {action}")
+        raise TransitionNotAllowed(_("Unknown step: %(action)s.") % {"action": action})
     if not can_proceed(method):
         raise TransitionNotAllowed(
-            f"This application is {application.get_state_display().lower()}; "
-            f"that step is not possible now."
+            _("This step is not possible while the application is “%(state)s”.")
+            % {"state": application.get_state_display()}
         )
     from_state = application.state
     method()
@@ -50,10 +62,10 @@ def application_transition(
     if application.state == ApplicationState.SUBMITTED:
         application.submitted_at = now
         update_fields.append("submitted_at")
-        framework = application.category.framework
-        if framework.locked_at is None:
-            framework.locked_at = now
-            framework.save(update_fields=["locked_at"])
+        # The first submission locks the framework version; later ones keep that time.
+        Framework.objects.filter(
+            pk=application.category.framework_id, locked_at__isnull=True
+        ).update(locked_at=now)
     application.save(update_fields=update_fields)
     ApplicationEvent.objects.create(
         application=application,
