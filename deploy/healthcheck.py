@@ -1,0 +1,42 @@
+"""Container healthcheck for the web service: GET /healthz on the local gunicorn.
+
+Exit 0 when the portal answers 200, 1 otherwise. Sends a Host header the portal accepts
+(the first of ALLOWED_HOSTS) and X-Forwarded-Proto: https, as nginx would, so neither
+ALLOWED_HOSTS nor SECURE_SSL_REDIRECT turns the probe away.
+"""
+
+import http.client
+import os
+import sys
+
+
+def probe_host() -> str:
+    for host in os.environ.get("ALLOWED_HOSTS", "").split(","):
+        host = host.strip().lstrip(".")
+        if host and host != "*":
+            return host
+    return "localhost"
+
+
+def main() -> int:
+    port = int(os.environ.get("HEALTHCHECK_PORT", "8000"))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(
+            "GET", "/healthz", headers={"Host": probe_host(), "X-Forwarded-Proto": "https"}
+        )
+        response = conn.getresponse()
+        body = response.read(2000).decode(errors="replace")
+    except OSError as exc:
+        print(f"healthz unreachable: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        conn.close()
+    if response.status != 200:
+        print(f"healthz {response.status}: {body}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
