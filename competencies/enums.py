@@ -52,7 +52,15 @@ class RSCTopic(models.TextChoices):
 class WorkKind(models.TextChoices):
     RELATED = "related", _("work related to infants, young children and families")
     PAID_INFANT_FAMILY = "paid_infant_family", _("paid work with infants/toddlers and families")
+    PAID_EARLY_CHILDHOOD = (
+        "paid_early_childhood",
+        _("paid work with young children (3 up to 6 years) and their families"),
+    )
     POSTGRAD_DYADIC = "postgrad_dyadic", _("post-graduate, dyadic parent–infant work")
+    POSTGRAD_DYADIC_EARLY_CHILDHOOD = (
+        "postgrad_dyadic_ec",
+        _("post-graduate, dyadic parent–child work with children 3 up to 6 years"),
+    )
     PROVIDING_RSC = "providing_rsc", _("providing reflective supervision/consultation")
     PRACTICE_LEADER = "practice_leader", _("leadership in practice")
     POLICY_LEADERSHIP = "policy_leadership", _("leadership in policy or program administration")

@@ -239,7 +239,13 @@ class Requirement(models.Model):
         return f"{self.category.code}: {self.describe()}"
 
     def describe(self) -> str:
-        """The requirement in one plain sentence, generated from the data."""
+        """The requirement in plain sentences, generated from the data."""
+        text = self._describe()
+        if self.is_optional and not (self.kind == RequirementKind.RSC and not self.min_hours):
+            text = str(_("Optional: %(requirement)s")) % {"requirement": text}
+        return text
+
+    def _describe(self) -> str:
         kind = self.kind
         if kind == RequirementKind.EDUCATION:
             labels = [str(EducationLevel(level).label) for level in self.education_levels]
@@ -247,33 +253,49 @@ class Requirement(models.Model):
                 text = str(_("No degree is required."))
             else:
                 text = str(_("Education: %(levels)s.")) % {"levels": _or_join(labels)}
+                if any(level in _DEGREES_WITH_HIGHER for level in self.education_levels):
+                    text += " " + str(_("A higher degree counts too."))
             if self.min_years:
-                text += " " + str(
-                    _("Instead of a degree, %(years)s years of %(work)s also qualify.")
-                ) % {"years": _hours(self.min_years), "work": self.get_work_kind_display()}
+                text += " " + str(_("Instead of a degree, %(time)s of %(work)s also qualify.")) % {
+                    "time": _years(self.min_years),
+                    "work": self.get_work_kind_display(),
+                }
             return text
         if kind == RequirementKind.WORK:
-            return str(_("At least %(years)s years of %(work)s.")) % {
-                "years": _hours(self.min_years),
+            return str(_("At least %(time)s of %(work)s.")) % {
+                "time": _years(self.min_years),
                 "work": self.get_work_kind_display(),
             }
         if kind in (RequirementKind.TRAINING, RequirementKind.RENEWAL_TRAINING):
             hours = _hours(self.min_hours)
             if self.topic:
-                return str(_("At least %(hours)s hours of training on %(topic)s.")) % {
+                return str(_("At least %(hours)s of these hours must be on %(topic)s.")) % {
                     "hours": hours,
                     "topic": TrainingTopic(self.topic).label,
+                }
+            if kind == RequirementKind.RENEWAL_TRAINING:
+                return str(_("Each year, at least %(hours)s hours of in-service training.")) % {
+                    "hours": hours
                 }
             return str(_("At least %(hours)s hours of specialized in-service training.")) % {
                 "hours": hours
             }
         if kind in (RequirementKind.RSC, RequirementKind.RENEWAL_RSC):
+            if not self.min_hours:
+                return str(_("Reflective supervision/consultation is welcome but not required."))
             hours = _hours(self.min_hours)
             if self.topic == RSCTopic.ABOUT_RSC_PROVIDED:
                 text = str(
                     _(
                         "Of those, at least %(hours)s hours of reflective "
                         "supervision/consultation about the RS/C you provide."
+                    )
+                ) % {"hours": hours}
+            elif kind == RequirementKind.RENEWAL_RSC:
+                text = str(
+                    _(
+                        "Each year, at least %(hours)s hours of reflective "
+                        "supervision/consultation received."
                     )
                 ) % {"hours": hours}
             else:
@@ -291,6 +313,8 @@ class Requirement(models.Model):
                 }
             return text
         if kind == RequirementKind.REFERENCE:
+            if self.reference_kind in _REFERENCE_SENTENCES:
+                return str(_REFERENCE_SENTENCES[self.reference_kind])
             return str(_("A reference rating from %(who)s.")) % {
                 "who": self.get_reference_kind_display()
             }
@@ -306,15 +330,52 @@ class Requirement(models.Model):
                     % {"n": self.questions}
                 )
             if self.choose:
-                details.append(self.choose)
+                details.append(str(_("answer %(choice)s")) % {"choice": self.choose})
             if self.minutes:
                 details.append(str(_("%(n)s minutes")) % {"n": self.minutes})
+            if self.graders:
+                details.append(
+                    ngettext("scored by %(n)s grader", "scored by %(n)s graders", self.graders)
+                    % {"n": self.graders}
+                )
             if self.pass_percent:
                 details.append(str(_("pass at %(pct)s%%")) % {"pct": self.pass_percent})
             if details:
                 text += " (" + ", ".join(details) + ")"
-            return text + "."
-        return self.get_kind_display()
+            text += "."
+            if self.retake_wait_months:
+                text += " " + ngettext(
+                    "If you do not pass, you may try again after %(n)s month.",
+                    "If you do not pass, you may try again after %(n)s months.",
+                    self.retake_wait_months,
+                ) % {"n": self.retake_wait_months}
+            return text
+        return str(self.get_kind_display())
+
+
+_REFERENCE_SENTENCES = {
+    ReferenceKind.CURRENT_SUPERVISOR: _("A reference rating from your current supervisor."),
+    ReferenceKind.RSC_PROVIDER: _(
+        "A reference rating from the person who gives you reflective supervision/consultation."
+    ),
+    ReferenceKind.RSC_RECIPIENT: _(
+        "A reference rating from someone who receives reflective supervision/consultation from you."
+    ),
+    ReferenceKind.ANY: _("A reference rating from someone else who knows your work."),
+}
+
+# A requirement of one of these is also met by a higher degree.
+_DEGREES_WITH_HIGHER = {
+    EducationLevel.CDA,
+    EducationLevel.ASSOCIATE,
+    EducationLevel.BACHELOR,
+    EducationLevel.MASTER,
+}
+
+
+def _years(value: Decimal | None) -> str:
+    value = value or Decimal(0)
+    return ngettext("%(n)s year", "%(n)s years", 1 if value == 1 else 2) % {"n": _hours(value)}
 
 
 def _or_join(items: list[str]) -> str:

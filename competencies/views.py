@@ -1,9 +1,18 @@
+"""Public pages: what the endorsement is, each association's categories and their requirements."""
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from accounts.models import Association
-from competencies.selectors import framework_in_force, framework_overview
+from competencies.selectors import (
+    categories_by_family,
+    category_areas,
+    framework_categories,
+    framework_category,
+    framework_in_force,
+    requirement_groups,
+)
 
 
 class HomeView(TemplateView):
@@ -11,12 +20,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["associations"] = Association.objects.filter(is_active=True)
+        context["associations"] = list(Association.objects.filter(is_active=True))
         return context
 
 
 class AssociationMixin:
-    def get_association(self):
+    """The association named in the address; 404 if it does not exist or is not listed."""
+
+    def get_association(self) -> Association:
         return get_object_or_404(Association, slug=self.kwargs["slug"], is_active=True)
 
 
@@ -27,9 +38,14 @@ class AssociationView(AssociationMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         association = self.get_association()
         framework = framework_in_force(association=association)
-        context["association"] = association
-        context["framework"] = framework
-        context["categories"] = framework_overview(framework=framework) if framework else []
+        categories = framework_categories(framework=framework) if framework else []
+        for category in categories:
+            category.requirement_groups = requirement_groups(category)
+        context.update(
+            association=association,
+            framework=framework,
+            families=categories_by_family(categories),
+        )
         return context
 
 
@@ -42,9 +58,14 @@ class CategoryView(AssociationMixin, TemplateView):
         framework = framework_in_force(association=association)
         if framework is None:
             raise Http404
-        categories = framework_overview(framework=framework)
-        category = next((c for c in categories if c.code == self.kwargs["code"]), None)
+        category = framework_category(framework=framework, code=self.kwargs["code"])
         if category is None:
             raise Http404
-        context.update(association=association, framework=framework, category=category)
+        context.update(
+            association=association,
+            framework=framework,
+            category=category,
+            requirement_groups=requirement_groups(category),
+            areas=category_areas(category=category),
+        )
         return context
