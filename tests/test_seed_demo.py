@@ -22,9 +22,7 @@ def test_seed_demo_creates_every_role_in_both_associations_and_is_safe_twice():
         "northfield",
     ]
     for slug in ("northfield", "lakeshore"):
-        roles = set(
-            RoleGrant.objects.filter(association__slug=slug).values_list("role", flat=True)
-        )
+        roles = set(RoleGrant.objects.filter(association__slug=slug).values_list("role", flat=True))
         assert roles == set(Role.values)
         states = sorted(
             Application.objects.filter(association__slug=slug).values_list("state", flat=True)

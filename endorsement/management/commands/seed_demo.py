@@ -109,7 +109,8 @@ class Command(BaseCommand):
             call_command("load_framework", "--association", association.slug, verbosity=0)
             with transaction.atomic():
                 rows += self._seed_association(association)
-        self._print(rows)
+        if options["verbosity"] >= 1:
+            self._print(rows)
 
     def _seed_association(self, association: Association) -> list[tuple[str, str, str]]:
         rows = []

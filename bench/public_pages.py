@@ -1,0 +1,50 @@
+"""Public association page: SQL queries and median time with the real framework loaded,
+against the same page with every category carrying 10 times the requirement rows."""
+
+from django.core.management import call_command
+from django.test import Client
+from harness import measure, test_database
+
+
+def main():
+    with test_database():
+        from accounts.models import Association
+        from competencies.models import Requirement
+
+        Association.objects.create(
+            name="Bench Association",
+            slug="bench",
+            contact_email="b@example.org",
+            number_prefix="BENCH",
+        )
+        call_command("load_framework", "--association", "bench", verbosity=0)
+        client = Client()
+        rows = []
+        for url in ("/", "/a/bench/", "/a/bench/categories/IFS/"):
+            rows.append((url, "framework as shipped", *measure(client, url)))
+        extra = [
+            Requirement(
+                category=r.category,
+                kind=r.kind,
+                min_hours=r.min_hours,
+                topic=r.topic,
+                reference_kind=r.reference_kind,
+                work_kind=r.work_kind,
+                min_years=r.min_years,
+                education_levels=r.education_levels,
+                exam_part=r.exam_part,
+                exam_kind=r.exam_kind,
+            )
+            for r in Requirement.objects.all()
+            for _ in range(9)
+        ]
+        Requirement.objects.bulk_create(extra)
+        for url in ("/a/bench/", "/a/bench/categories/IFS/"):
+            rows.append((url, "10x requirement rows", *measure(client, url)))
+        print(f"{'page':32} {'data':24} {'queries':>7} {'median ms':>10}")
+        for url, label, queries, median in rows:
+            print(f"{url:32} {label:24} {queries:7d} {median:10.2f}")
+
+
+if __name__ == "__main__":
+    main()
