@@ -13,10 +13,15 @@ from playwright.sync_api import sync_playwright
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, TIMEOUT_MS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    # Playwright's sync API keeps an event loop in the main thread, so Django would refuse ORM
-    # calls from the test (and from the database flush between tests) without this.
+    """Chromium for the browser tests of this package, stopped when they are done.
+
+    Playwright's sync API keeps an event loop in the main thread, so Django would refuse ORM
+    calls from the test (and the database flush between tests) without DJANGO_ALLOW_ASYNC_UNSAFE.
+    It is set only while Playwright runs: later tests (and the processes they start, such as
+    `manage.py check --deploy`) must not inherit it.
+    """
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
