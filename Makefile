@@ -48,6 +48,8 @@ check-services:
 	  echo "PostgreSQL is not reachable on 127.0.0.1:5432. Start it: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start (or: docker compose up -d db)"; exit 1; }
 	@$(PY) -c "import redis,sys; redis.Redis.from_url('$(TEST_REDIS_URL)').ping()" 2>/dev/null || { \
 	  echo "Redis is not reachable at $(TEST_REDIS_URL). Start it: redis-server --daemonize yes --port 6379 (or: docker compose up -d redis)"; exit 1; }
+	@psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname = 'portal'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres portal
 	@test -x /usr/bin/chromium || { \
 	  echo "Chromium is missing at /usr/bin/chromium. Install it: apt-get install chromium"; exit 1; }
 

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from tests.factories import (
@@ -6,6 +8,21 @@ from tests.factories import (
     RoleGrantFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """A private in-memory cache per test, so rate limits and TOTP replay checks start empty.
+
+    The test settings point the cache at Redis, which other runs (and the broker) share;
+    the cache itself is not what these tests are about.
+    """
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4()}",
+        }
+    }
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ def test_sign_up_with_a_weak_password_names_the_problem_and_keeps_the_typing(
     assert 'aria-describedby="id_password1_helptext id_password1_error"' in html
     assert 'value="Ana María Pérez"' in html
     assert 'value="ana@example.org"' in html
-    assert '<option value="es" selected>Spanish</option>' in html
+    assert '<option value="es" selected>Español</option>' in html
     assert User.objects.count() == 0
     assert mail.outbox == []
 

@@ -5,7 +5,6 @@ a desktop and a phone width: `assert_accessible(page)`.
 """
 
 import os
-import uuid
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -37,20 +36,6 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def isolated_cache(settings):
-    """A private in-memory cache, so rate limits and TOTP replay checks start empty.
-
-    The test environment otherwise shares Redis with other test runs.
-    """
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"browser-{uuid.uuid4()}",
-        }
-    }
 
 
 @pytest.fixture
