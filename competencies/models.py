@@ -252,7 +252,7 @@ class Requirement(models.Model):
             if not labels or labels == [str(EducationLevel.NONE.label)]:
                 text = str(_("No degree is required."))
             else:
-                text = str(_("Education: %(levels)s.")) % {"levels": _or_join(labels)}
+                text = str(_("%(levels)s.")) % {"levels": _or_join(labels)}
                 if any(level in _DEGREES_WITH_HIGHER for level in self.education_levels):
                     text += " " + str(_("A higher degree counts too."))
             if self.min_years:

@@ -134,6 +134,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_TOLERANCE = 1  # one 30-second step of clock drift either way (RFC 6238 §5.2)
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Endorsement portal")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

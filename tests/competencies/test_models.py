@@ -13,11 +13,11 @@ from competencies.models import EndorsementCategory, Requirement
         ({"kind": "education", "education_levels": ["none"]}, "No degree is required."),
         (
             {"kind": "education", "education_levels": ["master", "mh_license"]},
-            "Education: Master's degree or Mental-health licence. A higher degree counts too.",
+            "Master's degree or Mental-health licence. A higher degree counts too.",
         ),
         (
             {"kind": "education", "education_levels": ["doctorate"]},
-            "Education: Doctorate.",
+            "Doctorate.",
         ),
         (
             {
@@ -26,7 +26,7 @@ from competencies.models import EndorsementCategory, Requirement
                 "min_years": Decimal("2.0"),
                 "work_kind": "related",
             },
-            "Education: Child Development Associate (CDA) credential or Associate's degree. "
+            "Child Development Associate (CDA) credential or Associate's degree. "
             "A higher degree counts too. Instead of a degree, 2 years of work related to "
             "infants, young children and families also qualify.",
         ),

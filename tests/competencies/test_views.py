@@ -95,6 +95,7 @@ def test_association_page_explains_every_category(client, loaded, association):
     assert_heading_order(response)
     h2 = [title for level, title in headings(response) if level == 2]
     assert h2 == [
+        "Categories on this page",
         "Infant family (birth to 36 months)",
         "Early childhood (3 up to 6 years)",
         "Membership",
@@ -237,9 +238,7 @@ def test_category_page_lists_requirements_and_competencies(client, loaded, assoc
         (2, "Ready to start?"),
     ]
     content = text(response)
-    assert "Education: Master's degree or Mental-health licence. A higher degree counts too." in (
-        content
-    )
+    assert "Master's degree or Mental-health licence. A higher degree counts too." in (content)
     assert NO_EXAM in content
     assert "Mental & behavioral disorders in adults" in content
     assert "Statistics" not in content
