@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from config import health
+
+admin.site.site_header = _("Endorsement portal administration")
+admin.site.site_title = _("Endorsement portal administration")
+admin.site.index_title = _("Associations, members, roles and the framework")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
