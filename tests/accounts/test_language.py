@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
 
 def test_signed_in_choice_is_remembered_on_the_account(client, user):
     assert user.preferred_language == "en"
@@ -72,3 +74,15 @@ def test_language_switch_is_post_only(client, user):
     assert client.get("/language/?language=es").status_code == 405
     user.refresh_from_db()
     assert user.preferred_language == "en"
+
+
+def test_logging_in_speaks_the_preferred_language_at_once(client, db):
+    UserFactory(email="ana@example.org", full_name="Ana Pérez", preferred_language="es")
+    response = client.post(
+        "/accounts/login/",
+        {"login": "ana@example.org", "password": DEFAULT_PASSWORD},
+        follow=True,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == ["Ha iniciado sesión exitosamente como Ana Pérez."]
+    assert '<html lang="es">' in response.content.decode()
