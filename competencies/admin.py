@@ -289,20 +289,20 @@ class CompetencyAdmin(LockedFrameworkMixin, AssociationScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "area":
-            queryset = CompetencyArea.objects.filter(
-                framework__locked_at__isnull=True
-            ).select_related("framework__association")
-            if not request.user.is_superuser:
-                queryset = queryset.filter(framework__association__in=administered_ids(request))
-            kwargs["queryset"] = queryset
+            kwargs["queryset"] = _unlocked_in_scope(CompetencyArea, request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "categories":
-            queryset = EndorsementCategory.objects.filter(
-                framework__locked_at__isnull=True
-            ).select_related("framework__association")
-            if not request.user.is_superuser:
-                queryset = queryset.filter(framework__association__in=administered_ids(request))
-            kwargs["queryset"] = queryset
+            kwargs["queryset"] = _unlocked_in_scope(EndorsementCategory, request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _unlocked_in_scope(model, request):
+    """Rows of a framework part (areas, categories) that may still be edited by this user."""
+    queryset = model.objects.filter(framework__locked_at__isnull=True).select_related(
+        "framework__association"
+    )
+    if not request.user.is_superuser:
+        queryset = queryset.filter(framework__association__in=administered_ids(request))
+    return queryset
