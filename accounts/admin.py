@@ -73,7 +73,19 @@ def _scoped_choices(request, related_model, kwargs):
         kwargs["queryset"] = queryset.filter(**{f"{lookup}__in": administered_ids(request)})
 
 
-class AssociationScopedAdmin(admin.ModelAdmin):
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices limited to the user's associations."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _scoped_choices(request, db_field.related_model, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        _scoped_choices(request, db_field.related_model, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class AssociationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Superusers see everything; an association admin sees and edits only their associations.
 
     ``association_path`` is the lookup from the model to its Association. Choices of every
@@ -117,21 +129,13 @@ class AssociationScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        _scoped_choices(request, db_field.related_model, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        _scoped_choices(request, db_field.related_model, kwargs)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
         if not self._allowed(request, obj):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 
 
-class AssociationScopedInline:
+class AssociationScopedInline(ScopedChoicesMixin):
     """For inlines of an ``AssociationScopedAdmin``: the parent admin has already confined the
     object to the user's associations, so association admins get the inline's permissions
     without Django model permissions. Mix in before ``admin.TabularInline``/``StackedInline``."""
@@ -150,14 +154,6 @@ class AssociationScopedInline:
 
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        _scoped_choices(request, db_field.related_model, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        _scoped_choices(request, db_field.related_model, kwargs)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class UserByEmailForm(forms.ModelForm):
