@@ -16,4 +16,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("accounts.urls")),
     path("", include("competencies.urls")),
+    path("portfolio/", include("portfolios.urls")),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Association
+from competencies.enums import EducationLevel
 from competencies.models import EndorsementCategory
 from endorsement.enums import ApplicationState as S
 
@@ -29,6 +30,21 @@ class Application(FSMModelMixin, models.Model):
     state = FSMField(
         _("state"), default=S.REGISTERED, choices=S.choices, protected=True, db_index=True
     )
+    # Brief details given at registration, before the portfolio is built.
+    registration_education = models.CharField(
+        _("highest education"), max_length=20, choices=EducationLevel.choices, blank=True
+    )
+    registration_work_years = models.DecimalField(
+        _("years of related work"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    registration_rsc_hours = models.DecimalField(
+        _("hours of reflective supervision/consultation so far"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    registration_note = models.TextField(_("anything the coordinator should know"), blank=True)
     state_changed = models.DateTimeField(_("in this state since"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)

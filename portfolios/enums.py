@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TranscriptStatus(models.TextChoices):
+    NOT_PROVIDED = "not_provided", _("No transcript yet")
+    UPLOADED = "uploaded", _("Copy uploaded")
+    OFFICIAL_RECEIVED = "official_received", _("Official transcript received")
+
+
+class TrainingFormat(models.TextChoices):
+    COLLEGE_COURSE = "college_course", _("College course")
+    SERIES = "series", _("In-service series")
+    WORKSHOP = "workshop", _("Workshop or in-service")
+    CONFERENCE = "conference", _("Conference")
+    ONLINE = "online", _("Online course")
+
+
+class RSCFormat(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    GROUP = "group", _("Group")
+
+
+class RaterRelationship(models.TextChoices):
+    CURRENT_SUPERVISOR = "current_supervisor", _("My current supervisor")
+    RSC_PROVIDER = "rsc_provider", _("My reflective supervision/consultation provider")
+    SUPERVISEE = "rsc_recipient", _("Someone who receives RS/C from me")
+    OTHER = "any", _("Someone else who knows my work")
+
+
+class ReferenceStatus(models.TextChoices):
+    INVITED = "invited", _("Invitation sent")
+    COMPLETED = "completed", _("Rating received")
+    NOT_COUNTED = "not_counted", _("Not counted: too many 'not enough information' answers")
+    REPLACED = "replaced", _("Replaced")
+    EXPIRED = "expired", _("Expired")
+
+
+class RatingScore(models.TextChoices):
+    NOT_ENOUGH_INFORMATION = "nei", _("Not enough information")
+    DEVELOPING = "1", _("Developing")
+    COMPETENT = "2", _("Competent")
+    STRONG = "3", _("Strong")
+    EXCEPTIONAL = "4", _("Exceptional")
+
+
+class AgreementKind(models.TextChoices):
+    CODE_OF_ETHICS = "code_of_ethics", _("Code of Ethics")
+    ENDORSEMENT_AGREEMENT = "endorsement_agreement", _("Endorsement Agreement")
+
+
+class DocumentKind(models.TextChoices):
+    TRANSCRIPT = "transcript", _("Transcript")
+    CERTIFICATE = "certificate", _("Training certificate")
+    OTHER = "other", _("Other")

@@ -1,0 +1,99 @@
+"""Every write to a portfolio: evidence saved, deleted, restored; drafts; history."""
+
+from django.core import serializers
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from endorsement.models import Application
+from portfolios.models import EvidenceChange, FormDraft
+from portfolios.rules import EDITABLE_STATES
+
+
+class PortfolioLocked(Exception):
+    """The portfolio is submitted: read-only until it is returned for revision."""
+
+
+def portfolio_assert_editable(*, application: Application) -> None:
+    if application.state not in EDITABLE_STATES:
+        raise PortfolioLocked(
+            _("Your portfolio is %(state)s: it cannot be changed now.")
+            % {"state": application.get_state_display().lower()}
+        )
+
+
+def _snapshot(instance) -> dict:
+    data = serializers.serialize("python", [instance])[0]["fields"]
+    return {key: str(value) if value is not None else None for key, value in data.items()}
+
+
+def _record(*, application: Application, instance, action: str, before, by) -> None:
+    """Changes after the first submission are kept as history."""
+    if application.submitted_at is None:
+        return
+    EvidenceChange.objects.create(
+        application=application,
+        section=instance._meta.model_name,
+        object_id=instance.pk,
+        action=action,
+        before=before,
+        after=None if action == "deleted" else _snapshot(instance),
+        by=by,
+    )
+
+
+@transaction.atomic
+def evidence_save(*, application: Application, instance, by, save_m2m=None, draft_key=""):
+    """Create or update one evidence row (of any section) of an editable portfolio."""
+    portfolio_assert_editable(application=application)
+    creating = instance.pk is None
+    before = None if creating else _snapshot(type(instance).objects.get(pk=instance.pk))
+    instance.application = application
+    instance.save()
+    if save_m2m is not None:
+        save_m2m()
+    _record(
+        application=application,
+        instance=instance,
+        action="created" if creating else "changed",
+        before=before,
+        by=by,
+    )
+    if draft_key:
+        draft_clear(application=application, key=draft_key)
+    return instance
+
+
+@transaction.atomic
+def evidence_delete(*, application: Application, instance, by) -> None:
+    """Mark as deleted; it can be restored until the portfolio is submitted."""
+    portfolio_assert_editable(application=application)
+    before = _snapshot(instance)
+    instance.deleted_at = timezone.now()
+    instance.save(update_fields=["deleted_at"])
+    _record(application=application, instance=instance, action="deleted", before=before, by=by)
+
+
+@transaction.atomic
+def evidence_restore(*, application: Application, instance, by) -> None:
+    portfolio_assert_editable(application=application)
+    instance.deleted_at = None
+    instance.save(update_fields=["deleted_at"])
+    _record(application=application, instance=instance, action="restored", before=None, by=by)
+
+
+def draft_save(*, application: Application, key: str, data: dict) -> FormDraft:
+    portfolio_assert_editable(application=application)
+    draft, _created = FormDraft.objects.update_or_create(
+        application=application, key=key, defaults={"data": data}
+    )
+    return draft
+
+
+def draft_get(*, application: Application, key: str) -> dict | None:
+    draft = FormDraft.objects.filter(application=application, key=key).first()
+    return draft.data if draft else None
+
+
+def draft_clear(*, application: Application, key: str) -> None:
+    FormDraft.objects.filter(application=application, key=key).delete()

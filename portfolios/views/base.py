@@ -1,0 +1,229 @@
+"""Shared views of the portfolio sections: permission, the section list and the evidence forms.
+
+A section module (education.py, work.py, …) subclasses these with its model, form and
+template, and exposes ``urlpatterns = evidence_urls(...)``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import CreateView, ListView, TemplateView, UpdateView
+
+from endorsement.models import Application
+from portfolios.services import (
+    PortfolioLocked,
+    draft_get,
+    draft_save,
+    evidence_delete,
+    evidence_restore,
+    evidence_save,
+)
+
+# (key, label, url name of the section's page)
+SECTIONS = [
+    ("education", gettext_lazy("Education"), "portfolios:education.list"),
+    ("work", gettext_lazy("Work experience"), "portfolios:work.list"),
+    ("training", gettext_lazy("Training"), "portfolios:training.list"),
+    ("rsc", gettext_lazy("Reflective supervision/consultation"), "portfolios:rsc.list"),
+    ("references", gettext_lazy("References"), "portfolios:references.list"),
+    ("agreements", gettext_lazy("Agreements"), "portfolios:agreements"),
+]
+
+
+class PortfolioMixin(LoginRequiredMixin):
+    """Loads the portfolio named in the URL and refuses anyone who may not see it (404)
+    or change it (403 for its owner once it is read-only, 404 for anyone else)."""
+
+    needs_edit = False
+    section = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.application = get_object_or_404(
+            Application.objects.select_related("association", "applicant", "category__framework"),
+            pk=kwargs["application_id"],
+        )
+        user = request.user
+        if not user.has_perm("portfolios.view_portfolio", self.application):
+            raise Http404
+        self.can_edit = user.has_perm("portfolios.edit_portfolio", self.application)
+        if self.needs_edit and not self.can_edit:
+            if self.application.applicant_id == user.pk:
+                raise PermissionDenied(
+                    _("Your portfolio is submitted: it is read-only until it is returned to you.")
+                )
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            application=self.application,
+            can_edit=self.can_edit,
+            sections=SECTIONS,
+            current_section=self.section,
+        )
+        return context
+
+    def section_url(self, name: str = "list", **kwargs) -> str:
+        return reverse(
+            f"portfolios:{self.section}.{name}",
+            kwargs={"application_id": self.application.pk, **kwargs},
+        )
+
+
+class EvidenceListView(PortfolioMixin, ListView):
+    """The section's page: its evidence, and what was deleted (to undo) while editable."""
+
+    model = None
+    context_object_name = "items"
+
+    def get_queryset(self):
+        return self.model.objects.filter(application=self.application).live()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["deleted_items"] = (
+            self.model.objects.filter(application=self.application, deleted_at__isnull=False)
+            if self.can_edit
+            else self.model.objects.none()
+        )
+        return context
+
+
+class EvidenceFormMixin(PortfolioMixin):
+    """Add and edit forms: saved through the service; drafts kept and restored; autosave."""
+
+    needs_edit = True
+    template_name = "portfolios/evidence_form.html"
+    draft_fields_excluded = {"csrfmiddlewaretoken", "save_draft"}
+
+    def get_queryset(self):
+        return self.model.objects.filter(application=self.application).live()
+
+    def draft_key(self) -> str:
+        obj = getattr(self, "object", None)
+        return f"{self.section}:{obj.pk if obj and obj.pk else 'new'}"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["application"] = self.application
+        if self.request.method == "GET":
+            draft = draft_get(application=self.application, key=self.draft_key())
+            if draft:
+                kwargs["data"] = draft
+                self.restored_draft = True
+        return kwargs
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object() if self.kwargs.get("pk") else None
+        if "save_draft" in request.POST or request.headers.get("HX-Request"):
+            data = {
+                key: values if len(values) > 1 else values[0]
+                for key, values in request.POST.lists()
+                if key not in self.draft_fields_excluded
+            }
+            draft_save(application=self.application, key=self.draft_key(), data=data)
+            if request.headers.get("HX-Request"):
+                return HttpResponse(_("Draft saved."), content_type="text/plain")
+            messages.info(request, _("Your draft is saved. Finish it whenever you are ready."))
+            return HttpResponseRedirect(self.section_url())
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        instance = form.save(commit=False)
+        try:
+            self.object = evidence_save(
+                application=self.application,
+                instance=instance,
+                by=self.request.user,
+                save_m2m=getattr(form, "save_m2m", None),
+                draft_key=self.draft_key(),
+            )
+        except PortfolioLocked as exc:
+            raise PermissionDenied(str(exc)) from exc
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.section_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["restored_draft"] = getattr(self, "restored_draft", False)
+        context["cancel_url"] = self.section_url()
+        return context
+
+
+class EvidenceCreateView(EvidenceFormMixin, CreateView):
+    pass
+
+
+class EvidenceUpdateView(EvidenceFormMixin, UpdateView):
+    pass
+
+
+class EvidenceDeleteView(PortfolioMixin, TemplateView):
+    """Asks first; deleting can be undone until the portfolio is submitted."""
+
+    needs_edit = True
+    model = None
+    template_name = "portfolios/evidence_confirm_delete.html"
+
+    def get_object(self):
+        return get_object_or_404(
+            self.model.objects.filter(application=self.application).live(), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.get_object()
+        context["cancel_url"] = self.section_url()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_object()
+        try:
+            evidence_delete(application=self.application, instance=instance, by=request.user)
+        except PortfolioLocked as exc:
+            raise PermissionDenied(str(exc)) from exc
+        messages.success(
+            request, _("Deleted “%(item)s”. You can undo this below.") % {"item": instance}
+        )
+        return HttpResponseRedirect(self.section_url())
+
+
+class EvidenceRestoreView(PortfolioMixin, TemplateView):
+    needs_edit = True
+    model = None
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        instance = get_object_or_404(
+            self.model.objects.filter(application=self.application, deleted_at__isnull=False),
+            pk=self.kwargs["pk"],
+        )
+        try:
+            evidence_restore(application=self.application, instance=instance, by=request.user)
+        except PortfolioLocked as exc:
+            raise PermissionDenied(str(exc)) from exc
+        messages.success(request, _("Restored “%(item)s”.") % {"item": instance})
+        return HttpResponseRedirect(self.section_url())
+
+
+def evidence_urls(section: str, *, list_view, create_view, update_view, delete_view, restore_view):
+    """URL patterns of one section, named portfolios:<section>.list/.add/.edit/.delete/.restore."""
+    prefix = f"<int:application_id>/{section}/"
+    return [
+        path(prefix, list_view.as_view(), name=f"{section}.list"),
+        path(f"{prefix}add/", create_view.as_view(), name=f"{section}.add"),
+        path(f"{prefix}<int:pk>/edit/", update_view.as_view(), name=f"{section}.edit"),
+        path(f"{prefix}<int:pk>/delete/", delete_view.as_view(), name=f"{section}.delete"),
+        path(f"{prefix}<int:pk>/restore/", restore_view.as_view(), name=f"{section}.restore"),
+    ]

@@ -1,0 +1,3 @@
+"""Portfolio section: references."""
+
+urlpatterns = []

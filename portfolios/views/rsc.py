@@ -1,0 +1,3 @@
+"""Portfolio section: rsc."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Portfolio section: start."""
+
+urlpatterns = []

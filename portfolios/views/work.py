@@ -1,0 +1,3 @@
+"""Portfolio section: work."""
+
+urlpatterns = []
