@@ -189,6 +189,8 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# clamd's unix socket: when set, every upload is scanned and refused if the scan fails.
+CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="")
 
 # E-mail
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
