@@ -196,6 +196,12 @@ class Reference(Evidence):
     applicant_waived_right_to_see = models.BooleanField(
         _("I waive my right to see this rating"), default=False
     )
+    rater_language = models.CharField(
+        _("language of the rater's e-mail and form"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+    )
     comment = models.TextField(_("comments"), blank=True)
     replaces = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
