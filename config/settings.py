@@ -192,6 +192,9 @@ FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=10 * 1024 * 102
 # clamd's unix socket: when set, every upload is scanned and refused if the scan fails.
 CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="")
 
+# References: days a rater's single-use link stays valid.
+REFERENCE_LINK_DAYS = env.int("REFERENCE_LINK_DAYS", default=30)
+
 # E-mail
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
