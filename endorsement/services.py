@@ -1,5 +1,7 @@
 """Every change of an application's state goes through ``application_transition``."""
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +17,55 @@ class TransitionNotAllowed(Exception):
     """Raised with a message a person can read."""
 
 
+# An application in one of these states is finished: the person may register again.
+CLOSED_STATES = {ApplicationState.WITHDRAWN, ApplicationState.DENIED, ApplicationState.AWARDED}
+
+
+def application_open_in(*, applicant: User, association: Association) -> Application | None:
+    """The person's application in the association that is not finished, if any."""
+    return (
+        Application.objects.filter(applicant=applicant, association=association)
+        .exclude(state__in=CLOSED_STATES)
+        .select_related("category")
+        .first()
+    )
+
+
 @transaction.atomic
-def application_register(*, applicant: User, category: EndorsementCategory) -> Application:
+def application_register(
+    *,
+    applicant: User,
+    category: EndorsementCategory,
+    education: str = "",
+    work_years: Decimal | None = None,
+    rsc_hours: Decimal | None = None,
+    note: str = "",
+) -> Application:
+    """Register for a category with the brief details; one open application per association."""
     association: Association = category.framework.association
+    # Serialise registrations of one person, so two at once cannot both pass the check.
+    User.objects.select_for_update().filter(pk=applicant.pk).first()
+    current = application_open_in(applicant=applicant, association=association)
+    if current is not None:
+        raise TransitionNotAllowed(
+            _(
+                "You already have an application with %(association)s (%(category)s, "
+                "“%(state)s”). You can start another one when it is finished."
+            )
+            % {
+                "association": association.name,
+                "category": current.category.code,
+                "state": current.get_state_display(),
+            }
+        )
     application = Application.objects.create(
-        association=association, applicant=applicant, category=category
+        association=association,
+        applicant=applicant,
+        category=category,
+        registration_education=education,
+        registration_work_years=work_years,
+        registration_rsc_hours=rsc_hours,
+        registration_note=note,
     )
     ApplicationEvent.objects.create(
         application=application,
