@@ -3,14 +3,15 @@
 A file is accepted when
 
 * it is not empty and not larger than ``settings.FILE_UPLOAD_MAX_BYTES`` (10 MB by default);
+* clamd finds no virus in it, when ``settings.CLAMAV_SOCKET`` names a clamd unix socket. The
+  file is streamed to clamd with its INSTREAM command (no extra library). When a scanner is
+  configured but cannot give an answer, the file is refused: an unscanned file is never stored.
+  The scan comes before the type check, so a virus is reported as such whatever its type;
 * its *content* is a PDF, JPEG, PNG or Word (.docx) document. The name the browser sent and the
   content type it claimed are never trusted: the first bytes decide (``%PDF-``, ``FF D8 FF``,
   the PNG signature), and a .docx is a ZIP file whose directory lists ``[Content_Types].xml`` and
   ``word/document.xml`` and whose content types name a Word document (a macro-enabled .docm is
-  refused). The ZIP is only listed, never extracted;
-* when ``settings.CLAMAV_SOCKET`` names a clamd unix socket, clamd finds no virus in it. The
-  file is streamed to clamd with its INSTREAM command (no extra library). When a scanner is
-  configured but cannot give an answer, the file is refused: an unscanned file is never stored.
+  refused). The ZIP is only listed, never extracted.
 
 Stored files get a server-generated name (``portfolios.models.document_path``); the uploaded
 name is kept only as data (``Document.original_name``), with the file's size and SHA-256. The
@@ -184,7 +185,7 @@ def _sha256(uploaded_file: UploadedFile) -> str:
 
 
 def document_clean(uploaded_file: UploadedFile | None) -> UploadedFile | None:
-    """Check an upload (size, type from the content, virus scan); raise ValidationError.
+    """Check an upload (size, virus scan, type from the content); raise ValidationError.
 
     Call it from a form's ``clean_<field>()`` so the error shows on the field. A file that
     passes is marked, so :func:`document_store` does not check it a second time.
@@ -202,11 +203,6 @@ def document_clean(uploaded_file: UploadedFile | None) -> UploadedFile | None:
             % {"size": filesizeformat(size), "limit": filesizeformat(_max_bytes())},
             code="too_large",
         )
-    content_type = detect_content_type(uploaded_file)
-    if content_type is None:
-        raise ValidationError(
-            _("This file is not a PDF, JPEG, PNG or Word (.docx) document."), code="file_type"
-        )
     socket_path = getattr(settings, "CLAMAV_SOCKET", "")
     if socket_path:
         try:
@@ -223,6 +219,11 @@ def document_clean(uploaded_file: UploadedFile | None) -> UploadedFile | None:
         if virus:
             logger.warning("Upload refused, virus found: %s", virus)
             raise ValidationError(_("This file contains a virus and was not saved."), code="virus")
+    content_type = detect_content_type(uploaded_file)
+    if content_type is None:
+        raise ValidationError(
+            _("This file is not a PDF, JPEG, PNG or Word (.docx) document."), code="file_type"
+        )
     check = DocumentCheck(content_type=content_type, size=size, sha256=_sha256(uploaded_file))
     setattr(uploaded_file, _CHECKED_ATTRIBUTE, check)
     return uploaded_file

@@ -127,3 +127,59 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(EndorsementCategoryFactory)
     association = factory.LazyAttribute(lambda o: o.category.framework.association)
     applicant = factory.SubFactory(UserFactory)
+
+
+# --- Portfolio evidence (DOCUMENTS part) ----------------------------------------------------
+# Imported here, late, so the block can be appended without touching the imports above.
+import hashlib as _hashlib  # noqa: E402
+
+from portfolios.enums import DocumentKind as _DocumentKind  # noqa: E402
+from portfolios.models import Document as _Document  # noqa: E402
+from portfolios.models import Education as _Education  # noqa: E402
+from portfolios.models import WorkExperience as _WorkExperience  # noqa: E402
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A stored PDF; needs a writable default storage (tests point it at a temporary folder)."""
+
+    class Meta:
+        model = _Document
+
+    application = factory.SubFactory(ApplicationFactory)
+    association = factory.LazyAttribute(lambda o: o.application.association)
+    kind = _DocumentKind.TRANSCRIPT
+    file = factory.django.FileField(data=PDF_BYTES, filename="upload")
+    original_name = "transcript.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    sha256 = _hashlib.sha256(PDF_BYTES).hexdigest()
+
+
+class EducationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = _Education
+
+    application = factory.SubFactory(ApplicationFactory)
+    level = "bachelor"
+    credential = factory.Sequence(lambda n: f"BA in Psychology {n}")
+    institution = "Northfield State University"
+    start = datetime.date(2010, 9, 1)
+    end = datetime.date(2014, 5, 31)
+
+
+class WorkExperienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = _WorkExperience
+
+    application = factory.SubFactory(ApplicationFactory)
+    employer = factory.Sequence(lambda n: f"Early Head Start {n}")
+    role = "Home visitor"
+    start = datetime.date(2022, 1, 1)
+    end = datetime.date(2023, 12, 31)
+    hours_per_week = Decimal("35")
+    population_served = "Families with infants and toddlers"
+    work_kind = "paid_infant_family"
+    is_paid = True
+    is_dyadic = False

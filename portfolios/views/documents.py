@@ -1,3 +1,69 @@
-"""Portfolio section: documents."""
+"""Downloading a portfolio's documents: only for those who may see the portfolio.
 
-urlpatterns = []
+Everyone else gets 404 (anonymous visitors are sent to log in). The file is always an
+attachment with its original name (RFC 6266), the content type detected when it was uploaded,
+``nosniff`` and no caching. Behind nginx (``PRIVATE_MEDIA_ACCEL_PREFIX`` set) the view only
+answers with ``X-Accel-Redirect`` and nginx sends the file from its internal location;
+otherwise Django streams it.
+"""
+
+import logging
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.http import content_disposition_header
+from django.views import View
+
+from portfolios.models import Document
+from portfolios.views.base import PortfolioMixin
+
+logger = logging.getLogger(__name__)
+
+
+def _secure(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # Should a browser render it anyway: no scripts, no requests, no framing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+class DocumentDownloadView(PortfolioMixin, View):
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        document = get_object_or_404(
+            Document.objects.filter(application=self.application), pk=kwargs["pk"]
+        )
+        prefix = settings.PRIVATE_MEDIA_ACCEL_PREFIX
+        if prefix:
+            response = HttpResponse(content_type=document.content_type)
+            response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(document.file.name)
+            response["Content-Disposition"] = content_disposition_header(
+                True, document.original_name
+            )
+            return _secure(response)
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError as exc:
+            logger.error("Document %s: file %s is missing", document.pk, document.file.name)
+            raise Http404 from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        return _secure(response)
+
+
+urlpatterns = [
+    path(
+        "<int:application_id>/documents/<int:pk>/",
+        DocumentDownloadView.as_view(),
+        name="document.download",
+    ),
+]
