@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, UpdateView
 from django.views.i18n import set_language as django_set_language
 
-from accounts.enums import Role
+from accounts.enums import MembershipStatus, Role
 from accounts.forms import ProfileForm
 from accounts.models import Association, Membership, RoleGrant
 from accounts.rules import ROLE_PREDICATES
 from accounts.selectors import user_role_grants
 from endorsement.enums import ApplicationState
-from endorsement.models import Application
+from endorsement.models import Application, ApplicationEvent
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -45,14 +45,31 @@ class ApplicantDashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["applications"] = (
+        applications = list(
             Application.objects.filter(applicant=user)
             .select_related("association", "category", "category__framework")
+            .annotate(return_reason=_return_reason())
             .order_by("-created")
         )
-        context["memberships"] = Membership.objects.filter(user=user).select_related("association")
+        memberships = list(Membership.objects.filter(user=user).select_related("association"))
+        member_of = {m.association_id for m in memberships if m.is_current()}
+        for application in applications:
+            application.is_member = application.association_id in member_of
+        context["applications"] = applications
+        context["memberships"] = memberships
         context["associations"] = Association.objects.filter(is_active=True)
         return context
+
+
+def _return_reason():
+    """The coordinator's latest public note returning the registration."""
+    return Subquery(
+        ApplicationEvent.objects.filter(
+            application=OuterRef("pk"), to_state=ApplicationState.RETURNED, note_is_public=True
+        )
+        .order_by("-at", "-id")
+        .values("note")[:1]
+    )
 
 
 class RoleDashboardView(LoginRequiredMixin, TemplateView):
@@ -86,6 +103,7 @@ class RoleDashboardView(LoginRequiredMixin, TemplateView):
             context["waiting"] = (
                 applications.filter(state=ApplicationState.REGISTERED)
                 .select_related("applicant", "category")
+                .annotate(is_member=_is_member(self.association))
                 .order_by("created")[:20]
             )
         elif self.role == Role.ASSOCIATION_ADMIN:
@@ -98,6 +116,20 @@ class RoleDashboardView(LoginRequiredMixin, TemplateView):
                 association=self.association
             ).count()
         return context
+
+
+def _is_member(association):
+    """Whether the application's applicant is a member of the association today."""
+    today = association.today()
+    return Exists(
+        Membership.objects.filter(
+            user=OuterRef("applicant"),
+            association=association,
+            status=MembershipStatus.ACTIVE,
+            start__lte=today,
+            end__gte=today,
+        )
+    )
 
 
 class ProfileView(LoginRequiredMixin, UpdateView):

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("competencies.urls")),
     path("portfolio/", include("portfolios.urls")),
+    path("coordinator/", include("endorsement.urls")),
 ]
