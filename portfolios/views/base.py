@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from endorsement.models import Application
+from portfolios.requirements import requirement_check
 from portfolios.services import (
     PortfolioLocked,
     draft_get,
@@ -68,8 +69,18 @@ class PortfolioMixin(LoginRequiredMixin):
             can_edit=self.can_edit,
             sections=SECTIONS,
             current_section=self.section,
+            check=self.get_check(),
         )
         return context
+
+    def get_check(self):
+        """The requirement check of this page's section (of everything on the summary pages),
+        computed once per request."""
+        if not hasattr(self, "_check"):
+            self._check = requirement_check(
+                application=self.application, sections=[self.section] if self.section else None
+            )
+        return self._check
 
     def section_url(self, name: str = "list", **kwargs) -> str:
         return reverse(

@@ -1,3 +1,75 @@
-"""Portfolio section: summary."""
+"""The portfolio's summary page (checklist, coverage, counts, history) and its submission."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from django_fsm import can_proceed
+
+from endorsement.services import TransitionNotAllowed, application_transition
+from portfolios.selectors import competency_coverage, evidence_counts, evidence_history
+from portfolios.views.base import SECTIONS, PortfolioMixin
+
+
+class SummaryView(PortfolioMixin, TemplateView):
+    """Every requirement met or not, with the numbers and a link to the section to fix it."""
+
+    template_name = "portfolios/summary/summary.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        check = self.get_check()
+        counts = evidence_counts(application=self.application)
+        context.update(
+            section_counts=[
+                (key, label, url_name, counts.get(key, 0)) for key, label, url_name in SECTIONS
+            ],
+            coverage=competency_coverage(
+                category=self.application.category, trainings=check.trainings
+            ),
+            history=evidence_history(application=self.application),
+            is_owner=self.application.applicant_id == self.request.user.pk,
+            state_allows_submit=can_proceed(self.application.submit),
+        )
+        return context
+
+
+class SubmitView(PortfolioMixin, TemplateView):
+    """Asks first; the server checks the requirements again before submitting."""
+
+    needs_edit = True
+    template_name = "portfolios/summary/submit_confirm.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["state_allows_submit"] = can_proceed(self.application.submit)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        check = self.get_check()
+        if not can_proceed(self.application.submit) or not check.complete:
+            context = self.get_context_data(refused=True, **kwargs)
+            return self.render_to_response(context)
+        try:
+            application_transition(application=self.application, action="submit", by=request.user)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(self.summary_url())
+        messages.success(
+            request,
+            _(
+                "Your portfolio is submitted. The coordinator will let you know when the review "
+                "starts."
+            ),
+        )
+        return HttpResponseRedirect(self.summary_url())
+
+    def summary_url(self) -> str:
+        return reverse("portfolios:summary", kwargs={"application_id": self.application.pk})
+
+
+urlpatterns = [
+    path("<int:application_id>/", SummaryView.as_view(), name="summary"),
+    path("<int:application_id>/submit/", SubmitView.as_view(), name="submit"),
+]
