@@ -183,3 +183,30 @@ class WorkExperienceFactory(factory.django.DjangoModelFactory):
     work_kind = "paid_infant_family"
     is_paid = True
     is_dyadic = False
+
+
+# --- References (appended by the references part) ---------------------------------------------
+
+import hashlib as _ref_hashlib  # noqa: E402
+import secrets as _ref_secrets  # noqa: E402
+
+from django.utils import timezone as _ref_timezone  # noqa: E402
+
+from portfolios.models import Reference as _Reference  # noqa: E402
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    """A rater already invited; the token (not stored) is lost: use the service to get one."""
+
+    class Meta:
+        model = _Reference
+
+    application = factory.SubFactory(ApplicationFactory)
+    rater_name = factory.Sequence(lambda n: f"Rater {n}")
+    rater_email = factory.Sequence(lambda n: f"rater{n}@example.org")
+    relationship = "any"
+    token_hash = factory.LazyFunction(
+        lambda: _ref_hashlib.sha256(_ref_secrets.token_bytes(16)).hexdigest()
+    )
+    token_expires = factory.LazyFunction(lambda: _ref_timezone.now() + datetime.timedelta(days=30))
+    sent_at = factory.LazyFunction(_ref_timezone.now)

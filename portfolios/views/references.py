@@ -1,3 +1,411 @@
-"""Portfolio section: references."""
+"""Portfolio section: references. The applicant's pages, and the rater's page (no account).
 
-urlpatterns = []
+Applicant: /portfolio/<id>/references/ (list), …/invite/, …/<pk>/ (read a rating),
+…/<pk>/resend/ (POST), …/<pk>/replace/, …/<pk>/withdraw/ (asks first).
+Rater: /portfolio/rate/<token>/ — the single-use link from the e-mail.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from competencies.selectors import category_areas
+from portfolios.enums import ReferenceStatus
+from portfolios.forms.references import WAIVE_HELP, RatingForm, ReferenceInviteForm
+from portfolios.models import Reference, ReferenceRating
+from portfolios.references import (
+    LINK_EXPIRED,
+    LINK_REPLACED,
+    LINK_USED,
+    LINK_WITHDRAWN,
+    OPEN_STATUSES,
+    RATED_STATUSES,
+    RATER_ROLE,
+    RatingLinkUnusable,
+    rating_link_problem,
+    rating_valid_until,
+    reference_for_token,
+    reference_invite,
+    reference_replace,
+    reference_resend,
+    reference_row,
+    reference_submit_rating,
+    reference_withdraw,
+    references_status,
+)
+from portfolios.services import PortfolioLocked, draft_clear
+from portfolios.views.base import EvidenceCreateView, PortfolioMixin
+
+
+class ReferencesMixin(PortfolioMixin):
+    section = "references"
+
+    def references(self):
+        return Reference.objects.filter(application=self.application).live()
+
+    def get_reference(self, queryset=None) -> Reference:
+        queryset = queryset if queryset is not None else self.references()
+        reference = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        reference.application = self.application
+        return reference
+
+
+def _refuse_locked(exc: PortfolioLocked):
+    raise PermissionDenied(str(exc)) from exc
+
+
+class ReferenceListView(ReferencesMixin, ListView):
+    template_name = "portfolios/references/list.html"
+    context_object_name = "references"
+
+    def get_queryset(self):
+        return self.references()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        references = list(context["references"])
+        rows = [
+            reference_row(
+                reference=reference,
+                application=self.application,
+                can_edit=self.can_edit,
+                user=self.request.user,
+            )
+            for reference in references
+        ]
+        context.update(
+            status=references_status(application=self.application, references=references),
+            rows=[row for row in rows if row.reference.status != ReferenceStatus.REPLACED],
+            replaced_rows=[row for row in rows if row.reference.status == ReferenceStatus.REPLACED],
+            framework=self.application.framework,
+        )
+        return context
+
+
+class ReferenceInviteView(ReferencesMixin, EvidenceCreateView):
+    """Name a rater; drafts are kept like every section's (``references:new``)."""
+
+    model = Reference
+    form_class = ReferenceInviteForm
+    template_name = "portfolios/references/invite_form.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            reference = reference_invite(
+                application=self.application,
+                rater_name=data["rater_name"],
+                rater_email=data["rater_email"],
+                relationship=data["relationship"],
+                waive=data["applicant_waived_right_to_see"],
+                rater_language=data["rater_language"],
+                by=self.request.user,
+            )
+        except PortfolioLocked as exc:
+            _refuse_locked(exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        draft_clear(application=self.application, key=self.draft_key())
+        messages.success(
+            self.request,
+            _("We sent %(name)s an e-mail with a personal link to rate you.")
+            % {"name": reference.rater_name},
+        )
+        return HttpResponseRedirect(self.section_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["needed"] = references_status(application=self.application)
+        return context
+
+
+class ReferenceDetailView(ReferencesMixin, DetailView):
+    """A rating as the rater gave it. The applicant who waived the right to see it may not."""
+
+    template_name = "portfolios/references/detail.html"
+    context_object_name = "reference"
+
+    def get_object(self, queryset=None):
+        reference = self.get_reference()
+        if (
+            reference.applicant_waived_right_to_see
+            and self.request.user.pk == self.application.applicant_id
+        ):
+            raise PermissionDenied(
+                _(
+                    "You waived your right to see this rating when you asked %(name)s, so only "
+                    "the reviewers can read it."
+                )
+                % {"name": reference.rater_name}
+            )
+        return reference
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reference = self.object
+        ratings = []
+        if reference.status in RATED_STATUSES:
+            ratings = list(
+                ReferenceRating.objects.filter(reference=reference)
+                .select_related("competency__area")
+                .order_by("competency__area__order", "competency__area_id", "competency__order")
+            )
+        groups = []
+        for rating in ratings:
+            area = rating.competency.area
+            if not groups or groups[-1][0].pk != area.pk:
+                groups.append((area, []))
+            groups[-1][1].append(rating)
+        context.update(
+            groups=groups,
+            rated=reference.status in RATED_STATUSES,
+            valid_until=rating_valid_until(reference=reference, application=self.application),
+        )
+        return context
+
+
+class ReferenceResendView(ReferencesMixin, View):
+    needs_edit = True
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        reference = self.get_reference(self.references().filter(status__in=OPEN_STATUSES))
+        try:
+            reference = reference_resend(reference=reference, by=request.user)
+        except PortfolioLocked as exc:
+            _refuse_locked(exc)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(self.section_url())
+        messages.success(
+            request,
+            _("We sent %(name)s a new link. The link sent before no longer works.")
+            % {"name": reference.rater_name},
+        )
+        return HttpResponseRedirect(self.section_url())
+
+
+class ReferenceReplaceView(ReferencesMixin, FormView):
+    """Ask someone else instead of this rater (the same questions as inviting)."""
+
+    needs_edit = True
+    form_class = ReferenceInviteForm
+    template_name = "portfolios/references/replace_form.html"
+
+    def setup_reference(self):
+        self.reference = self.get_reference(
+            self.references().exclude(status=ReferenceStatus.REPLACED)
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.setup_reference()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.setup_reference()
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {
+            "relationship": self.reference.relationship,
+            "rater_language": self.reference.rater_language,
+            "applicant_waived_right_to_see": self.reference.applicant_waived_right_to_see,
+        }
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["application"] = self.application
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            new = reference_replace(
+                reference=self.reference,
+                rater_name=data["rater_name"],
+                rater_email=data["rater_email"],
+                relationship=data["relationship"],
+                rater_language=data["rater_language"],
+                waive=data["applicant_waived_right_to_see"],
+                by=self.request.user,
+            )
+        except PortfolioLocked as exc:
+            _refuse_locked(exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("We sent %(new)s an e-mail with a personal link. %(old)s's link no longer works.")
+            % {"new": new.rater_name, "old": self.reference.rater_name},
+        )
+        return HttpResponseRedirect(self.section_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(old=self.reference, cancel_url=self.section_url())
+        return context
+
+
+class ReferenceWithdrawView(ReferencesMixin, TemplateView):
+    """Asks first. Only an invitation never answered can be withdrawn; it is not undone."""
+
+    needs_edit = True
+    template_name = "portfolios/references/confirm_withdraw.html"
+
+    def open_reference(self):
+        return self.get_reference(self.references().filter(status__in=OPEN_STATUSES))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(reference=self.open_reference(), cancel_url=self.section_url())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        reference = self.open_reference()
+        try:
+            reference_withdraw(reference=reference, by=request.user)
+        except PortfolioLocked as exc:
+            _refuse_locked(exc)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(self.section_url())
+        messages.success(
+            request,
+            _("You withdrew the request to %(name)s. Their link no longer works.")
+            % {"name": reference.rater_name},
+        )
+        return HttpResponseRedirect(self.section_url())
+
+
+# --- the rater's page ----------------------------------------------------------------------------
+
+# Unknown links from one address before every link from it is refused for a while.
+RATE_LIMIT_MISSES = 20
+RATE_LIMIT_SECONDS = 15 * 60
+
+
+def _rate_limit_key(request) -> str:
+    return f"reference-link-misses:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _rater_language(request, reference: Reference) -> str:
+    """The language the applicant chose for the rater, unless the rater switched language."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return reference.rater_language
+
+
+class RateView(View):
+    """The rater's form, reached through the single-use link; no account, no login."""
+
+    template_name = "portfolios/rate/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        key = _rate_limit_key(request)
+        if (cache.get(key) or 0) >= RATE_LIMIT_MISSES:
+            return render(request, "portfolios/rate/too_many.html", status=429)
+        reference = reference_for_token(token=kwargs["token"])
+        if reference is None:
+            if not cache.add(key, 1, RATE_LIMIT_SECONDS):
+                try:
+                    cache.incr(key)
+                except ValueError:
+                    cache.set(key, 1, RATE_LIMIT_SECONDS)
+            return render(request, "portfolios/rate/invalid.html", status=404)
+        self.reference = reference
+        self.application = reference.application
+        language = _rater_language(request, reference)
+        with translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        response.headers["Content-Language"] = language
+        return response
+
+    def context(self, **kwargs):
+        application = self.application
+        return {
+            "reference": self.reference,
+            "application": application,
+            "applicant": application.applicant.get_full_name(),
+            "association": application.association,
+            "category": application.category,
+            "role": RATER_ROLE[self.reference.relationship],
+            "limit": application.framework.reference_not_enough_information_limit,
+            "waive_help": WAIVE_HELP,
+            **kwargs,
+        }
+
+    def unusable(self, request, reason: str):
+        return render(
+            request,
+            "portfolios/rate/unavailable.html",
+            self.context(
+                reason=reason,
+                LINK_USED=LINK_USED,
+                LINK_EXPIRED=LINK_EXPIRED,
+                LINK_REPLACED=LINK_REPLACED,
+                LINK_WITHDRAWN=LINK_WITHDRAWN,
+            ),
+            status=410,
+        )
+
+    def form(self, data=None) -> RatingForm:
+        return RatingForm(data, areas=category_areas(category=self.application.category))
+
+    def get(self, request, *args, **kwargs):
+        problem = rating_link_problem(reference=self.reference)
+        if problem:
+            return self.unusable(request, problem)
+        return render(request, self.template_name, self.context(form=self.form()))
+
+    def post(self, request, *args, **kwargs):
+        problem = rating_link_problem(reference=self.reference)
+        if problem:
+            return self.unusable(request, problem)
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(form=form), status=200)
+        try:
+            reference = reference_submit_rating(
+                reference=self.reference,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            )
+        except RatingLinkUnusable as exc:
+            return self.unusable(request, exc.reason)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, self.template_name, self.context(form=form))
+        return render(
+            request,
+            "portfolios/rate/thanks.html",
+            self.context(
+                reference=reference, counted=reference.status == ReferenceStatus.COMPLETED
+            ),
+        )
+
+
+prefix = "<int:application_id>/references/"
+urlpatterns = [
+    path(prefix, ReferenceListView.as_view(), name="references.list"),
+    path(f"{prefix}invite/", ReferenceInviteView.as_view(), name="references.invite"),
+    path(f"{prefix}<int:pk>/", ReferenceDetailView.as_view(), name="references.detail"),
+    path(f"{prefix}<int:pk>/resend/", ReferenceResendView.as_view(), name="references.resend"),
+    path(f"{prefix}<int:pk>/replace/", ReferenceReplaceView.as_view(), name="references.replace"),
+    path(
+        f"{prefix}<int:pk>/withdraw/", ReferenceWithdrawView.as_view(), name="references.withdraw"
+    ),
+    path("rate/<str:token>/", RateView.as_view(), name="rate"),
+]
