@@ -524,3 +524,24 @@ def test_dashboard_query_count_is_constant(
         response = client.get("/dashboard/applicant/")
     assert [a.return_reason for a in response.context["applications"]] == ["Why"] * size
     assert [a.is_member for a in response.context["applications"]] == [True] * size
+
+
+# The public pages lead to the start
+
+
+def test_association_page_leads_a_signed_in_person_to_the_check(client, applicant, loaded):
+    client.force_login(applicant)
+    html = client.get("/a/northfield/").content.decode()
+    assert (
+        '<a class="btn btn-primary" href="/portfolio/start/northfield/">'
+        "Check which category fits you and apply</a>"
+    ) in html
+
+
+def test_category_page_leads_to_the_check_when_open(client, applicant, ifs):
+    client.force_login(applicant)
+    html = client.get("/a/northfield/categories/IFS/").content.decode()
+    assert 'href="/portfolio/start/northfield/">Check which category fits you and apply</a>' in html
+    EndorsementCategory.objects.filter(pk=ifs.pk).update(is_open=False)
+    html = client.get("/a/northfield/categories/IFS/").content.decode()
+    assert "Check which category fits you and apply" not in html
