@@ -97,3 +97,30 @@ def draft_get(*, application: Application, key: str) -> dict | None:
 
 def draft_clear(*, application: Application, key: str) -> None:
     FormDraft.objects.filter(application=application, key=key).delete()
+
+
+@transaction.atomic
+def education_set_transcript_status(*, education, status: str, by):
+    """The coordinator's mark on a transcript, e.g. "official transcript received".
+
+    Allowed in any state of the portfolio (the check happens while it is reviewed); kept in the
+    history once the portfolio has been submitted. The caller checks
+    ``portfolios.verify_evidence``.
+    """
+    from portfolios.enums import TranscriptStatus
+
+    if status not in TranscriptStatus.values:
+        raise ValueError(f"Unknown transcript status: {status!r}")
+    if education.transcript_status == status:
+        return education
+    before = _snapshot(education)
+    education.transcript_status = status
+    education.save(update_fields=["transcript_status", "updated"])
+    _record(
+        application=education.application,
+        instance=education,
+        action="transcript_status",
+        before=before,
+        by=by,
+    )
+    return education

@@ -1,3 +1,143 @@
-"""Portfolio section: education."""
+"""Portfolio section: education, with transcripts and the coordinator's transcript status."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.generic import View
+
+from portfolios.documents import document_store
+from portfolios.enums import DocumentKind, TranscriptStatus
+from portfolios.forms.education import EducationForm, TranscriptStatusForm
+from portfolios.models import Education
+from portfolios.services import PortfolioLocked, education_set_transcript_status
+from portfolios.views.base import (
+    EvidenceCreateView,
+    EvidenceDeleteView,
+    EvidenceListView,
+    EvidenceRestoreView,
+    EvidenceUpdateView,
+    PortfolioMixin,
+    evidence_urls,
+)
+
+
+class EducationMixin:
+    model = Education
+    section = "education"
+
+
+class EducationListView(EducationMixin, EvidenceListView):
+    template_name = "portfolios/education/list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("transcript")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_verify"] = self.request.user.has_perm(
+            "portfolios.verify_evidence", self.application
+        )
+        context["transcript_statuses"] = TranscriptStatus.choices
+        return context
+
+
+class EducationFormMixin(EducationMixin):
+    form_class = EducationForm
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("transcript")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form_title"] = _("Add education")
+        return context
+
+    def form_valid(self, form):
+        """Stores the transcript (if one was chosen) with the education, in one transaction."""
+        upload = form.cleaned_data.get("transcript_file")
+        instance = form.instance
+        try:
+            with transaction.atomic():
+                if upload:
+                    instance.transcript = document_store(
+                        application=self.application,
+                        uploaded_file=upload,
+                        kind=DocumentKind.TRANSCRIPT,
+                        by=self.request.user,
+                    )
+                    if instance.transcript_status == TranscriptStatus.NOT_PROVIDED:
+                        instance.transcript_status = TranscriptStatus.UPLOADED
+                elif form.cleaned_data.get("remove_transcript"):
+                    instance.transcript = None
+                    if instance.transcript_status == TranscriptStatus.UPLOADED:
+                        instance.transcript_status = TranscriptStatus.NOT_PROVIDED
+                return super().form_valid(form)
+        except ValidationError as exc:
+            form.add_error("transcript_file", exc)
+            return self.form_invalid(form)
+        except PortfolioLocked as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+
+class EducationCreateView(EducationFormMixin, EvidenceCreateView):
+    pass
+
+
+class EducationUpdateView(EducationFormMixin, EvidenceUpdateView):
+    pass
+
+
+class EducationDeleteView(EducationMixin, EvidenceDeleteView):
+    pass
+
+
+class EducationRestoreView(EducationMixin, EvidenceRestoreView):
+    pass
+
+
+class TranscriptStatusView(EducationMixin, PortfolioMixin, View):
+    """The coordinator marks a transcript, e.g. "official transcript received"."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("portfolios.verify_evidence", self.application):
+            raise PermissionDenied(_("Only the association's coordinator can set this."))
+        education = get_object_or_404(
+            Education.objects.filter(application=self.application).live(), pk=kwargs["pk"]
+        )
+        form = TranscriptStatusForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose one of the transcript statuses."))
+            return HttpResponseRedirect(self.section_url())
+        education.application = self.application
+        education_set_transcript_status(
+            education=education, status=form.cleaned_data["status"], by=request.user
+        )
+        messages.success(
+            request,
+            _("Transcript of “%(item)s”: %(status)s.")
+            % {"item": education, "status": education.get_transcript_status_display()},
+        )
+        return HttpResponseRedirect(self.section_url())
+
+
+urlpatterns = [
+    *evidence_urls(
+        "education",
+        list_view=EducationListView,
+        create_view=EducationCreateView,
+        update_view=EducationUpdateView,
+        delete_view=EducationDeleteView,
+        restore_view=EducationRestoreView,
+    ),
+    path(
+        "<int:application_id>/education/<int:pk>/transcript/",
+        TranscriptStatusView.as_view(),
+        name="education.transcript_status",
+    ),
+]
