@@ -40,13 +40,11 @@ from competencies.enums import EducationLevel, RequirementKind, TrainingTopic
 from competencies.models import Requirement
 from endorsement.models import Application
 from portfolios.enums import AgreementKind
-from portfolios.models import Education, Training, WorkExperience
-from portfolios.selectors import (
-    application_signatures,
-    current_agreement_texts,
-    portfolio_education,
-    portfolio_trainings,
-)
+from portfolios.models import Education, Reference, RSCEntry, Training, WorkExperience
+from portfolios.references import references_status
+from portfolios.rsc_window import rsc_evaluate
+from portfolios.selectors import agreements_in_force, portfolio_education, portfolio_trainings
+from portfolios.work_years import qualifying_work
 
 # Section keys in reading order; all but membership are pages of the portfolio.
 SECTION_KEYS = ("education", "work", "training", "rsc", "references", "agreements", "membership")
@@ -134,7 +132,7 @@ class RequirementCheck:
     application: Application
     items: list[CheckItem]
     exams: list[Requirement]
-    trainings: list[Training]
+    evidence: dict[str, list]  # section key: its live evidence, for the sections checked
     sections: tuple[str, ...] = SECTION_KEYS
     summaries: dict[str, str] = field(default_factory=dict)
 
@@ -151,6 +149,18 @@ class RequirementCheck:
             for key in SECTION_KEYS
             if key in self.sections
         }
+
+    @property
+    def trainings(self) -> list[Training]:
+        return self.evidence.get("training", [])
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """{section key: live evidence items} for the sections checked; agreements: signed."""
+        counts = {key: len(rows) for key, rows in self.evidence.items()}
+        if "agreements" in self.sections:
+            counts["agreements"] = sum(1 for item in self.for_section("agreements") if item.met)
+        return counts
 
     @property
     def is_partial(self) -> bool:
@@ -340,28 +350,15 @@ def _result_item(*, kind: str, section: str, result, prefix: str = "") -> CheckI
 
 def _agreement_items(*, application: Application) -> list[CheckItem]:
     association = application.association
-    current = current_agreement_texts(association=association, on=association.today())
-    signatures = application_signatures(application=application)
+    in_force = agreements_in_force(application=application, on=association.today())
     items = []
     for kind, kind_label in AgreementKind.choices:
-        text = current.get(kind)
-        signature = None
-        if text is not None:
-            signature = next(
-                (
-                    s
-                    for s in signatures
-                    if s.agreement.kind == kind
-                    and s.agreement.version == text.version
-                    and s.agreement.association_id == association.pk
-                ),
-                None,
-            )
+        text = in_force.get(kind)
         if text is None:
             detail = _(
                 "%(agreement)s: %(association)s has not published it yet. Please contact them."
             ) % {"agreement": kind_label, "association": association.name}
-        elif signature is None:
+        elif text.signed_at is None:
             detail = _("%(agreement)s (version %(version)s): not signed yet.") % {
                 "agreement": kind_label,
                 "version": text.version,
@@ -370,14 +367,14 @@ def _agreement_items(*, application: Application) -> list[CheckItem]:
             detail = _("%(agreement)s (version %(version)s): signed on %(date)s.") % {
                 "agreement": kind_label,
                 "version": text.version,
-                "date": date_format(timezone.localtime(signature.signed_at), "DATE_FORMAT"),
+                "date": date_format(timezone.localtime(text.signed_at), "DATE_FORMAT"),
             }
         items.append(
             CheckItem(
                 kind="agreement",
                 section="agreements",
                 label=_("Sign the %(agreement)s.") % {"agreement": kind_label},
-                met=signature is not None,
+                met=text is not None and text.signed_at is not None,
                 detail=detail,
             )
         )
@@ -410,8 +407,9 @@ def requirement_check(*, application: Application, sections=None) -> Requirement
     """Check the portfolio against its category's requirements.
 
     ``sections`` limits the check to some section keys (a section page's panel); the default
-    checks everything, which ``complete`` and ``missing`` need. The number of queries does not
-    depend on the number of evidence items.
+    checks everything, which ``complete`` and ``missing`` need. Each section's live evidence is
+    read once (kept in ``evidence``), so the number of queries does not depend on the number of
+    evidence items.
     """
     wanted = tuple(key for key in SECTION_KEYS if sections is None or key in sections)
     category = application.category
@@ -421,41 +419,38 @@ def requirement_check(*, application: Application, sections=None) -> Requirement
     requirements = list(category.requirements.all())
     items: list[CheckItem] = []
     summaries: dict[str, str] = {}
-    trainings: list[Training] = []
-    work_entries: list[WorkExperience] = []
-
-    def work_years(requirement):
-        """Qualifying work for a requirement; the work entries are read once (1 query)."""
-        from portfolios.work_years import qualifying_work
-
-        if not work_entries:
-            work_entries.append(list(WorkExperience.objects.filter(application=application).live()))
-        return qualifying_work(
-            application=application, requirement=requirement, entries=work_entries[0]
-        )
+    evidence: dict[str, list] = {}
 
     def of_kind(kind):
         return [r for r in requirements if r.kind == kind]
 
+    def work_years(requirement):
+        if "work" not in evidence:
+            evidence["work"] = list(WorkExperience.objects.filter(application=application).live())
+        return qualifying_work(
+            application=application, requirement=requirement, entries=evidence["work"]
+        )
+
     if "education" in wanted:
-        education_rows = of_kind(RequirementKind.EDUCATION)
-        education = portfolio_education(application=application) if education_rows else []
-        for requirement in education_rows:
+        evidence["education"] = portfolio_education(application=application)
+        for requirement in of_kind(RequirementKind.EDUCATION):
             items.append(
-                _education_item(requirement=requirement, education=education, work_years=work_years)
+                _education_item(
+                    requirement=requirement, education=evidence["education"], work_years=work_years
+                )
             )
     if "work" in wanted:
         for requirement in of_kind(RequirementKind.WORK):
             items.append(_work_item(requirement=requirement, work_years=work_years))
+        if "work" not in evidence:
+            evidence["work"] = list(WorkExperience.objects.filter(application=application).live())
     if "training" in wanted:
-        trainings = portfolio_trainings(application=application)
+        evidence["training"] = portfolio_trainings(application=application)
         for requirement in of_kind(RequirementKind.TRAINING):
-            items.append(_training_item(requirement=requirement, trainings=trainings))
-    # Each section's module is imported where it is used, so a section page needs only its own.
-    if "rsc" in wanted and of_kind(RequirementKind.RSC):
-        from portfolios.rsc_window import rsc_status
-
-        for result in rsc_status(application=application):
+            items.append(_training_item(requirement=requirement, trainings=evidence["training"]))
+    if "rsc" in wanted:
+        evidence["rsc"] = list(RSCEntry.objects.filter(application=application).live())
+        for result in rsc_evaluate(requirements=requirements, entries=evidence["rsc"]):
             items.append(
                 _result_item(
                     kind=RequirementKind.RSC,
@@ -465,9 +460,8 @@ def requirement_check(*, application: Application, sections=None) -> Requirement
                 )
             )
     if "references" in wanted:
-        from portfolios.references import references_status
-
-        status = references_status(application=application)
+        evidence["references"] = list(Reference.objects.filter(application=application).live())
+        status = references_status(application=application, references=evidence["references"])
         summaries["references"] = capfirst(status.summary)
         for result in status:
             items.append(
@@ -481,7 +475,7 @@ def requirement_check(*, application: Application, sections=None) -> Requirement
         application=application,
         items=items,
         exams=of_kind(RequirementKind.EXAM),
-        trainings=trainings,
+        evidence=evidence,
         sections=wanted,
         summaries=summaries,
     )

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from competencies.models import Competency, EndorsementCategory
 from competencies.selectors import category_areas
@@ -17,21 +16,9 @@ from portfolios.models import (
     AgreementText,
     Education,
     EvidenceChange,
-    Reference,
-    RSCEntry,
     Signature,
     Training,
-    WorkExperience,
 )
-
-# Section key (as in the portfolio's navigation) → evidence model.
-SECTION_MODELS = {
-    "education": Education,
-    "work": WorkExperience,
-    "training": Training,
-    "rsc": RSCEntry,
-    "references": Reference,
-}
 
 
 def portfolio_education(*, application: Application) -> list[Education]:
@@ -48,56 +35,29 @@ def portfolio_trainings(*, application: Application) -> list[Training]:
     )
 
 
-def _live_count(model) -> Subquery:
-    return Coalesce(
-        Subquery(
-            model.objects.filter(application=OuterRef("pk"), deleted_at__isnull=True)
-            .order_by()
-            .values("application")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
+def agreements_in_force(*, application: Application, on) -> dict[str, AgreementText]:
+    """{agreement kind: the association's version in force on ``on``}, each annotated with
+    ``signed_at``: when the application signed that version (in any language), else None.
+    1 query."""
+    signed = (
+        Signature.objects.filter(
+            application=application,
+            agreement__association=OuterRef("association"),
+            agreement__kind=OuterRef("kind"),
+            agreement__version=OuterRef("version"),
+        )
+        .order_by("signed_at")
+        .values("signed_at")[:1]
     )
-
-
-def evidence_counts(*, application: Application) -> dict[str, int]:
-    """{section key: number of live evidence items}, in 1 query; signatures under agreements."""
-    annotations = {key: _live_count(model) for key, model in SECTION_MODELS.items()}
-    annotations["agreements"] = Coalesce(
-        Subquery(
-            Signature.objects.filter(application=OuterRef("pk"))
-            .order_by()
-            .values("application")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
+    texts = (
+        AgreementText.objects.filter(association=application.association_id, effective_from__lte=on)
+        .annotate(signed_at=Subquery(signed))
+        .order_by("kind", "-effective_from", "-id")
     )
-    return (
-        Application.objects.filter(pk=application.pk)
-        .annotate(**annotations)
-        .values(*annotations)
-        .get()
-    )
-
-
-def current_agreement_texts(*, association, on) -> dict[str, AgreementText]:
-    """{agreement kind: the version in force on ``on``} (1 query; any language of it)."""
-    current: dict[str, AgreementText] = {}
-    texts = AgreementText.objects.filter(association=association, effective_from__lte=on).order_by(
-        "kind", "-effective_from", "-id"
-    )
+    in_force: dict[str, AgreementText] = {}
     for text in texts:
-        current.setdefault(text.kind, text)
-    return current
-
-
-def application_signatures(*, application: Application) -> list[Signature]:
-    """The portfolio's signatures with the text signed (1 query)."""
-    return list(Signature.objects.filter(application=application).select_related("agreement"))
+        in_force.setdefault(text.kind, text)
+    return in_force
 
 
 @dataclass

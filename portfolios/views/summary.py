@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from django_fsm import can_proceed
 
 from endorsement.services import TransitionNotAllowed, application_transition
-from portfolios.selectors import competency_coverage, evidence_counts, evidence_history
+from portfolios.selectors import competency_coverage, evidence_history
 from portfolios.views.base import SECTIONS, PortfolioMixin
 
 
@@ -20,7 +20,7 @@ class SummaryView(PortfolioMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         check = self.get_check()
-        counts = evidence_counts(application=self.application)
+        counts = check.counts
         context.update(
             section_counts=[
                 (key, label, url_name, counts.get(key, 0)) for key, label, url_name in SECTIONS
