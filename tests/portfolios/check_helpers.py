@@ -175,14 +175,15 @@ def complete_ifs(application):
     add_membership(application)
 
 
-def fill_portfolio(application, per_section: int):
-    """``per_section`` items in each evidence section (5 sections), with their related rows:
-    transcripts and certificates (file rows only), competency items, ratings."""
+def fill_portfolio(application, items: int):
+    """``items`` evidence items, dealt in turn to the five sections (education, work, training,
+    RS/C, references), with their related rows: transcripts and certificates (file rows only),
+    competency items, ratings. 10 items is 2 in each section; 200 is 40 in each."""
     from competencies.models import Competency
     from portfolios.enums import DocumentKind, RatingScore
     from portfolios.models import Document, ReferenceRating
 
-    items = list(Competency.objects.filter(categories=application.category)[:3])
+    competencies = list(Competency.objects.filter(categories=application.category)[:3])
 
     def document(kind, n):
         return Document.objects.create(
@@ -197,34 +198,42 @@ def fill_portfolio(application, per_section: int):
             sha256="0" * 64,
         )
 
-    for n in range(per_section):
-        education = add_education(application, "bachelor", f"BA {n}")
-        education.transcript = document(DocumentKind.TRANSCRIPT, n)
-        education.save()
-        add_work(
-            application,
-            start=datetime.date(2000 + n % 20, 1, 1),
-            end=datetime.date(2000 + n % 20, 12, 31),
-            hours_per_week=20 + n % 20,
-        )
-        training = add_training(
-            application,
-            1 + n % 5,
-            title=f"Training {n}",
-            is_dei=n % 3 == 0,
-            items=items[: 1 + n % 3],
-        )
-        training.certificate = document(DocumentKind.CERTIFICATE, n)
-        training.save()
-        add_rsc(application, 1, start=months_ago(2 + n % 12), end=months_ago(1 + n % 12))
-        completed = n % 2 == 0
-        reference = add_reference(
-            application,
-            RaterRelationship.values[n % 4],
-            status=ReferenceStatus.COMPLETED if completed else ReferenceStatus.INVITED,
-        )
-        if completed:
-            ReferenceRating.objects.bulk_create(
-                ReferenceRating(reference=reference, competency=item, score=RatingScore.COMPETENT)
-                for item in items
+    for i in range(items):
+        n, section = divmod(i, 5)
+        if section == 0:
+            education = add_education(application, "bachelor", f"BA {n}")
+            education.transcript = document(DocumentKind.TRANSCRIPT, n)
+            education.save()
+        elif section == 1:
+            add_work(
+                application,
+                start=datetime.date(2000 + n % 20, 1, 1),
+                end=datetime.date(2000 + n % 20, 12, 31),
+                hours_per_week=20 + n % 20,
             )
+        elif section == 2:
+            training = add_training(
+                application,
+                1 + n % 5,
+                title=f"Training {n}",
+                is_dei=n % 3 == 0,
+                items=competencies[: 1 + n % 3],
+            )
+            training.certificate = document(DocumentKind.CERTIFICATE, n)
+            training.save()
+        elif section == 3:
+            add_rsc(application, 1, start=months_ago(2 + n % 12), end=months_ago(1 + n % 12))
+        else:
+            completed = n % 2 == 0
+            reference = add_reference(
+                application,
+                RaterRelationship.values[n % 4],
+                status=ReferenceStatus.COMPLETED if completed else ReferenceStatus.INVITED,
+            )
+            if completed:
+                ReferenceRating.objects.bulk_create(
+                    ReferenceRating(
+                        reference=reference, competency=item, score=RatingScore.COMPETENT
+                    )
+                    for item in competencies
+                )

@@ -32,8 +32,8 @@ def portfolios(association):
     texts = publish_agreements(association)
     small = accepted_application(category)
     large = accepted_application(category)
-    fill_portfolio(small, 2)
-    fill_portfolio(large, 40)
+    fill_portfolio(small, 10)  # 2 in each section
+    fill_portfolio(large, 200)  # 40 in each section
     for application in (small, large):
         sign(application, texts[0])
     return small, large

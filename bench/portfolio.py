@@ -1,0 +1,72 @@
+"""Portfolio pages: SQL queries and median time of the summary page and each section page, for
+an IFS portfolio with 200 evidence items (40 in each of education, work, training, RS/C and
+references, with transcripts, certificates, competency items and ratings) against the same
+pages with 2 items. A page that does not exist (404) is skipped with a note."""
+
+from django.test import Client
+from django.urls import reverse
+from harness import measure, test_database
+
+PAGES = [
+    "portfolios:summary",
+    "portfolios:education.list",
+    "portfolios:work.list",
+    "portfolios:training.list",
+    "portfolios:rsc.list",
+    "portfolios:references.list",
+    "portfolios:agreements",
+]
+SIZES = [2, 200]
+
+
+def main():
+    with test_database():
+        from accounts.models import Association
+        from tests.portfolios.check_helpers import (
+            accepted_application,
+            add_membership,
+            fill_portfolio,
+            load_category,
+            publish_agreements,
+            sign,
+        )
+
+        association = Association.objects.create(
+            name="Bench Association",
+            slug="bench",
+            contact_email="b@example.org",
+            number_prefix="BENCH",
+        )
+        category = load_category(association, "IFS")
+        texts = publish_agreements(association)
+        portfolios = {}
+        for size in SIZES:
+            application = accepted_application(category)
+            fill_portfolio(application, size)
+            sign(application, texts[0])
+            add_membership(application)
+            portfolios[size] = application
+
+        client = Client()
+        rows = []
+        for url_name in PAGES:
+            for size, application in portfolios.items():
+                client.force_login(application.applicant)
+                url = reverse(url_name, kwargs={"application_id": application.pk})
+                status = client.get(url).status_code
+                if status == 404:
+                    print(f"note: {url_name} ({url}) answers 404: skipped")
+                    break
+                rows.append((url_name, size, *measure(client, url)))
+        print(f"{'page':30} {'evidence items':>14} {'queries':>7} {'median ms':>10}")
+        for url_name, size, queries, median in rows:
+            print(f"{url_name:30} {size:14d} {queries:7d} {median:10.2f}")
+        print(
+            "With 2 items, sections holding none skip their prefetch queries (e.g. the training "
+            "items' competencies); tests/portfolios/test_query_counts.py compares 2 and 40 items "
+            "in every section."
+        )
+
+
+if __name__ == "__main__":
+    main()
