@@ -31,11 +31,16 @@ class GroupedCheckboxes(forms.widgets.ChoiceWidget):
     use_fieldset = True
 
     def get_context(self, name, value, attrs):
-        attrs = dict(attrs or {})
-        css = attrs.pop("class", "").split()
+        # crispy-forms passes Bootstrap's input classes; they go on the checkboxes by hand.
+        css = f"{self.attrs.get('class', '')} {(attrs or {}).get('class', '')}".split()
         context = super().get_context(name, value, attrs)
         context["widget"]["invalid"] = "is-invalid" in css
         return context
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"].pop("class", None)
+        return option
 
     def use_required_attribute(self, initial):
         return False
