@@ -1,3 +1,85 @@
-"""Portfolio section: work."""
+"""Portfolio section: work experience, with the qualifying years each requirement counts."""
 
-urlpatterns = []
+from django.utils.translation import gettext as _
+
+from competencies.models import Requirement
+from portfolios.forms.work import WorkExperienceForm
+from portfolios.models import WorkExperience
+from portfolios.views.base import (
+    EvidenceCreateView,
+    EvidenceDeleteView,
+    EvidenceListView,
+    EvidenceRestoreView,
+    EvidenceUpdateView,
+    evidence_urls,
+)
+from portfolios.work_years import FULL_TIME_HOURS, RULES, qualifying_work, work_requirements
+
+
+class WorkMixin:
+    model = WorkExperience
+    section = "work"
+
+
+class WorkListView(WorkMixin, EvidenceListView):
+    template_name = "portfolios/work/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entries = list(context["items"])
+        requirements = work_requirements(
+            Requirement.objects.filter(category_id=self.application.category_id).order_by(
+                "order", "id"
+            )
+        )
+        today = self.application.association.today()
+        context.update(
+            items=entries,
+            work_years=[
+                qualifying_work(
+                    application=self.application,
+                    requirement=requirement,
+                    entries=entries,
+                    today=today,
+                )
+                for requirement in requirements
+            ],
+            work_rules=RULES,
+            full_time_hours=FULL_TIME_HOURS,
+        )
+        return context
+
+
+class WorkFormMixin(WorkMixin):
+    form_class = WorkExperienceForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form_title"] = _("Add work experience")
+        return context
+
+
+class WorkCreateView(WorkFormMixin, EvidenceCreateView):
+    pass
+
+
+class WorkUpdateView(WorkFormMixin, EvidenceUpdateView):
+    pass
+
+
+class WorkDeleteView(WorkMixin, EvidenceDeleteView):
+    pass
+
+
+class WorkRestoreView(WorkMixin, EvidenceRestoreView):
+    pass
+
+
+urlpatterns = evidence_urls(
+    "work",
+    list_view=WorkListView,
+    create_view=WorkCreateView,
+    update_view=WorkUpdateView,
+    delete_view=WorkDeleteView,
+    restore_view=WorkRestoreView,
+)
