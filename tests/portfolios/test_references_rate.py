@@ -166,7 +166,7 @@ def test_missing_answers_are_listed_and_linked_and_nothing_is_saved(client, invi
     assert response.status_code == 200
     content = response.content.decode()
     assert [f"#id_{name}_0" for name in missing] == re.findall(
-        r'<li><a href="(#id_item_\d+_0)">', content
+        r'<li><a class="alert-link" href="(#id_item_\d+_0)">', content
     )
     for name in missing:
         assert f'aria-describedby="id_{name}_error"' in content

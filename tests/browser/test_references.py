@@ -1,0 +1,111 @@
+"""References in the browser: the applicant asks a rater, the rater opens the e-mailed link,
+rates every item and sends; axe finds nothing on any page at desktop and phone widths."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from portfolios.enums import ReferenceStatus
+from portfolios.models import Reference, ReferenceRating
+from tests.browser.helpers import assert_page, log_in
+from tests.factories import DEFAULT_PASSWORD
+from tests.portfolios.references_helpers import make_application, make_category
+
+pytestmark = pytest.mark.browser
+
+
+def rating_path(message) -> str:
+    [path] = re.findall(r"https?://[^/\s]+(/portfolio/rate/[A-Za-z0-9_-]{43}/)", message.body)
+    return path
+
+
+def test_the_applicant_asks_and_the_rater_rates_through_the_e_mailed_link(page, association):
+    category = make_category(association)
+    application = make_application(category)
+
+    log_in(page, "ana@example.org", DEFAULT_PASSWORD)
+    page.wait_for_url("**/dashboard/**")
+    page.goto(f"/portfolio/{application.pk}/references/")
+    assert_page(page, "References")
+    page.get_by_role("link", name="Ask someone for a rating").click()
+
+    page.wait_for_url("**/references/invite/")
+    assert_page(page, "Ask someone for a rating")
+    page.get_by_label("Their full name").fill("Grace Supervisor")
+    page.get_by_label("Their e-mail address").fill("grace@example.org")
+    page.get_by_label("How do they know your work?").select_option("current_supervisor")
+    page.get_by_label("Language of the e-mail and form they receive").select_option("en")
+    page.get_by_role("button", name="Send the invitation").click()
+
+    page.wait_for_url(f"**/portfolio/{application.pk}/references/")
+    assert page.get_by_role("status").first.inner_text() == (
+        "We sent Grace Supervisor an e-mail with a personal link to rate you."
+    )
+    assert_page(page, "References")
+    [message] = mail.outbox
+    assert (message.to, message.subject) == (
+        ["grace@example.org"],
+        "Ana López asks you for a reference rating",
+    )
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/")
+
+    # The rater, without an account.
+    page.goto(rating_path(message))
+    assert_page(page, "Reference rating for Ana López")
+    items = page.locator("fieldset.rating-item")
+    assert items.count() == 8
+    # Five "not enough information" answers still count.
+    for index in range(8):
+        group = items.nth(index)
+        choice = "Not enough information" if index < 5 else "Strong"
+        group.get_by_label(choice).check()
+    page.get_by_label("Comments (optional)").fill("Ana listens closely to families.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my rating").click()
+
+    assert_page(page, "Thank you")
+    reference = Reference.objects.get()
+    assert (reference.status, reference.comment) == (
+        ReferenceStatus.COMPLETED,
+        "Ana listens closely to families.",
+    )
+    assert sorted(ReferenceRating.objects.values_list("score", flat=True)) == (
+        ["3"] * 3 + ["nei"] * 5
+    )
+
+    # The link works once.
+    page.goto(rating_path(message))
+    assert_page(page, "This link has already been used")
+
+
+def test_a_rater_who_leaves_items_out_is_shown_what_is_missing(page, association):
+    category = make_category(association, items_per_area=(2, 1))
+    application = make_application(category)
+    from portfolios.references import reference_invite
+
+    reference_invite(
+        application=application,
+        rater_name="Grace Supervisor",
+        rater_email="grace@example.org",
+        relationship="current_supervisor",
+        waive=True,
+        by=application.applicant,
+    )
+    page.goto(rating_path(mail.outbox[0]))
+    page.locator("fieldset.rating-item").first.get_by_label("Competent").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my rating").click()
+
+    assert_page(page, "Reference rating for Ana López")
+    alert = page.get_by_role("alert")
+    assert alert.get_by_role("link").all_inner_texts() == [
+        "Theoretical Foundations item 2",
+        "Direct Service Skills item 1",
+    ]
+    alert.get_by_role("link", name="Direct Service Skills item 1").click()
+    assert page.evaluate("document.activeElement.id") == page.locator("fieldset.rating-item").nth(
+        2
+    ).locator("input").first.get_attribute("id")
+    assert Reference.objects.get().status == ReferenceStatus.INVITED
