@@ -109,3 +109,66 @@ def test_a_rater_who_leaves_items_out_is_shown_what_is_missing(page, association
         2
     ).locator("input").first.get_attribute("id")
     assert Reference.objects.get().status == ReferenceStatus.INVITED
+
+
+def test_the_applicant_reads_a_rating_replaces_one_that_did_not_count_and_withdraws_one(
+    page, association
+):
+    from portfolios.references import reference_invite, reference_submit_rating
+    from tests.portfolios.references_helpers import scores
+
+    category = make_category(association)
+    application = make_application(category)
+
+    def ask(name, email, relationship):
+        return reference_invite(
+            application=application,
+            rater_name=name,
+            rater_email=email,
+            relationship=relationship,
+            waive=False,
+            by=application.applicant,
+        )
+
+    pat = ask("Pat Provider", "pat@example.org", "rsc_provider")
+    reference_submit_rating(reference=pat, scores=scores(category, nei=1), comment="Warm.")
+    nina = ask("Nina Neighbour", "nina@example.org", "current_supervisor")
+    reference_submit_rating(reference=nina, scores=scores(category, nei=6), comment="")
+    ask("Eddie Other", "eddie@example.org", "any")
+
+    log_in(page, "ana@example.org", DEFAULT_PASSWORD)
+    page.wait_for_url("**/dashboard/**")
+    page.goto(f"/portfolio/{application.pk}/references/")
+    assert_page(page, "References")
+    assert page.locator("#references-summary").inner_text() == (
+        "References: 1 of 3 received, supervisor and 1 other pending"
+    )
+
+    page.get_by_role("link", name="Read the rating from Pat Provider").click()
+    page.wait_for_url(f"**/references/{pat.pk}/")
+    assert_page(page, "Rating from Pat Provider")
+    page.get_by_role("link", name="Back to your references").click()
+
+    page.get_by_role("link", name="Replace Nina Neighbour").click()
+    page.wait_for_url(f"**/references/{nina.pk}/replace/")
+    assert_page(page, "Replace Nina Neighbour")
+    page.get_by_label("Their full name").fill("Sue Supervisor")
+    page.get_by_label("Their e-mail address").fill("sue@example.org")
+    page.get_by_role("button", name="Send the invitation").click()
+    page.wait_for_url(f"**/portfolio/{application.pk}/references/")
+    assert page.get_by_role("status").first.inner_text() == (
+        "We sent Sue Supervisor an e-mail with a personal link. Nina Neighbour's link no "
+        "longer works."
+    )
+    assert_page(page, "References")
+
+    page.get_by_role("link", name="Withdraw the request to Eddie Other").click()
+    page.wait_for_url("**/withdraw/")
+    assert_page(page, "Withdraw the request to Eddie Other?")
+    page.get_by_role("button", name="Withdraw the request").click()
+    page.wait_for_url(f"**/portfolio/{application.pk}/references/")
+    assert page.get_by_role("status").first.inner_text() == (
+        "You withdrew the request to Eddie Other. Their link no longer works."
+    )
+    assert_page(page, "References")
+    assert [m.to for m in mail.outbox][-1] == ["sue@example.org"]
