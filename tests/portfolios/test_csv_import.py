@@ -343,7 +343,10 @@ def test_upload_preview_and_import_the_valid_rows(client, owner, application):
     assert "1 row has errors and will be skipped." in html
     assert "Import the 2 valid rows</button>" in html
     assert html.count('<th scope="row">') == 3
-    assert '<td class="text-danger fw-semibold">ten</td>' in html
+    assert (
+        '<td class="text-danger-emphasis fw-semibold">'
+        '<span class="visually-hidden">Not understood: </span>ten</td>' in html
+    )
 
     done = client.post(url("training.import_preview", application))
     assert done.status_code == 302
