@@ -186,9 +186,9 @@ def test_the_list_costs_the_same_queries_with_one_or_many_references(
     assert len(one.captured_queries) == len(many.captured_queries)
 
 
-# Session, user, role grants (navigation), application; requirement rows and references for
-# the section's check panel; the references listed.
-QUERIES_LIST = 7
+# Session, user, role grants (navigation), application; the requirement rows and the references,
+# read once for the section's check panel and the list.
+QUERIES_LIST = 6
 
 
 # --- invite -------------------------------------------------------------------------------------
