@@ -430,3 +430,20 @@ def test_references_pending(portfolio):
     )
     assert items[2].detail == "Anyone who knows your work: nobody asked yet."
     assert items[1].detail.startswith("RS/C provider: waiting for Rater ")
+
+
+def test_numbers_follow_the_language():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from portfolios.requirements import number
+
+    assert [number(Decimal(v)) for v in ("22.5", "30.0", "2.14", "0")] == [
+        "22.5",
+        "30",
+        "2.14",
+        "0",
+    ]
+    with translation.override("es"):
+        assert number(Decimal("22.5")) == "22,5"

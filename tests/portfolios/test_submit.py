@@ -11,6 +11,7 @@ from accounts.enums import Role
 from endorsement.enums import ApplicationState
 from endorsement.models import Application, ApplicationEvent
 from endorsement.services import application_register
+from portfolios.models import Training
 from tests.factories import UserFactory
 from tests.portfolios.check_helpers import (
     accepted_application,
@@ -103,6 +104,28 @@ def test_submitted_portfolio_is_read_only(client, portfolio):
     )
     assert response.status_code == 403
     assert client.get(add_url).status_code == 403
+    training = Training.objects.get(application=portfolio)
+    edit_url = reverse(
+        "portfolios:training.edit", kwargs={"application_id": portfolio.pk, "pk": training.pk}
+    )
+    response = client.post(
+        edit_url,
+        {
+            "title": "Changed",
+            "provider": "X",
+            "date": "2025-01-01",
+            "hours": "3",
+            "format": "workshop",
+        },
+    )
+    assert response.status_code == 403
+    training.refresh_from_db()
+    assert (training.title, training.hours) == ("Foundations of infant mental health", 30)
+    delete_url = reverse(
+        "portfolios:training.delete", kwargs={"application_id": portfolio.pk, "pk": training.pk}
+    )
+    assert client.post(delete_url).status_code == 403
+    assert Training.objects.filter(application=portfolio).live().count() == 1
     # Submitting again is refused too: the portfolio is no longer editable.
     assert client.post(submit_url(portfolio)).status_code == 403
     assert client.get(submit_url(portfolio)).status_code == 403
