@@ -330,10 +330,9 @@ class RateView(View):
         self.reference = reference
         self.application = reference.application
         language = _rater_language(request, reference)
+        # Every response here is rendered at once (render()), so inside the override.
         with translation.override(language):
             response = super().dispatch(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
         response.headers["Content-Language"] = language
         return response
 

@@ -199,6 +199,29 @@ def test_the_rater_language_defaults_to_the_applicants_and_can_be_chosen(categor
     assert with_default.rater_language == "es"
 
 
+def test_an_unknown_relationship_or_language(invite):
+    with pytest.raises(ValidationError) as error:
+        invite(relationship="friend")
+    assert error.value.message_dict == {"relationship": ["Choose how this person knows you."]}
+    reference, _token = invite(rater_language="fr")
+    assert reference.rater_language == "en"
+
+
+def test_an_e_mail_that_cannot_be_sent_is_logged_and_the_invitation_kept(
+    invite, monkeypatch, caplog
+):
+    def refuse(self, fail_silently=False):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with pytest.raises(IndexError):  # last_token(): nothing in the outbox
+        invite()
+    assert Reference.objects.count() == 1
+    assert [r.getMessage() for r in caplog.records] == [
+        "Reference e-mail to grace@example.org could not be sent"
+    ]
+
+
 def test_minutes_to_rate_is_a_generous_estimate_in_fives():
     assert [minutes_to_rate(n) for n in (1, 8, 15, 30, 45)] == [10, 10, 10, 15, 20]
 
@@ -505,6 +528,7 @@ def test_status_with_no_reference(application, django_assert_num_queries):
         "references: 0 of 3 received, supervisor, RS/C provider and 1 other pending"
     )
     assert (status.needed, status.received, status.met) == (3, 0, False)
+    assert status.pending_kinds == ["current_supervisor", "rsc_provider", "any"]
     assert [r.kind for r in status] == ["current_supervisor", "rsc_provider", "any"]
     assert [r.messages for r in status] == [
         ["Current supervisor: nobody asked yet."],

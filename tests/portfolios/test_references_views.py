@@ -135,11 +135,18 @@ def test_the_list_tells_the_applicant_to_ask_someone_else_and_marks_expired_link
         rater_name="Eddie",
         token_expires=timezone.now() - datetime.timedelta(days=1),
     )
+    ReferenceFactory(
+        application=application,
+        rater_name="Olive Old",
+        status=ReferenceStatus.COMPLETED,
+        completed_at=timezone.now() - datetime.timedelta(days=400),
+    )
     response = applicant_client.get(url("list", application))
     page = text(response)
     assert [row.status for row in response.context["rows"]] == [
         "Not counted: too many 'not enough information' answers",
         "Link expired: send a new one",
+        "Rating more than 12 months old: no longer valid",
     ]
     assert "Please ask someone else: choose “Replace”." in page
 
