@@ -312,3 +312,16 @@ def test_submitting_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         response = client.post(rate_url(token), data)
     assert h1(response) == ["Thank you"]
+
+
+def test_two_tabs_the_second_sending_is_told_the_link_is_used(
+    client, invite, category, monkeypatch
+):
+    """Both forms were open: the view's first check passes, the service's locked one refuses."""
+    reference, token = invite()
+    client.post(rate_url(token), form_data(category))
+    monkeypatch.setattr("portfolios.views.references.rating_link_problem", lambda **kwargs: "")
+    response = client.post(rate_url(token), form_data(category, score="1"))
+    assert response.status_code == 410
+    assert h1(response) == ["This link has already been used"]
+    assert set(ReferenceRating.objects.values_list("score", flat=True)) == {"3"}

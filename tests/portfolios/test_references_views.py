@@ -514,3 +514,26 @@ def test_a_reference_of_another_portfolio_is_not_found_through_mine(
         assert getattr(applicant_client, method)(address, invite_data()).status_code == 404, address
     assert ReferenceRating.objects.count() == 0
     assert competency_ids(category)
+
+
+def test_a_portfolio_submitted_meanwhile_refuses_the_change(
+    applicant_client, application, monkeypatch
+):
+    """The page was open while the portfolio was submitted elsewhere: the service refuses."""
+    from portfolios.services import PortfolioLocked
+
+    def locked(**kwargs):
+        raise PortfolioLocked("Your portfolio is submitted: it cannot be changed now.")
+
+    invited = ReferenceFactory(application=application)
+    for name in ("reference_invite", "reference_resend", "reference_replace", "reference_withdraw"):
+        monkeypatch.setattr(f"portfolios.views.references.{name}", locked)
+    for name, kwargs in [
+        ("invite", {}),
+        ("resend", {"pk": invited.pk}),
+        ("replace", {"pk": invited.pk}),
+        ("withdraw", {"pk": invited.pk}),
+    ]:
+        response = applicant_client.post(url(name, application, **kwargs), invite_data())
+        assert response.status_code == 403, name
+        assert "Your portfolio is submitted: it cannot be changed now." in text(response)
