@@ -122,10 +122,6 @@ class SectionItems:
     def url_name(self) -> str | None:
         return SECTION_URL_NAMES.get(self.key)
 
-    @property
-    def missing(self) -> list[CheckItem]:
-        return [item for item in self.items if item.missing]
-
 
 @dataclass
 class RequirementCheck:

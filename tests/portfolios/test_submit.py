@@ -244,3 +244,23 @@ def test_submit_needs_post_to_change_anything(client, portfolio):
     client.get(submit_url(portfolio))
     portfolio.refresh_from_db()
     assert portfolio.state == ApplicationState.ACCEPTED
+
+
+def test_submit_refused_by_the_state_machine_at_the_last_moment(client, portfolio, monkeypatch):
+    """Another request submitted first: the transition refuses and nothing is recorded twice."""
+    import portfolios.views.summary
+    from endorsement.services import TransitionNotAllowed
+
+    def refuse(**kwargs):
+        raise TransitionNotAllowed(
+            "This step is not possible while the application is “Submitted”."
+        )
+
+    monkeypatch.setattr(portfolios.views.summary, "application_transition", refuse)
+    complete_ifs(portfolio)
+    client.force_login(portfolio.applicant)
+    response = client.post(submit_url(portfolio), follow=True)
+    assert response.redirect_chain == [(f"/portfolio/{portfolio.pk}/", 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "This step is not possible while the application is “Submitted”."
+    ]

@@ -236,3 +236,48 @@ def test_coordinator_sees_no_submit_section(client, make_staff, portfolio, assoc
     html = response.content.decode()
     assert 'id="submit-heading"' not in html
     assert "to complete this</a>" not in html
+
+
+def test_evidence_history_rows(portfolio):
+    from portfolios.models import EvidenceChange
+    from portfolios.selectors import evidence_history
+
+    training = add_training(portfolio, 3, title="Home visiting")
+    EvidenceChange.objects.create(
+        application=portfolio,
+        section="training",
+        object_id=training.pk,
+        action="deleted",
+        before={"title": "Home visiting", "hours": "3.0"},
+        after=None,
+        by=portfolio.applicant,
+    )
+    EvidenceChange.objects.create(
+        application=portfolio,
+        section="training",
+        object_id=training.pk,
+        action="changed",
+        before={"title": "Home visiting", "hours": "3.0", "updated": "x", "old_field": "a"},
+        after={"title": "Home visiting", "hours": "4.0", "updated": "y", "old_field": "b"},
+        by=None,
+    )
+    EvidenceChange.objects.create(
+        application=portfolio,
+        section="gone",
+        object_id=7,
+        action="changed",
+        before={"note": "a"},
+        after={"note": "b", "extra": "c"},
+        by=None,
+    )
+    rows = evidence_history(application=portfolio)
+    assert [(r.section_label, r.item, r.change.action, r.fields) for r in rows] == [
+        ("training", "Home visiting", "deleted", []),
+        (
+            "training",
+            "Home visiting",
+            "changed",
+            [("hours", "3.0", "4.0"), ("old_field", "a", "b")],
+        ),
+        ("gone", "#7", "changed", [("note", "a", "b"), ("extra", None, "c")]),
+    ]
