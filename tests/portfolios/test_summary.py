@@ -281,3 +281,13 @@ def test_evidence_history_rows(portfolio):
         ),
         ("gone", "#7", "changed", [("note", "a", "b"), ("extra", None, "c")]),
     ]
+
+
+def test_summary_with_one_item_missing(client, portfolio):
+    complete_ifs(portfolio)
+    portfolio.applicant.memberships.all().delete()
+    client.force_login(portfolio.applicant)
+    html = client.get(summary_url(portfolio)).content.decode()
+    status = re.search(r'id="check-status">(.*?)</div>', html, re.S)[1]
+    assert text(status) == "9 of 10 requirements met: 1 is still missing."
+    assert "You can submit when every requirement above is met." in text(html)
