@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -334,6 +335,8 @@ class RateView(View):
         with translation.override(language):
             response = super().dispatch(request, *args, **kwargs)
         response.headers["Content-Language"] = language
+        # The address holds the token: keep the page out of shared and browser caches.
+        add_never_cache_headers(response)
         return response
 
     def context(self, **kwargs):

@@ -88,6 +88,7 @@ def test_the_whole_journey_through_the_test_client(
 
     response = client.get(rate_url(token))
     assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
     assert h1(response) == ["Reference rating for Ana López"]
     page = text(response)
     assert (
