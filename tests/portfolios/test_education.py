@@ -586,3 +586,36 @@ def test_evidence_of_another_portfolio_is_not_found_through_mine(client, owner, 
 
     assert client.get(url("edit", application, pk=other.pk)).status_code == 404
     assert client.post(url("delete", application, pk=other.pk)).status_code == 404
+
+
+# --- Service --------------------------------------------------------------------------------
+
+
+def test_education_set_transcript_status_refuses_an_unknown_status(education, coordinator):
+    from portfolios.services import education_set_transcript_status
+
+    with pytest.raises(ValueError, match="Unknown transcript status: 'forged'"):
+        education_set_transcript_status(education=education, status="forged", by=coordinator)
+
+
+def test_education_set_transcript_status_to_the_same_status_writes_nothing(education, coordinator):
+    from portfolios.services import education_set_transcript_status
+
+    updated = education.updated
+    education_set_transcript_status(
+        education=education, status=TranscriptStatus.NOT_PROVIDED, by=coordinator
+    )
+
+    education.refresh_from_db()
+    assert education.updated == updated
+    assert education.transcript_status == TranscriptStatus.NOT_PROVIDED
+
+
+@pytest.mark.parametrize("role", [Role.ADVISOR, Role.REVIEWER])
+@pytest.mark.parametrize("name", ALL)
+def test_an_advisor_or_reviewer_not_assigned_gets_404(
+    client, make_staff, association, role, name, education
+):
+    client.force_login(make_staff(role, association))
+
+    assert _request(client, name, education).status_code == 404

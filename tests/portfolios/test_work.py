@@ -443,3 +443,13 @@ def test_work_of_another_portfolio_is_not_found_through_mine(client, owner, appl
     assert client.get(url("edit", application, pk=other.pk)).status_code == 404
     assert client.post(url("delete", application, pk=other.pk)).status_code == 404
     assert client.post(url("restore", application, pk=other.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.ADVISOR, Role.REVIEWER])
+@pytest.mark.parametrize("name", ALL)
+def test_an_advisor_or_reviewer_not_assigned_gets_404(
+    client, make_staff, association, role, name, entry
+):
+    client.force_login(make_staff(role, association))
+
+    assert _request(client, name, entry).status_code == 404
