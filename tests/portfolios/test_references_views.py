@@ -295,6 +295,12 @@ def test_the_invite_form_keeps_a_draft(applicant_client, application):
     response = applicant_client.get(url("invite", application))
     assert response.context["form"]["rater_name"].value() == "Half typed"
     assert "We restored what you typed last time. Check it and send." in text(response)
+    # Autosave while typing (htmx).
+    response = applicant_client.post(
+        url("invite", application), {"rater_name": "Typed more"}, HTTP_HX_REQUEST="true"
+    )
+    assert (response.status_code, response.content) == (200, b"Draft saved.")
+    assert FormDraft.objects.get().data == {"rater_name": "Typed more"}
     applicant_client.post(url("invite", application), invite_data())
     assert FormDraft.objects.count() == 0
 
