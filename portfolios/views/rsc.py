@@ -4,9 +4,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from competencies.enums import RequirementKind
 from portfolios.forms.rsc import RSCEntryForm
 from portfolios.models import RSCEntry
-from portfolios.rsc_window import rsc_evaluate, rsc_requirements
+from portfolios.rsc_window import rsc_evaluate
 from portfolios.views.base import (
     EvidenceCreateView,
     EvidenceDeleteView,
@@ -23,21 +24,32 @@ class RSCMixin:
 
 
 class RSCListView(RSCMixin, EvidenceListView):
+    """The entries, with the hours of each that count toward the requirement's window.
+
+    Whether the requirements are met is shown by the section's requirement check (the panel of
+    ``portfolios/_check.html``, computed with the same ``rsc_evaluate``); the entries and the
+    requirement rows that check has read are reused here rather than read again.
+    """
+
     template_name = "portfolios/rsc/list.html"
+
+    def get_queryset(self):
+        entries = self.get_check().evidence.get("rsc")
+        return entries if entries is not None else list(super().get_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        entries = list(context["items"])
-        results = rsc_evaluate(
-            requirements=rsc_requirements(application=self.application), entries=entries
-        )
+        entries = context["items"]
+        requirements = [
+            r for r in self.application.category.requirements.all() if r.kind == RequirementKind.RSC
+        ]
+        results = rsc_evaluate(requirements=requirements, entries=entries)
         window = _main_window(results)
         if window is not None:
             counted = {c.entry.pk: c.hours for c in window.entries}
             for entry in entries:
                 entry.counted_hours = counted.get(entry.pk)
         context.update(
-            items=entries,
             results=results,
             window=window,
             total_hours=sum((entry.hours for entry in entries), Decimal(0)),

@@ -120,7 +120,7 @@ def test_training_import_and_rsc(page, association, tmp_path):
     page.get_by_label("Hours").fill("18")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(f"**/portfolio/{application.pk}/rsc/")
-    check = page.locator("#rsc-check-heading + ul")
+    check = page.locator("main")
     expect(check).to_contain_text("18 of 24 hours within 24 months")
     expect(check).to_contain_text(
         "Your hours span 8 months; they must be spread over at least 12 months"
