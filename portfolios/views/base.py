@@ -69,13 +69,14 @@ class PortfolioMixin(LoginRequiredMixin):
             can_edit=self.can_edit,
             sections=SECTIONS,
             current_section=self.section,
-            check=self.get_check(),
+            # The check panel of a section's pages; the summary pages add the whole check.
+            check=self.get_check() if self.section else None,
         )
         return context
 
     def get_check(self):
-        """The requirement check of this page's section (of everything on the summary pages),
-        computed once per request."""
+        """The requirement check of this page's section (of everything on pages without a
+        section, such as the summary), computed once per request."""
         if not hasattr(self, "_check"):
             self._check = requirement_check(
                 application=self.application, sections=[self.section] if self.section else None

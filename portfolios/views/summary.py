@@ -19,7 +19,7 @@ class SummaryView(PortfolioMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        check = self.get_check()
+        check = context["check"] = self.get_check()
         counts = check.counts
         context.update(
             section_counts=[
@@ -43,6 +43,7 @@ class SubmitView(PortfolioMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["check"] = self.get_check()
         context["state_allows_submit"] = can_proceed(self.application.submit)
         return context
 
