@@ -200,7 +200,9 @@ def test_rsc_hours_within_window(portfolio):
 
 def test_optional_rsc_is_never_missing(association):
     application = accepted_application(load_category(association, "IFA"))
+    add_rsc(application, 5, start=months_ago(3), end=months_ago(2))
     (item,) = requirement_check(application=application).for_section("rsc")
+    assert item.detail == "RS/C: 5 hours received (optional)"
     assert (item.required, item.missing) == (False, False)
     assert item not in requirement_check(application=application).missing
 
