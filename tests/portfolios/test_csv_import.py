@@ -532,3 +532,48 @@ def test_the_template_is_refused_to_others(client, make_staff, other_association
     assert client.get(url("training.import_template", application)).status_code == 404
     client.force_login(make_staff(Role.COORDINATOR, other_association))
     assert client.get(url("training.import_template", application)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (codecs.BOM_UTF16_LE + b"t\x00i\x00\x00\xd8", "This file could not be read as text."),
+        (
+            HEADER.encode() + b"\x81\x8d\x8f\x90\x9d\xff\xfe",
+            "This file could not be read as text. Save it as \u201cCSV UTF-8\u201d and try again.",
+        ),
+        (codecs.BOM_UTF8, "This file is empty."),
+        (
+            (HEADER + '"' + "x" * 200_000 + '",P,2025-01-01,1,online,a,,\r\n').encode(),
+            "This file could not be read as a CSV file.",
+        ),
+    ],
+)
+def test_read_csv_refuses_unreadable_text(data, message):
+    with pytest.raises(ImportFileError) as caught:
+        read_csv(data)
+    assert str(caught.value) == message
+
+
+@pytest.mark.django_db
+def test_empty_required_cells_are_reported(category):
+    [row] = check(category, HEADER + "T,P,,,,Cultural competence,,\r\n")
+    assert [str(e) for e in row.errors] == [
+        "Row 2, date: this cell is empty",
+        "Row 2, hours: this cell is empty",
+        "Row 2, format: this cell is empty",
+    ]
+
+
+def test_a_portfolio_locked_while_uploading_is_refused(client, owner, application, monkeypatch):
+    from portfolios.services import PortfolioLocked
+
+    def locked(**kwargs):
+        raise PortfolioLocked("Your portfolio is submitted: it cannot be changed now.")
+
+    client.force_login(owner)
+    monkeypatch.setattr(csv_import, "import_draft_save", locked)
+    assert upload(client, application, MIXED).status_code == 403
+    monkeypatch.setattr(csv_import, "training_import", locked)
+    assert client.post(url("training.import_preview", application)).status_code == 403
+    assert Training.objects.count() == 0

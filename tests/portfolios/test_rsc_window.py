@@ -217,3 +217,12 @@ def test_rsc_status_is_empty_for_a_category_without_rsc_rows(association):
     application = make_application(make_category(association))
     add_rsc(application, 10, D(2024, 6, 1), D(2024, 12, 31))
     assert rsc_status(application=application) == []
+
+
+def test_the_main_row_is_the_one_without_a_topic_whatever_the_order():
+    rows = [requirement(25, topic=RSCTopic.ABOUT_RSC_PROVIDED), requirement(50, high=12)]
+    entries = [entry(30, D(2025, 1, 1), D(2025, 12, 31), about=True)]
+    about, total = rsc_evaluate(requirements=rows, entries=entries, today=D(2026, 5, 1))
+    assert about.window_start == total.window_start == D(2025, 1, 1)
+    assert about.is_optional is False
+    assert (about.met, total.met) == (True, False)

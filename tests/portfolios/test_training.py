@@ -517,3 +517,51 @@ def test_the_owner_may_not_edit_once_submitted(
     assert response.status_code == 403
     training.refresh_from_db()
     assert training.title == "Supporting early relationships"
+
+
+def test_a_draft_keeps_several_items_or_none(client, owner, application):
+    client.force_login(owner)
+    pks = [item("Cultural competence").pk, item("Screening and assessment").pk]
+    client.post(url("training.add", application), {"competencies": pks, "save_draft": "1"})
+    html = client.get(url("training.add", application)).content.decode()
+    assert ticked(html, "Cultural competence") and ticked(html, "Screening and assessment")
+    client.post(url("training.add", application), {"title": "No items", "save_draft": "1"})
+    html = client.get(url("training.add", application)).content.decode()
+    assert not ticked(html, "Cultural competence")
+    assert 'value="No items"' in html
+
+
+def test_a_certificate_refused_when_stored_shows_on_the_form(
+    client, owner, application, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from portfolios.views import training as views
+
+    def refuse(**kwargs):
+        raise ValidationError("We could not check this file for viruses just now.")
+
+    monkeypatch.setattr(views, "document_store", refuse)
+    client.force_login(owner)
+    upload = SimpleUploadedFile("certificate.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(url("training.add", application), form_data(certificate_file=upload))
+    assert response.status_code == 200
+    assert response.context["form"].errors["certificate_file"] == [
+        "We could not check this file for viruses just now."
+    ]
+    assert Training.objects.count() == 0
+
+
+def test_a_portfolio_locked_while_saving_is_refused(client, owner, application, monkeypatch):
+    from portfolios.services import PortfolioLocked
+    from portfolios.views import training as views
+
+    def locked(**kwargs):
+        raise PortfolioLocked("Your portfolio is submitted: it cannot be changed now.")
+
+    monkeypatch.setattr(views, "document_store", locked)
+    client.force_login(owner)
+    upload = SimpleUploadedFile("certificate.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(url("training.add", application), form_data(certificate_file=upload))
+    assert response.status_code == 403
+    assert Training.objects.count() == 0
