@@ -561,6 +561,8 @@ def test_association_admin_sees_only_their_models_on_the_index(as_assoc_admin, w
         "EndorsementCategory",
         "CompetencyArea",
         "Competency",
+        "AgreementText",
+        "Signature",
     }
 
 

@@ -107,6 +107,7 @@ class Command(BaseCommand):
                 defaults={**spec, "contact_email": f"office@{spec['slug']}.example.org"},
             )
             call_command("load_framework", "--association", association.slug, verbosity=0)
+            call_command("load_agreements", "--association", association.slug, verbosity=0)
             with transaction.atomic():
                 rows += self._seed_association(association)
         if options["verbosity"] >= 1:
