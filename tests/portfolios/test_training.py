@@ -565,3 +565,17 @@ def test_a_portfolio_locked_while_saving_is_refused(client, owner, application, 
     response = client.post(url("training.add", application), form_data(certificate_file=upload))
     assert response.status_code == 403
     assert Training.objects.count() == 0
+
+
+def test_the_form_autosaves_through_htmx(client, owner, application, training):
+    client.force_login(owner)
+    response = client.post(
+        url("training.edit", application, pk=training.pk),
+        {"title": "Retyped title", "hours": "ten"},
+        headers={"HX-Request": "true"},
+    )
+    assert (response.status_code, response.content) == (200, b"Draft saved.")
+    draft = FormDraft.objects.get(key=f"training:{training.pk}")
+    assert draft.data == {"title": "Retyped title", "hours": "ten"}
+    training.refresh_from_db()
+    assert training.title == "Supporting early relationships"
