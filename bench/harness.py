@@ -15,7 +15,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_test_environment,
+    teardown_test_environment,
+)
 
 
 @contextmanager
@@ -27,6 +31,8 @@ def test_database():
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        # bench/run.py runs every benchmark in one process: the next one sets up again.
+        teardown_test_environment()
 
 
 def measure(client, url: str, repeat: int = 50) -> tuple[int, float]:
