@@ -60,3 +60,24 @@ def test_demo_codes_prints_a_six_digit_code_for_each_demo_account(capsys):
     assert line[0] == "coordinator@northfield.example.org"
     assert len(line[1]) == 6 and line[1].isdigit()
     assert "someone@else.org is not a demo account" in err
+
+
+@pytest.mark.django_db
+def test_seeded_portfolios_have_evidence_in_every_section_but_references():
+    from portfolios.models import Education, Reference, RSCEntry, Training, WorkExperience
+
+    seed()
+    ben = Application.objects.get(applicant__email="ben@northfield.example.org")
+    ana = Application.objects.get(applicant__email="ana@northfield.example.org")
+    counts = {
+        model.__name__: model.objects.filter(application=ben).count()
+        for model in (Education, WorkExperience, Training, RSCEntry, Reference)
+    }
+    assert counts == {
+        "Education": 1,
+        "WorkExperience": 1,
+        "Training": 3,
+        "RSCEntry": 1,
+        "Reference": 0,
+    }
+    assert Training.objects.filter(application=ana).count() == 0

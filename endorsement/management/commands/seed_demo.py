@@ -6,6 +6,7 @@ Safe to run twice: everything is looked up before it is created.
 import base64
 import datetime
 import hashlib
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -19,10 +20,15 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import Association, Membership, User
 from accounts.services import membership_record, role_grant
+from competencies.enums import EducationLevel, WorkKind
+from competencies.models import Competency
 from competencies.selectors import framework_in_force
 from endorsement.enums import ApplicationState
 from endorsement.models import Application
 from endorsement.services import application_register, application_transition
+from portfolios.enums import RSCFormat, TrainingFormat
+from portfolios.models import Education, RSCEntry, Training, WorkExperience
+from portfolios.services import evidence_save
 
 DEMO_PASSWORD = "demo-endorse-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -136,6 +142,8 @@ class Command(BaseCommand):
                 )
             if not Application.objects.filter(applicant=user, association=association).exists():
                 application = application_register(applicant=user, category=categories[code])
+                if stage != ApplicationState.REGISTERED:
+                    self._seed_portfolio(application, user)
                 for action in STEPS[stage]:
                     actor = user if action == "submit" else coordinator
                     application = application_transition(
@@ -145,6 +153,79 @@ class Command(BaseCommand):
                 (f"applicant, {code}, {stage.label} – {association.slug}", user.email, "no")
             )
         return rows
+
+    def _seed_portfolio(self, application: Application, user: User) -> None:
+        """Some evidence in every section but references, so the checklist shows progress."""
+        today = timezone.localdate()
+        mentor_or_specialist = application.category.code.startswith(("IMH", "ECMH"))
+        level, credential = (
+            (EducationLevel.MASTER, "MSW, Social Work")
+            if mentor_or_specialist
+            else (EducationLevel.CDA, "CDA credential, infant/toddler setting")
+        )
+        evidence = [
+            Education(
+                level=level,
+                credential=credential,
+                institution="Northfield State University",
+                start=datetime.date(2012, 9, 1),
+                end=datetime.date(2014, 5, 31),
+            ),
+            WorkExperience(
+                employer="Early Head Start of Northfield",
+                role="Home visitor",
+                start=today - datetime.timedelta(days=3 * 365 + 1),
+                hours_per_week=Decimal(35),
+                population_served="Families with infants and toddlers",
+                work_kind=WorkKind.PAID_INFANT_FAMILY,
+                is_paid=True,
+                is_dyadic=True,
+                supervisor_name="Sam Supervisor",
+            ),
+            RSCEntry(
+                provider_name="Robin Reflective",
+                provider_endorsement_number="NFAIMH-IMHM-2019-0007",
+                format=RSCFormat.GROUP,
+                start=today - datetime.timedelta(days=365),
+                end=today - datetime.timedelta(days=30),
+                hours=Decimal(14),
+            ),
+        ]
+        for instance in evidence:
+            evidence_save(application=application, instance=instance, by=user)
+        items = list(Competency.objects.filter(categories=application.category).order_by("id"))
+        trainings = [
+            ("Foundations of infant mental health", "Northfield AIMH", 12, False, items[:4]),
+            (
+                "Attachment, separation, trauma, grief and loss",
+                "Lakeshore University",
+                10,
+                False,
+                items[3:7],
+            ),
+            (
+                "Culturally responsive practice with families",
+                "Northfield AIMH",
+                3,
+                True,
+                items[6:9],
+            ),
+        ]
+        for title, provider, hours, dei, covered in trainings:
+            training = Training(
+                title=title,
+                provider=provider,
+                hours=Decimal(hours),
+                date=today - datetime.timedelta(days=200 + hours),
+                format=TrainingFormat.WORKSHOP,
+                is_dei=dei,
+            )
+            evidence_save(
+                application=application,
+                instance=training,
+                by=user,
+                save_m2m=lambda t=training, c=covered: t.competencies.set(c),
+            )
 
     def _user(self, email: str, name: str, *, superuser: bool = False, language: str = "en"):
         user = User.objects.filter(email=email).first()
