@@ -19,6 +19,8 @@ _SCRUBBED = {
     "STATICFILES_BACKEND",
     "PASSWORD_HASHERS",
     "DJANGO_SETTINGS_MODULE",
+    # Set while Playwright runs in this process; a production process never has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 

@@ -4,7 +4,6 @@ for axe to find at desktop and phone width; submitting through the confirmation 
 import pytest
 
 from endorsement.enums import ApplicationState
-from tests.browser.conftest import browser, page  # noqa: F401 - the browser fixtures
 from tests.browser.helpers import assert_page, log_in
 from tests.factories import DEFAULT_PASSWORD
 from tests.portfolios.check_helpers import (
