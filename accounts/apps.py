@@ -7,8 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and associations")
 
     def ready(self):
+        from allauth.mfa.signals import authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
-        from accounts.signals import activate_preferred_language
+        from accounts.signals import activate_preferred_language, forget_totp_mark, remember_totp
 
         user_logged_in.connect(activate_preferred_language, dispatch_uid="preferred_language")
+        user_logged_in.connect(remember_totp, dispatch_uid="remember_totp")
+        authenticator_removed.connect(forget_totp_mark, dispatch_uid="forget_totp_mark")

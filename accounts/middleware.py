@@ -39,14 +39,28 @@ class RequireMFAForStaffRolesMiddleware:
             user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
             and user_has_staff_role(user=user)
-            and not _has_totp(user)
+            and not _has_totp(request)
         ):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('mfa_activate_totp')}?{query}")
         return self.get_response(request)
 
 
-def _has_totp(user) -> bool:
+SESSION_HAS_TOTP = "portal.has_totp"
+
+
+def _has_totp(request) -> bool:
+    """Looked up once per session; removing an authenticator clears the mark
+    (accounts.signals.forget_totp_mark)."""
+    if request.session.get(SESSION_HAS_TOTP):
+        return True
+    has_totp = user_has_totp(request.user)
+    if has_totp:
+        request.session[SESSION_HAS_TOTP] = True
+    return has_totp
+
+
+def user_has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

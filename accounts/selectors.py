@@ -2,6 +2,7 @@ from django.db.models import QuerySet
 
 from accounts.enums import MembershipStatus, Role
 from accounts.models import Association, Membership, RoleGrant
+from accounts.rules import role_map
 
 
 def user_role_grants(*, user) -> QuerySet[RoleGrant]:
@@ -13,9 +14,8 @@ def user_role_grants(*, user) -> QuerySet[RoleGrant]:
 
 
 def user_has_staff_role(*, user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.is_staff or RoleGrant.objects.filter(user=user).exists()
-    )
+    """Any role grant, or admin access. Shares the per-request role cache of the rules."""
+    return user.is_authenticated and (user.is_superuser or user.is_staff or bool(role_map(user)))
 
 
 def associations_administered(*, user) -> QuerySet[Association]:

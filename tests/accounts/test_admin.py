@@ -154,7 +154,7 @@ def test_membership_changelist_query_count_is_constant(
     as_assoc_admin, association, django_assert_num_queries, size
 ):
     MembershipFactory.create_batch(size, association=association)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = as_assoc_admin.get("/admin/accounts/membership/")
     assert len(rows(response)) == size
 

@@ -228,3 +228,31 @@ def test_mfa_middleware_is_installed_after_authentication():
     assert middleware.index("accounts.middleware.RequireMFAForStaffRolesMiddleware") > (
         middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
     )
+
+
+def test_removing_the_authenticator_makes_the_middleware_look_again(
+    client, make_staff, association
+):
+    from allauth.mfa.signals import authenticator_removed
+
+    from accounts.middleware import SESSION_HAS_TOTP
+
+    coordinator = make_staff(Role.COORDINATOR, association)
+    client.force_login(coordinator)
+    dashboard = f"/a/{association.slug}/dashboard/coordinator/"
+    assert client.get(dashboard).status_code == 200
+    assert client.session[SESSION_HAS_TOTP] is True
+
+    authenticator = Authenticator.objects.get(user=coordinator, type=Authenticator.Type.TOTP)
+    authenticator.delete()
+    response = client.get(dashboard)
+    assert response.status_code == 200  # the session still carries the mark ...
+
+    request = response.wsgi_request
+    authenticator_removed.send(
+        sender=Authenticator, request=request, user=coordinator, authenticator=authenticator
+    )
+    request.session.save()
+    response = client.get(dashboard)
+    assert response.status_code == 302  # ... until allauth reports the removal
+    assert response["Location"].startswith("/accounts/2fa/totp/activate/")

@@ -77,6 +77,6 @@ def test_application_changelist_query_count_is_constant(
     category = EndorsementCategoryFactory(framework__association=association)
     for _index in range(size):
         application_register(applicant=UserFactory(), category=category)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = as_assoc_admin.get("/admin/endorsement/application/")
     assert len(response.context["cl"].result_list) == size
