@@ -11,8 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.models import Association
 from competencies.enums import (
@@ -104,6 +104,11 @@ class CompetencyArea(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when the catalogue has it (framework_i18n.py)."""
+        return gettext(self.name)
+
 
 class EndorsementCategory(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="categories")
@@ -137,6 +142,10 @@ class EndorsementCategory(models.Model):
         )
 
     @property
+    def display_summary(self) -> str:
+        return gettext(self.summary) if self.summary else ""
+
+    @property
     def has_exam(self) -> bool:
         return any(r.kind == RequirementKind.EXAM for r in self.requirements.all())
 
@@ -161,6 +170,10 @@ class Competency(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        return gettext(self.name)
 
 
 def _hours(value: Decimal | None) -> str:
@@ -237,6 +250,10 @@ class Requirement(models.Model):
 
     def __str__(self):
         return f"{self.category.code}: {self.describe()}"
+
+    @property
+    def display_note(self) -> str:
+        return gettext(self.note) if self.note else ""
 
     def describe(self) -> str:
         """The requirement in plain sentences, generated from the data."""

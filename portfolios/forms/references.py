@@ -80,7 +80,7 @@ class RatingForm(forms.Form):
             for item in group.items:
                 name = f"item_{item.pk}"
                 self.fields[name] = forms.ChoiceField(
-                    label=item.name,
+                    label=item.display_name,
                     choices=rating_choices(),
                     widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                     error_messages={

@@ -100,7 +100,7 @@ class TrainingForm(forms.ModelForm):
         field = self.fields["competencies"]
         field.queryset = Competency.objects.filter(categories=application.category_id)
         field.widget.choices = [
-            (group.area.name, [(item.pk, item.name) for item in group.items])
+            (group.area.display_name, [(item.pk, item.display_name) for item in group.items])
             for group in category_areas(category=application.category)
         ]
         field.error_messages["required"] = _("Tick at least one competency item.")
