@@ -6,7 +6,8 @@ template, and exposes ``urlpatterns = evidence_urls(...)``.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from endorsement.models import Application
+from portfolios.documents import document_store
 from portfolios.requirements import requirement_check
 from portfolios.services import (
     PortfolioLocked,
@@ -171,6 +173,45 @@ class EvidenceFormMixin(PortfolioMixin):
         context["restored_draft"] = getattr(self, "restored_draft", False)
         context["cancel_url"] = self.section_url()
         return context
+
+
+class AttachedDocumentMixin:
+    """An evidence form with one optional file (a transcript, a certificate): the form's
+    ``<document_field>_file`` is stored with the evidence in one transaction, and
+    ``remove_<document_field>`` detaches it. Subclasses may react in the two hooks."""
+
+    document_field = ""
+    document_kind = ""
+
+    def document_attached(self, instance) -> None:
+        """Called after a new file is attached to ``instance``."""
+
+    def document_removed(self, instance) -> None:
+        """Called after the file is detached from ``instance``."""
+
+    def form_valid(self, form):
+        upload = form.cleaned_data.get(f"{self.document_field}_file")
+        instance = form.instance
+        try:
+            with transaction.atomic():
+                if upload:
+                    document = document_store(
+                        application=self.application,
+                        uploaded_file=upload,
+                        kind=self.document_kind,
+                        by=self.request.user,
+                    )
+                    setattr(instance, self.document_field, document)
+                    self.document_attached(instance)
+                elif form.cleaned_data.get(f"remove_{self.document_field}"):
+                    setattr(instance, self.document_field, None)
+                    self.document_removed(instance)
+                return super().form_valid(form)
+        except ValidationError as exc:
+            form.add_error(f"{self.document_field}_file", exc)
+            return self.form_invalid(form)
+        except PortfolioLocked as exc:
+            raise PermissionDenied(str(exc)) from exc
 
 
 class EvidenceCreateView(EvidenceFormMixin, CreateView):

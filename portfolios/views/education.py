@@ -1,20 +1,19 @@
 """Portfolio section: education, with transcripts and the coordinator's transcript status."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
-from portfolios.documents import document_store
 from portfolios.enums import DocumentKind, TranscriptStatus
 from portfolios.forms.education import EducationForm, TranscriptStatusForm
 from portfolios.models import Education
-from portfolios.services import PortfolioLocked, education_set_transcript_status
+from portfolios.services import education_set_transcript_status
 from portfolios.views.base import (
+    AttachedDocumentMixin,
     EvidenceCreateView,
     EvidenceDeleteView,
     EvidenceListView,
@@ -45,7 +44,9 @@ class EducationListView(EducationMixin, EvidenceListView):
         return context
 
 
-class EducationFormMixin(EducationMixin):
+class EducationFormMixin(AttachedDocumentMixin, EducationMixin):
+    document_field = "transcript"
+    document_kind = DocumentKind.TRANSCRIPT
     form_class = EducationForm
 
     def get_queryset(self):
@@ -56,31 +57,13 @@ class EducationFormMixin(EducationMixin):
         context["form_title"] = _("Add education")
         return context
 
-    def form_valid(self, form):
-        """Stores the transcript (if one was chosen) with the education, in one transaction."""
-        upload = form.cleaned_data.get("transcript_file")
-        instance = form.instance
-        try:
-            with transaction.atomic():
-                if upload:
-                    instance.transcript = document_store(
-                        application=self.application,
-                        uploaded_file=upload,
-                        kind=DocumentKind.TRANSCRIPT,
-                        by=self.request.user,
-                    )
-                    if instance.transcript_status == TranscriptStatus.NOT_PROVIDED:
-                        instance.transcript_status = TranscriptStatus.UPLOADED
-                elif form.cleaned_data.get("remove_transcript"):
-                    instance.transcript = None
-                    if instance.transcript_status == TranscriptStatus.UPLOADED:
-                        instance.transcript_status = TranscriptStatus.NOT_PROVIDED
-                return super().form_valid(form)
-        except ValidationError as exc:
-            form.add_error("transcript_file", exc)
-            return self.form_invalid(form)
-        except PortfolioLocked as exc:
-            raise PermissionDenied(str(exc)) from exc
+    def document_attached(self, instance) -> None:
+        if instance.transcript_status == TranscriptStatus.NOT_PROVIDED:
+            instance.transcript_status = TranscriptStatus.UPLOADED
+
+    def document_removed(self, instance) -> None:
+        if instance.transcript_status == TranscriptStatus.UPLOADED:
+            instance.transcript_status = TranscriptStatus.NOT_PROVIDED
 
 
 class EducationCreateView(EducationFormMixin, EvidenceCreateView):

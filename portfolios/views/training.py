@@ -3,8 +3,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path
@@ -16,12 +15,12 @@ from django.views.generic import FormView, TemplateView
 from competencies.models import Competency
 from competencies.selectors import category_areas
 from portfolios import csv_import
-from portfolios.documents import document_store
 from portfolios.enums import DocumentKind
 from portfolios.forms.training import TrainingForm, TrainingImportForm
 from portfolios.models import Training
 from portfolios.services import PortfolioLocked
 from portfolios.views.base import (
+    AttachedDocumentMixin,
     EvidenceCreateView,
     EvidenceDeleteView,
     EvidenceListView,
@@ -64,34 +63,15 @@ class TrainingListView(TrainingMixin, EvidenceListView):
         return context
 
 
-class TrainingFormMixin(TrainingMixin):
+class TrainingFormMixin(AttachedDocumentMixin, TrainingMixin):
     form_class = TrainingForm
+    document_field = "certificate"
+    document_kind = DocumentKind.CERTIFICATE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form_title"] = gettext_lazy("Add a training")
         return context
-
-    def form_valid(self, form):
-        """Store the certificate (if one was chosen) with the training, in one transaction."""
-        upload = form.cleaned_data.get("certificate_file")
-        try:
-            with transaction.atomic():
-                if upload:
-                    form.instance.certificate = document_store(
-                        application=self.application,
-                        uploaded_file=upload,
-                        kind=DocumentKind.CERTIFICATE,
-                        by=self.request.user,
-                    )
-                elif form.cleaned_data.get("remove_certificate"):
-                    form.instance.certificate = None
-                return super().form_valid(form)
-        except ValidationError as exc:
-            form.add_error("certificate_file", exc)
-            return self.form_invalid(form)
-        except PortfolioLocked as exc:
-            raise PermissionDenied(str(exc)) from exc
 
 
 class TrainingCreateView(TrainingFormMixin, EvidenceCreateView):
