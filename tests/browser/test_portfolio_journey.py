@@ -21,7 +21,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from accounts.enums import Role
@@ -110,6 +111,11 @@ class Journey:
         if self.words is not None:
             text = self.words[text]
         return text.format(**values) if values else text
+
+    def data(self, text: str) -> str:
+        """A text of the framework data (area, item) as the pages show it in this language."""
+        with translation.override(self.language):
+            return gettext(text)
 
 
 @pytest.fixture(autouse=True)
@@ -408,10 +414,12 @@ def add_training(page, who: Journey, application: Application) -> None:
     page.get_by_label(t("Date")).fill("2025-10-04")
     page.get_by_label(t("Hours")).fill("4")
     page.get_by_role("combobox", name=t("Format")).select_option("online")
-    page.get_by_role("group", name="Theoretical Foundations").get_by_label(
-        "Attachment, separation, trauma, grief & loss"
+    page.get_by_role("group", name=who.data("Theoretical Foundations")).get_by_label(
+        who.data("Attachment, separation, trauma, grief & loss")
     ).check()
-    page.get_by_role("group", name="Reflection").get_by_label("Self-awareness").check()
+    page.get_by_role("group", name=who.data("Reflection")).get_by_label(
+        who.data("Self-awareness")
+    ).check()
     page.get_by_role("button", name=t("Save"), exact=True).click()
     page.wait_for_url(f"**/portfolio/{application.pk}/training/")
     expect(page.locator("caption")).to_have_text(t("{count} trainings", count=4))
