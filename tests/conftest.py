@@ -25,6 +25,16 @@ def isolated_cache(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test(settings):
+    """The active language is per thread: a test that logs a Spanish speaker in (the log-in
+    switches language) must not leave the next test speaking Spanish."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD

@@ -116,6 +116,7 @@ class EvidenceFormMixin(PortfolioMixin):
 
     needs_edit = True
     template_name = "portfolios/evidence_form.html"
+    form_title = gettext_lazy("Add")
     draft_fields_excluded = {"csrfmiddlewaretoken", "save_draft"}
 
     def get_queryset(self):
@@ -171,6 +172,7 @@ class EvidenceFormMixin(PortfolioMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["restored_draft"] = getattr(self, "restored_draft", False)
+        context["form_title"] = self.form_title
         context["cancel_url"] = self.section_url()
         return context
 

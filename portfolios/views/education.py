@@ -6,6 +6,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from portfolios.enums import DocumentKind, TranscriptStatus
@@ -48,14 +49,10 @@ class EducationFormMixin(AttachedDocumentMixin, EducationMixin):
     document_field = "transcript"
     document_kind = DocumentKind.TRANSCRIPT
     form_class = EducationForm
+    form_title = gettext_lazy("Add education")
 
     def get_queryset(self):
         return super().get_queryset().select_related("transcript")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["form_title"] = _("Add education")
-        return context
 
     def document_attached(self, instance) -> None:
         if instance.transcript_status == TranscriptStatus.NOT_PROVIDED:

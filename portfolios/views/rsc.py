@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 from competencies.enums import RequirementKind
 from portfolios.forms.rsc import RSCEntryForm
@@ -67,11 +67,7 @@ def _main_window(results):
 
 class RSCFormMixin(RSCMixin):
     form_class = RSCEntryForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["form_title"] = _("Add reflective supervision/consultation")
-        return context
+    form_title = gettext_lazy("Add reflective supervision/consultation")
 
 
 class RSCCreateView(RSCFormMixin, EvidenceCreateView):

@@ -65,13 +65,9 @@ class TrainingListView(TrainingMixin, EvidenceListView):
 
 class TrainingFormMixin(AttachedDocumentMixin, TrainingMixin):
     form_class = TrainingForm
+    form_title = gettext_lazy("Add a training")
     document_field = "certificate"
     document_kind = DocumentKind.CERTIFICATE
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["form_title"] = gettext_lazy("Add a training")
-        return context
 
 
 class TrainingCreateView(TrainingFormMixin, EvidenceCreateView):

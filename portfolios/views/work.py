@@ -1,6 +1,6 @@
 """Portfolio section: work experience, with the qualifying years each requirement counts."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from competencies.models import Requirement
 from portfolios.forms.work import WorkExperienceForm
@@ -52,11 +52,7 @@ class WorkListView(WorkMixin, EvidenceListView):
 
 class WorkFormMixin(WorkMixin):
     form_class = WorkExperienceForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["form_title"] = _("Add work experience")
-        return context
+    form_title = gettext_lazy("Add work experience")
 
 
 class WorkCreateView(WorkFormMixin, EvidenceCreateView):
