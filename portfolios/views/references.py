@@ -95,6 +95,17 @@ class ReferenceListView(ReferencesMixin, ListView):
         return context
 
 
+def _rater(data: dict) -> dict:
+    """The invite and replace forms' answers, as the reference services take them."""
+    return {
+        "rater_name": data["rater_name"],
+        "rater_email": data["rater_email"],
+        "relationship": data["relationship"],
+        "rater_language": data["rater_language"],
+        "waive": data["applicant_waived_right_to_see"],
+    }
+
+
 class ReferenceInviteView(ReferencesMixin, EvidenceCreateView):
     """Name a rater; drafts are kept like every section's (``references:new``)."""
 
@@ -106,13 +117,7 @@ class ReferenceInviteView(ReferencesMixin, EvidenceCreateView):
         data = form.cleaned_data
         try:
             reference = reference_invite(
-                application=self.application,
-                rater_name=data["rater_name"],
-                rater_email=data["rater_email"],
-                relationship=data["relationship"],
-                waive=data["applicant_waived_right_to_see"],
-                rater_language=data["rater_language"],
-                by=self.request.user,
+                application=self.application, by=self.request.user, **_rater(data)
             )
         except PortfolioLocked as exc:
             _refuse_locked(exc)
@@ -234,15 +239,7 @@ class ReferenceReplaceView(ReferencesMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            new = reference_replace(
-                reference=self.reference,
-                rater_name=data["rater_name"],
-                rater_email=data["rater_email"],
-                relationship=data["relationship"],
-                rater_language=data["rater_language"],
-                waive=data["applicant_waived_right_to_see"],
-                by=self.request.user,
-            )
+            new = reference_replace(reference=self.reference, by=self.request.user, **_rater(data))
         except PortfolioLocked as exc:
             _refuse_locked(exc)
         except ValidationError as exc:
