@@ -87,14 +87,6 @@ def framework_category(*, framework: Framework, code: str) -> EndorsementCategor
     )
 
 
-def framework_areas(*, framework: Framework) -> list[CompetencyArea]:
-    return list(
-        CompetencyArea.objects.filter(framework=framework).prefetch_related(
-            Prefetch("items", queryset=Competency.objects.order_by("order"))
-        )
-    )
-
-
 def category_areas(*, category: EndorsementCategory) -> list[AreaGroup]:
     """The competency areas with the items that apply to the category, in 1 query."""
     groups: list[AreaGroup] = []
