@@ -46,7 +46,12 @@ from competencies.models import Competency, Requirement
 from endorsement.models import Application
 from portfolios.enums import RaterRelationship, RatingScore, ReferenceStatus
 from portfolios.models import Reference, ReferenceRating
-from portfolios.services import _record, _snapshot, evidence_delete, portfolio_assert_editable
+from portfolios.services import (
+    evidence_delete,
+    evidence_history_record,
+    evidence_snapshot,
+    portfolio_assert_editable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -330,7 +335,9 @@ def _invite(
         sent_at=now,
         replaces=replaces,
     )
-    _record(application=application, instance=reference, action="created", before=None, by=by)
+    evidence_history_record(
+        application=application, instance=reference, action="created", before=None, by=by
+    )
     _send_invitation(reference=reference, token=token, is_new_link=False)
     return reference
 
@@ -376,7 +383,7 @@ def reference_resend(*, reference: Reference, by) -> Reference:
     locked = _locked_reference(reference)
     if locked.deleted_at is not None or locked.status not in OPEN_STATUSES:
         raise ValidationError(_("This rater has already answered: a new link is not needed."))
-    before = _snapshot(locked)
+    before = evidence_snapshot(locked)
     token, hashed = _new_token()
     now = timezone.now()
     locked.token_hash = hashed
@@ -385,7 +392,9 @@ def reference_resend(*, reference: Reference, by) -> Reference:
     locked.status = ReferenceStatus.INVITED
     locked.save(update_fields=["token_hash", "token_expires", "sent_at", "status", "updated"])
     locked.application = application
-    _record(application=application, instance=locked, action="changed", before=before, by=by)
+    evidence_history_record(
+        application=application, instance=locked, action="changed", before=before, by=by
+    )
     _send_invitation(reference=locked, token=token, is_new_link=True)
     return locked
 
@@ -409,10 +418,12 @@ def reference_replace(
     old = _locked_reference(reference)
     if old.deleted_at is not None or old.status == ReferenceStatus.REPLACED:
         raise ValidationError(_("This reference has already been replaced or withdrawn."))
-    before = _snapshot(old)
+    before = evidence_snapshot(old)
     old.status = ReferenceStatus.REPLACED
     old.save(update_fields=["status", "updated"])
-    _record(application=application, instance=old, action="changed", before=before, by=by)
+    evidence_history_record(
+        application=application, instance=old, action="changed", before=before, by=by
+    )
     return _invite(
         application=application,
         rater_name=rater_name,
@@ -457,7 +468,7 @@ def reference_submit_rating(
         raise ValidationError(_("Rate every competency item, or choose “Not enough information”."))
     if any(score not in RatingScore.values for score in scores.values()):
         raise ValidationError(_("One of the ratings is not a valid choice."))
-    before = _snapshot(locked)
+    before = evidence_snapshot(locked)
     nei = sum(1 for score in scores.values() if score == RatingScore.NOT_ENOUGH_INFORMATION)
     limit = application.framework.reference_not_enough_information_limit
     ReferenceRating.objects.bulk_create(
@@ -468,7 +479,9 @@ def reference_submit_rating(
     locked.comment = comment.strip()
     locked.completed_at = timezone.now()
     locked.save(update_fields=["status", "comment", "completed_at", "updated"])
-    _record(application=application, instance=locked, action="changed", before=before, by=None)
+    evidence_history_record(
+        application=application, instance=locked, action="changed", before=before, by=None
+    )
     _send_rating_received(reference=locked, not_enough_information=nei)
     return locked
 

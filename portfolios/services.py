@@ -22,12 +22,12 @@ def portfolio_assert_editable(*, application: Application) -> None:
         )
 
 
-def _snapshot(instance) -> dict:
+def evidence_snapshot(instance) -> dict:
     data = serializers.serialize("python", [instance])[0]["fields"]
     return {key: str(value) if value is not None else None for key, value in data.items()}
 
 
-def _record(*, application: Application, instance, action: str, before, by) -> None:
+def evidence_history_record(*, application: Application, instance, action: str, before, by) -> None:
     """Changes after the first submission are kept as history."""
     if application.submitted_at is None:
         return
@@ -37,7 +37,7 @@ def _record(*, application: Application, instance, action: str, before, by) -> N
         object_id=instance.pk,
         action=action,
         before=before,
-        after=None if action == "deleted" else _snapshot(instance),
+        after=None if action == "deleted" else evidence_snapshot(instance),
         by=by,
     )
 
@@ -47,12 +47,12 @@ def evidence_save(*, application: Application, instance, by, save_m2m=None, draf
     """Create or update one evidence row (of any section) of an editable portfolio."""
     portfolio_assert_editable(application=application)
     creating = instance.pk is None
-    before = None if creating else _snapshot(type(instance).objects.get(pk=instance.pk))
+    before = None if creating else evidence_snapshot(type(instance).objects.get(pk=instance.pk))
     instance.application = application
     instance.save()
     if save_m2m is not None:
         save_m2m()
-    _record(
+    evidence_history_record(
         application=application,
         instance=instance,
         action="created" if creating else "changed",
@@ -68,10 +68,12 @@ def evidence_save(*, application: Application, instance, by, save_m2m=None, draf
 def evidence_delete(*, application: Application, instance, by) -> None:
     """Mark as deleted; it can be restored until the portfolio is submitted."""
     portfolio_assert_editable(application=application)
-    before = _snapshot(instance)
+    before = evidence_snapshot(instance)
     instance.deleted_at = timezone.now()
     instance.save(update_fields=["deleted_at"])
-    _record(application=application, instance=instance, action="deleted", before=before, by=by)
+    evidence_history_record(
+        application=application, instance=instance, action="deleted", before=before, by=by
+    )
 
 
 @transaction.atomic
@@ -79,7 +81,9 @@ def evidence_restore(*, application: Application, instance, by) -> None:
     portfolio_assert_editable(application=application)
     instance.deleted_at = None
     instance.save(update_fields=["deleted_at"])
-    _record(application=application, instance=instance, action="restored", before=None, by=by)
+    evidence_history_record(
+        application=application, instance=instance, action="restored", before=None, by=by
+    )
 
 
 def draft_save(*, application: Application, key: str, data: dict) -> FormDraft:
@@ -113,10 +117,10 @@ def education_set_transcript_status(*, education, status: str, by):
         raise ValueError(f"Unknown transcript status: {status!r}")
     if education.transcript_status == status:
         return education
-    before = _snapshot(education)
+    before = evidence_snapshot(education)
     education.transcript_status = status
     education.save(update_fields=["transcript_status", "updated"])
-    _record(
+    evidence_history_record(
         application=education.application,
         instance=education,
         action="transcript_status",
