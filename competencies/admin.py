@@ -132,6 +132,7 @@ class RequirementInline(FrameworkPartInline, admin.StackedInline):
                     "graders",
                     "pass_percent",
                     "retake_wait_months",
+                    "max_attempts",
                 ]
             },
         ),

@@ -58,6 +58,7 @@ ALLOWED_FIELDS = {
         "graders",
         "choose",
         "retake_wait_months",
+        "max_attempts",
     },
     RequirementKind.RENEWAL_TRAINING: _COMMON | _HOURS,
     RequirementKind.RENEWAL_RSC: _COMMON | _RSC,
@@ -72,6 +73,7 @@ _INTEGER_FIELDS = {
     "pass_percent",
     "graders",
     "retake_wait_months",
+    "max_attempts",
 }
 _TEXT_FIELDS = {"note", "choose"}
 _CHOICES = {

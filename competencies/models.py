@@ -242,6 +242,12 @@ class Requirement(models.Model):
     retake_wait_months = models.PositiveSmallIntegerField(
         _("retake no sooner than (months)"), null=True, blank=True
     )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"),
+        null=True,
+        blank=True,
+        help_text=_("How many times the exam may be taken in all. Empty: no limit."),
+    )
 
     class Meta:
         verbose_name = _("requirement")

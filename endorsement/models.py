@@ -1,12 +1,57 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from accounts.models import Association
 from competencies.enums import EducationLevel
 from competencies.models import EndorsementCategory
+from endorsement import rules as perms
 from endorsement.enums import ApplicationState as S
+
+# An application in one of these states is finished: nothing more happens to it.
+CLOSED_STATES = [S.AWARDED, S.WITHDRAWN, S.DENIED]
+# States the applicant may withdraw from: every state before the award that is not closed.
+OPEN_STATES = [state for state in S.values if state not in CLOSED_STATES]
+# Building the portfolio: 12 months without activity in these puts the application on hold.
+BUILDING_STATES = [S.REGISTERED, S.RETURNED, S.ACCEPTED, S.DEFERRED]
+
+
+def allowed(predicate):
+    """django-fsm asks ``permission(instance, user)``; rules predicates take (user, object)."""
+
+    def check(instance, user) -> bool:
+        return predicate.test(user, instance)
+
+    return check
+
+
+def condition(message):
+    """A transition condition with the sentence to show when it is not met."""
+
+    def decorate(function):
+        function.message = message
+        return function
+
+    return decorate
+
+
+@condition(_("Your advisor has not yet marked the portfolio ready for review."))
+def advisor_signed_off(application) -> bool:
+    if not application.association.advisor_signoff_required:
+        return True
+    return application.ready_for_review_at is not None
+
+
+@condition(_("This category has no exam."))
+def category_has_exam(application) -> bool:
+    return application.category.has_exam
+
+
+@condition(_("This category has an exam: the award follows a passed exam."))
+def exam_passed_if_required(application) -> bool:
+    return application.state == S.EXAM_PASSED or not application.category.has_exam
 
 
 class Application(FSMModelMixin, models.Model):
@@ -47,13 +92,34 @@ class Application(FSMModelMixin, models.Model):
     registration_note = models.TextField(_("anything the coordinator should know"), blank=True)
     state_changed = models.DateTimeField(_("in this state since"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # The state the application was in when it was put on hold: resuming returns there.
+    state_before_hold = models.CharField(
+        _("state before the hold"), max_length=20, choices=S.choices, blank=True
+    )
+    # Evidence saved, a comment, a step: 12 months without any puts a portfolio on hold.
+    last_activity = models.DateTimeField(_("last activity"), default=timezone.now)
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advisees",
+        verbose_name=_("advisor"),
+    )
+    advisor_requested_at = models.DateTimeField(_("advisor requested"), null=True, blank=True)
+    ready_for_review_at = models.DateTimeField(
+        _("marked ready for review by the advisor"), null=True, blank=True
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created"]
-        indexes = [models.Index(fields=["association", "state"])]
+        indexes = [
+            models.Index(fields=["association", "state"]),
+            models.Index(fields=["state", "last_activity"]),
+        ]
 
     def __str__(self):
         return f"{self.applicant} – {self.category.code}"
@@ -62,25 +128,161 @@ class Application(FSMModelMixin, models.Model):
     def framework(self):
         return self.category.framework
 
-    @transition(field=state, source=S.REGISTERED, target=S.ACCEPTED)
-    def accept(self):
-        """The coordinator accepts the registration."""
+    # Every step of the workflow. ``permission`` says who may take it (``endorsement.rules``);
+    # ``conditions`` what must be true, each with the sentence shown when it is not.
 
-    @transition(field=state, source=S.REGISTERED, target=S.RETURNED)
+    @transition(
+        field=state,
+        source=S.REGISTERED,
+        target=S.ACCEPTED,
+        permission=allowed(perms.coordinator_only),
+    )
+    def accept(self):
+        """The coordinator accepts the registration: the applicant builds the portfolio."""
+
+    @transition(
+        field=state,
+        source=S.REGISTERED,
+        target=S.RETURNED,
+        permission=allowed(perms.coordinator_only),
+    )
     def return_registration(self):
         """The coordinator returns the registration with a reason."""
 
-    @transition(field=state, source=S.RETURNED, target=S.REGISTERED)
+    @transition(
+        field=state,
+        source=S.RETURNED,
+        target=S.REGISTERED,
+        permission=allowed(perms.applicant_only),
+    )
     def resubmit_registration(self):
         """The applicant corrects and sends the registration again."""
 
-    @transition(field=state, source=[S.ACCEPTED, S.DEFERRED], target=S.SUBMITTED)
+    @transition(
+        field=state,
+        source=[S.ACCEPTED, S.DEFERRED],
+        target=S.SUBMITTED,
+        permission=allowed(perms.applicant_only),
+        conditions=[advisor_signed_off],
+    )
     def submit(self):
         """The applicant submits a complete portfolio."""
 
-    @transition(field=state, source=S.SUBMITTED, target=S.IN_REVIEW)
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.IN_REVIEW,
+        permission=allowed(perms.coordinator_only),
+    )
     def start_review(self):
         """Reviewers are assigned."""
+
+    @transition(
+        field=state,
+        source=S.IN_REVIEW,
+        target=S.DEFERRED,
+        permission=allowed(perms.coordinator_only),
+    )
+    def defer(self):
+        """Back to the applicant, who amends the portfolio and submits it again."""
+
+    @transition(
+        field=state,
+        source=[S.SUBMITTED, S.IN_REVIEW],
+        target=S.ON_HOLD,
+        permission=allowed(perms.coordinator_only),
+    )
+    def hold(self):
+        """The review is paused."""
+        self.state_before_hold = self.state
+
+    @transition(
+        field=state, source=BUILDING_STATES, target=S.ON_HOLD, permission=allowed(perms.nobody)
+    )
+    def hold_inactive(self):
+        """Twelve months without activity while the portfolio is being built."""
+        self.state_before_hold = self.state
+
+    @transition(
+        field=state,
+        source=S.ON_HOLD,
+        target=RETURN_VALUE(*BUILDING_STATES, S.SUBMITTED, S.IN_REVIEW),
+        permission=allowed(perms.resume),
+    )
+    def resume(self):
+        """Back to where the application was when it was put on hold."""
+        target = self.state_before_hold or S.ACCEPTED
+        self.state_before_hold = ""
+        return target
+
+    @transition(
+        field=state,
+        source=S.IN_REVIEW,
+        target=S.APPROVED,
+        permission=allowed(perms.coordinator_only),
+    )
+    def approve(self):
+        """The reviewers agree the portfolio meets the requirements."""
+
+    @transition(
+        field=state,
+        source=[S.SUBMITTED, S.IN_REVIEW, S.ON_HOLD, S.DEFERRED, S.EXAM_FAILED],
+        target=S.DENIED,
+        permission=allowed(perms.coordinator_only),
+    )
+    def deny(self):
+        """The coordinator denies the endorsement, with reasons."""
+
+    @transition(
+        field=state,
+        source=S.APPROVED,
+        target=S.EXAM,
+        permission=allowed(perms.applicant_or_coordinator),
+        conditions=[category_has_exam],
+    )
+    def register_exam(self):
+        """The approved applicant is registered for an exam sitting."""
+
+    @transition(
+        field=state,
+        source=S.EXAM_FAILED,
+        target=S.EXAM,
+        permission=allowed(perms.applicant_or_coordinator),
+        conditions=[category_has_exam],
+    )
+    def retake_exam(self):
+        """Registered again after the waiting period (``reviews.exams`` checks it)."""
+
+    @transition(
+        field=state, source=S.EXAM, target=S.EXAM_PASSED, permission=allowed(perms.exam_result)
+    )
+    def pass_exam(self):
+        """Both parts passed."""
+
+    @transition(
+        field=state, source=S.EXAM, target=S.EXAM_FAILED, permission=allowed(perms.exam_result)
+    )
+    def fail_exam(self):
+        """A part was not passed."""
+
+    @transition(
+        field=state,
+        source=[S.APPROVED, S.EXAM_PASSED],
+        target=S.AWARDED,
+        permission=allowed(perms.coordinator_only),
+        conditions=[exam_passed_if_required],
+    )
+    def award(self):
+        """The coordinator approves the award: an Endorsement is created."""
+
+    @transition(
+        field=state,
+        source=OPEN_STATES,
+        target=S.WITHDRAWN,
+        permission=allowed(perms.applicant_only),
+    )
+    def withdraw(self):
+        """The applicant withdraws, at any time before the award."""
 
 
 class ApplicationEventQuerySet(models.QuerySet):
@@ -120,3 +322,69 @@ class ApplicationEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Application events are append-only.")
         super().save(*args, **kwargs)
+
+
+class Endorsement(models.Model):
+    """The award: a number unique in the association, valid through 31 December."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="endorsements"
+    )
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="endorsement"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements"
+    )
+    category = models.ForeignKey(
+        EndorsementCategory, on_delete=models.PROTECT, related_name="endorsements"
+    )
+    number = models.CharField(_("endorsement number"), max_length=60)
+    awarded_on = models.DateField(_("awarded on"))
+    valid_through = models.DateField(_("valid through"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        ordering = ["-awarded_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "number"], name="endorsement_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class EmailTemplate(models.Model):
+    """An association's own wording of one of the portal's e-mails, in one language.
+
+    Without a row the portal's default wording (a template file) is used. Subject and body are
+    Django templates over a few plain values (see ``endorsement.emails``).
+    """
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="email_templates"
+    )
+    key = models.CharField(_("e-mail"), max_length=40)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail template")
+        verbose_name_plural = _("e-mail templates")
+        ordering = ["association", "key", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "key", "language"], name="email_template_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association.slug}: {self.key} ({self.language})"

@@ -32,7 +32,9 @@ def registration_decide(
     note = note.strip()
     if action == "return_registration" and not note:
         raise TransitionNotAllowed(_("Say why the registration is returned."))
-    application = application_transition(application=application, action=action, by=by, note=note)
+    application = application_transition(
+        application=application, action=action, by=by, note=note, notify=False
+    )
     transaction.on_commit(
         partial(
             registration_decision_email, application_id=application.pk, action=action, note=note

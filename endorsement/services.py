@@ -5,20 +5,21 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
+from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Association, User
 from competencies.models import EndorsementCategory, Framework
+from endorsement.emails import transition_email_on_commit
 from endorsement.enums import ApplicationState
-from endorsement.models import Application, ApplicationEvent
+from endorsement.models import CLOSED_STATES, Application, ApplicationEvent
 
 
 class TransitionNotAllowed(Exception):
     """Raised with a message a person can read."""
 
 
-# An application in one of these states is finished: the person may register again.
-CLOSED_STATES = {ApplicationState.WITHDRAWN, ApplicationState.DENIED, ApplicationState.AWARDED}
+# Steps whose note is the reason the applicant is given: it may not be empty.
+NOTE_REQUIRED = {"return_registration", "defer", "deny"}
 
 
 def application_open_in(*, applicant: User, association: Association) -> Application | None:
@@ -76,6 +77,28 @@ def application_register(
     return application
 
 
+def transition_refusal(*, application: Application, action: str, by: User | None) -> str:
+    """Why ``by`` may not take the step ``action`` now, or "" when they may."""
+    method = getattr(application, action, None)
+    if method is None or not hasattr(method, "_django_fsm"):
+        return _("Unknown step: %(action)s.") % {"action": action}
+    if not can_proceed(method, check_conditions=False):
+        return _("This step is not possible while the application is “%(state)s”.") % {
+            "state": application.get_state_display()
+        }
+    if by is not None and not has_transition_perm(method, by):
+        return _("You may not take this step on this application.")
+    transition = method._django_fsm.get_transition(application.state)
+    for condition in transition.conditions:
+        if not condition(application):
+            return str(getattr(condition, "message", "")) or _("This step is not possible yet.")
+    return ""
+
+
+def transition_allowed(*, application: Application, action: str, by: User | None) -> bool:
+    return not transition_refusal(application=application, action=action, by=by)
+
+
 @transaction.atomic
 def application_transition(
     *,
@@ -84,27 +107,35 @@ def application_transition(
     by: User | None,
     note: str = "",
     public: bool = True,
+    notify: bool = True,
 ) -> Application:
     """Apply the transition ``action`` (a transition method's name) and log it.
 
+    ``by`` is the person taking the step; they must be allowed to (the transition's
+    ``permission``); ``None`` is the portal itself (scheduled tasks, computed results).
     Returns the application as saved; the instance passed in is not changed. Raises
-    ``TransitionNotAllowed`` and writes nothing when the step is not possible from the
-    current state.
+    ``TransitionNotAllowed`` with a sentence for the person and writes nothing when the step is
+    not possible. Once committed, the people concerned are e-mailed (``notify``; callers that
+    send their own e-mail pass ``False``).
     """
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    method = getattr(application, action, None)
-    if method is None or not hasattr(method, "_django_fsm"):
-        raise TransitionNotAllowed(_("Unknown step: %(action)s.") % {"action": action})
-    if not can_proceed(method):
-        raise TransitionNotAllowed(
-            _("This step is not possible while the application is “%(state)s”.")
-            % {"state": application.get_state_display()}
-        )
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("association", "category")
+        .get(pk=application.pk)
+    )
+    note = note.strip()
+    refusal = transition_refusal(application=application, action=action, by=by)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
+    if action in NOTE_REQUIRED and not note:
+        raise TransitionNotAllowed(_("Give the reasons: the applicant reads them."))
+    method = getattr(application, action)
     from_state = application.state
     method()
     now = timezone.now()
     application.state_changed = now
-    update_fields = ["state", "state_changed"]
+    application.last_activity = now
+    update_fields = ["state", "state_changed", "last_activity", "state_before_hold"]
     if application.state == ApplicationState.SUBMITTED:
         application.submitted_at = now
         update_fields.append("submitted_at")
@@ -113,7 +144,7 @@ def application_transition(
             pk=application.category.framework_id, locked_at__isnull=True
         ).update(locked_at=now)
     application.save(update_fields=update_fields)
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         actor=by,
         from_state=from_state,
@@ -121,4 +152,11 @@ def application_transition(
         note=note,
         note_is_public=public,
     )
+    if notify:
+        transition_email_on_commit(action=action, event=event)
     return application
+
+
+def application_touch(*, application: Application) -> None:
+    """Record activity on the application (evidence saved, a comment): no inactivity hold."""
+    Application.objects.filter(pk=application.pk).update(last_activity=timezone.now())

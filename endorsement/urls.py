@@ -15,4 +15,9 @@ urlpatterns = [
         views.ReturnRegistrationView.as_view(),
         name="return",
     ),
+    path(
+        "applications/<int:application_id>/",
+        views.ApplicationDetailView.as_view(),
+        name="detail",
+    ),
 ]

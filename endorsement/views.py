@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, View
+from django.views.generic import FormView, TemplateView, View
 
 from accounts.enums import Role
 from endorsement.forms import ReturnRegistrationForm
@@ -76,3 +76,14 @@ class ReturnRegistrationView(CoordinatorApplicationMixin, FormView):
 
     def form_valid(self, form):
         return self.decide("return_registration", form.cleaned_data["reason"])
+
+
+class ApplicationDetailView(CoordinatorApplicationMixin, TemplateView):
+    """The coordinator's page of one application: its state, timeline and next steps."""
+
+    template_name = "endorsement/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(application=self.application, dashboard_url=self.dashboard_url())
+        return context

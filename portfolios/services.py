@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from endorsement.models import Application
+from endorsement.services import application_touch
 from portfolios.models import EvidenceChange, FormDraft
 from portfolios.rules import EDITABLE_STATES
 
@@ -61,6 +62,7 @@ def evidence_save(*, application: Application, instance, by, save_m2m=None, draf
     )
     if draft_key:
         draft_clear(application=application, key=draft_key)
+    application_touch(application=application)
     return instance
 
 
@@ -74,6 +76,7 @@ def evidence_delete(*, application: Application, instance, by) -> None:
     evidence_history_record(
         application=application, instance=instance, action="deleted", before=before, by=by
     )
+    application_touch(application=application)
 
 
 @transaction.atomic

@@ -210,3 +210,81 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     )
     token_expires = factory.LazyFunction(lambda: _ref_timezone.now() + datetime.timedelta(days=30))
     sent_at = factory.LazyFunction(_ref_timezone.now)
+
+
+# --- Review workflow (advising, reviews, exams, awards) ----------------------------------------
+
+from reviews.models import (  # noqa: E402
+    Comment as _Comment,
+)
+from reviews.models import (  # noqa: E402
+    ConflictDeclaration as _ConflictDeclaration,
+)
+from reviews.models import (  # noqa: E402
+    ExamRegistration as _ExamRegistration,
+)
+from reviews.models import (  # noqa: E402
+    ExamSitting as _ExamSitting,
+)
+from reviews.models import (  # noqa: E402
+    ReviewAssignment as _ReviewAssignment,
+)
+from reviews.models import (  # noqa: E402
+    VignetteScore as _VignetteScore,
+)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = _Comment
+
+    application = factory.SubFactory(ApplicationFactory)
+    author = factory.SubFactory(UserFactory)
+    section = "general"
+    body = factory.Sequence(lambda n: f"Comment {n}")
+
+
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = _ReviewAssignment
+
+    application = factory.SubFactory(ApplicationFactory)
+    reviewer = factory.SubFactory(UserFactory)
+    due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+
+
+class ConflictDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = _ConflictDeclaration
+
+    association = factory.SubFactory(AssociationFactory)
+    reviewer = factory.SubFactory(UserFactory)
+    organisation = "Early Head Start"
+
+
+class ExamSittingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = _ExamSitting
+
+    association = factory.SubFactory(AssociationFactory)
+    starts_at = factory.LazyFunction(
+        lambda: _ref_timezone.now().replace(microsecond=0) + datetime.timedelta(days=30)
+    )
+    place = "Northfield University, Room 101"
+    capacity = 20
+
+
+class ExamRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = _ExamRegistration
+
+    sitting = factory.SubFactory(ExamSittingFactory)
+    application = factory.SubFactory(ApplicationFactory)
+
+
+class VignetteScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = _VignetteScore
+
+    registration = factory.SubFactory(ExamRegistrationFactory)
+    grader = factory.SubFactory(UserFactory)

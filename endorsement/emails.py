@@ -1,0 +1,203 @@
+"""E-mails about an application, in each recipient's language, from templates the association
+may reword (``EmailTemplate``), sent with Django's e-mail framework once the transaction commits.
+
+Every e-mail has a key in ``EMAILS``. Its default wording is two template files,
+``endorsement/emails/<key>_subject.txt`` and ``endorsement/emails/<key>.txt`` (dots in the key
+become underscores), found in any app's ``templates`` folder. An association's own wording is an
+``EmailTemplate`` row for the key and the recipient's language; it is a Django template over the
+plain values listed in ``CONTEXT_HELP``.
+
+A recorded outbox with retries comes with the background-work issue; until then a failed send is
+logged and never breaks the page that caused it.
+"""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Role
+from accounts.models import User
+from endorsement.models import Application, ApplicationEvent, EmailTemplate
+
+logger = logging.getLogger(__name__)
+
+# key: what the e-mail is, as the admin lists it.
+EMAILS = {
+    # Sent by application_transition for the step of the same name (see TRANSITION_EMAILS).
+    "submit": _("Portfolio submitted (to the applicant)"),
+    "submit.coordinator": _("Portfolio submitted (to the coordinators)"),
+    "start_review": _("Review started (to the applicant)"),
+    "defer": _("Deferred, with what to amend (to the applicant)"),
+    "hold": _("Put on hold (to the applicant)"),
+    "hold_inactive": _("On hold after 12 months without activity (to the applicant)"),
+    "resume": _("Resumed after a hold (to the applicant)"),
+    "approve": _("Portfolio approved (to the applicant)"),
+    "deny": _("Endorsement denied, with reasons (to the applicant)"),
+    "register_exam": _("Registered for the exam (to the applicant)"),
+    "retake_exam": _("Registered to retake the exam (to the applicant)"),
+    "pass_exam": _("Exam passed (to the applicant)"),
+    "fail_exam": _("Exam not passed (to the applicant)"),
+    "award": _("Endorsement awarded (to the applicant)"),
+    "withdraw.coordinator": _("Application withdrawn (to the coordinators)"),
+    # Sent by the reviews services.
+    "advisor_requested.coordinator": _("An applicant asks for an advisor (to the coordinators)"),
+    "advisor_assigned": _("Advisor assigned (to the applicant)"),
+    "advisor_assigned.advisor": _("Advisee assigned (to the advisor)"),
+    "comments_digest": _("New comments on the portfolio (digest to the applicant)"),
+    "ready_for_review": _("Advisor marked the portfolio ready for review (to the applicant)"),
+    "reviewer_assigned.reviewer": _("Portfolio to review (to the reviewer)"),
+    "reviews_disagree.coordinator": _("Reviewers disagree (to the coordinators)"),
+    "reviews_complete.coordinator": _("Every review is in (to the coordinators)"),
+    "grader_assigned.grader": _("Exam vignettes to score (to the grader)"),
+    "exam_scores_complete.coordinator": _("Exam scores are complete (to the coordinators)"),
+}
+
+# step -> [(e-mail key, who gets it)]; who: "applicant", "coordinators" or "advisor".
+TRANSITION_EMAILS = {
+    "submit": [("submit", "applicant"), ("submit.coordinator", "coordinators")],
+    "start_review": [("start_review", "applicant")],
+    "defer": [("defer", "applicant")],
+    "hold": [("hold", "applicant")],
+    "hold_inactive": [("hold_inactive", "applicant")],
+    "resume": [("resume", "applicant")],
+    "approve": [("approve", "applicant")],
+    "deny": [("deny", "applicant")],
+    "register_exam": [("register_exam", "applicant")],
+    "retake_exam": [("retake_exam", "applicant")],
+    "pass_exam": [("pass_exam", "applicant")],
+    "fail_exam": [("fail_exam", "applicant")],
+    "award": [("award", "applicant")],
+    "withdraw": [("withdraw.coordinator", "coordinators")],
+}
+
+# The values an association's own wording may use, as the admin explains them.
+CONTEXT_HELP = {
+    "recipient": _("the name of the person the e-mail goes to"),
+    "applicant": _("the applicant's name"),
+    "category": _("the endorsement category, e.g. Infant Family Specialist (IFS)"),
+    "association": _("your association's name"),
+    "contact_email": _("your association's contact e-mail"),
+    "state": _("the application's status"),
+    "note": _("the note written with the step (reasons, what to amend)"),
+    "url": _("the link to open in the portal"),
+}
+
+_engine = Engine(autoescape=False)
+
+
+def coordinators_of(association) -> list[User]:
+    return list(
+        User.objects.filter(
+            role_grants__association=association,
+            role_grants__role=Role.COORDINATOR,
+            is_active=True,
+        ).distinct()
+    )
+
+
+def template_file(key: str, part: str = "") -> str:
+    name = key.replace(".", "_")
+    return f"endorsement/emails/{name}{'_' + part if part else ''}.txt"
+
+
+def email_render(*, association, key: str, language: str, context: dict) -> tuple[str, str]:
+    """(subject, body) in ``language`` (already active): the association's wording or ours."""
+    own = EmailTemplate.objects.filter(association=association, key=key, language=language).first()
+    if own is not None:
+        try:
+            subject = _engine.from_string(own.subject).render(Context(context))
+            body = _engine.from_string(own.body).render(Context(context))
+        except TemplateSyntaxError:
+            logger.exception("E-mail template %s of %s does not render", key, association)
+        else:
+            return " ".join(subject.split()), body
+    subject = render_to_string(template_file(key, "subject"), context)
+    body = render_to_string(template_file(key), context)
+    return " ".join(subject.split()), body
+
+
+def application_url(*, application: Application, recipient: User) -> str:
+    """Where the recipient opens the application: the applicant's portfolio, else the
+    coordinator's page of the application."""
+    if recipient.pk == application.applicant_id:
+        path = reverse("portfolios:summary", kwargs={"application_id": application.pk})
+    else:
+        path = reverse("endorsement:detail", kwargs={"application_id": application.pk})
+    return settings.SITE_URL + path
+
+
+def application_email(
+    *, application_id: int, key: str, recipient_ids: list[int], extra: dict | None = None
+) -> None:
+    """Render and send ``key`` to each recipient in their language. Failures are logged."""
+    application = Application.objects.select_related("applicant", "association", "category").get(
+        pk=application_id
+    )
+    association = application.association
+    for recipient in User.objects.filter(pk__in=recipient_ids, is_active=True):
+        language = recipient.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {
+                "recipient": recipient.get_full_name(),
+                "applicant": application.applicant.get_full_name(),
+                "category": f"{application.category.name} ({application.category.code})",
+                "association": association.name,
+                "contact_email": association.contact_email,
+                "state": str(application.get_state_display()),
+                "note": "",
+                "url": application_url(application=application, recipient=recipient),
+                **(extra or {}),
+            }
+            subject, body = email_render(
+                association=association, key=key, language=language, context=context
+            )
+        try:
+            send_mail(subject, body, None, [recipient.email])
+        except Exception:
+            logger.exception("E-mail %s to %s was not sent", key, recipient.email)
+
+
+def application_email_on_commit(
+    *, application: Application, key: str, recipients, extra: dict | None = None
+) -> None:
+    """Send ``key`` to ``recipients`` (users) once the current transaction commits.
+
+    ``extra`` adds plain values (strings) to the context, e.g. a due date or a link.
+    """
+    if key not in EMAILS:
+        raise ValueError(f"Unknown e-mail: {key}")
+    ids = [user.pk for user in recipients if user is not None]
+    if ids:
+        transaction.on_commit(
+            partial(
+                application_email,
+                application_id=application.pk,
+                key=key,
+                recipient_ids=ids,
+                extra=extra,
+            )
+        )
+
+
+def transition_email_on_commit(*, action: str, event: ApplicationEvent) -> None:
+    """The e-mails of a step (``TRANSITION_EMAILS``) with the step's public note."""
+    application = event.application
+    note = event.note if event.note_is_public else ""
+    for key, who in TRANSITION_EMAILS.get(action, []):
+        if who == "applicant":
+            recipients = [application.applicant]
+        elif who == "advisor":
+            recipients = [application.advisor]
+        else:
+            recipients = coordinators_of(application.association)
+        application_email_on_commit(
+            application=application, key=key, recipients=recipients, extra={"note": note}
+        )

@@ -1,0 +1,54 @@
+"""Who may fire each step of the application's workflow (django-rules predicates).
+
+The transition methods on ``Application`` name these as their ``permission``; the one writer,
+``endorsement.services.application_transition``, checks them for every person who acts.
+``by=None`` is the portal itself (scheduled tasks, computed exam results) and is not checked.
+"""
+
+import rules
+
+from accounts.rules import is_coordinator_of, is_exam_grader_in
+from endorsement.enums import ApplicationState as S
+
+
+@rules.predicate
+def is_applicant(user, application):
+    return user.is_authenticated and application.applicant_id == user.pk
+
+
+@rules.predicate
+def is_application_coordinator(user, application):
+    return is_coordinator_of(user, application.association)
+
+
+@rules.predicate
+def is_application_exam_grader(user, application):
+    return is_exam_grader_in(user, application.association)
+
+
+@rules.predicate
+def is_application_advisor(user, application):
+    return user.is_authenticated and application.advisor_id == user.pk
+
+
+@rules.predicate
+def nobody(user, application):
+    """Steps only the portal takes (the inactivity hold)."""
+    return False
+
+
+@rules.predicate
+def was_held_while_building(user, application):
+    """Put on hold for inactivity while the portfolio was being built (not during review)."""
+    return application.state_before_hold in {S.REGISTERED, S.RETURNED, S.ACCEPTED, S.DEFERRED}
+
+
+coordinator_only = is_application_coordinator
+applicant_only = is_applicant
+applicant_or_coordinator = is_applicant | is_application_coordinator
+exam_result = is_application_coordinator | is_application_exam_grader
+resume = (is_applicant & was_held_while_building) | is_application_coordinator
+
+rules.add_perm("endorsement.view_application", is_applicant | is_application_coordinator)
+rules.add_perm("endorsement.view_private_timeline", is_application_coordinator)
+rules.add_perm("endorsement.coordinate_application", is_application_coordinator)
