@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, UpdateView
 from django.views.i18n import set_language as django_set_language
 
+from accounts.dashboards import dashboard_context
 from accounts.enums import MembershipStatus, Role
 from accounts.forms import ProfileForm
 from accounts.models import Association, Membership, RoleGrant
@@ -115,6 +116,9 @@ class RoleDashboardView(LoginRequiredMixin, TemplateView):
             context["member_count"] = Membership.objects.filter(
                 association=self.association
             ).count()
+        context.update(
+            dashboard_context(role=self.role, request=self.request, association=self.association)
+        )
         return context
 
 

@@ -229,6 +229,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Run by the one beat process (docker-compose's "beat" service); tasks are idempotent.
+CELERY_BEAT_SCHEDULE = {
+    "comments-digest": {
+        "task": "reviews.comments_send_digests",
+        "schedule": env.int("COMMENT_DIGEST_SECONDS", default=3600),
+    },
+    "inactive-applications-on-hold": {
+        "task": "endorsement.applications_hold_inactive",
+        "schedule": 24 * 3600,
+    },
+}
+# Applications without activity for this many months while being built go on hold.
+INACTIVITY_HOLD_MONTHS = env.int("INACTIVITY_HOLD_MONTHS", default=12)
 
 # Security: production runs with DEBUG off behind TLS; the demo and tests set SECURE_SSL=False.
 _secure = env.bool("SECURE_SSL", default=not DEBUG)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("competencies.urls")),
     path("portfolio/", include("portfolios.urls")),
     path("coordinator/", include("endorsement.urls")),
+    path("", include("reviews.urls")),
 ]

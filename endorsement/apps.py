@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class EndorsementConfig(AppConfig):
     name = "endorsement"
     verbose_name = _("Endorsement")
+
+    def ready(self):
+        # The coordinator's pipeline and the applicant's progress (accounts.dashboards).
+        from endorsement import pipeline  # noqa: F401

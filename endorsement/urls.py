@@ -1,6 +1,6 @@
 from django.urls import path
 
-from endorsement import views
+from endorsement import pipeline, views
 
 app_name = "endorsement"
 
@@ -20,4 +20,5 @@ urlpatterns = [
         views.ApplicationDetailView.as_view(),
         name="detail",
     ),
+    *pipeline.urlpatterns,
 ]

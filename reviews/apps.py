@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self):
+        # Each module registers what its role's dashboard shows (accounts.dashboards).
+        from reviews.views import advisor, exam, review  # noqa: F401

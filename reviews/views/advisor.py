@@ -1,0 +1,3 @@
+"""Advisor pages (issue 4)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Exam pages (issue 4)."""
+
+urlpatterns = []

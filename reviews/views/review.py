@@ -1,0 +1,3 @@
+"""Review pages (issue 4)."""
+
+urlpatterns = []
