@@ -52,6 +52,7 @@ EMAILS = {
     "advisor_assigned": _("Advisor assigned (to the applicant)"),
     "advisor_assigned.advisor": _("Advisee assigned (to the advisor)"),
     "comments_digest": _("New comments on the portfolio (digest to the applicant)"),
+    "comments_digest.advisor": _("The applicant's replies (digest to the advisor)"),
     "ready_for_review": _("Advisor marked the portfolio ready for review (to the applicant)"),
     "reviewer_assigned.reviewer": _("Portfolio to review (to the reviewer)"),
     "reviews_disagree.coordinator": _("Reviewers disagree (to the coordinators)"),

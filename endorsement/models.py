@@ -37,11 +37,20 @@ def condition(message):
     return decorate
 
 
+def advisor_signoff_current(application) -> bool:
+    """The advisor marked the portfolio ready for review, and it was not deferred since: a
+    deferred portfolio needs a new sign-off before it is submitted again."""
+    signed = application.ready_for_review_at
+    if signed is None:
+        return False
+    return not application.events.filter(to_state=S.DEFERRED, at__gte=signed).exists()
+
+
 @condition(_("Your advisor has not yet marked the portfolio ready for review."))
 def advisor_signed_off(application) -> bool:
     if not application.association.advisor_signoff_required:
         return True
-    return application.ready_for_review_at is not None
+    return advisor_signoff_current(application)
 
 
 @condition(_("This category has no exam."))
