@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from accounts.models import Association, User
 from competencies.models import EndorsementCategory, Framework
@@ -86,9 +86,12 @@ def transition_refusal(*, application: Application, action: str, by: User | None
         return _("This step is not possible while the application is “%(state)s”.") % {
             "state": application.get_state_display()
         }
-    if by is not None and not has_transition_perm(method, by):
+    meta = method._django_fsm
+    transition = meta.get_transition(application.state)
+    # django-fsm's has_transition_perm also asks the conditions: ask the permission alone, so
+    # the person hears the condition that is not met rather than "you may not".
+    if by is not None and not meta.has_transition_perm(application, application.state, by):
         return _("You may not take this step on this application.")
-    transition = method._django_fsm.get_transition(application.state)
     for condition in transition.conditions:
         if not condition(application):
             return str(getattr(condition, "message", "")) or _("This step is not possible yet.")

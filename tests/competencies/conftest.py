@@ -6,7 +6,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from competencies.framework_data import framework_data_read
 from competencies.services import framework_load
 from endorsement.services import application_register, application_transition
-from tests.factories import UserFactory
+from tests.factories import RoleGrantFactory, UserFactory
 
 _SHIPPED = framework_data_read()
 
@@ -30,7 +30,7 @@ def submit_application():
 
     def _submit(category):
         applicant = UserFactory()
-        coordinator = UserFactory()
+        coordinator = RoleGrantFactory(association=category.framework.association).user
         application = application_register(applicant=applicant, category=category)
         application = application_transition(
             application=application, action="accept", by=coordinator

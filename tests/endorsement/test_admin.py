@@ -6,7 +6,7 @@ from accounts.services import role_grant
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
 from endorsement.services import application_register, application_transition
-from tests.factories import EndorsementCategoryFactory, UserFactory
+from tests.factories import EndorsementCategoryFactory, RoleGrantFactory, UserFactory
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def application(association):
     return application_transition(
         application=application,
         action="accept",
-        by=UserFactory(email="coordinator@example.org"),
+        by=RoleGrantFactory(user__email="coordinator@example.org", association=association).user,
         note="Welcome.",
     )
 

@@ -3,7 +3,12 @@ import pytest
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
 from endorsement.services import application_register, application_transition
-from tests.factories import ApplicationFactory, EndorsementCategoryFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    EndorsementCategoryFactory,
+    RoleGrantFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -51,7 +56,7 @@ def test_events_cannot_be_updated_in_bulk(application):
 
 
 def test_deleting_a_staff_member_keeps_the_events_without_their_name(application):
-    coordinator = UserFactory()
+    coordinator = RoleGrantFactory(association=application.association).user
     application_transition(application=application, action="accept", by=coordinator)
     coordinator.delete()
     assert list(ApplicationEvent.objects.order_by("id").values_list("actor", "to_state")) == [

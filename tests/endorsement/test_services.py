@@ -10,7 +10,12 @@ from endorsement.services import (
     application_register,
     application_transition,
 )
-from tests.factories import ApplicationFactory, EndorsementCategoryFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    EndorsementCategoryFactory,
+    RoleGrantFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -19,8 +24,8 @@ def category(association):
 
 
 @pytest.fixture
-def coordinator(db):
-    return UserFactory(email="coordinator@example.org")
+def coordinator(association):
+    return RoleGrantFactory(user__email="coordinator@example.org", association=association).user
 
 
 def events(application) -> list[tuple]:
@@ -135,7 +140,7 @@ def test_failure_while_logging_rolls_the_transition_back(db, category, coordinat
 
     monkeypatch.setattr(ApplicationEvent.objects, "create", broken)
     with pytest.raises(RuntimeError):
-        application_transition(application=application, action="submit", by=coordinator)
+        application_transition(application=application, action="submit", by=application.applicant)
     after = Application.objects.get(pk=application.pk)
     assert (after.state, after.submitted_at) == (S.ACCEPTED, None)
     category.framework.refresh_from_db()
