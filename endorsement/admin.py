@@ -1,7 +1,15 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.template import TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AssociationScopedAdmin, AssociationScopedInline
-from endorsement.models import Application, ApplicationEvent
+from endorsement.awards import AWARD_EMAIL_CONTEXT
+from endorsement.emails import CONTEXT_HELP, EMAILS, _engine, template_file
+from endorsement.models import Application, ApplicationEvent, EmailTemplate, Endorsement
 
 
 class ApplicationEventInline(AssociationScopedInline, admin.TabularInline):
@@ -41,7 +49,12 @@ class ApplicationAdmin(AssociationScopedAdmin):
         "registration_note",
         "state",
         "state_changed",
+        "state_before_hold",
         "submitted_at",
+        "last_activity",
+        "advisor",
+        "advisor_requested_at",
+        "ready_for_review_at",
         "created",
     ]
     inlines = [ApplicationEventInline]
@@ -51,3 +64,138 @@ class ApplicationAdmin(AssociationScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(AssociationScopedAdmin):
+    """Awards are made by the coordinator's award step (``endorsement.awards``): read-only here."""
+
+    list_display = ["number", "holder", "category", "awarded_on", "valid_through"]
+    list_filter = [("association", admin.RelatedOnlyFieldListFilter), "awarded_on"]
+    search_fields = ["number", "holder__email", "holder__full_name"]
+    list_select_related = ["holder", "category"]
+    fields = [
+        "number",
+        "association",
+        "holder",
+        "category",
+        "application",
+        "awarded_on",
+        "valid_through",
+        "created",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def email_context_help(key: str = "") -> dict:
+    """The values an e-mail's wording may use (the award adds the number and the date)."""
+    values = dict(CONTEXT_HELP)
+    if key == "award":
+        values.update(AWARD_EMAIL_CONTEXT)
+    return values
+
+
+def email_default_wording(key: str, language: str) -> tuple[str, str]:
+    """The portal's own subject and text of ``key`` in ``language``, with each value written
+    as ``{{ name }}``: a starting point an association can copy and reword."""
+    context = {name: "{{ " + name + " }}" for name in email_context_help(key)}
+    with translation.override(language):
+        subject = render_to_string(template_file(key, "subject"), context)
+        body = render_to_string(template_file(key), context)
+    return " ".join(subject.split()), body
+
+
+def _check_template(text: str) -> str:
+    try:
+        _engine.from_string(text)
+    except TemplateSyntaxError as exc:
+        raise forms.ValidationError(
+            _("This is not a valid template: %(error)s. Write values as {{ name }}."),
+            params={"error": exc},
+            code="template_syntax",
+        ) from None
+    return text
+
+
+class EmailTemplateForm(forms.ModelForm):
+    key = forms.ChoiceField(label=_("e-mail"), choices=())
+
+    class Meta:
+        model = EmailTemplate
+        fields = ["association", "key", "language", "subject", "body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [("", "---------"), *EMAILS.items()]
+        names = ", ".join("{{ " + name + " }}" for name in email_context_help())
+        self.fields["body"].help_text = _(
+            "A Django template: write values as {{ name }} (%(names)s; the award adds "
+            "{{ endorsement_number }} and {{ valid_through }}), and use {%% if note %%}…"
+            "{%% endif %%} for a part that is only there sometimes."
+        ) % {"names": names}
+
+    def clean_subject(self):
+        return _check_template(self.cleaned_data["subject"])
+
+    def clean_body(self):
+        return _check_template(self.cleaned_data["body"])
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(AssociationScopedAdmin):
+    """An association's own wording of an e-mail in one language; without one, the portal's.
+
+    The page lists the values the wording may use and shows the portal's wording of the
+    e-mail; the add page may name the e-mail (``?key=…&language=…``) to start from it.
+    """
+
+    form = EmailTemplateForm
+    change_form_template = "admin/endorsement/emailtemplate/change_form.html"
+    list_display = ["key_label", "language", "subject", "association", "updated"]
+    list_filter = ["key", "language", ("association", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["subject", "body"]
+    list_select_related = ["association"]
+
+    @admin.display(description=_("e-mail"), ordering="key")
+    def key_label(self, obj):
+        return EMAILS.get(obj.key, obj.key)
+
+    @staticmethod
+    def requested(request) -> tuple[str, str]:
+        key = request.GET.get("key", "")
+        language = request.GET.get("language", "")
+        return (
+            key if key in EMAILS else "",
+            language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        key, language = self.requested(request)
+        if key:
+            initial["subject"], initial["body"] = email_default_wording(key, language)
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            key, language = obj.key, obj.language
+        else:
+            key, language = self.requested(request)
+        if key in EMAILS:
+            subject, body = email_default_wording(key, language)
+            context.update(default_key=EMAILS[key], default_subject=subject, default_body=body)
+        else:
+            context["start_from"] = [
+                (f"?key={name}&language={language}", label) for name, label in EMAILS.items()
+            ]
+        context["values_help"] = list(email_context_help(key).items())
+        return super().render_change_form(request, context, add, change, form_url, obj)

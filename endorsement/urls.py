@@ -20,5 +20,17 @@ urlpatterns = [
         views.ApplicationDetailView.as_view(),
         name="detail",
     ),
+    path("applications/<int:application_id>/hold/", views.HoldView.as_view(), name="hold"),
+    path(
+        "applications/<int:application_id>/resume/",
+        views.ResumeView.as_view(),
+        name="resume",
+    ),
+    path("applications/<int:application_id>/deny/", views.DenyView.as_view(), name="deny"),
+    path(
+        "applications/<int:application_id>/award/",
+        views.AwardView.as_view(),
+        name="award",
+    ),
     *pipeline.urlpatterns,
 ]

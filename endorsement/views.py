@@ -1,19 +1,30 @@
-"""The coordinator's decisions on registrations: accept, or return with a reason."""
+"""The coordinator's pages of an application: accept or return the registration, the
+application's page with its timeline, and the steps taken from it (hold, resume, deny, award)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from accounts.enums import Role
-from endorsement.forms import ReturnRegistrationForm
-from endorsement.models import Application
+from endorsement.awards import endorsement_award, endorsement_number_next, endorsement_valid_through
+from endorsement.enums import ApplicationState as S
+from endorsement.forms import DenyForm, ReturnRegistrationForm, StepNoteForm
+from endorsement.models import OPEN_STATES, Application, Endorsement
 from endorsement.registration import registration_decide
-from endorsement.services import TransitionNotAllowed
+from endorsement.services import (
+    TransitionNotAllowed,
+    application_transition,
+    transition_allowed,
+    transition_refusal,
+)
+from endorsement.timeline import application_timeline
 
 
 class CoordinatorApplicationMixin(LoginRequiredMixin):
@@ -78,12 +89,200 @@ class ReturnRegistrationView(CoordinatorApplicationMixin, FormView):
         return self.decide("return_registration", form.cleaned_data["reason"])
 
 
+def url_if_exists(name: str, application: Application) -> str:
+    """The address of a page another part of the portal provides, or "" while it does not
+    exist (tried with the application's id, then without arguments)."""
+    for kwargs in ({"application_id": application.pk}, {}):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+# Pages of the reviews app the coordinator goes to from here: (url name, label, states).
+RELATED_PAGES = [
+    ("reviews:advisor.assign", gettext_lazy("Assign an advisor"), OPEN_STATES),
+    (
+        "reviews:review.assign",
+        gettext_lazy("Assign reviewers"),
+        [S.SUBMITTED, S.IN_REVIEW],
+    ),
+    ("reviews:review.decide", gettext_lazy("Reviews and decision"), [S.IN_REVIEW]),
+    (
+        "reviews:exam.sittings",
+        gettext_lazy("Exams"),
+        [S.APPROVED, S.EXAM, S.EXAM_PASSED, S.EXAM_FAILED],
+    ),
+]
+
+# The steps this page offers, in the order shown.
+PAGE_STEPS = ["accept", "return_registration", "hold", "resume", "deny", "award"]
+
+
 class ApplicationDetailView(CoordinatorApplicationMixin, TemplateView):
-    """The coordinator's page of one application: its state, timeline and next steps."""
+    """The coordinator's page of one application: who, what, where it stands, its full
+    timeline (private notes included) and the steps the coordinator may take now."""
 
     template_name = "endorsement/application_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(application=self.application, dashboard_url=self.dashboard_url())
+        application = self.application
+        user = self.request.user
+        allowed = {
+            action: transition_allowed(application=application, action=action, by=user)
+            for action in PAGE_STEPS
+        }
+        # A step the state allows but a condition blocks is explained (e.g. the exam first).
+        award_refusal = ""
+        if not allowed["award"] and application.state in (S.APPROVED, S.EXAM_PASSED):
+            award_refusal = transition_refusal(application=application, action="award", by=user)
+        related = []
+        for name, label, states in RELATED_PAGES:
+            url = url_if_exists(name, application) if application.state in states else ""
+            if url:
+                related.append((url, label))
+        context.update(
+            application=application,
+            dashboard_url=self.dashboard_url(),
+            events=application_timeline(application=application, private=True),
+            days_in_state=(timezone.now() - application.state_changed).days,
+            allowed=allowed,
+            award_refusal=award_refusal,
+            endorsement=(
+                Endorsement.objects.filter(application=application).first()
+                if application.state == S.AWARDED
+                else None
+            ),
+            related=related,
+            hold_form=StepNoteForm(prefix="hold"),
+            resume_form=StepNoteForm(prefix="resume"),
+            deny_form=DenyForm(prefix="deny"),
+        )
         return context
+
+
+class ApplicationStepView(CoordinatorApplicationMixin, FormView):
+    """One step taken from the application page (POST); its own page shows the form again
+    when it is not filled in correctly. A refused step changes nothing and says why."""
+
+    action = ""
+    form_class = StepNoteForm
+    title = ""
+    button = ""
+    done = ""
+    template_name = "endorsement/application_step.html"
+
+    def get_prefix(self):
+        return self.action
+
+    def detail_url(self) -> str:
+        return reverse("endorsement:detail", kwargs={"application_id": self.application.pk})
+
+    def get(self, request, *args, **kwargs):
+        refusal = transition_refusal(
+            application=self.application, action=self.action, by=request.user
+        )
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(self.detail_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            application=self.application,
+            detail_url=self.detail_url(),
+            title=self.title,
+            button=self.button,
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            application_transition(
+                application=self.application,
+                action=self.action,
+                by=self.request.user,
+                note=form.cleaned_data.get("note", ""),
+                public=not form.cleaned_data.get("private", False),
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(self.request, str(exc))
+        else:
+            messages.success(
+                self.request, self.done % {"name": self.application.applicant.get_full_name()}
+            )
+        return HttpResponseRedirect(self.detail_url())
+
+
+class HoldView(ApplicationStepView):
+    action = "hold"
+    title = gettext_lazy("Put the application on hold")
+    button = gettext_lazy("Put on hold")
+    done = gettext_lazy("The application of %(name)s is on hold.")
+
+
+class ResumeView(ApplicationStepView):
+    action = "resume"
+    title = gettext_lazy("Resume the application")
+    button = gettext_lazy("Resume")
+    done = gettext_lazy("The application of %(name)s goes on again.")
+
+
+class DenyView(ApplicationStepView):
+    action = "deny"
+    form_class = DenyForm
+    title = gettext_lazy("Deny the endorsement")
+    button = gettext_lazy("Deny with these reasons")
+    done = gettext_lazy("The endorsement of %(name)s is denied; they are told the reasons.")
+
+
+class AwardView(CoordinatorApplicationMixin, TemplateView):
+    """Asks first, naming the number the award creates; the POST awards."""
+
+    template_name = "endorsement/award_confirm.html"
+
+    def detail_url(self) -> str:
+        return reverse("endorsement:detail", kwargs={"application_id": self.application.pk})
+
+    def get(self, request, *args, **kwargs):
+        refusal = transition_refusal(application=self.application, action="award", by=request.user)
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(self.detail_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        association = self.application.association
+        awarded_on = association.today()
+        context.update(
+            application=self.application,
+            detail_url=self.detail_url(),
+            number=endorsement_number_next(
+                association=association,
+                category_code=self.application.category.code,
+                year=awarded_on.year,
+            ),
+            awarded_on=awarded_on,
+            valid_through=endorsement_valid_through(awarded_on),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            endorsement = endorsement_award(application=self.application, by=request.user)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Awarded endorsement %(number)s to %(name)s.")
+                % {
+                    "number": endorsement.number,
+                    "name": self.application.applicant.get_full_name(),
+                },
+            )
+        return HttpResponseRedirect(self.detail_url())

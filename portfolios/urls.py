@@ -2,6 +2,7 @@ from portfolios.views import (
     agreements,
     documents,
     education,
+    progress,
     references,
     rsc,
     start,
@@ -22,4 +23,5 @@ urlpatterns = [
     *references.urlpatterns,
     *agreements.urlpatterns,
     *documents.urlpatterns,
+    *progress.urlpatterns,
 ]

@@ -1,0 +1,97 @@
+"""The award: the coordinator's last step creates the Endorsement.
+
+Numbers read ``<association prefix>-<category code>-<year>-<NNNN>``, e.g. NFAIMH-IMHS-2026-0042:
+NNNN counts the association's awards of that year, across categories, from 0001 (five digits
+after 9999). The association's row is locked while the number is chosen, so two awards at
+once get consecutive numbers; the database refuses a duplicate anyway.
+
+Validity follows the membership year (``accounts.models.membership_period``): an endorsement
+awarded on a date is valid through 31 December of that year, or of the next year when awarded
+on or after 1 October (``MEMBERSHIP_NEXT_YEAR_FROM``), so nobody renews a few weeks after the
+award. Dates are the association's own (``Association.today``).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Association, User, membership_period
+from endorsement.emails import application_email_on_commit
+from endorsement.models import Application, Endorsement
+from endorsement.services import TransitionNotAllowed, application_transition
+
+# Values the "award" e-mail may use besides ``endorsement.emails.CONTEXT_HELP``.
+AWARD_EMAIL_CONTEXT = {
+    "endorsement_number": gettext_lazy("the endorsement number, e.g. NFAIMH-IMHS-2026-0042"),
+    "valid_through": gettext_lazy("the date the endorsement is valid through (31 December)"),
+}
+
+
+def endorsement_valid_through(awarded_on: datetime.date) -> datetime.date:
+    """31 December of the award year; of the next year when awarded from 1 October."""
+    _start, end = membership_period(awarded_on)
+    return end
+
+
+def endorsement_number_next(*, association: Association, category_code: str, year: int) -> str:
+    """The next number of the association in ``year``; call with the association row locked."""
+    numbers = Endorsement.objects.filter(
+        association=association, awarded_on__year=year
+    ).values_list("number", flat=True)
+    last = 0
+    for number in numbers:
+        tail = number.rsplit("-", 1)[-1]
+        if tail.isdigit():
+            last = max(last, int(tail))
+    return f"{association.number_prefix}-{category_code}-{year}-{last + 1:04d}"
+
+
+@transaction.atomic
+def endorsement_award(*, application: Application, by: User) -> Endorsement:
+    """The coordinator awards the endorsement: the application becomes "awarded" and its
+    Endorsement is created in the same transaction; the applicant is e-mailed on commit.
+
+    Refused (``TransitionNotAllowed``, nothing written) unless ``by`` coordinates the
+    application's association and the application is approved (categories without an exam)
+    or has passed the exam.
+    """
+    if by is None:
+        raise TransitionNotAllowed(_("You may not take this step on this application."))
+    association = Association.objects.select_for_update().get(pk=application.association_id)
+    awarded_on = association.today()
+    valid_through = endorsement_valid_through(awarded_on)
+    number = endorsement_number_next(
+        association=association, category_code=application.category.code, year=awarded_on.year
+    )
+    application = application_transition(
+        application=application,
+        action="award",
+        by=by,
+        note=_("Endorsement %(number)s, valid through %(date)s.")
+        % {"number": number, "date": date_format(valid_through, "DATE_FORMAT")},
+        notify=False,
+    )
+    endorsement = Endorsement.objects.create(
+        association=association,
+        application=application,
+        holder_id=application.applicant_id,
+        category_id=application.category_id,
+        number=number,
+        awarded_on=awarded_on,
+        valid_through=valid_through,
+    )
+    applicant = User.objects.get(pk=application.applicant_id)
+    with translation.override(applicant.preferred_language or settings.LANGUAGE_CODE):
+        valid_text = date_format(valid_through, "DATE_FORMAT")
+    application_email_on_commit(
+        application=application,
+        key="award",
+        recipients=[applicant],
+        extra={"endorsement_number": number, "valid_through": valid_text},
+    )
+    return endorsement
