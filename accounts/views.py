@@ -2,7 +2,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
@@ -17,8 +28,11 @@ from accounts.forms import ProfileForm
 from accounts.models import Association, Membership, RoleGrant
 from accounts.rules import ROLE_PREDICATES
 from accounts.selectors import user_role_grants
+from competencies.enums import RequirementKind
+from competencies.models import Requirement
 from endorsement.enums import ApplicationState
 from endorsement.models import Application, ApplicationEvent
+from endorsement.pipeline import endorsement_of, progress_steps
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -41,35 +55,69 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
 
 class ApplicantDashboardView(LoginRequiredMixin, TemplateView):
+    """The applicant's applications: where each is, what happens next, the latest steps."""
+
     template_name = "accounts/dashboard_applicant.html"
+    # The latest timeline entries shown per application.
+    TIMELINE_ENTRIES = 3
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        latest_events = ApplicationEvent.objects.order_by("-at", "-id")
         applications = list(
             Application.objects.filter(applicant=user)
-            .select_related("association", "category", "category__framework")
-            .annotate(return_reason=_return_reason())
+            .select_related("association", "category", "category__framework", "advisor")
+            .select_related("endorsement")
+            .annotate(
+                return_reason=_public_reason(ApplicationState.RETURNED),
+                deferral_reason=_public_reason(ApplicationState.DEFERRED),
+                denial_reason=_public_reason(ApplicationState.DENIED),
+                category_has_exam=Exists(
+                    Requirement.objects.filter(
+                        category=OuterRef("category"), kind=RequirementKind.EXAM
+                    )
+                ),
+                # Threads (first comments) not yet resolved; ``comments`` is reviews.Comment.
+                unresolved_comments=Count(
+                    "comments",
+                    filter=Q(comments__parent__isnull=True, comments__resolved_at__isnull=True),
+                ),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "events",
+                    queryset=latest_events[: self.TIMELINE_ENTRIES],
+                    to_attr="latest_events",
+                )
+            )
             .order_by("-created")
         )
         memberships = list(Membership.objects.filter(user=user).select_related("association"))
         member_of = {m.association_id for m in memberships if m.is_current()}
         for application in applications:
             application.is_member = application.association_id in member_of
+            last_from = application.latest_events[0].from_state if application.latest_events else ""
+            application.steps = progress_steps(
+                application, has_exam=application.category_has_exam, last_from_state=last_from
+            )
+            application.endorsement_row = endorsement_of(application)
         context["applications"] = applications
         context["memberships"] = memberships
         context["associations"] = Association.objects.filter(is_active=True)
         return context
 
 
-def _return_reason():
-    """The coordinator's latest public note returning the registration."""
+def _public_reason(state):
+    """The note of the latest step into ``state``, if the coordinator made it public."""
+    public_note = Case(
+        When(note_is_public=True, then="note"), default=Value(""), output_field=TextField()
+    )
     return Subquery(
-        ApplicationEvent.objects.filter(
-            application=OuterRef("pk"), to_state=ApplicationState.RETURNED, note_is_public=True
-        )
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), to_state=state)
         .order_by("-at", "-id")
-        .values("note")[:1]
+        .annotate(public_note=public_note)
+        .values("public_note")[:1]
     )
 
 
@@ -97,10 +145,7 @@ class RoleDashboardView(LoginRequiredMixin, TemplateView):
         context["role"] = self.role
         applications = Application.objects.filter(association=self.association)
         if self.role == Role.COORDINATOR:
-            counts = dict(applications.values_list("state").annotate(n=Count("id")).order_by())
-            context["pipeline"] = [
-                (state, label, counts.get(state, 0)) for state, label in ApplicationState.choices
-            ]
+            # Counts by state and the pipeline table come from endorsement.pipeline.
             context["waiting"] = (
                 applications.filter(state=ApplicationState.REGISTERED)
                 .select_related("applicant", "category")
