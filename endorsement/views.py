@@ -34,7 +34,7 @@ class CoordinatorApplicationMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.application = get_object_or_404(
-            Application.objects.select_related("association", "applicant", "category"),
+            Application.objects.select_related("association", "applicant", "category", "advisor"),
             pk=kwargs["application_id"],
         )
         if not request.user.has_perm(
