@@ -26,7 +26,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -247,6 +248,23 @@ def review_round(*, application: Application) -> int:
         application=application, to_state=ApplicationState.SUBMITTED
     ).count()
     return max(1, submissions)
+
+
+def submissions_subquery(application_ref: str = "application"):
+    """How many times the application ``application_ref`` (an OuterRef name) was submitted, as
+    an annotation: the round without a query of its own."""
+    return Coalesce(
+        Subquery(
+            ApplicationEvent.objects.filter(
+                application=OuterRef(application_ref), to_state=ApplicationState.SUBMITTED
+            )
+            .order_by()
+            .values("application")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        0,
+    )
 
 
 def _review_url(assignment: ReviewAssignment) -> str:

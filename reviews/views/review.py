@@ -11,7 +11,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -28,7 +28,7 @@ from endorsement.enums import ApplicationState
 from endorsement.models import Application
 from endorsement.services import TransitionNotAllowed, transition_allowed
 from portfolios.enums import ReferenceStatus
-from portfolios.models import Reference, ReferenceRating
+from portfolios.models import ReferenceRating
 from portfolios.requirements import SECTION_LABELS, SECTION_URL_NAMES, requirement_check
 from reviews.enums import Recommendation, RubricScore
 from reviews.models import ConflictDeclaration, ReviewAssignment
@@ -42,7 +42,6 @@ from reviews.reviewing import (
     review_assign,
     review_assign_bulk,
     review_decide,
-    review_round,
     review_save,
     reviewer_assignments,
     reviewer_declarations,
@@ -50,6 +49,7 @@ from reviews.reviewing import (
     reviewers_conflicts,
     reviews_visible_to,
     round_status,
+    submissions_subquery,
 )
 
 DEFAULT_DUE_DAYS = 30
@@ -449,11 +449,12 @@ class ReviewView(LoginRequiredMixin, TemplateView):
                 "application__association",
                 "application__applicant",
                 "application__category__framework",
-            ),
+            ).annotate(submissions=submissions_subquery()),
             pk=kwargs["assignment_id"],
             reviewer=request.user,
         )
         self.application = self.assignment.application
+        self.current_round = max(1, self.assignment.submissions)
         if not is_reviewer_in(request.user, self.application.association):
             raise Http404
         self.areas = review_areas(application=self.application)
@@ -495,11 +496,9 @@ class ReviewView(LoginRequiredMixin, TemplateView):
         return ReviewForm(initial=initial, areas=self.areas, items_by_area=self.items_by_area())
 
     def get(self, request, *args, **kwargs):
-        self.current_round = review_round(application=self.application)
         return self.render_to_response(self.get_context_data(form=self.get_form()))
 
     def post(self, request, *args, **kwargs):
-        self.current_round = review_round(application=self.application)
         form = self.get_form()
         if form is None:
             messages.error(request, _("This review can no longer be changed."))
@@ -531,20 +530,21 @@ class ReviewView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         application = self.application
         assignment = self.assignment
-        references = list(
-            Reference.objects.filter(application=application, status=ReferenceStatus.COMPLETED)
-            .live()
-            .prefetch_related(
-                Prefetch(
-                    "ratings",
-                    queryset=ReferenceRating.objects.select_related("competency__area").order_by(
-                        "competency__area__order", "competency__order", "competency_id"
-                    ),
-                )
-            )
-            .order_by("completed_at", "id")
-        )
         check = requirement_check(application=application)
+        # Every completed rating, also those the applicant waived the right to see.
+        references = sorted(
+            (r for r in check.evidence["references"] if r.status == ReferenceStatus.COMPLETED),
+            key=lambda r: (r.completed_at or r.created, r.pk),
+        )
+        prefetch_related_objects(
+            references,
+            Prefetch(
+                "ratings",
+                queryset=ReferenceRating.objects.select_related("competency__area").order_by(
+                    "competency__area__order", "competency__order", "competency_id"
+                ),
+            ),
+        )
         sections = [
             (SECTION_LABELS[key], reverse(name, kwargs={"application_id": application.pk}))
             for key, name in SECTION_URL_NAMES.items()

@@ -257,7 +257,7 @@ def _fill(association, category, size: int, applicant=None):
 # remembered in the session at log-in), association; then what each dashboard shows.
 DASHBOARD_QUERIES = {
     Role.ADVISOR: 4,
-    Role.REVIEWER: 4,
+    Role.REVIEWER: 4 + 2,  # assignments with their applications, declared conflicts
     Role.EXAM_GRADER: 4,
     # Registrations waiting; the pipeline (endorsement.pipeline): categories for the filter,
     # counts by state, the table's count, its page, the page's review assignments, the
