@@ -258,7 +258,7 @@ def _fill(association, category, size: int, applicant=None):
 DASHBOARD_QUERIES = {
     Role.ADVISOR: 4,
     Role.REVIEWER: 4 + 2,  # assignments with their applications, declared conflicts
-    Role.EXAM_GRADER: 4,
+    Role.EXAM_GRADER: 4 + 1,  # vignettes to score with their sittings (reviews.views.exam)
     # Registrations waiting; the pipeline (endorsement.pipeline): categories for the filter,
     # counts by state, the table's count, its page, the page's review assignments, the
     # reviewers for bulk assignment; applicants asking for an advisor (reviews.views.advisor).
