@@ -38,6 +38,12 @@ SECTIONS = [
 ]
 
 
+# Values later apps read on every portfolio page, computed with the page's one query of the
+# application: {name: function returning the expression}. ``reviews`` registers what its
+# comments panel needs (this app cannot import it).
+PORTFOLIO_ANNOTATIONS: dict = {}
+
+
 class PortfolioMixin(LoginRequiredMixin):
     """Loads the portfolio named in the URL and refuses anyone who may not see it (404)
     or change it (403 for its owner once it is read-only, 404 for anyone else)."""
@@ -49,7 +55,9 @@ class PortfolioMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.application = get_object_or_404(
-            Application.objects.select_related("association", "applicant", "category__framework"),
+            Application.objects.select_related(
+                "association", "applicant", "category__framework", "advisor"
+            ).annotate(**{name: make() for name, make in PORTFOLIO_ANNOTATIONS.items()}),
             pk=kwargs["application_id"],
         )
         user = request.user
@@ -73,6 +81,8 @@ class PortfolioMixin(LoginRequiredMixin):
             current_section=self.section,
             # The check panel of a section's pages; the summary pages add the whole check.
             check=self.get_check() if self.section else None,
+            # The advisor's "comment on this item" links (reviews.advising registers the rule).
+            comment_on_items=self.request.user.has_perm("reviews.comment_items", self.application),
         )
         return context
 

@@ -7,7 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_fsm import can_proceed
 
-from endorsement.services import TransitionNotAllowed, application_transition
+from endorsement.services import (
+    TransitionNotAllowed,
+    application_transition,
+    transition_refusal,
+)
 from portfolios.selectors import competency_coverage, evidence_history
 from portfolios.views.base import SECTIONS, PortfolioMixin
 
@@ -45,6 +49,10 @@ class SubmitView(PortfolioMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["check"] = self.get_check()
         context["state_allows_submit"] = can_proceed(self.application.submit)
+        # What else stops the step, e.g. the advisor's sign-off the association requires.
+        context["submit_refusal"] = transition_refusal(
+            application=self.application, action="submit", by=self.request.user
+        )
         return context
 
     def post(self, request, *args, **kwargs):

@@ -1,3 +1,359 @@
-"""Advisor pages (issue 4)."""
+"""Advisor pages: assigning an advisor, asking for one, comments, the sign-off, dashboards.
 
-urlpatterns = []
+The comments panel and the advisor's line in the portfolio header are rendered on the
+portfolio's own pages by the ``advising`` template tags, from ``comments_panel_context``.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+
+from accounts import dashboards
+from accounts.enums import Role
+from endorsement.views import CoordinatorApplicationMixin
+from portfolios.views.base import PORTFOLIO_ANNOTATIONS, SECTIONS, PortfolioMixin
+from reviews import advising
+from reviews.advising import AdvisingRefused
+from reviews.enums import CommentSection
+from reviews.models import Comment
+
+SECTION_URLS = {key: url_name for key, _label, url_name in SECTIONS}
+
+# Read with the application on every portfolio page: the panel skips its query when there is
+# no comment, the summary shows whether the sign-off still counts.
+PORTFOLIO_ANNOTATIONS["has_comments"] = advising.has_comments_expression
+PORTFOLIO_ANNOTATIONS["last_deferral"] = advising.last_deferral_subquery
+
+
+def section_url(application, section: str) -> str:
+    """The portfolio page where the section's comments are shown (the summary for the
+    portfolio as a whole)."""
+    url_name = SECTION_URLS.get(section, "portfolios:summary")
+    return reverse(url_name, kwargs={"application_id": application.pk})
+
+
+def comments_panel_context(*, request, application, section: str) -> dict:
+    """What the comments panel of one portfolio page shows (at most 4 queries)."""
+    section = section or CommentSection.GENERAL
+    user = request.user
+    # Pages that are not a section of the portfolio (e.g. its timeline) have no comments.
+    if section not in CommentSection.values or not user.has_perm(
+        "reviews.view_comments", application
+    ):
+        return {"show_comments": False}
+    threads = advising.comment_threads(application=application, section=section)
+    counts = advising.unresolved_by_section(application=application)
+    return {
+        "show_comments": True,
+        "application": application,
+        "comment_section": section,
+        "comment_section_label": CommentSection(section).label,
+        "threads": threads,
+        "can_comment": user.has_perm("reviews.comment_application", application),
+        "section_unresolved": counts.get(section, 0),
+        "total_unresolved": sum(counts.values()),
+        "next_url": section_url(application, section),
+        "request": request,
+    }
+
+
+# --- Forms --------------------------------------------------------------------------------
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=advising.BODY_MAX_LENGTH,
+    )
+
+
+class AssignAdvisorForm(forms.Form):
+    advisor = forms.ModelChoiceField(
+        label=gettext_lazy("Advisor"),
+        queryset=None,
+        empty_label=gettext_lazy("Choose an advisor"),
+        help_text=gettext_lazy("The association's advisors. Both people get an e-mail."),
+    )
+
+    def __init__(self, *args, advisors, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["advisor"]
+        field.queryset = advisors
+        field.label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
+
+
+# --- Coordinator: assign an advisor -------------------------------------------------------
+
+
+class AssignAdvisorView(CoordinatorApplicationMixin, FormView):
+    """Choose one of the association's advisors; shows whether (and when) the applicant asked."""
+
+    form_class = AssignAdvisorForm
+    template_name = "reviews/advising/assign.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["advisors"] = advising.advisors_of(self.application.association).exclude(
+            pk=self.application.applicant_id
+        )
+        if self.application.advisor_id:
+            kwargs["initial"] = {"advisor": self.application.advisor_id}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(application=self.application, dashboard_url=self.dashboard_url())
+        return context
+
+    def form_valid(self, form):
+        advisor = form.cleaned_data["advisor"]
+        try:
+            advising.advisor_assign(
+                application=self.application, advisor=advisor, by=self.request.user
+            )
+        except AdvisingRefused as exc:
+            form.add_error("advisor", str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(advisor)s is now the advisor of %(applicant)s.")
+            % {
+                "advisor": advisor.get_full_name(),
+                "applicant": self.application.applicant.get_full_name(),
+            },
+        )
+        return HttpResponseRedirect(self.dashboard_url())
+
+
+# --- Applicant and advisor: buttons on the portfolio --------------------------------------
+
+
+class PortfolioActionView(PortfolioMixin, View):
+    """A POST button on the portfolio's summary: outsiders get 404 (``PortfolioMixin``), people
+    who may read the portfolio but not take the step a message."""
+
+    http_method_names = ["post"]
+
+    def summary_url(self) -> str:
+        return reverse("portfolios:summary", kwargs={"application_id": self.application.pk})
+
+    def post(self, request, *args, **kwargs):
+        try:
+            text = self.act()
+        except AdvisingRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, text)
+        return HttpResponseRedirect(self.summary_url())
+
+
+class AdvisorRequestView(PortfolioActionView):
+    def act(self) -> str:
+        advising.advisor_request(application=self.application, by=self.request.user)
+        return _("You asked for an advisor. The coordinator will assign one and let you know.")
+
+
+class MarkReadyView(PortfolioActionView):
+    def act(self) -> str:
+        advising.advisor_mark_ready(application=self.application, by=self.request.user)
+        return _("You marked the portfolio ready for review. The applicant gets an e-mail.")
+
+
+# --- Comments -----------------------------------------------------------------------------
+
+
+class CommentActionMixin(PortfolioMixin):
+    """Comment forms post here from the panel (plain POST and redirect, or htmx: the panel is
+    sent back); only the advisor and the applicant may comment (403 for other readers)."""
+
+    def next_url(self, section: str) -> str:
+        url = self.request.POST.get("next", "")
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return url
+        return section_url(self.application, section)
+
+    def done(self, section: str, *, text: str = "", error: str = "", anchor: str = "comments"):
+        if self.request.headers.get("HX-Request"):
+            # The application was read before the change: read its comments afresh.
+            for name in ("has_comments", "_comment_threads", "_unresolved_by_section"):
+                self.application.__dict__.pop(name, None)
+            context = comments_panel_context(
+                request=self.request, application=self.application, section=section
+            )
+            context.update(panel_message=text, panel_error=error, htmx=True)
+            return TemplateResponse(self.request, "reviews/advising/_panel.html", context)
+        if error:
+            messages.error(self.request, error)
+        elif text:
+            messages.success(self.request, text)
+        return HttpResponseRedirect(f"{self.next_url(section)}#{anchor}")
+
+    def get_comment(self) -> Comment:
+        return get_object_or_404(
+            Comment.objects.select_related("author"),
+            application=self.application,
+            pk=self.kwargs["pk"],
+        )
+
+
+class CommentAddView(CommentActionMixin, TemplateView):
+    """GET: a page to write a comment about one item (the advisor's link on each evidence row)
+    or a section. POST: start the thread."""
+
+    template_name = "reviews/advising/comment_add.html"
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.has_perm("reviews.comment_application", self.application):
+            raise PermissionDenied(_("You may not comment on this portfolio."))
+        return super().get(request, *args, **kwargs)
+
+    def target(self, data) -> tuple[str, int | None]:
+        section = data.get("section") or CommentSection.GENERAL
+        if section not in CommentSection.values:
+            section = CommentSection.GENERAL
+        try:
+            object_id = int(data.get("object_id") or 0) or None
+        except ValueError:
+            object_id = None
+        return section, object_id
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        section, object_id = self.target(self.request.GET)
+        item = None
+        if object_id is not None:
+            model = advising.SECTION_MODELS.get(section)
+            item = (
+                model.objects.filter(application=self.application, pk=object_id).live().first()
+                if model
+                else None
+            )
+            if item is None:
+                raise Http404
+        context.update(
+            form=kwargs.get("form") or CommentForm(),
+            comment_section=section,
+            comment_section_label=CommentSection(section).label,
+            item=item,
+            object_id=object_id,
+            cancel_url=section_url(self.application, section),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        section, object_id = self.target(request.POST)
+        try:
+            comment = advising.comment_add(
+                application=self.application,
+                by=request.user,
+                section=section,
+                object_id=object_id,
+                body=request.POST.get("body", ""),
+            )
+        except AdvisingRefused as exc:
+            if not request.user.has_perm("reviews.comment_application", self.application):
+                raise PermissionDenied(str(exc)) from exc
+            return self.done(section, error=str(exc))
+        return self.done(section, text=_("Comment added."), anchor=f"comment-{comment.pk}")
+
+
+class CommentReplyView(CommentActionMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        parent = self.get_comment()
+        try:
+            reply = advising.comment_reply(
+                parent=parent, by=request.user, body=request.POST.get("body", "")
+            )
+        except AdvisingRefused as exc:
+            if not request.user.has_perm("reviews.comment_application", self.application):
+                raise PermissionDenied(str(exc)) from exc
+            return self.done(parent.section, error=str(exc))
+        return self.done(parent.section, text=_("Reply added."), anchor=f"comment-{reply.pk}")
+
+
+class CommentResolveView(CommentActionMixin, View):
+    http_method_names = ["post"]
+    reopen = False
+
+    def post(self, request, *args, **kwargs):
+        comment = self.get_comment()
+        service = advising.comment_reopen if self.reopen else advising.comment_resolve
+        try:
+            root = service(comment=comment, by=request.user)
+        except AdvisingRefused as exc:
+            if not request.user.has_perm("reviews.comment_application", self.application):
+                raise PermissionDenied(str(exc)) from exc
+            return self.done(comment.section, error=str(exc))
+        text = _("Comment reopened.") if self.reopen else _("Comment resolved.")
+        return self.done(root.section, text=text, anchor=f"comment-{root.pk}")
+
+
+# --- Dashboards ---------------------------------------------------------------------------
+
+
+@dashboards.register(Role.ADVISOR)
+def advisor_dashboard(request, association) -> dict:
+    """The advisor's advisees in the association: state, unresolved comments, sign-off."""
+    rows = [
+        {
+            "application": application,
+            "signed_off": advising.signoff_given(application),
+            "signoff_required": association.advisor_signoff_required,
+        }
+        for application in advising.advisees(advisor=request.user, association=association)
+    ]
+    return {"advisees": rows}
+
+
+@dashboards.register(Role.COORDINATOR)
+def coordinator_advisor_requests(request, association) -> dict:
+    """Applicants who asked for an advisor and have none yet."""
+    return {"advisor_requests": advising.advisor_requests(association=association)}
+
+
+urlpatterns = [
+    path(
+        "advising/<int:application_id>/advisor/",
+        AssignAdvisorView.as_view(),
+        name="advisor.assign",
+    ),
+    path(
+        "advising/<int:application_id>/request/",
+        AdvisorRequestView.as_view(),
+        name="advisor.request",
+    ),
+    path("advising/<int:application_id>/ready/", MarkReadyView.as_view(), name="advisor.ready"),
+    path(
+        "advising/<int:application_id>/comments/add/",
+        CommentAddView.as_view(),
+        name="comment.add",
+    ),
+    path(
+        "advising/<int:application_id>/comments/<int:pk>/reply/",
+        CommentReplyView.as_view(),
+        name="comment.reply",
+    ),
+    path(
+        "advising/<int:application_id>/comments/<int:pk>/resolve/",
+        CommentResolveView.as_view(),
+        name="comment.resolve",
+    ),
+    path(
+        "advising/<int:application_id>/comments/<int:pk>/reopen/",
+        CommentResolveView.as_view(reopen=True),
+        name="comment.reopen",
+    ),
+]

@@ -256,7 +256,7 @@ def _fill(association, category, size: int, applicant=None):
 # Session, user, the user's roles (read once: MFA middleware and rules; the TOTP check is
 # remembered in the session at log-in), association; then what each dashboard shows.
 DASHBOARD_QUERIES = {
-    Role.ADVISOR: 4,
+    Role.ADVISOR: 4 + 1,  # advisees with their unresolved comments (reviews.views.advisor)
     Role.REVIEWER: 4 + 2,  # assignments with their applications, declared conflicts
     Role.EXAM_GRADER: 4 + 1,  # vignettes to score with their sittings (reviews.views.exam)
     # Registrations waiting; the pipeline (endorsement.pipeline): categories for the filter,

@@ -1,0 +1,585 @@
+"""Advising: the advisor the coordinator assigns, comments on the portfolio, the sign-off.
+
+Services (every write) and selectors (reused reads) of the advisor's part of the workflow.
+Comments are not e-mailed one by one: ``comments_digest_send`` (run by the beat task
+``reviews.comments_send_digests``) sends each side one e-mail listing what is new.
+
+Who may do what is a set of rules predicates registered here as permissions
+(``reviews.comment_application`` …), so the portfolio pages can ask ``user.has_perm`` without
+importing this app.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import rules
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from accounts.models import RoleGrant, User
+from accounts.rules import is_coordinator_of
+from endorsement.emails import application_email_on_commit, coordinators_of
+from endorsement.enums import ApplicationState as S
+from endorsement.models import (
+    BUILDING_STATES,
+    CLOSED_STATES,
+    Application,
+    ApplicationEvent,
+    advisor_signoff_current,
+)
+from endorsement.services import application_touch
+from portfolios.models import Education, Reference, RSCEntry, Training, WorkExperience
+from portfolios.rules import is_advisor_of_application, is_portfolio_owner
+from reviews.enums import CommentSection
+from reviews.models import Comment
+
+# The sections whose evidence rows a comment may be about (``Comment.object_id``).
+SECTION_MODELS = {
+    CommentSection.EDUCATION: Education,
+    CommentSection.WORK: WorkExperience,
+    CommentSection.TRAINING: Training,
+    CommentSection.RSC: RSCEntry,
+    CommentSection.REFERENCES: Reference,
+}
+# The advisor signs off while the applicant can still submit.
+READY_STATES = {S.ACCEPTED, S.DEFERRED}
+BODY_MAX_LENGTH = 5000
+
+
+class AdvisingRefused(Exception):
+    """Raised with a sentence a person can read."""
+
+
+# --- Permissions --------------------------------------------------------------------------
+
+
+@rules.predicate
+def application_is_open(user, application):
+    return application.state not in CLOSED_STATES
+
+
+@rules.predicate
+def has_advisor(user, application):
+    return application.advisor_id is not None
+
+
+@rules.predicate
+def is_application_coordinator(user, application):
+    return is_coordinator_of(user, application.association)
+
+
+@rules.predicate
+def may_ask_for_advisor(user, application):
+    return (
+        application.state in BUILDING_STATES
+        and application.advisor_id is None
+        and application.advisor_requested_at is None
+    )
+
+
+@rules.predicate
+def may_be_marked_ready(user, application):
+    return application.state in READY_STATES
+
+
+# The two sides of the conversation: the assigned advisor (holding the role) and the applicant
+# once an advisor is assigned.
+can_comment = application_is_open & (is_advisor_of_application | (is_portfolio_owner & has_advisor))
+rules.add_perm("reviews.comment_application", can_comment)
+# The advisor's "comment on this item" links on the section pages.
+rules.add_perm("reviews.comment_items", application_is_open & is_advisor_of_application)
+# The coordinator reads the conversation too (without taking part).
+rules.add_perm(
+    "reviews.view_comments",
+    is_portfolio_owner | is_advisor_of_application | is_application_coordinator,
+)
+rules.add_perm("reviews.assign_advisor", application_is_open & is_application_coordinator)
+rules.add_perm("reviews.request_advisor", is_portfolio_owner & may_ask_for_advisor)
+rules.add_perm("reviews.mark_ready", is_advisor_of_application & may_be_marked_ready)
+
+
+# --- Advisor ------------------------------------------------------------------------------
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("association", "applicant", "category", "advisor")
+        .get(pk=application.pk)
+    )
+
+
+def _portfolio_url(application: Application) -> str:
+    return settings.SITE_URL + reverse(
+        "portfolios:summary", kwargs={"application_id": application.pk}
+    )
+
+
+def advisors_of(association):
+    """The association's active advisors, by name (a queryset)."""
+    return (
+        User.objects.filter(
+            role_grants__association=association,
+            role_grants__role=Role.ADVISOR,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+@transaction.atomic
+def advisor_request(*, application: Application, by: User) -> Application:
+    """The applicant asks for an advisor; the coordinators are told."""
+    application = _locked(application)
+    if application.applicant_id != by.pk:
+        raise AdvisingRefused(_("Only the applicant may ask for an advisor."))
+    if application.advisor_id is not None:
+        raise AdvisingRefused(_("You already have an advisor."))
+    if application.advisor_requested_at is not None:
+        raise AdvisingRefused(
+            _("You have already asked for an advisor: the coordinator will assign one.")
+        )
+    if application.state not in BUILDING_STATES:
+        raise AdvisingRefused(
+            _("You can ask for an advisor while you build your portfolio (status: “%(state)s”).")
+            % {"state": application.get_state_display()}
+        )
+    application.advisor_requested_at = timezone.now()
+    application.save(update_fields=["advisor_requested_at"])
+    application_touch(application=application)
+    assign_url = settings.SITE_URL + reverse(
+        "reviews:advisor.assign", kwargs={"application_id": application.pk}
+    )
+    application_email_on_commit(
+        application=application,
+        key="advisor_requested.coordinator",
+        recipients=coordinators_of(application.association),
+        extra={"url": assign_url},
+    )
+    return application
+
+
+@transaction.atomic
+def advisor_assign(*, application: Application, advisor: User, by: User) -> Application:
+    """The coordinator assigns (or replaces) the application's advisor; both people are told."""
+    application = _locked(application)
+    if not is_coordinator_of(by, application.association):
+        raise AdvisingRefused(_("Only a coordinator of this association may assign an advisor."))
+    if application.state in CLOSED_STATES:
+        raise AdvisingRefused(
+            _("This application is finished (“%(state)s”): it needs no advisor.")
+            % {"state": application.get_state_display()}
+        )
+    name = advisor.get_full_name()
+    if advisor.pk == application.applicant_id:
+        raise AdvisingRefused(_("Applicants cannot advise themselves."))
+    holds_role = RoleGrant.objects.filter(
+        user=advisor, association=application.association, role=Role.ADVISOR
+    ).exists()
+    if not holds_role or not advisor.is_active:
+        raise AdvisingRefused(
+            _("%(name)s is not an advisor of %(association)s.")
+            % {"name": name, "association": application.association.name}
+        )
+    if application.advisor_id == advisor.pk:
+        raise AdvisingRefused(_("%(name)s is already the advisor.") % {"name": name})
+    application.advisor = advisor
+    application.save(update_fields=["advisor"])
+    application_touch(application=application)
+    extra = {"advisor": name, "advisor_email": advisor.email}
+    application_email_on_commit(
+        application=application,
+        key="advisor_assigned",
+        recipients=[application.applicant],
+        extra=extra,
+    )
+    application_email_on_commit(
+        application=application,
+        key="advisor_assigned.advisor",
+        recipients=[advisor],
+        extra={**extra, "url": _portfolio_url(application)},
+    )
+    return application
+
+
+def signoff_given(application: Application) -> bool:
+    """The advisor marked the portfolio ready for review since its last deferral. Uses
+    ``last_deferral`` when the application was loaded with it (``last_deferral_subquery``)."""
+    signed = application.ready_for_review_at
+    if signed is None:
+        return False
+    if hasattr(application, "last_deferral"):
+        return application.last_deferral is None or application.last_deferral < signed
+    return advisor_signoff_current(application)
+
+
+def has_comments_expression():
+    """For ``annotate(has_comments=...)``: whether the application has any comment."""
+    return Exists(Comment.objects.filter(application=OuterRef("pk")))
+
+
+def last_deferral_subquery():
+    """For ``annotate(last_deferral=...)``: when the application was last deferred."""
+    return Subquery(
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), to_state=S.DEFERRED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+
+
+@transaction.atomic
+def advisor_mark_ready(*, application: Application, by: User) -> Application:
+    """The advisor signs the portfolio off as ready for review; the applicant is told.
+
+    A deferral cancels the sign-off (``endorsement.models.advisor_signoff_current``): the
+    advisor marks the amended portfolio ready again.
+    """
+    application = _locked(application)
+    if not is_advisor_of_application(by, application):
+        raise AdvisingRefused(_("Only the applicant's advisor may mark the portfolio ready."))
+    if application.state not in READY_STATES:
+        raise AdvisingRefused(
+            _("The portfolio cannot be marked ready while its status is “%(state)s”.")
+            % {"state": application.get_state_display()}
+        )
+    if signoff_given(application):
+        raise AdvisingRefused(_("You have already marked this portfolio ready for review."))
+    application.ready_for_review_at = timezone.now()
+    application.save(update_fields=["ready_for_review_at"])
+    application_touch(application=application)
+    application_email_on_commit(
+        application=application,
+        key="ready_for_review",
+        recipients=[application.applicant],
+        extra={"advisor": by.get_full_name()},
+    )
+    return application
+
+
+# --- Comments -----------------------------------------------------------------------------
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise AdvisingRefused(_("Write your comment first."))
+    if len(body) > BODY_MAX_LENGTH:
+        raise AdvisingRefused(
+            _("A comment may be at most %(max)s characters long.") % {"max": BODY_MAX_LENGTH}
+        )
+    return body
+
+
+def _check_may_comment(user: User, application: Application) -> None:
+    if not can_comment(user, application):
+        raise AdvisingRefused(_("You may not comment on this portfolio."))
+
+
+def _thread_root(comment: Comment) -> Comment:
+    """The first comment of the thread (locked), whatever comment of the thread is given."""
+    return (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("application__association")
+        .get(pk=comment.parent_id or comment.pk)
+    )
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    application: Application,
+    by: User,
+    section: str,
+    body: str,
+    object_id: int | None = None,
+) -> Comment:
+    """Start a thread about the portfolio, a section or one live evidence row of it."""
+    _check_may_comment(by, application)
+    if section not in CommentSection.values:
+        raise AdvisingRefused(_("Unknown section: %(section)s.") % {"section": section})
+    if object_id is not None:
+        model = SECTION_MODELS.get(section)
+        if (
+            model is None
+            or not model.objects.filter(application=application, pk=object_id).live().exists()
+        ):
+            raise AdvisingRefused(_("That item is not in this section of the portfolio."))
+    comment = Comment.objects.create(
+        application=application,
+        author=by,
+        section=section,
+        object_id=object_id,
+        body=_clean_body(body),
+    )
+    application_touch(application=application)
+    return comment
+
+
+@transaction.atomic
+def comment_reply(*, parent: Comment, by: User, body: str) -> Comment:
+    """Reply in a thread (replies attach to its first comment); a resolved thread reopens."""
+    root = _thread_root(parent)
+    application = root.application
+    _check_may_comment(by, application)
+    reply = Comment.objects.create(
+        application=application,
+        author=by,
+        parent=root,
+        section=root.section,
+        object_id=root.object_id,
+        body=_clean_body(body),
+    )
+    if root.resolved_at is not None:
+        root.resolved_at = None
+        root.resolved_by = None
+        root.save(update_fields=["resolved_at", "resolved_by"])
+    application_touch(application=application)
+    return reply
+
+
+@transaction.atomic
+def comment_resolve(*, comment: Comment, by: User) -> Comment:
+    """Mark the comment's thread resolved."""
+    root = _thread_root(comment)
+    _check_may_comment(by, root.application)
+    if root.resolved_at is not None:
+        raise AdvisingRefused(_("This comment is already resolved."))
+    root.resolved_at = timezone.now()
+    root.resolved_by = by
+    root.save(update_fields=["resolved_at", "resolved_by"])
+    application_touch(application=root.application)
+    return root
+
+
+@transaction.atomic
+def comment_reopen(*, comment: Comment, by: User) -> Comment:
+    """Open a resolved thread again."""
+    root = _thread_root(comment)
+    _check_may_comment(by, root.application)
+    if root.resolved_at is None:
+        raise AdvisingRefused(_("This comment is not resolved."))
+    root.resolved_at = None
+    root.resolved_by = None
+    root.save(update_fields=["resolved_at", "resolved_by"])
+    application_touch(application=root.application)
+    return root
+
+
+# --- Selectors ----------------------------------------------------------------------------
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    """A condition as a value to order by (false first)."""
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def unresolved_threads():
+    return Comment.objects.filter(parent__isnull=True, resolved_at__isnull=True)
+
+
+def unresolved_counts(*, application_ids) -> dict[int, int]:
+    """{application id: unresolved threads} (1 query; applications without any are left out)."""
+    return dict(
+        unresolved_threads()
+        .filter(application_id__in=list(application_ids))
+        .values_list("application_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def unresolved_count_subquery():
+    """For ``annotate``: the application's unresolved threads (0 when none)."""
+    counted = (
+        unresolved_threads()
+        .filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def unresolved_by_section(*, application: Application) -> dict[str, int]:
+    """{section: unresolved threads} of the application (1 query, kept on the instance;
+    ``comment_threads`` fills it with the same query)."""
+    cached = getattr(application, "_unresolved_by_section", None)
+    if cached is None and getattr(application, "has_comments", True) is False:
+        cached = application._unresolved_by_section = {}
+    if cached is None:
+        cached = dict(
+            unresolved_threads()
+            .filter(application=application)
+            .values_list("section")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        application._unresolved_by_section = cached
+    return cached
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Comment]
+    item: str  # what the thread is about: the evidence row, or "" for the section itself
+    item_missing: bool  # about an evidence row since deleted
+
+
+def comment_threads(*, application: Application, section: str) -> list[Thread]:
+    """The section's threads, unresolved first, then oldest first, with their replies and the
+    evidence rows they are about. One query reads the section's comments and every unresolved
+    thread (for ``unresolved_by_section``); one more names the evidence rows, if any. Kept on
+    the application instance: the page's header and panel ask for the same."""
+    cache = application.__dict__.setdefault("_comment_threads", {})
+    if getattr(application, "has_comments", True) is False:
+        # Loaded with ``has_comments_expression``: nothing to read.
+        application._unresolved_by_section = {}
+        return []
+    if section not in cache:
+        cache[section] = _comment_threads(application=application, section=section)
+    return cache[section]
+
+
+def _comment_threads(*, application: Application, section: str) -> list[Thread]:
+    rows = list(
+        Comment.objects.filter(application=application)
+        .filter(Q(section=section) | Q(parent__isnull=True, resolved_at__isnull=True))
+        .select_related("author", "resolved_by")
+        .order_by("created", "id")
+    )
+    counts: dict[str, int] = defaultdict(int)
+    roots: list[Comment] = []
+    replies: dict[int, list[Comment]] = defaultdict(list)
+    for row in rows:
+        if row.parent_id is None and row.resolved_at is None:
+            counts[row.section] += 1
+        if row.section != section:
+            continue
+        if row.parent_id is None:
+            roots.append(row)
+        else:
+            replies[row.parent_id].append(row)
+    application._unresolved_by_section = dict(counts)
+    roots.sort(key=lambda root: root.resolved_at is not None)  # stable: oldest first in each
+    labels: dict[int, str] = {}
+    model = SECTION_MODELS.get(section)
+    ids = {root.object_id for root in roots if root.object_id is not None}
+    if model is not None and ids:
+        labels = {
+            row.pk: str(row)
+            for row in model.objects.filter(application=application, pk__in=ids).live()
+        }
+    return [
+        Thread(
+            comment=root,
+            replies=replies.get(root.pk, []),
+            item=labels.get(root.object_id, "") if root.object_id else "",
+            item_missing=root.object_id is not None and root.object_id not in labels,
+        )
+        for root in roots
+    ]
+
+
+def advisees(*, advisor: User, association) -> list[Application]:
+    """The advisor's advisees in the association, each with ``unresolved`` (threads) and
+    ``last_deferral``; open ones first (1 query)."""
+    return list(
+        Application.objects.filter(association=association, advisor=advisor)
+        .select_related("applicant", "category")
+        .annotate(
+            unresolved=unresolved_count_subquery(),
+            last_deferral=last_deferral_subquery(),
+        )
+        .order_by(_flag(Q(state__in=CLOSED_STATES)), "applicant__full_name", "id")
+    )
+
+
+def advisor_requests(*, association, limit: int = 50) -> list[Application]:
+    """Open applications whose applicant asked for an advisor and has none yet, oldest request
+    first (1 query)."""
+    return list(
+        Application.objects.filter(
+            association=association, advisor__isnull=True, advisor_requested_at__isnull=False
+        )
+        .exclude(state__in=CLOSED_STATES)
+        .select_related("applicant", "category")
+        .order_by("advisor_requested_at", "id")[:limit]
+    )
+
+
+# --- Digest -------------------------------------------------------------------------------
+
+
+def _digest_text(comments: list[Comment], language: str) -> str:
+    """The comments as plain text for the e-mail, in the recipient's language."""
+    with translation.override(language):
+        blocks = []
+        for comment in comments:
+            about = str(CommentSection(comment.section).label)
+            if comment.parent_id:
+                about = _("%(section)s, reply") % {"section": about}
+            author = comment.author.get_full_name()
+            blocks.append(f"* {about} – {author}:\n{comment.body}")
+        return "\n\n".join(blocks)
+
+
+@transaction.atomic
+def comments_digest_send() -> int:
+    """One e-mail per application and side listing the comments the other side has not been
+    told about yet: the advisor's to the applicant ("comments_digest"), the applicant's to the
+    advisor ("comments_digest.advisor"). Marks them notified, so a second run sends nothing;
+    rows another run is sending are skipped. Returns the number of e-mails queued."""
+    pending = list(
+        Comment.objects.filter(notified_at__isnull=True)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("application__applicant", "application__advisor", "author")
+        .order_by("application_id", "created", "id")
+    )
+    groups: dict[tuple[int, str], list[Comment]] = defaultdict(list)
+    for comment in pending:
+        side = "advisor" if comment.author_id == comment.application.applicant_id else "applicant"
+        groups[(comment.application_id, side)].append(comment)
+    sent = 0
+    notified = []
+    for (_application_id, side), comments in groups.items():
+        application = comments[0].application
+        recipient = application.applicant if side == "applicant" else application.advisor
+        if recipient is None:
+            # No advisor (any more): nobody to tell; the replies are not kept waiting.
+            notified.extend(comments)
+            continue
+        language = recipient.preferred_language or settings.LANGUAGE_CODE
+        application_email_on_commit(
+            application=application,
+            key="comments_digest" if side == "applicant" else "comments_digest.advisor",
+            recipients=[recipient],
+            extra={
+                "comments": _digest_text(comments, language),
+                "count": str(len(comments)),
+                "url": _portfolio_url(application),
+            },
+        )
+        notified.extend(comments)
+        sent += 1
+    if notified:
+        Comment.objects.filter(pk__in=[comment.pk for comment in notified]).update(
+            notified_at=timezone.now()
+        )
+    return sent
