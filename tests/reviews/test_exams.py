@@ -584,3 +584,37 @@ def test_a_failed_exam_is_retaken_after_the_wait(
     assert status.possible_from == exams.add_months(
         exams.local_date(registration.sitting.starts_at, association), 12
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_registrations_at_once_cannot_both_take_the_last_place(association):
+    """Each registration runs in its own thread and transaction; the sitting row lock makes the
+    second wait for the first and then find the sitting full."""
+    import threading
+
+    from django.db import connection
+
+    category = exam_rows(EndorsementCategoryFactory(framework__association=association))
+    sitting = ExamSittingFactory(association=association, capacity=1)
+    applications = [ApplicationFactory(category=category, state=S.APPROVED) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def register(application):
+        try:
+            barrier.wait()
+            exams.exam_register(application=application, sitting=sitting, by=application.applicant)
+            outcomes.append("registered")
+        except ExamRefused as exc:
+            outcomes.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(a,)) for a in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["This sitting is full. Choose another date.", "registered"]
+    assert ExamRegistration.objects.filter(sitting=sitting).count() == 1
+    assert sorted(state_of(a) for a in applications) == [S.APPROVED, S.EXAM]
