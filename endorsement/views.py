@@ -91,8 +91,8 @@ class ReturnRegistrationView(CoordinatorApplicationMixin, FormView):
 
 def url_if_exists(name: str, application: Application) -> str:
     """The address of a page another part of the portal provides, or "" while it does not
-    exist (tried with the application's id, then without arguments)."""
-    for kwargs in ({"application_id": application.pk}, {}):
+    exist (tried with the application's id, then the association's short name)."""
+    for kwargs in ({"application_id": application.pk}, {"slug": application.association.slug}):
         try:
             return reverse(name, kwargs=kwargs)
         except NoReverseMatch:
@@ -111,7 +111,7 @@ RELATED_PAGES = [
     ("reviews:review.decide", gettext_lazy("Reviews and decision"), [S.IN_REVIEW]),
     (
         "reviews:exam.sittings",
-        gettext_lazy("Exams"),
+        gettext_lazy("Exam sittings"),
         [S.APPROVED, S.EXAM, S.EXAM_PASSED, S.EXAM_FAILED],
     ),
 ]

@@ -348,3 +348,29 @@ def test_query_count_does_not_grow_with_the_timeline(
 
 
 QUERIES_DETAIL = 5
+
+
+@pytest.mark.parametrize(
+    ("state", "links"),
+    [
+        (S.ACCEPTED, ["Assign an advisor"]),
+        (S.SUBMITTED, ["Assign an advisor", "Assign reviewers"]),
+        (S.IN_REVIEW, ["Assign an advisor", "Assign reviewers", "Reviews and decision"]),
+        (S.APPROVED, ["Assign an advisor", "Exam sittings"]),
+        (S.AWARDED, []),
+    ],
+)
+def test_links_to_the_review_pages_follow_the_state(
+    client, coordinator, category, applicant, association, state, links
+):
+    application = application_in(category, applicant, state)
+    client.force_login(coordinator)
+    related = client.get(detail_url(application)).context["related"]
+    assert [str(label) for _url, label in related] == links
+    urls = {
+        "Assign an advisor": f"/advising/{application.pk}/advisor/",
+        "Assign reviewers": f"/reviewing/applications/{application.pk}/assign/",
+        "Reviews and decision": f"/reviewing/applications/{application.pk}/decision/",
+        "Exam sittings": f"/exams/a/{association.slug}/sittings/",
+    }
+    assert [url for url, _label in related] == [urls[label] for label in links]
