@@ -272,7 +272,9 @@ def _review_url(assignment: ReviewAssignment) -> str:
 
 
 def _decision_url(application: Application) -> str:
-    return settings.SITE_URL + reverse("reviews:decide", kwargs={"application_id": application.pk})
+    return settings.SITE_URL + reverse(
+        "reviews:review.decide", kwargs={"application_id": application.pk}
+    )
 
 
 @transaction.atomic

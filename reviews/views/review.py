@@ -132,6 +132,10 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = choices
 
+    def clean_note(self) -> str:
+        # Browsers send a textarea's line breaks as CRLF; the e-mail and timeline use LF.
+        return self.cleaned_data["note"].replace("\r\n", "\n")
+
 
 class ConflictForm(forms.Form):
     person_email = forms.EmailField(
@@ -293,7 +297,7 @@ class AssignView(CoordinatorReviewMixin, TemplateView):
             },
         )
         return HttpResponseRedirect(
-            reverse("reviews:decide", kwargs={"application_id": self.application.pk})
+            reverse("reviews:review.decide", kwargs={"application_id": self.application.pk})
         )
 
 
@@ -644,12 +648,12 @@ urlpatterns = [
     path(
         "reviewing/applications/<int:application_id>/assign/",
         AssignView.as_view(),
-        name="assign",
+        name="review.assign",
     ),
     path(
         "reviewing/applications/<int:application_id>/decision/",
         DecisionView.as_view(),
-        name="decide",
+        name="review.decide",
     ),
     path("reviewing/a/<slug:slug>/assign/", BulkAssignView.as_view(), name="assign.bulk"),
     path("reviewing/reviews/<int:assignment_id>/", ReviewView.as_view(), name="review"),
