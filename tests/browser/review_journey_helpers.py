@@ -1,0 +1,194 @@
+"""Builders and browser steps shared by the review journeys (tests/browser/test_review_journey.py).
+
+The portfolios are built in the database (the portfolio journey walks those pages already) and
+submitted through the transition service; from there on every step is taken in a browser, one
+browser context per person.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core import mail
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from accounts.enums import Role
+from competencies.enums import EducationLevel
+from competencies.models import EndorsementCategory
+from endorsement.models import Application
+from endorsement.services import application_transition
+from portfolios.enums import RaterRelationship
+from portfolios.models import AgreementText
+from portfolios.requirements import requirement_check
+from tests.browser.helpers import DESKTOP, TIMEOUT_MS, assert_page, current_totp_code, log_in
+from tests.factories import DEFAULT_PASSWORD, RoleGrantFactory, UserFactory
+from tests.portfolios.check_helpers import (
+    accepted_application,
+    add_education,
+    add_membership,
+    add_reference,
+    add_rsc,
+    add_training,
+    add_work,
+    complete_ifs,
+    months_ago,
+    publish_agreements,
+    sign,
+)
+
+IFS = "Infant Family Specialist"
+IMHM_C = "Infant Mental Health Mentor – Clinical"
+
+
+@dataclass
+class Person:
+    """Someone who takes part in a journey: their account and, for staff, the TOTP secret."""
+
+    user: object
+    secret: str = ""
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def name(self) -> str:
+        return self.user.full_name
+
+
+def staff(association, role: str, email: str, full_name: str) -> Person:
+    """A person holding ``role`` in the association, with an authenticator app set up."""
+    grant = RoleGrantFactory(
+        association=association, role=role, user__email=email, user__full_name=full_name
+    )
+    secret = generate_totp_secret()
+    TOTP.activate(grant.user, secret)
+    return Person(grant.user, secret)
+
+
+def team(association) -> dict[str, Person]:
+    """The coordinator, two reviewers and two exam graders of the association."""
+    return {
+        "coordinator": staff(
+            association, Role.COORDINATOR, "casey@example.org", "Casey Coordinator"
+        ),
+        "reviewer_a": staff(association, Role.REVIEWER, "robin@example.org", "Robin Reviewer"),
+        "reviewer_b": staff(association, Role.REVIEWER, "riley@example.org", "Riley Reviewer"),
+        "grader_a": staff(association, Role.EXAM_GRADER, "gail@example.org", "Gail Grader"),
+        "grader_b": staff(association, Role.EXAM_GRADER, "gus@example.org", "Gus Grader"),
+    }
+
+
+def load_framework(association) -> None:
+    call_command("load_framework", "--association", association.slug, verbosity=0)
+
+
+def category(association, code: str) -> EndorsementCategory:
+    return EndorsementCategory.objects.get(
+        framework__association=association, framework__version="2025", code=code
+    )
+
+
+def complete_imhm_c(application) -> None:
+    """Everything an IMHM-C portfolio needs (2025 requirements): every item of the check met."""
+    add_education(application, EducationLevel.MASTER, "MSW")
+    for kind in ("postgrad_dyadic", "providing_rsc", "practice_leader"):
+        add_work(
+            application,
+            start=datetime.date(2018, 1, 1),
+            end=datetime.date(2022, 12, 31),
+            work_kind=kind,
+        )
+    add_training(application, 33, title="Infant mental health seminar")
+    add_training(application, 15, title="Providing reflective supervision", is_rsc=True)
+    add_training(application, 3, title="Equity in infant mental health", is_dei=True)
+    add_rsc(application, 30, start=months_ago(20), end=months_ago(2, day=28))
+    add_rsc(
+        application,
+        25,
+        start=months_ago(20),
+        end=months_ago(2, day=28),
+        about_rsc_provided=True,
+    )
+    for relationship in (
+        RaterRelationship.CURRENT_SUPERVISOR,
+        RaterRelationship.RSC_PROVIDER,
+        RaterRelationship.SUPERVISEE,
+    ):
+        add_reference(application, relationship)
+    texts = AgreementText.objects.filter(association=application.association)
+    for text in texts or publish_agreements(application.association):
+        sign(application, text)
+    add_membership(application)
+
+
+def submitted_application(association, code: str, *, email: str, full_name: str) -> Application:
+    """An application of ``code`` with a complete portfolio, submitted by its applicant."""
+    applicant = UserFactory(email=email, full_name=full_name)
+    application = accepted_application(category(association, code), applicant=applicant)
+    {"IFS": complete_ifs, "IMHM-C": complete_imhm_c}[code](application)
+    missing = [item.detail for item in requirement_check(application=application).missing]
+    assert missing == [], missing
+    return application_transition(application=application, action="submit", by=applicant)
+
+
+def new_page(browser, live_server):
+    """A page in a browser context of its own: another person at another computer."""
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def dashboard_path(association, role: str) -> str:
+    return f"/a/{association.slug}/dashboard/{role}/"
+
+
+def staff_logs_in(browser, live_server, person: Person, association, role: str, h1: str):
+    """``person`` logs in at their own computer with the app's code and lands on their dashboard."""
+    page = new_page(browser, live_server)
+    log_in(page, person.email, DEFAULT_PASSWORD)
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    assert_page(page, "Two-Factor Authentication")
+    page.get_by_label("Code").fill(current_totp_code(person.secret))
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{dashboard_path(association, role)}")
+    assert_page(page, h1)
+    return page
+
+
+def applicant_logs_in(browser, live_server, application: Application, h1: str):
+    page = new_page(browser, live_server)
+    log_in(page, application.applicant.email, DEFAULT_PASSWORD)
+    page.wait_for_url("**/dashboard/applicant/")
+    assert_page(page, h1)
+    return page
+
+
+def mails_to(address: str) -> list:
+    return [message for message in mail.outbox if address in message.to]
+
+
+def main(page):
+    return page.locator("main")
+
+
+def status_says(page, text: str) -> None:
+    expect(page.get_by_role("status").first).to_contain_text(text)
+
+
+def field(page, label: str):
+    """The form field with exactly this label (crispy-forms adds "*" to required ones)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def timed_assert_page(page, h1: str) -> None:
+    import time
+
+    start = time.monotonic()
+    headings = page.locator("h1").all_inner_texts()
+    assert headings == [h1], f"h1 on {page.url}: {headings}"
+    assert_page(page, h1)
+    print(f"assert_page {h1!r}: {time.monotonic() - start:.2f}s")
