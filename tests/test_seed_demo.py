@@ -7,6 +7,7 @@ from accounts.models import Association, RoleGrant, User
 from endorsement.enums import ApplicationState
 from endorsement.management.commands.seed_demo import demo_staff_emails
 from endorsement.models import Application
+from reviews.models import ExamSitting
 
 
 def seed():
@@ -33,9 +34,21 @@ def test_seed_demo_creates_every_role_in_both_associations_and_is_safe_twice():
                 ApplicationState.ACCEPTED,
                 ApplicationState.SUBMITTED,
                 ApplicationState.IN_REVIEW,
+                ApplicationState.DEFERRED,
+                ApplicationState.APPROVED,
+                ApplicationState.AWARDED,
             ]
         )
-    assert User.objects.count() == 1 + 2 * (5 + 4)
+        dmitri = Application.objects.get(applicant__email=f"dmitri@{slug}.example.org")
+        per_portfolio = Association.objects.get(slug=slug).reviewers_per_portfolio
+        assert dmitri.review_assignments.count() == per_portfolio
+        ben = Application.objects.get(applicant__email=f"ben@{slug}.example.org")
+        assert ben.advisor.email == f"advisor@{slug}.example.org"
+        farah = Application.objects.get(applicant__email=f"farah@{slug}.example.org")
+        year = farah.endorsement.awarded_on.year
+        assert farah.endorsement.number.endswith(f"-IFS-{year}-0001")
+        assert ExamSitting.objects.filter(association__slug=slug).count() == 1
+    assert User.objects.count() == 1 + 2 * (7 + 7)
     staff_with_totp = set(
         Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list(
             "user__email", flat=True

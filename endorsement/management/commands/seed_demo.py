@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -23,12 +24,16 @@ from accounts.services import membership_record, role_grant
 from competencies.enums import EducationLevel, WorkKind
 from competencies.models import Competency
 from competencies.selectors import framework_in_force
+from endorsement.awards import endorsement_award
 from endorsement.enums import ApplicationState
 from endorsement.models import Application
 from endorsement.services import application_register, application_transition
 from portfolios.enums import RSCFormat, TrainingFormat
 from portfolios.models import Education, RSCEntry, Training, WorkExperience
 from portfolios.services import evidence_save
+from reviews.advising import advisor_assign, comment_add
+from reviews.exams import sitting_create
+from reviews.reviewing import review_assign
 
 DEMO_PASSWORD = "demo-endorse-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -55,7 +60,9 @@ STAFF = [
     (Role.COORDINATOR, "coordinator", "Casey Coordinator"),
     (Role.ADVISOR, "advisor", "Avery Advisor"),
     (Role.REVIEWER, "reviewer", "Riley Reviewer"),
+    (Role.REVIEWER, "reviewer2", "Rowan Reviewer"),
     (Role.EXAM_GRADER, "grader", "Gabriel Grader"),
+    (Role.EXAM_GRADER, "grader2", "Greta Grader"),
     (Role.ASSOCIATION_ADMIN, "admin", "Alex Admin"),
 ]
 
@@ -65,12 +72,28 @@ APPLICANTS = [
     ("ben", "Ben Builder", "IFA", ApplicationState.ACCEPTED, "en"),
     ("carla", "Carla Submitted", "IMHS", ApplicationState.SUBMITTED, "en"),
     ("dmitri", "Dmitri Reviewed", "IMHM-C", ApplicationState.IN_REVIEW, "en"),
+    ("gus", "Gus Deferred", "IFS", ApplicationState.DEFERRED, "en"),
+    ("erin", "Erin Examinee", "IMHM-C", ApplicationState.APPROVED, "en"),
+    ("farah", "Farah Endorsed", "IFS", ApplicationState.AWARDED, "en"),
 ]
+# The steps each demo applicant has taken: (step, who takes it, note).
+_REVIEWED = [("accept", "coordinator", ""), ("submit", "applicant", ""), ("review", "", "")]
 STEPS = {
     ApplicationState.REGISTERED: [],
-    ApplicationState.ACCEPTED: ["accept"],
-    ApplicationState.SUBMITTED: ["accept", "submit"],
-    ApplicationState.IN_REVIEW: ["accept", "submit", "start_review"],
+    ApplicationState.ACCEPTED: [("accept", "coordinator", ""), ("advise", "", "")],
+    ApplicationState.SUBMITTED: [("accept", "coordinator", ""), ("submit", "applicant", "")],
+    ApplicationState.IN_REVIEW: _REVIEWED,
+    ApplicationState.DEFERRED: [
+        *_REVIEWED,
+        (
+            "defer",
+            "coordinator",
+            "Please add a training on attachment and trauma, and a reference rating from your "
+            "reflective supervision/consultation provider.",
+        ),
+    ],
+    ApplicationState.APPROVED: [*_REVIEWED, ("approve", "coordinator", "")],
+    ApplicationState.AWARDED: [*_REVIEWED, ("approve", "coordinator", ""), ("award", "", "")],
 }
 
 PLATFORM_ADMIN = "platform-admin@example.org"
@@ -102,6 +125,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["even_without_debug"]:
             raise CommandError("Refusing to create demo accounts with DEBUG off.")
+        # The demo's history (assignments, decisions, the award) e-mails nobody.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._seed(options)
+
+    def _seed(self, options):
         rows = []
         with transaction.atomic():
             admin = self._user(PLATFORM_ADMIN, "Pat Platform", superuser=True)
@@ -122,13 +150,15 @@ class Command(BaseCommand):
     def _seed_association(self, association: Association) -> list[tuple[str, str, str]]:
         rows = []
         domain = f"{association.slug}.example.org"
-        coordinator = None
+        staff = {}
         for role, local, name in STAFF:
             user = self._user(f"{local}@{domain}", name)
             role_grant(association=association, user=user, role=role)
             self._totp(user)
-            coordinator = coordinator or user
+            staff[local] = user
             rows.append((f"{Role(role).label} – {association.slug}", user.email, "yes"))
+        coordinator = staff["coordinator"]
+        self._sitting(association, coordinator)
         framework = framework_in_force(association=association)
         categories = {c.code: c for c in framework.categories.all()}
         for local, name, code, stage, language in APPLICANTS:
@@ -144,15 +174,53 @@ class Command(BaseCommand):
                 application = application_register(applicant=user, category=categories[code])
                 if stage != ApplicationState.REGISTERED:
                     self._seed_portfolio(application, user)
-                for action in STEPS[stage]:
-                    actor = user if action == "submit" else coordinator
-                    application = application_transition(
-                        application=application, action=action, by=actor
-                    )
+                for action, who, note in STEPS[stage]:
+                    application = self._step(application, action, who, note, staff)
             rows.append(
                 (f"applicant, {code}, {stage.label} – {association.slug}", user.email, "no")
             )
         return rows
+
+    def _step(self, application, action, who, note, staff):
+        coordinator = staff["coordinator"]
+        if action == "advise":
+            application = advisor_assign(
+                application=application, advisor=staff["advisor"], by=coordinator
+            )
+            comment_add(
+                application=application,
+                by=staff["advisor"],
+                section="training",
+                body="Good start. Which of these trainings covered cultural competence?",
+            )
+            return application
+        if action == "review":
+            reviewers = [staff["reviewer"], staff["reviewer2"]]
+            review_assign(
+                application=application,
+                reviewers=reviewers[: application.association.reviewers_per_portfolio],
+                due_on=timezone.localdate() + datetime.timedelta(days=30),
+                by=coordinator,
+            )
+            return Application.objects.get(pk=application.pk)
+        if action == "award":
+            endorsement_award(application=application, by=coordinator)
+            return Application.objects.get(pk=application.pk)
+        by = application.applicant if who == "applicant" else coordinator
+        return application_transition(application=application, action=action, by=by, note=note)
+
+    def _sitting(self, association, coordinator) -> None:
+        """An exam sitting about two months ahead, for the approved Mentor applicant."""
+        if association.exam_sittings.filter(starts_at__gt=timezone.now()).exists():
+            return
+        start = timezone.now().replace(minute=0, second=0, microsecond=0)
+        sitting_create(
+            association=association,
+            starts_at=start + datetime.timedelta(days=60),
+            capacity=12,
+            place="Northfield State University, Room 214",
+            by=coordinator,
+        )
 
     def _seed_portfolio(self, application: Application, user: User) -> None:
         """Some evidence in every section but references, so the checklist shows progress."""
