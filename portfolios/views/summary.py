@@ -34,7 +34,7 @@ class SummaryView(PortfolioMixin, TemplateView):
             ),
             history=evidence_history(application=self.application),
             is_owner=self.application.applicant_id == self.request.user.pk,
-            state_allows_submit=can_proceed(self.application.submit),
+            state_allows_submit=can_proceed(self.application.submit, check_conditions=False),
         )
         return context
 
@@ -48,7 +48,9 @@ class SubmitView(PortfolioMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["check"] = self.get_check()
-        context["state_allows_submit"] = can_proceed(self.application.submit)
+        context["state_allows_submit"] = can_proceed(
+            self.application.submit, check_conditions=False
+        )
         # What else stops the step, e.g. the advisor's sign-off the association requires.
         context["submit_refusal"] = transition_refusal(
             application=self.application, action="submit", by=self.request.user
@@ -57,7 +59,7 @@ class SubmitView(PortfolioMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         check = self.get_check()
-        if not can_proceed(self.application.submit) or not check.complete:
+        if not can_proceed(self.application.submit, check_conditions=False) or not check.complete:
             context = self.get_context_data(refused=True, **kwargs)
             return self.render_to_response(context)
         try:
