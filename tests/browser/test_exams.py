@@ -111,7 +111,7 @@ def test_exam_from_sitting_to_passed(page, browser, live_server, northfield, app
 
     # The coordinator plans a sitting.
     log_in_staff(page, coordinator, "coordinator")
-    page.goto("/exams/a/northfield/sittings/")
+    page.get_by_role("link", name=re.compile("^Exam sittings")).click()
     expect(page.locator("main")).to_contain_text("No sittings yet.")
     assert_page(page, "Exam sittings")
     page.get_by_role("link", name="New sitting").click()
@@ -135,6 +135,17 @@ def test_exam_from_sitting_to_passed(page, browser, live_server, northfield, app
     )
     assert_page(page, heading)
     assert Application.objects.get(pk=approved.pk).state == ApplicationState.EXAM
+
+    # The applicant sees her sitting from her dashboard.
+    applicant = new_page(browser, live_server)
+    log_in(applicant, "ana@example.org", DEFAULT_PASSWORD)
+    applicant.wait_for_url("**/dashboard/applicant/")
+    applicant.get_by_role("link", name="Your exam sitting").click()
+    applicant.wait_for_url(f"**/exams/{approved.pk}/register/")
+    expect(applicant.get_by_role("status")).to_contain_text("You are registered for the sitting of")
+    expect(applicant.locator("main")).to_contain_text("Northfield Library, Room 2")
+    assert_page(applicant, "Register for the exam")
+    applicant.context.close()
 
     # … enters Part 1 …
     page.get_by_label(f"Part 1 of {APPLICANT}: correct answers (0 to 60)").fill("51")
