@@ -626,6 +626,26 @@ def grader_assignments(*, grader: User, association: Association) -> QuerySet[Vi
     )
 
 
+def part1_waiting(association: Association) -> QuerySet[ExamRegistration]:
+    """Candidates of sittings that took place whose Part 1 score is still to be entered."""
+    has_part1 = Requirement.objects.filter(
+        category=OuterRef("application__category"),
+        kind=RequirementKind.EXAM,
+        exam_kind=ExamKind.MULTIPLE_CHOICE,
+    )
+    return (
+        ExamRegistration.objects.filter(
+            sitting__association=association,
+            sitting__starts_at__lte=timezone.now(),
+            result=ExamResult.PENDING,
+            part1_correct__isnull=True,
+        )
+        .filter(Exists(has_part1))
+        .select_related("sitting__association", "application__applicant", "application__category")
+        .order_by("sitting__starts_at", "application__applicant__full_name", "id")
+    )
+
+
 def scores_all_in(registration: ExamRegistration) -> bool:
     rows = list(registration.vignette_scores.all())
     return bool(rows) and all(row.submitted_at is not None for row in rows)

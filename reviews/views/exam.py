@@ -563,6 +563,7 @@ def exam_grader_dashboard(request, association) -> dict:
     return {
         "exam_assignments": assignments,
         "exam_to_score": sum(1 for row in assignments if row.submitted_at is None),
+        "exam_part1_waiting": list(exams.part1_waiting(association)[:50]),
     }
 
 

@@ -258,7 +258,8 @@ def _fill(association, category, size: int, applicant=None):
 DASHBOARD_QUERIES = {
     Role.ADVISOR: 4 + 1,  # advisees with their unresolved comments (reviews.views.advisor)
     Role.REVIEWER: 4 + 2,  # assignments with their applications, declared conflicts
-    Role.EXAM_GRADER: 4 + 1,  # vignettes to score with their sittings (reviews.views.exam)
+    # Vignettes to score with their sittings, Part 1 scores to enter (reviews.views.exam).
+    Role.EXAM_GRADER: 4 + 2,
     # Registrations waiting; the pipeline (endorsement.pipeline): categories for the filter,
     # counts by state, the table's count, its page, the page's review assignments, the
     # reviewers for bulk assignment; applicants asking for an advisor (reviews.views.advisor).

@@ -480,9 +480,32 @@ def test_grader_dashboard_lists_assignments_in_constant_queries(
     foreign = ExamRegistrationFactory(sitting=ExamSittingFactory(association=other_association))
     VignetteScoreFactory(registration=foreign, grader=grader_a)
     client.force_login(grader_a)
-    # session, user, authenticators, role map, assignments
-    with django_assert_num_queries(5):
+    # session, user, authenticators, role map, assignments, Part 1 scores to enter
+    with django_assert_num_queries(6):
         response = client.get("/a/northfield/dashboard/exam_grader/")
     assert len(response.context["exam_assignments"]) == count
     assert response.context["exam_to_score"] == count - 1
     assert response.content.decode().count("/exams/scores/") == count
+
+
+def test_grader_dashboard_lists_part1_scores_to_enter(
+    client, association, other_association, grader_a, exam_category
+):
+    past = ExamSittingFactory(association=association, starts_at=in_days(-1))
+    waiting = ExamRegistrationFactory(
+        sitting=past, application=ApplicationFactory(category=exam_category, state=S.EXAM)
+    )
+    ExamRegistrationFactory(  # entered already
+        sitting=past,
+        application=ApplicationFactory(category=exam_category, state=S.EXAM),
+        part1_correct=50,
+    )
+    ExamRegistrationFactory(  # the sitting is still to come
+        sitting=ExamSittingFactory(association=association, starts_at=in_days(5)),
+        application=ApplicationFactory(category=exam_category, state=S.EXAM),
+    )
+    ExamRegistrationFactory(sitting=ExamSittingFactory(association=other_association))
+    client.force_login(grader_a)
+    response = client.get("/a/northfield/dashboard/exam_grader/")
+    assert response.context["exam_part1_waiting"] == [waiting]
+    assert reverse("reviews:exam.part1", kwargs={"pk": waiting.pk}) in response.content.decode()
