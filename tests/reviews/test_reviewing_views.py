@@ -362,7 +362,8 @@ def test_decision_post_defers_with_the_reasons(
         response = client.post(url, {"decision": "defer", "note": "Add RS/C hours."})
     assert response.status_code == 302
     assert Application.objects.get(pk=application.pk).state == S.DEFERRED
-    assert [m.to for m in mail.outbox if m.to == [application.applicant.email]] != []
+    [to_applicant] = [m for m in mail.outbox if m.to == [application.applicant.email]]
+    assert "Add RS/C hours." in to_applicant.body
 
 
 # --- Conflicts and dashboard -------------------------------------------------------------------
