@@ -509,3 +509,18 @@ def test_grader_dashboard_lists_part1_scores_to_enter(
     response = client.get("/a/northfield/dashboard/exam_grader/")
     assert response.context["exam_part1_waiting"] == [waiting]
     assert reverse("reviews:exam.part1", kwargs={"pk": waiting.pk}) in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_register_page_query_count(
+    client, applicant, approved, association, django_assert_num_queries, count
+):
+    for day in range(count):
+        ExamSittingFactory(association=association, starts_at=in_days(10 + day))
+    client.force_login(applicant)
+    url = reverse("reviews:exam.register", kwargs={"application_id": approved.pk})
+    # session, user, staff-role check, application, requirements, attempts, sittings,
+    # the pending registration
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["sittings"]) == count
