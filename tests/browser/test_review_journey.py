@@ -16,8 +16,11 @@ phone widths (``assert_page``).
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from endorsement.enums import ApplicationState
@@ -52,10 +55,13 @@ AREAS_IFS = [
 
 @pytest.fixture
 def northfield(association):
-    association.reviewers_per_portfolio = 2
-    association.save()
     load_framework(association)
     return association
+
+
+def reviewers_per_portfolio(association, count: int) -> None:
+    association.reviewers_per_portfolio = count
+    association.save(update_fields=["reviewers_per_portfolio"])
 
 
 @pytest.fixture
@@ -136,7 +142,10 @@ def reviewer_reviews(
     page.wait_for_url("**/reviewing/reviews/*/")
     assert_page(page, f"Review of {name} ({code})")
     expect(page.locator(".check-count")).to_contain_text("requirements met")
-    for area in areas:
+    shown = page.locator("fieldset.area > legend").all_inner_texts()
+    if areas is not None:
+        assert shown == areas
+    for area in shown:
         page.get_by_role("group", name=area, exact=True).get_by_label(score).check()
     page.get_by_label(recommendation).check()
     if amendments:
@@ -237,6 +246,7 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
     application = submitted_application(
         northfield, "IFS", email="ana.perez@example.org", full_name="Ana María Pérez"
     )
+    reviewers_per_portfolio(northfield, 2)
     reviewers = [people["reviewer_a"], people["reviewer_b"]]
     today = northfield.today()
     due_on = today + datetime.timedelta(days=21)
@@ -318,3 +328,177 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
     assert_page(applicant, "Welcome, Ana")
     assert any(number in m.body for m in mails_to(application.applicant.email))
     assert deferral.subject
+
+
+def sitting_h1(starts_at, association) -> str:
+    """The sitting page's h1: its date and time as the page writes them (English)."""
+    with translation.override("en"):
+        local = timezone.localtime(starts_at, zoneinfo.ZoneInfo(association.time_zone))
+        return f"Exam sitting of {date_format(local, 'DATETIME_FORMAT')}"
+
+
+def coordinator_creates_sitting(page, association, starts_at) -> str:
+    """From the dashboard to the sittings, a new sitting online; its page's h1."""
+    page.goto(f"/a/{association.slug}/dashboard/coordinator/")
+    assert_page(page, "Coordinator dashboard")
+    page.get_by_role("link", name=re.compile("^Exam sittings")).click()
+    page.wait_for_url(f"**/exams/a/{association.slug}/sittings/")
+    assert_page(page, "Exam sittings")
+    page.get_by_role("link", name="New sitting").click()
+    page.wait_for_url(f"**/exams/a/{association.slug}/sittings/add/")
+    assert_page(page, "New exam sitting")
+    local = timezone.localtime(starts_at, zoneinfo.ZoneInfo(association.time_zone))
+    field(page, "Date and time").fill(local.strftime("%Y-%m-%dT%H:%M"))
+    field(page, "Online").check()
+    field(page, "Places").fill("12")
+    field(page, "Note for candidates").fill("The link comes by e-mail a week before.")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/exams/sittings/*/")
+    status_says(page, "The sitting is saved.")
+    h1 = sitting_h1(starts_at, association)
+    expect(page.locator("main")).to_contain_text("Nobody is registered yet.")
+    assert_page(page, h1)
+    return h1
+
+
+def applicant_registers_for_exam(page, application, sitting_h1_text):
+    progress = page.locator(f"#progress-{application.pk}")
+    expect(progress.locator(".next-step")).to_contain_text("Next comes the exam")
+    progress.get_by_role("link", name="Register for an exam sitting").click()
+    page.wait_for_url(f"**/exams/{application.pk}/register/")
+    assert_page(page, "Register for the exam")
+    when = sitting_h1_text.removeprefix("Exam sitting of ")
+    page.get_by_role("button", name=f"Register {when}").click()
+    status_says(page, "You are registered for the exam on")
+    expect(page.get_by_role("status").first).to_contain_text(when)
+    assert_page(page, "Register for the exam")
+
+
+def coordinator_enters_part1_and_graders(page, application, sitting_h1_text, graders, correct):
+    name = application.applicant.full_name
+    page.reload()
+    row = page.locator("tr", has_text=name)
+    expect(row).to_contain_text("Waiting for scores")
+    assert_page(page, sitting_h1_text)
+    part1 = page.get_by_label(f"Part 1 of {name}: correct answers (0 to 60)")
+    part1.fill(str(correct))
+    page.get_by_role("button", name=f"Save Part 1 of {name}").click()
+    status_says(page, f"Part 1 of {name} is entered.")
+    # Until the result is decided Part 1 stays open to corrections.
+    expect(part1).to_have_value(str(correct))
+    assert_page(page, sitting_h1_text)
+    row.get_by_role("link", name=f"Assign graders to {name}").click()
+    page.wait_for_url("**/exams/registrations/*/graders/")
+    assert_page(page, f"Part 2 graders of {name}")
+    for person in graders:
+        page.get_by_label(person.name).check()
+    page.get_by_role("button", name="Assign").click()
+    page.wait_for_url("**/exams/sittings/*/")
+    status_says(page, "The graders are assigned and told by e-mail.")
+    for person in graders:
+        expect(row).to_contain_text(f"{person.name}: waiting")
+    assert_page(page, sitting_h1_text)
+
+
+def grader_scores(page, application, percent, *, other):
+    """The grader opens the candidate from the dashboard and sends a score, not seeing the
+    other grader's score before."""
+    name = application.applicant.full_name
+    expect(page.locator("main")).to_contain_text("1 candidate is waiting for your score.")
+    page.get_by_role("link", name=name).click()
+    page.wait_for_url("**/exams/scores/*/")
+    assert_page(page, f"Vignettes of {name}")
+    expect(page.locator("main")).not_to_contain_text(other.name)
+    field(page, "Score (%)").fill(str(percent))
+    field(page, "Comments").fill("Clear reflective stance in both vignettes.")
+    page.get_by_role("button", name="Send my score").click()
+    status_says(page, "Your score is saved.")
+    expect(page.locator("main")).to_contain_text(f"{percent}%")
+    assert_page(page, f"Vignettes of {name}")
+
+
+def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, people, mailoutbox):
+    reviewers_per_portfolio(northfield, 1)
+    application = submitted_application(
+        northfield, "IMHM-C", email="maya.lopez@example.org", full_name="Maya López"
+    )
+    name = application.applicant.full_name
+    reviewer = people["reviewer_a"]
+    graders = [people["grader_a"], people["grader_b"]]
+    today = northfield.today()
+    starts_at = datetime.datetime.combine(
+        today + datetime.timedelta(days=30),
+        datetime.time(9, 30),
+        tzinfo=zoneinfo.ZoneInfo(northfield.time_zone),
+    )
+
+    coordinator = staff_logs_in(
+        browser,
+        live_server,
+        people["coordinator"],
+        northfield,
+        "coordinator",
+        "Coordinator dashboard",
+    )
+    coordinator_assigns_from_pipeline(
+        coordinator, application, [reviewer], today + datetime.timedelta(days=14)
+    )
+    review = staff_logs_in(
+        browser, live_server, reviewer, northfield, "reviewer", "Reviewer dashboard"
+    )
+    reviewer_reviews(
+        review,
+        application,
+        areas=None,
+        score="3 – Meets the competencies",
+        recommendation="Approve",
+    )
+    review.context.close()
+    coordinator_decides(
+        coordinator, application, decision="Approve the portfolio", agreement="Approve"
+    )
+    application.refresh_from_db()
+    assert application.state == ApplicationState.APPROVED
+
+    sitting_title = coordinator_creates_sitting(coordinator, northfield, starts_at)
+    applicant = applicant_logs_in(browser, live_server, application, "Welcome, Maya")
+    applicant_registers_for_exam(applicant, application, sitting_title)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.EXAM
+
+    coordinator_enters_part1_and_graders(coordinator, application, sitting_title, graders, 52)
+
+    first = staff_logs_in(
+        browser, live_server, graders[0], northfield, "exam_grader", "Exam grader dashboard"
+    )
+    grader_scores(first, application, 85, other=graders[1])
+    # Alone so far: the first grader is told the others come later.
+    expect(first.locator("main")).to_contain_text(
+        "The other scores are shown once every grader has scored."
+    )
+    second = staff_logs_in(
+        browser, live_server, graders[1], northfield, "exam_grader", "Exam grader dashboard"
+    )
+    grader_scores(second, application, 90, other=graders[0])
+    expect(second.locator("main")).to_contain_text(f"{graders[0].name}: 85%")
+    expect(second.locator("main")).to_contain_text("Result: Passed.")
+    # The first grader's page, opened before the second scored, never showed 90 %.
+    expect(first.locator("main")).not_to_contain_text("90%")
+    first.reload()
+    expect(first.locator("main")).to_contain_text(f"{graders[1].name}: 90%")
+    assert_page(first, f"Vignettes of {name}")
+    application.refresh_from_db()
+    assert application.state == ApplicationState.EXAM_PASSED
+
+    applicant.goto("/dashboard/applicant/")
+    expect(applicant.locator(f"#application-{application.pk}")).to_contain_text("Exam passed")
+    assert_page(applicant, "Welcome, Maya")
+
+    number = coordinator_awards(coordinator, application, today.year)
+    assert number == f"NORTHFIELD-IMHM-C-{today.year}-0001"
+    applicant.reload()
+    expect(applicant.locator(f"#progress-{application.pk}")).to_contain_text(
+        f"you hold the endorsement {number}"
+    )
+    assert_page(applicant, "Welcome, Maya")
+    assert any(number in m.body for m in mails_to(application.applicant.email))
