@@ -557,6 +557,8 @@ def test_association_admin_sees_only_their_models_on_the_index(as_assoc_admin, w
         "RoleGrant",
         "User",
         "Application",
+        "Endorsement",
+        "EmailTemplate",
         "Framework",
         "EndorsementCategory",
         "CompetencyArea",
