@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.template import TemplateSyntaxError
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -104,13 +104,17 @@ def email_context_help(key: str = "") -> dict:
     return values
 
 
-def email_default_wording(key: str, language: str) -> tuple[str, str]:
+def email_default_wording(key: str, language: str) -> tuple[str, str] | None:
     """The portal's own subject and text of ``key`` in ``language``, with each value written
-    as ``{{ name }}``: a starting point an association can copy and reword."""
+    as ``{{ name }}``: a starting point an association can copy and reword. ``None`` when the
+    wording cannot be shown that way (it counts things, e.g. "3 new comments")."""
     context = {name: "{{ " + name + " }}" for name in email_context_help(key)}
-    with translation.override(language):
-        subject = render_to_string(template_file(key, "subject"), context)
-        body = render_to_string(template_file(key), context)
+    try:
+        with translation.override(language):
+            subject = render_to_string(template_file(key, "subject"), context)
+            body = render_to_string(template_file(key), context)
+    except (TemplateSyntaxError, TemplateDoesNotExist, TypeError, ValueError):
+        return None
     return " ".join(subject.split()), body
 
 
@@ -181,8 +185,9 @@ class EmailTemplateAdmin(AssociationScopedAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         key, language = self.requested(request)
-        if key:
-            initial["subject"], initial["body"] = email_default_wording(key, language)
+        wording = email_default_wording(key, language) if key else None
+        if wording is not None:
+            initial["subject"], initial["body"] = wording
         return initial
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -191,8 +196,10 @@ class EmailTemplateAdmin(AssociationScopedAdmin):
         else:
             key, language = self.requested(request)
         if key in EMAILS:
-            subject, body = email_default_wording(key, language)
-            context.update(default_key=EMAILS[key], default_subject=subject, default_body=body)
+            wording = email_default_wording(key, language)
+            context["default_key"] = EMAILS[key]
+            if wording is not None:
+                context["default_subject"], context["default_body"] = wording
         else:
             context["start_from"] = [
                 (f"?key={name}&language={language}", label) for name, label in EMAILS.items()

@@ -393,3 +393,10 @@ def test_endorsements_are_read_only_in_the_admin(as_assoc_admin, association, ca
     assert response.status_code == 200
     assert list(response.context["adminform"].form.fields) == []
     assert as_assoc_admin.get("/admin/endorsement/endorsement/add/").status_code == 403
+
+
+@pytest.mark.parametrize("key", list(EMAILS))
+def test_every_e_mails_admin_page_opens(as_assoc_admin, key):
+    response = as_assoc_admin.get(f"{ADD_URL}?key={key}&language=es")
+    assert response.status_code == 200
+    assert response.context["default_key"] == EMAILS[key]
