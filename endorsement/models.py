@@ -128,6 +128,8 @@ class Application(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["association", "state"]),
             models.Index(fields=["state", "last_activity"]),
+            # The pipeline lists an association's applications longest in their state first.
+            models.Index(fields=["association", "state_changed"]),
         ]
 
     def __str__(self):
