@@ -182,13 +182,3 @@ def status_says(page, text: str) -> None:
 def field(page, label: str):
     """The form field with exactly this label (crispy-forms adds "*" to required ones)."""
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
-
-
-def timed_assert_page(page, h1: str) -> None:
-    import time
-
-    start = time.monotonic()
-    headings = page.locator("h1").all_inner_texts()
-    assert headings == [h1], f"h1 on {page.url}: {headings}"
-    assert_page(page, h1)
-    print(f"assert_page {h1!r}: {time.monotonic() - start:.2f}s")

@@ -27,6 +27,7 @@ from playwright.sync_api import expect
 from endorsement.enums import ApplicationState
 from endorsement.models import Endorsement
 from reviews.models import ReviewAssignment
+from tests.browser.helpers import assert_page
 from tests.browser.review_journey_helpers import (
     applicant_logs_in,
     field,
@@ -37,7 +38,6 @@ from tests.browser.review_journey_helpers import (
     submitted_application,
     team,
 )
-from tests.browser.review_journey_helpers import timed_assert_page as assert_page
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +124,7 @@ def open_application(page, application):
 
 
 def reviewer_reviews(
-    page, application, *, score, recommendation, areas=None, amendments="", after=None
+    page, reviewer, application, *, score, recommendation, areas=None, amendments="", after=None
 ):
     """The reviewer opens the assignment from the dashboard, rates every competency area and
     recommends. ``after``: the review of the round already submitted by the other reviewer,
@@ -138,6 +138,11 @@ def reviewer_reviews(
         page.wait_for_url("**/a/northfield/dashboard/reviewer/")
     row = page.locator("tr.assignment", has_text=name).filter(has_text="Not submitted")
     expect(row).to_have_count(1)
+    assignment = ReviewAssignment.objects.get(
+        application=application, reviewer=reviewer.user, submitted_at=None
+    )
+    with translation.override("en"):
+        expect(row).to_contain_text(date_format(assignment.due_on, "DATE_FORMAT"))
     assert_page(page, "Reviewer dashboard")
     row.get_by_role("link", name=name).click()
     page.wait_for_url("**/reviewing/reviews/*/")
@@ -164,7 +169,8 @@ def reviewer_reviews(
         expect(other).to_contain_text(f"Review by {after.reviewer.full_name}")
         expect(other.locator(".recommendation")).to_have_text(after.get_recommendation_display())
     assert_page(page, f"Review of {name} ({code})")
-    assignment = ReviewAssignment.objects.get(pk=page.url.rstrip("/").rsplit("/", 1)[-1])
+    assignment.refresh_from_db()
+    assert page.url.endswith(f"/reviewing/reviews/{assignment.pk}/")
     assert assignment.ratings.count() == len(shown)
     return assignment
 
@@ -189,8 +195,9 @@ def coordinator_decides(page, application, *, decision, agreement, reasons=None)
     assert_page(page, f"Review of {name} ({code})")
 
 
-def coordinator_awards(page, application, year):
+def coordinator_awards(page, application, year, state):
     open_application(page, application)
+    expect(page.locator(".application-state")).to_have_text(state)
     page.get_by_role("link", name="Award…").click()
     page.wait_for_url(f"**/coordinator/applications/{application.pk}/award/")
     name = application.applicant.full_name
@@ -275,6 +282,7 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
     )
     reviewer_reviews(
         review,
+        reviewer,
         application,
         areas=AREAS_IFS,
         score="2 – Emerging",
@@ -300,6 +308,7 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
     coordinator_assigns_on_review_page(coordinator, application, [reviewer], due_on)
     second_round = reviewer_reviews(
         review,
+        reviewer,
         application,
         areas=AREAS_IFS,
         score="3 – Meets the competencies",
@@ -309,7 +318,7 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
     coordinator_decides(
         coordinator, application, decision="Approve the portfolio", agreement="Approve"
     )
-    number = coordinator_awards(coordinator, application, today.year)
+    number = coordinator_awards(coordinator, application, today.year, "Approved")
     assert re.fullmatch(r"NORTHFIELD-IFS-\d{4}-\d{4}", number)
     assert Endorsement.objects.get(application=application).number == number
 
@@ -318,8 +327,18 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
         f"you hold the endorsement {number}"
     )
     assert_page(applicant, "Welcome, Ana")
-    [award] = [m for m in mails_to(email) if number in m.body]
-    assert mails_to(email).index(deferral) < mails_to(email).index(award)
+    category = "Infant Family Specialist (IFS)"
+    assert [m.subject for m in mails_to(email)] == [
+        f"Your portfolio for {category} is submitted",
+        f"The review of your portfolio for {category} has started",
+        f"Your portfolio for {category}: please amend and resubmit",
+        f"Your portfolio for {category} is submitted",
+        f"The review of your portfolio for {category} has started",
+        f"Your portfolio for {category} is approved",
+        f"Your endorsement: {category}",
+    ]
+    assert mails_to(email)[2] == deferral
+    assert f"Your endorsement number is {number}." in mails_to(email)[-1].body
 
 
 def sitting_h1(starts_at, association) -> str:
@@ -441,7 +460,11 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
         browser, live_server, reviewers[0], northfield, "reviewer", "Reviewer dashboard"
     )
     first_review = reviewer_reviews(
-        first, application, score="3 – Meets the competencies", recommendation="Approve"
+        first,
+        reviewers[0],
+        application,
+        score="3 – Meets the competencies",
+        recommendation="Approve",
     )
     first.context.close()
     second = staff_logs_in(
@@ -449,6 +472,7 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
     )
     reviewer_reviews(
         second,
+        reviewers[1],
         application,
         score="4 – Exceeds the competencies",
         recommendation="Approve",
@@ -495,11 +519,29 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
     expect(applicant.locator(f"#application-{application.pk}")).to_contain_text("Exam passed")
     assert_page(applicant, "Welcome, Maya")
 
-    number = coordinator_awards(coordinator, application, today.year)
+    number = coordinator_awards(coordinator, application, today.year, "Exam passed")
     assert number == f"NORTHFIELD-IMHM-C-{today.year}-0001"
     applicant.reload()
     expect(applicant.locator(f"#progress-{application.pk}")).to_contain_text(
         f"you hold the endorsement {number}"
     )
     assert_page(applicant, "Welcome, Maya")
-    assert any(number in m.body for m in mails_to(application.applicant.email))
+    category = "Infant Mental Health Mentor – Clinical (IMHM-C)"
+    sent = mails_to(application.applicant.email)
+    assert [m.subject for m in sent] == [
+        f"Your portfolio for {category} is submitted",
+        f"The review of your portfolio for {category} has started",
+        f"Your portfolio for {category} is approved",
+        f"You are registered for the {category} exam",
+        f"You passed the {category} exam",
+        f"Your endorsement: {category}",
+    ]
+    assert "Part 1: 52 of 60 correct" in sent[4].body
+    assert f"Your endorsement number is {number}." in sent[-1].body
+    # Each grader was told of the assignment; the coordinator of the complete scores.
+    for person in graders:
+        assert len(mails_to(person.email)) == 1
+    assert any(
+        "Part 2: mean of the 2 graders' scores 87.5%" in m.body
+        for m in mails_to(people["coordinator"].email)
+    )
