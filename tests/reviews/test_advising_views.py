@@ -405,3 +405,17 @@ def test_the_assign_page_costs_the_same_for_1_or_10_advisors(
 
 # Session, user, roles, the application; the advisors (the choices), whether any exist.
 ASSIGN_PAGE_QUERIES = 6
+
+
+def test_comments_add_one_query_to_a_portfolio_page(client, category, advisor):
+    """Without any comment the panel reads nothing (the application is read with
+    ``has_comments``); with comments one query reads the page's threads and every unresolved
+    count, and one more names the evidence rows they are about."""
+    application = ApplicationFactory(category=category, state=S.ACCEPTED, advisor=advisor)
+    client.force_login(application.applicant)
+    summary = url("portfolios:summary", application)
+    education = url("portfolios:education.list", application)
+    before = (count_queries(client, summary), count_queries(client, education))
+    fill(application, advisor, application.applicant, 1)
+    after = (count_queries(client, summary), count_queries(client, education))
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 2)
