@@ -171,10 +171,6 @@ def mails_to(address: str) -> list:
     return [message for message in mail.outbox if address in message.to]
 
 
-def main(page):
-    return page.locator("main")
-
-
 def status_says(page, text: str) -> None:
     expect(page.get_by_role("status").first).to_contain_text(text)
 

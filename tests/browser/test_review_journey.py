@@ -85,7 +85,7 @@ def coordinator_assigns_from_pipeline(page, application, reviewers, due_on):
     )
     page.get_by_label("Review due on").fill(due_on.isoformat())
     page.get_by_role("button", name="Assign to the selected applications").click()
-    page.wait_for_url("**/reviewing/a/northfield/assign/")
+    page.wait_for_url(f"**/reviewing/a/{application.association.slug}/assign/")
     result = page.locator(f".bulk-results [data-application='{application.pk}']")
     expect(result).to_contain_text("Assigned")
     assert_page(page, "Assign reviewers in bulk")
@@ -123,8 +123,29 @@ def open_application(page, application):
     )
 
 
+def reviewer_reads_the_portfolio(page, application):
+    """From the review page, the portfolio's summary in another tab: read-only for the
+    reviewer."""
+    href = page.locator(".portfolio-links").get_by_role("link", name="Summary and checklist")
+    tab = page.context.new_page()
+    tab.goto(href.get_attribute("href"))
+    expect(tab.locator("#check-status")).to_contain_text("Every requirement is met")
+    expect(tab.get_by_role("link", name="Submit my portfolio…")).to_have_count(0)
+    assert_page(tab, f"Portfolio of {application.applicant.full_name}: {application.category.name}")
+    tab.close()
+
+
 def reviewer_reviews(
-    page, reviewer, application, *, score, recommendation, areas=None, amendments="", after=None
+    page,
+    reviewer,
+    application,
+    *,
+    score,
+    recommendation,
+    areas=None,
+    amendments="",
+    after=None,
+    read_portfolio=False,
 ):
     """The reviewer opens the assignment from the dashboard, rates every competency area and
     recommends. ``after``: the review of the round already submitted by the other reviewer,
@@ -135,7 +156,7 @@ def reviewer_reviews(
         page.get_by_role("navigation", name="Breadcrumb").get_by_role(
             "link", name="Reviewer dashboard"
         ).click()
-        page.wait_for_url("**/a/northfield/dashboard/reviewer/")
+        page.wait_for_url(f"**/a/{application.association.slug}/dashboard/reviewer/")
     row = page.locator("tr.assignment", has_text=name).filter(has_text="Not submitted")
     expect(row).to_have_count(1)
     assignment = ReviewAssignment.objects.get(
@@ -149,6 +170,8 @@ def reviewer_reviews(
     assert_page(page, f"Review of {name} ({code})")
     expect(page.locator(".check-count")).to_contain_text("requirements met")
     expect(page.locator(".review-card")).to_have_count(0)
+    if read_portfolio:
+        reviewer_reads_the_portfolio(page, application)
     shown = page.locator("fieldset.area > legend").all_inner_texts()
     if areas is not None:
         assert shown == areas
@@ -465,6 +488,7 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
         application,
         score="3 – Meets the competencies",
         recommendation="Approve",
+        read_portfolio=True,
     )
     first.context.close()
     second = staff_logs_in(
