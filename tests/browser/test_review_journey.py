@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 
 from endorsement.enums import ApplicationState
 from endorsement.models import Endorsement
+from portfolios.models import Training
 from reviews.models import ReviewAssignment
 from tests.browser.helpers import assert_page
 from tests.browser.review_journey_helpers import (
@@ -55,7 +56,9 @@ AREAS_IFS = [
 
 
 @pytest.fixture
-def northfield(association):
+def northfield(association, isolated_cache):
+    """The association with the shipped framework; a private cache (rate limits, TOTP replay
+    checks) as the ``page`` fixture has, since every person here gets a browser of their own."""
     load_framework(association)
     return association
 
@@ -246,6 +249,8 @@ def applicant_amends_and_resubmits(page, application):
     page.get_by_role("navigation", name="Portfolio sections").get_by_role(
         "link", name="Training", exact=True
     ).click()
+    page.wait_for_url(f"**/portfolio/{application.pk}/training/")
+    assert_page(page, "Specialized in-service training")
     page.get_by_role("link", name="Add a training").click()
     page.wait_for_url("**/training/add/")
     assert_page(page, "Add a training")
@@ -271,6 +276,8 @@ def applicant_amends_and_resubmits(page, application):
     page.wait_for_url(f"**/portfolio/{application.pk}/")
     expect(page.locator(".portfolio-state")).to_have_text("Status: Submitted.")
     assert_page(page, f"Your portfolio: {application.category.name}")
+    [added] = Training.objects.filter(application=application, title__startswith="Reflective")
+    assert (added.hours, added.format) == (6, "online")
 
 
 # --- the journeys ------------------------------------------------------------------------------
