@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from accounts.enums import MembershipStatus, Role
-from accounts.models import Association, Membership, RoleGrant
+from accounts.models import Association, Membership, RoleGrant, User
 from accounts.rules import role_map
 
 
@@ -16,6 +16,17 @@ def user_role_grants(*, user) -> QuerySet[RoleGrant]:
 def user_has_staff_role(*, user) -> bool:
     """Any role grant, or admin access. Shares the per-request role cache of the rules."""
     return user.is_authenticated and (user.is_superuser or user.is_staff or bool(role_map(user)))
+
+
+def role_holders(*, association, role: str) -> QuerySet[User]:
+    """The active people holding ``role`` in the association, by name."""
+    return (
+        User.objects.filter(
+            role_grants__association=association, role_grants__role=role, is_active=True
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 def associations_administered(*, user) -> QuerySet[Association]:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import User
+from accounts.selectors import role_holders
 from endorsement.models import Application, ApplicationEvent, EmailTemplate
 
 logger = logging.getLogger(__name__)
@@ -95,13 +96,7 @@ _engine = Engine(autoescape=False)
 
 
 def coordinators_of(association) -> list[User]:
-    return list(
-        User.objects.filter(
-            role_grants__association=association,
-            role_grants__role=Role.COORDINATOR,
-            is_active=True,
-        ).distinct()
-    )
+    return list(role_holders(association=association, role=Role.COORDINATOR))
 
 
 def template_file(key: str, part: str = "") -> str:

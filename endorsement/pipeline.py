@@ -28,7 +28,8 @@ from django.views import View
 
 from accounts import dashboards
 from accounts.enums import Role
-from accounts.models import Association, RoleGrant
+from accounts.models import Association
+from accounts.selectors import role_holders
 from competencies.models import EndorsementCategory
 from endorsement.enums import ApplicationState as S
 from endorsement.models import CLOSED_STATES, Application
@@ -227,12 +228,7 @@ def coordinator_pipeline(request, association) -> dict:
     assign_url = bulk_assign_url(association)
     reviewers = []
     if assign_url:
-        reviewers = [
-            grant.user
-            for grant in RoleGrant.objects.filter(association=association, role=Role.REVIEWER)
-            .select_related("user")
-            .order_by("user__full_name", "user__email")
-        ]
+        reviewers = list(role_holders(association=association, role=Role.REVIEWER))
     query = request.GET.copy()
     query.pop("page", None)
     csv_url = reverse("endorsement:pipeline.csv", kwargs={"slug": association.slug})

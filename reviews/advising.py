@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import RoleGrant, User
 from accounts.rules import is_coordinator_of
+from accounts.selectors import role_holders
 from endorsement.emails import application_email_on_commit, coordinators_of
 from endorsement.enums import ApplicationState as S
 from endorsement.models import (
@@ -131,15 +132,7 @@ def _portfolio_url(application: Application) -> str:
 
 def advisors_of(association):
     """The association's active advisors, by name (a queryset)."""
-    return (
-        User.objects.filter(
-            role_grants__association=association,
-            role_grants__role=Role.ADVISOR,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
+    return role_holders(association=association, role=Role.ADVISOR)
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import Association, RoleGrant, User
 from accounts.rules import is_coordinator_of, is_exam_grader_in
+from accounts.selectors import role_holders
 from competencies.enums import ExamKind, RequirementKind
 from competencies.models import EndorsementCategory, Requirement
 from endorsement.emails import application_email_on_commit, coordinators_of
@@ -423,15 +424,7 @@ def part1_enter(*, registration: ExamRegistration, correct: int, by: User) -> Ex
 
 def exam_graders_of(association: Association) -> QuerySet[User]:
     """People holding the exam grader role in the association."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            role_grants__association=association,
-            role_grants__role=Role.EXAM_GRADER,
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
+    return role_holders(association=association, role=Role.EXAM_GRADER)
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from django.utils.translation import ngettext
 from accounts.enums import Role
 from accounts.models import Association, User
 from accounts.rules import is_coordinator_of, is_reviewer_in
+from accounts.selectors import role_holders
 from competencies.models import CompetencyArea
 from endorsement.emails import application_email_on_commit, coordinators_of
 from endorsement.enums import ApplicationState
@@ -63,15 +64,7 @@ class ReviewRefused(TransitionNotAllowed):
 
 def reviewer_pool(*, association: Association) -> QuerySet[User]:
     """Active people holding the reviewer role in the association, by name."""
-    return (
-        User.objects.filter(
-            role_grants__association=association,
-            role_grants__role=Role.REVIEWER,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
+    return role_holders(association=association, role=Role.REVIEWER)
 
 
 def normalise(text: str) -> str:
