@@ -22,7 +22,7 @@ from endorsement.services import application_transition
 from portfolios.enums import RaterRelationship
 from portfolios.models import AgreementText
 from portfolios.requirements import requirement_check
-from tests.browser.helpers import DESKTOP, TIMEOUT_MS, assert_page, current_totp_code, log_in
+from tests.browser.helpers import DESKTOP, TIMEOUT_MS, assert_page, current_totp_code
 from tests.factories import DEFAULT_PASSWORD, RoleGrantFactory, UserFactory
 from tests.portfolios.check_helpers import (
     accepted_application,
@@ -37,9 +37,6 @@ from tests.portfolios.check_helpers import (
     publish_agreements,
     sign,
 )
-
-IFS = "Infant Family Specialist"
-IMHM_C = "Infant Mental Health Mentor – Clinical"
 
 
 @dataclass
@@ -146,10 +143,20 @@ def dashboard_path(association, role: str) -> str:
     return f"/a/{association.slug}/dashboard/{role}/"
 
 
+def logs_in(browser, live_server, email: str):
+    """A new browser at the log-in page (checked like every page), the form sent."""
+    page = new_page(browser, live_server)
+    page.goto("/accounts/login/")
+    assert_page(page, "Log in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
 def staff_logs_in(browser, live_server, person: Person, association, role: str, h1: str):
     """``person`` logs in at their own computer with the app's code and lands on their dashboard."""
-    page = new_page(browser, live_server)
-    log_in(page, person.email, DEFAULT_PASSWORD)
+    page = logs_in(browser, live_server, person.email)
     page.wait_for_url("**/accounts/2fa/authenticate/")
     assert_page(page, "Two-Factor Authentication")
     page.get_by_label("Code").fill(current_totp_code(person.secret))
@@ -160,8 +167,7 @@ def staff_logs_in(browser, live_server, person: Person, association, role: str, 
 
 
 def applicant_logs_in(browser, live_server, application: Application, h1: str):
-    page = new_page(browser, live_server)
-    log_in(page, application.applicant.email, DEFAULT_PASSWORD)
+    page = logs_in(browser, live_server, application.applicant.email)
     page.wait_for_url("**/dashboard/applicant/")
     assert_page(page, h1)
     return page
