@@ -350,6 +350,10 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
     )
     number = coordinator_awards(coordinator, application, today.year, "Approved")
     assert re.fullmatch(r"NORTHFIELD-IFS-\d{4}-\d{4}", number)
+    timeline = coordinator.locator("table.timeline")
+    expect(timeline).to_contain_text("In review → Deferred: amend and resubmit")
+    expect(timeline).to_contain_text(DEFER_REASONS)
+    expect(timeline).to_contain_text(f"Endorsement {number}")
     assert Endorsement.objects.get(application=application).number == number
 
     applicant.goto("/dashboard/applicant/")
@@ -552,6 +556,9 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
     assert_page(applicant, "Welcome, Maya")
 
     number = coordinator_awards(coordinator, application, today.year, "Exam passed")
+    timeline = coordinator.locator("table.timeline")
+    expect(timeline).to_contain_text("Part 1: 52 of 60 correct (86.6%)")
+    expect(timeline).to_contain_text("Part 2: mean of the 2 graders' scores 87.5%")
     assert number == f"NORTHFIELD-IMHM-C-{today.year}-0001"
     applicant.reload()
     expect(applicant.locator(f"#progress-{application.pk}")).to_contain_text(
