@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 DEMO_ENV := DEBUG=1 SECURE_SSL=0 SECRET_KEY=demo-not-secret ALLOWED_HOSTS=127.0.0.1,localhost
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist processes; each test file runs whole in one of them (its own test database).
+PYTEST_WORKERS ?= 2
 TEST_ENV := DEBUG=0 SECURE_SSL=0 SECRET_KEY=test-not-secret DATABASE_URL=$(TEST_DATABASE_URL) \
 	REDIS_URL=$(TEST_REDIS_URL) STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
 	PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher \
@@ -65,7 +67,7 @@ test: install messages check-services lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(TEST_ENV) $(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 bench: install check-services
 	$(TEST_ENV) $(PY) bench/run.py
