@@ -159,7 +159,9 @@ def test_the_item_must_be_a_live_row_of_that_section_of_this_application(
     mine = EducationFactory(application=advised)
     deleted = EducationFactory(application=advised, deleted_at=timezone.now())
     someone_elses = EducationFactory(application=ApplicationFactory(category=category))
-    work = WorkExperienceFactory(application=advised)
+    # An id no education row has, so "a work row's id in the education section" is never
+    # accidentally one of this application's education rows (ids come from separate sequences).
+    work = WorkExperienceFactory(application=advised, pk=someone_elses.pk + 500)
     cases = [
         ("education", deleted.pk),
         ("education", someone_elses.pk),
