@@ -5,6 +5,7 @@ import time
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -75,8 +76,10 @@ def assert_accessible(page, widths=("desktop", "phone")) -> None:
 
 def assert_page(page, h1: str) -> None:
     """The page has exactly one h1, with this text, and axe finds nothing at both widths."""
-    headings = page.locator("h1")
-    assert headings.all_inner_texts() == [h1]
+    # Waits for the page a click started loading: right after a click the URL may already be the
+    # new one while the document is still the old page.
+    expect(page.locator("h1")).to_have_text([h1])
+    page.wait_for_load_state()
     assert_accessible(page)
 
 
