@@ -2,12 +2,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+def reason_field(label, help_text, *, required=True, max_length=2000, rows=4) -> forms.CharField:
+    """The text box of a workflow step: the reason or note the step records (and e-mails)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 class ReturnRegistrationForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for returning it"),
-        help_text=_("Required. The applicant reads it in the e-mail and on their dashboard."),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = reason_field(
+        _("Reason for returning it"),
+        _("Required. The applicant reads it in the e-mail and on their dashboard."),
     )
 
 
@@ -17,12 +26,11 @@ class ReturnRegistrationForm(forms.Form):
 class StepNoteForm(forms.Form):
     """A step with an optional note the coordinator may keep to the coordinators."""
 
-    note = forms.CharField(
-        label=_("Note"),
-        help_text=_("Optional. The applicant reads it, unless you keep it private."),
-        max_length=2000,
+    note = reason_field(
+        _("Note"),
+        _("Optional. The applicant reads it, unless you keep it private."),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
     private = forms.BooleanField(
         label=_("Private note: only coordinators see it"),
@@ -31,19 +39,14 @@ class StepNoteForm(forms.Form):
 
 
 class DenyForm(forms.Form):
-    note = forms.CharField(
-        label=_("Reasons for the denial"),
-        help_text=_("Required. The applicant reads them in the e-mail and on their timeline."),
+    note = reason_field(
+        _("Reasons for the denial"),
+        _("Required. The applicant reads them in the e-mail and on their timeline."),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class WithdrawForm(forms.Form):
-    note = forms.CharField(
-        label=_("Reason (optional)"),
-        help_text=_("The coordinator reads it."),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = reason_field(
+        _("Reason (optional)"), _("The coordinator reads it."), required=False, rows=3
     )
