@@ -33,6 +33,11 @@ logger = logging.getLogger(__name__)
 # key: what the e-mail is, as the admin lists it.
 EMAILS = {
     # Sent by application_transition for the step of the same name (see TRANSITION_EMAILS).
+    "accept": _("Registration accepted (to the applicant)"),
+    "return_registration": _("Registration returned, with the reason (to the applicant)"),
+    "resubmit_registration.coordinator": _(
+        "Corrected registration sent again (to the coordinators)"
+    ),
     "submit": _("Portfolio submitted (to the applicant)"),
     "submit.coordinator": _("Portfolio submitted (to the coordinators)"),
     "start_review": _("Review started (to the applicant)"),
@@ -64,6 +69,9 @@ EMAILS = {
 
 # step -> [(e-mail key, who gets it)]; who: "applicant", "coordinators" or "advisor".
 TRANSITION_EMAILS = {
+    "accept": [("accept", "applicant")],
+    "return_registration": [("return_registration", "applicant")],
+    "resubmit_registration": [("resubmit_registration.coordinator", "coordinators")],
     "submit": [("submit", "applicant"), ("submit.coordinator", "coordinators")],
     "start_review": [("start_review", "applicant")],
     "defer": [("defer", "applicant")],
@@ -120,13 +128,19 @@ def email_render(*, association, key: str, language: str, context: dict) -> tupl
     return " ".join(subject.split()), body
 
 
-def application_url(*, application: Application, recipient: User) -> str:
-    """Where the recipient opens the application: the applicant's portfolio, else the
-    coordinator's page of the application."""
-    if recipient.pk == application.applicant_id:
-        path = reverse("portfolios:summary", kwargs={"application_id": application.pk})
+def application_url(*, application: Application, recipient: User, key: str = "") -> str:
+    """Where the recipient opens the application: the coordinator's page of the application;
+    for the applicant their portfolio, their dashboard once the registration is accepted (the
+    portfolio is built from there) or the form to correct a returned registration."""
+    kwargs = {"application_id": application.pk}
+    if recipient.pk != application.applicant_id:
+        path = reverse("endorsement:detail", kwargs=kwargs)
+    elif key == "accept":
+        path = reverse("accounts:dashboard.applicant")
+    elif key == "return_registration":
+        path = reverse("portfolios:registration.edit", kwargs=kwargs)
     else:
-        path = reverse("endorsement:detail", kwargs={"application_id": application.pk})
+        path = reverse("portfolios:summary", kwargs=kwargs)
     return settings.SITE_URL + path
 
 
@@ -149,7 +163,7 @@ def application_email(
                 "contact_email": association.contact_email,
                 "state": str(application.get_state_display()),
                 "note": "",
-                "url": application_url(application=application, recipient=recipient),
+                "url": application_url(application=application, recipient=recipient, key=key),
                 **(extra or {}),
             }
             subject, body = email_render(

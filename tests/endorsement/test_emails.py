@@ -58,7 +58,7 @@ def coordinator(association):
 
 def test_every_transition_key_is_a_known_e_mail():
     assert set(TRANSITION_KEYS) <= set(EMAILS)
-    assert len(TRANSITION_KEYS) == 15
+    assert len(TRANSITION_KEYS) == 18
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
