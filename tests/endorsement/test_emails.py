@@ -2,22 +2,24 @@
 sent after the commit to the people concerned; the admin of the association's wording."""
 
 import logging
+from decimal import Decimal
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import translation
 
 from accounts.enums import Role
 from accounts.services import role_grant
-from endorsement.emails import EMAILS, TRANSITION_EMAILS, email_render
+from endorsement.emails import CONTEXT_HELP, EMAILS, TRANSITION_EMAILS, email_render
 from endorsement.enums import ApplicationState as S
 from endorsement.models import EmailTemplate
+from endorsement.registration import registration_decide, registration_resubmit
 from endorsement.services import application_transition
 from tests.factories import (
     ApplicationFactory,
-    EndorsementCategoryFactory,
     RoleGrantFactory,
     UserFactory,
 )
@@ -35,25 +37,6 @@ CONTEXT = {
     "endorsement_number": "NFAIMH-IFS-2026-0042",
     "valid_through": "December 31, 2026",
 }
-
-
-@pytest.fixture
-def category(association):
-    return EndorsementCategoryFactory(
-        framework__association=association, code="IFS", name="Infant Family Specialist"
-    )
-
-
-@pytest.fixture
-def applicant(db):
-    return UserFactory(email="ana@example.org", full_name="Ana Applicant")
-
-
-@pytest.fixture
-def coordinator(association):
-    return RoleGrantFactory(
-        association=association, user__email="casey@example.org", user__full_name="Casey Coord"
-    ).user
 
 
 def test_every_transition_key_is_a_known_e_mail():
@@ -400,3 +383,132 @@ def test_every_e_mails_admin_page_opens(as_assoc_admin, key):
     response = as_assoc_admin.get(f"{ADD_URL}?key={key}&language=es")
     assert response.status_code == 200
     assert response.context["default_key"] == EMAILS[key]
+
+
+# --- The registration step's e-mails --------------------------------------------------------
+
+
+def test_registration_e_mails_default_wording(association):
+    accept = email_render(
+        association=association, key="accept", language="en", context={**CONTEXT, "note": ""}
+    )
+    assert accept == (
+        "Your registration for Infant Family Specialist (IFS) is accepted",
+        "Dear Rita Recipient,\n\n"
+        "Northfield AIMH has accepted your registration for Infant Family Specialist (IFS).\n\n"
+        "You can now build your portfolio: education, work experience, training, reflective "
+        "supervision/consultation, references and the agreements. Open it from your dashboard:\n"
+        "https://portal.example.org/portfolio/7/\n\n"
+        "Questions? Write to office@northfield.example.org.\n",
+    )
+    _subject, with_note = email_render(
+        association=association, key="accept", language="en", context=CONTEXT
+    )
+    assert (
+        "/portfolio/7/\n\nA note from the coordinator:\nAdd the second reference.\n\nQuestions?"
+        in with_note
+    )
+    assert email_render(
+        association=association, key="return_registration", language="en", context=CONTEXT
+    ) == (
+        "Your registration for Infant Family Specialist (IFS) was returned to you",
+        "Dear Rita Recipient,\n\n"
+        "Northfield AIMH has returned your registration for Infant Family Specialist (IFS), so "
+        "that you can correct it.\n\n"
+        "The coordinator's reason:\nAdd the second reference.\n\n"
+        "Correct your registration and send it again here:\n"
+        "https://portal.example.org/portfolio/7/\n\n"
+        "Questions? Write to office@northfield.example.org.\n",
+    )
+    assert email_render(
+        association=association,
+        key="resubmit_registration.coordinator",
+        language="en",
+        context=CONTEXT,
+    ) == (
+        "Registration sent again: Ana Applicant (Infant Family Specialist (IFS))",
+        "Dear Rita Recipient,\n\n"
+        "Ana Applicant has corrected the registration for Infant Family Specialist (IFS) that "
+        "was returned and sent it again. It is ready for you to accept or return.\n\n"
+        "Open the application:\nhttps://portal.example.org/portfolio/7/\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "note", "path"),
+    [
+        ("accept", "", "/dashboard/applicant/"),
+        ("return_registration", "Add your years of work.", "/portfolio/{pk}/registration/"),
+    ],
+)
+def test_a_registration_decision_uses_the_associations_wording_in_the_applicants_language(
+    category,
+    applicant,
+    coordinator,
+    association,
+    django_capture_on_commit_callbacks,
+    action,
+    note,
+    path,
+):
+    applicant.preferred_language = "es"
+    applicant.save(update_fields=["preferred_language"])
+    for language in ("en", "es"):
+        EmailTemplate.objects.create(
+            association=association,
+            key=action,
+            language=language,
+            subject=f"[{language}] {{{{ category }}}}",
+            body="{{ recipient }}|{{ association }}|{{ note }}|{{ url }}",
+        )
+    application = ApplicationFactory(category=category, applicant=applicant)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        registration_decide(application=application, by=coordinator, action=action, note=note)
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    (message,) = mail.outbox
+    assert message.to == ["ana@example.org"]
+    assert (message.subject, message.body) == (
+        "[es] Infant Family Specialist (IFS)",
+        f"Ana Applicant|{association.name}|{note}|{settings.SITE_URL}{path.format(pk=application.pk)}",
+    )
+
+
+def test_a_corrected_registration_tells_the_coordinators(
+    category,
+    applicant,
+    coordinator,
+    association,
+    other_association,
+    django_capture_on_commit_callbacks,
+):
+    RoleGrantFactory(association=other_association, user__email="elsewhere@example.org")
+    application = ApplicationFactory(category=category, applicant=applicant, state=S.RETURNED)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_resubmit(
+            application=application,
+            by=applicant,
+            education="bachelor",
+            work_years=Decimal("3"),
+            rsc_hours=None,
+        )
+    (message,) = mail.outbox
+    assert message.to == ["casey@example.org"]
+    assert message.subject == (
+        "Registration sent again: Ana Applicant (Infant Family Specialist (IFS))"
+    )
+    assert message.body.startswith("Dear Casey Coord,\n\nAna Applicant has corrected ")
+    assert f"{settings.SITE_URL}/coordinator/applications/{application.pk}/\n" in message.body
+
+
+@pytest.mark.parametrize("key", ["accept", "return_registration"])
+def test_the_registration_e_mails_are_offered_in_the_admin(as_assoc_admin, key):
+    response = as_assoc_admin.get(f"{ADD_URL}?key={key}&language=en")
+    form = response.context["adminform"].form
+    assert key in dict(form.fields["key"].choices)
+    assert form.initial["subject"].startswith("Your registration for {{ category }} ")
+    assert form.initial["body"].startswith("Dear {{ recipient }},\n\n{{ association }} has ")
+    assert "{{ url }}" in form.initial["body"]
+    assert "{{ contact_email }}" in form.initial["body"]
+    assert [name for name, _text in response.context["values_help"]] == list(CONTEXT_HELP)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -392,12 +393,13 @@ def test_correct_form_shows_the_reason_and_the_details(client, applicant, return
     assert "Count your years as a home visitor too." in response.content.decode()
 
 
-def test_correct_and_send_again(client, applicant, returned):
+def test_correct_and_send_again(client, applicant, returned, django_capture_on_commit_callbacks):
     client.force_login(applicant)
-    response = client.post(
-        edit_url(returned),
-        {"education": "bachelor", "work_years": "3", "rsc_hours": "4", "note": "Added."},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            edit_url(returned),
+            {"education": "bachelor", "work_years": "3", "rsc_hours": "4", "note": "Added."},
+        )
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/applicant/"
     saved = Application.objects.get(pk=returned.pk)
@@ -413,6 +415,14 @@ def test_correct_and_send_again(client, applicant, returned):
     ) == [(saved.events.first().actor_id, S.RETURNED), (applicant.pk, S.REGISTERED)]
     assert messages_of(response) == [
         "Your registration is sent again. The coordinator will look at it."
+    ]
+    # The coordinators hear that it came back; the applicant gets no e-mail for their own step.
+    coordinator = saved.events.first().actor
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            [coordinator.email],
+            f"Registration sent again: Ana Applicant ({returned.category.name} (IFS))",
+        )
     ]
 
 
