@@ -2,9 +2,11 @@ import uuid
 
 import pytest
 
+from accounts.enums import Role
 from tests.factories import (
     DEFAULT_PASSWORD,
     AssociationFactory,
+    EndorsementCategoryFactory,
     RoleGrantFactory,
     UserFactory,
 )
@@ -70,3 +72,30 @@ def make_staff(db):
         return grant.user
 
     return _make
+
+
+# --- Northfield's people and its IFS category (a test module may override any of them) ---------
+
+
+@pytest.fixture
+def category(association):
+    """Northfield's Infant Family Specialist (IFS) category, without an exam."""
+    return EndorsementCategoryFactory(
+        framework__association=association, code="IFS", name="Infant Family Specialist"
+    )
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(email="ana@example.org", full_name="Ana Applicant")
+
+
+@pytest.fixture
+def coordinator(make_staff, association):
+    """Northfield's coordinator, with TOTP set up."""
+    return make_staff(
+        Role.COORDINATOR,
+        association,
+        user__email="casey@example.org",
+        user__full_name="Casey Coord",
+    )

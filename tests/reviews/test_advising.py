@@ -22,8 +22,7 @@ from tests.factories import (
     UserFactory,
     WorkExperienceFactory,
 )
-from tests.reviews.advising_setup import *  # noqa: F403 - the fixtures
-from tests.reviews.advising_setup import fresh
+from tests.reviews.helpers import fresh
 
 # --- asking for an advisor ------------------------------------------------------------------
 

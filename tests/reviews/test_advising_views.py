@@ -13,8 +13,7 @@ from endorsement.models import Application
 from reviews import advising
 from reviews.models import Comment
 from tests.factories import ApplicationFactory, EducationFactory, UserFactory
-from tests.reviews.advising_setup import *  # noqa: F403 - the fixtures
-from tests.reviews.advising_setup import fresh
+from tests.reviews.helpers import fresh
 
 
 def url(name, application, **kwargs):

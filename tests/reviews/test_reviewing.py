@@ -38,7 +38,7 @@ from tests.factories import (
     UserFactory,
     WorkExperienceFactory,
 )
-from tests.reviews.reviewing_helpers import due, make_framework, reviewer, submitted
+from tests.reviews.helpers import due, make_framework, reviewer, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -64,23 +64,6 @@ def areas(setup):
 @pytest.fixture
 def application(category):
     return submitted(category)
-
-
-@pytest.fixture
-def coordinator(make_staff, association):
-    return make_staff(
-        Role.COORDINATOR, association, user__full_name="Casey Coordinator", user__email="c@x.org"
-    )
-
-
-@pytest.fixture
-def rita(make_staff, association):
-    return reviewer(make_staff, association, "Rita Reviewer", "rita@example.org")
-
-
-@pytest.fixture
-def ray(make_staff, association):
-    return reviewer(make_staff, association, "Ray Reviewer", "ray@example.org")
 
 
 def rate_all(assignment, areas, score="3", **kwargs):
@@ -567,7 +550,10 @@ def test_agreeing_reviews_tell_the_coordinator(
     with django_capture_on_commit_callbacks(execute=True):
         rate_all(theirs, areas, score="2")
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["c@x.org"], f"Every review is in: Ana Applicant ({application.category.name} (IFS))")
+        (
+            ["casey@example.org"],
+            f"Every review is in: Ana Applicant ({application.category.name} (IFS))",
+        )
     ]
     assert "- Rita Reviewer: Approve\n- Ray Reviewer: Approve" in mail.outbox[0].body
     assert f"/reviewing/applications/{application.pk}/decision/" in mail.outbox[0].body
@@ -583,7 +569,10 @@ def test_disagreeing_reviews_tell_the_coordinator(
         rate_all(mine, areas)
         rate_all(theirs, areas, recommendation=Recommendation.HOLD)
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["c@x.org"], f"Reviewers disagree: Ana Applicant ({application.category.name} (IFS))")
+        (
+            ["casey@example.org"],
+            f"Reviewers disagree: Ana Applicant ({application.category.name} (IFS))",
+        )
     ]
     status = round_status(application=application)
     assert (status.complete, status.agree, status.disagree) == (True, False, True)

@@ -22,7 +22,7 @@ from tests.factories import (
     UserFactory,
     WorkExperienceFactory,
 )
-from tests.reviews.reviewing_helpers import due, make_framework, reviewer, submitted
+from tests.reviews.helpers import due, make_framework, reviewer, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -44,23 +44,6 @@ def areas(category):
 @pytest.fixture
 def application(category):
     return submitted(category)
-
-
-@pytest.fixture
-def coordinator(make_staff, association):
-    return make_staff(
-        Role.COORDINATOR, association, user__full_name="Casey Coordinator", user__email="c@x.org"
-    )
-
-
-@pytest.fixture
-def rita(make_staff, association):
-    return reviewer(make_staff, association, "Rita Reviewer", "rita@example.org")
-
-
-@pytest.fixture
-def ray(make_staff, association):
-    return reviewer(make_staff, association, "Ray Reviewer", "ray@example.org")
 
 
 @pytest.fixture

@@ -1,0 +1,116 @@
+"""Builders of the review-workflow tests (the fixtures are in conftest.py): portfolio-review
+frameworks and submitted applications, exam rows, dates, a fresh copy of an application."""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.enums import Role
+from competencies.enums import ExamKind, RequirementKind
+from endorsement.enums import ApplicationState as S
+from endorsement.models import Application, ApplicationEvent
+from tests.factories import (
+    ApplicationFactory,
+    CompetencyAreaFactory,
+    CompetencyFactory,
+    EndorsementCategoryFactory,
+    FrameworkFactory,
+    RequirementFactory,
+    UserFactory,
+)
+
+AREA_NAMES = ("Theoretical Foundations", "Reflection")
+MENTOR_AREA = "Administration"
+
+
+def fresh(application) -> Application:
+    return Application.objects.select_related("association", "advisor").get(pk=application.pk)
+
+
+def due(days=14) -> datetime.date:
+    return datetime.date.today() + datetime.timedelta(days=days)
+
+
+def in_days(days: int) -> datetime.datetime:
+    return timezone.now().replace(microsecond=0) + datetime.timedelta(days=days)
+
+
+# --- portfolio review ---------------------------------------------------------------------------
+
+
+def make_framework(association, *, mentor=False, code="IFS"):
+    """(category, [areas rated for it]) in a framework of the association: three areas, the
+    third (Administration) for Mentors only."""
+    framework = FrameworkFactory(association=association)
+    areas = [
+        CompetencyAreaFactory(framework=framework, name=name, order=order)
+        for order, name in enumerate(AREA_NAMES, start=1)
+    ]
+    admin_area = CompetencyAreaFactory(
+        framework=framework, name=MENTOR_AREA, order=9, mentors_only=True
+    )
+    category = EndorsementCategoryFactory(
+        framework=framework, code=code, name=f"Category {code}", is_mentor=mentor
+    )
+    for area in [*areas, admin_area]:
+        item = CompetencyFactory(area=area, name=f"{area.name} item")
+        item.categories.add(category)
+    return category, areas + ([admin_area] if mentor else [])
+
+
+def submitted(category, *, submissions=1, state=S.SUBMITTED, **kwargs):
+    """An application in ``state`` that was submitted ``submissions`` times (with its submission
+    events, so the round is ``submissions``)."""
+    kwargs.setdefault("applicant", UserFactory(full_name="Ana Applicant"))
+    application = ApplicationFactory(
+        category=category,
+        state=state,
+        submitted_at=datetime.datetime(2026, 11, 2, tzinfo=datetime.UTC),
+        **kwargs,
+    )
+    for _ in range(submissions):
+        ApplicationEvent.objects.create(
+            application=application,
+            actor=application.applicant,
+            from_state=S.ACCEPTED,
+            to_state=S.SUBMITTED,
+        )
+    return application
+
+
+def reviewer(make_staff, association, name="Rita Reviewer", email=None):
+    email = email or f"{name.split()[0].lower()}@example.org"
+    return make_staff(Role.REVIEWER, association, user__full_name=name, user__email=email)
+
+
+# --- exams --------------------------------------------------------------------------------------
+
+
+def exam_rows(category, *, part1=True, part2=True, max_attempts=3, graders=2):
+    """The category's exam requirements: Part 1 (60 questions) and Part 2 (vignettes, graded by
+    ``graders``), both passed at 80%."""
+    if part1:
+        RequirementFactory(
+            category=category,
+            kind=RequirementKind.EXAM,
+            min_hours=None,
+            exam_part=1,
+            exam_kind=ExamKind.MULTIPLE_CHOICE,
+            questions=60,
+            minutes=90,
+            pass_percent=80,
+            retake_wait_months=12,
+            max_attempts=max_attempts,
+        )
+    if part2:
+        RequirementFactory(
+            category=category,
+            kind=RequirementKind.EXAM,
+            min_hours=None,
+            exam_part=2,
+            exam_kind=ExamKind.VIGNETTES,
+            graders=graders,
+            pass_percent=80,
+            retake_wait_months=12,
+        )
+    return category
