@@ -163,19 +163,11 @@ class ApplicationDetailView(CoordinatorApplicationMixin, TemplateView):
         return context
 
 
-class ApplicationStepView(CoordinatorApplicationMixin, FormView):
-    """One step taken from the application page (POST); its own page shows the form again
-    when it is not filled in correctly. A refused step changes nothing and says why."""
+class ApplicationStepMixin(CoordinatorApplicationMixin):
+    """A step (``action``) taken from the application page: its own page, opened when the step
+    is not allowed now, goes back to the application page and says why."""
 
     action = ""
-    form_class = StepNoteForm
-    title = ""
-    button = ""
-    done = ""
-    template_name = "endorsement/application_step.html"
-
-    def get_prefix(self):
-        return self.action
 
     def detail_url(self) -> str:
         return reverse("endorsement:detail", kwargs={"application_id": self.application.pk})
@@ -188,6 +180,20 @@ class ApplicationStepView(CoordinatorApplicationMixin, FormView):
             messages.error(request, refusal)
             return HttpResponseRedirect(self.detail_url())
         return super().get(request, *args, **kwargs)
+
+
+class ApplicationStepView(ApplicationStepMixin, FormView):
+    """One step taken from the application page (POST); its own page shows the form again
+    when it is not filled in correctly. A refused step changes nothing and says why."""
+
+    form_class = StepNoteForm
+    title = ""
+    button = ""
+    done = ""
+    template_name = "endorsement/application_step.html"
+
+    def get_prefix(self):
+        return self.action
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -239,20 +245,11 @@ class DenyView(ApplicationStepView):
     done = gettext_lazy("The endorsement of %(name)s is denied; they are told the reasons.")
 
 
-class AwardView(CoordinatorApplicationMixin, TemplateView):
+class AwardView(ApplicationStepMixin, TemplateView):
     """Asks first, naming the number the award creates; the POST awards."""
 
+    action = "award"
     template_name = "endorsement/award_confirm.html"
-
-    def detail_url(self) -> str:
-        return reverse("endorsement:detail", kwargs={"application_id": self.application.pk})
-
-    def get(self, request, *args, **kwargs):
-        refusal = transition_refusal(application=self.application, action="award", by=request.user)
-        if refusal:
-            messages.error(request, refusal)
-            return HttpResponseRedirect(self.detail_url())
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
