@@ -468,10 +468,11 @@ def test_a_registration_decision_uses_the_associations_wording_in_the_applicants
     for callback in callbacks:
         callback()
     (message,) = mail.outbox
+    url = settings.SITE_URL + path.format(pk=application.pk)
     assert message.to == ["ana@example.org"]
     assert (message.subject, message.body) == (
         "[es] Infant Family Specialist (IFS)",
-        f"Ana Applicant|{association.name}|{note}|{settings.SITE_URL}{path.format(pk=application.pk)}",
+        f"Ana Applicant|{association.name}|{note}|{url}",
     )
 
 
