@@ -11,6 +11,8 @@ The result rule:
 * Part 2 passes when the **mean** of the graders' scores is at least its ``pass_percent``
   (80% and 79% make 79.5%: not passed). Each grader scores independently and does not see the
   other scores until every grader's score is in.
+* Scores (Part 1 and Part 2) can be entered only once the sitting has started: its
+  ``starts_at``, typed in the association's time zone.
 * The exam passes when every part the requirement has passes. The result is decided as soon as
   the last missing score (Part 1 or a grader's) is entered, by that person's entry.
 
@@ -140,6 +142,32 @@ def sitting_label(sitting: ExamSitting) -> str:
     when = formats.date_format(moment, "DATETIME_FORMAT")
     where = _("online") if sitting.is_online else sitting.place
     return f"{when}, {where}" if where else when
+
+
+def sitting_started(sitting: ExamSitting) -> bool:
+    """Whether the sitting has started. ``starts_at`` is an aware moment (typed in the
+    association's time zone, stored in UTC), so it compares with the current moment as is."""
+    return sitting.starts_at <= timezone.now()
+
+
+def scoring_opens_text(sitting: ExamSitting) -> str:
+    """The sentence that says from when a sitting's scores can be entered (its start, in the
+    association's time zone)."""
+    moment = timezone.localtime(sitting.starts_at, zoneinfo.ZoneInfo(sitting.association.time_zone))
+    return _("Scores can be entered from %(when)s, when the sitting starts.") % {
+        "when": formats.date_format(moment, "DATETIME_FORMAT")
+    }
+
+
+def scoring_wait(sitting: ExamSitting) -> str:
+    """Empty once the sitting has started (its scores can be entered); before, the sentence
+    that says from when."""
+    return "" if sitting_started(sitting) else scoring_opens_text(sitting)
+
+
+def _require_started(sitting: ExamSitting) -> None:
+    if wait := scoring_wait(sitting):
+        raise ExamRefused(wait)
 
 
 def percent_text(numerator, denominator) -> str:
@@ -401,7 +429,8 @@ def _lock_registration(registration: ExamRegistration) -> ExamRegistration:
 
 @transaction.atomic
 def part1_enter(*, registration: ExamRegistration, correct: int, by: User) -> ExamRegistration:
-    """Enter (or correct, while the result is open) the Part 1 score: correct answers."""
+    """Enter (or correct, while the result is open) the Part 1 score: correct answers, once
+    the sitting has started."""
     registration = _lock_registration(registration)
     if not may_enter_part1(by, registration.sitting.association):
         raise ExamRefused(
@@ -410,6 +439,7 @@ def part1_enter(*, registration: ExamRegistration, correct: int, by: User) -> Ex
     rules = _rules_or_refuse(registration.application.category)
     if rules.part1 is None:
         raise ExamRefused(_("This exam has no Part 1."))
+    _require_started(registration.sitting)
     if correct is None or not 0 <= correct <= rules.questions:
         raise ExamRefused(
             _("Enter the number of correct answers, from 0 to %(n)s.") % {"n": rules.questions}
@@ -495,7 +525,8 @@ def graders_assign(
 def vignette_score(
     *, score_row: VignetteScore, percent: int, comments: str = "", by: User
 ) -> VignetteScore:
-    """The assigned grader's Part 2 score (0 to 100 %), given once and then read-only."""
+    """The assigned grader's Part 2 score (0 to 100 %), given once the sitting has started,
+    and then read-only."""
     row = VignetteScore.objects.select_related("registration").get(pk=score_row.pk)
     if row.grader_id != by.pk:
         raise ExamRefused(_("Only the grader assigned to these vignettes may score them."))
@@ -505,6 +536,7 @@ def vignette_score(
         raise ExamRefused(_("You have already scored these vignettes: your score is final."))
     if not is_exam_grader_in(by, registration.sitting.association):
         raise ExamRefused(_("You are no longer an exam grader of this association."))
+    _require_started(registration.sitting)
     if percent is None or not 0 <= percent <= 100:
         raise ExamRefused(_("Enter a score from 0 to 100."))
     rules = _rules_or_refuse(registration.application.category)

@@ -278,7 +278,8 @@ class SittingDetailView(SittingCoordinatorMixin, TemplateView):
             rows=rows,
             register_form=RegisterApplicationForm(queryset=candidates),
             has_candidates=candidates.exists(),
-            is_future=sitting.starts_at > timezone.now(),
+            is_future=not exams.sitting_started(sitting),
+            scoring_opens=exams.scoring_opens_text(sitting),
         )
         return context
 
@@ -336,6 +337,7 @@ class RegistrationMixin(LoginRequiredMixin, AssociationTimeMixin):
             sitting=self.sitting,
             rules=self.rules,
             back_url=self.back_url(),
+            scoring_closed=exams.scoring_wait(self.sitting),
         )
         return context
 
@@ -524,6 +526,7 @@ class ScoreView(LoginRequiredMixin, AssociationTimeMixin, FormView):
             score=self.score_row,
             registration=registration,
             sitting=registration.sitting,
+            scoring_closed=exams.scoring_wait(registration.sitting),
             rules=exams.exam_rules(registration.application.category),
             others=exams.other_scores_visible(score_row=self.score_row),
             dashboard_url=self.dashboard_url(),
@@ -558,11 +561,16 @@ class ScoreView(LoginRequiredMixin, AssociationTimeMixin, FormView):
 
 @dashboards.register(Role.EXAM_GRADER)
 def exam_grader_dashboard(request, association) -> dict:
-    """The grader's vignettes in the association, with the sitting date, scored or not."""
+    """The grader's vignettes in the association, with the sitting date, scored or not; those
+    of sittings still to come are shown with the moment scoring opens, not counted as waiting."""
     assignments = list(exams.grader_assignments(grader=request.user, association=association))
+    for row in assignments:
+        row.scoring_opens = exams.scoring_wait(row.registration.sitting)
     return {
         "exam_assignments": assignments,
-        "exam_to_score": sum(1 for row in assignments if row.submitted_at is None),
+        "exam_to_score": sum(
+            1 for row in assignments if row.submitted_at is None and not row.scoring_opens
+        ),
         "exam_part1_waiting": list(exams.part1_waiting(association)[:50]),
     }
 

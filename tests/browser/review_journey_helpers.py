@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.enums import Role
@@ -22,6 +23,8 @@ from endorsement.services import application_transition
 from portfolios.enums import RaterRelationship
 from portfolios.models import AgreementText
 from portfolios.requirements import requirement_check
+from reviews.enums import ExamResult
+from reviews.models import ExamRegistration, ExamSitting
 from tests.browser.helpers import DESKTOP, TIMEOUT_MS, assert_page, current_totp_code
 from tests.factories import DEFAULT_PASSWORD, RoleGrantFactory, UserFactory
 from tests.portfolios.check_helpers import (
@@ -76,6 +79,17 @@ def team(association) -> dict[str, Person]:
         "grader_a": staff(association, Role.EXAM_GRADER, "gail@example.org", "Gail Grader"),
         "grader_b": staff(association, Role.EXAM_GRADER, "gus@example.org", "Gus Grader"),
     }
+
+
+def sitting_takes_place(application: Application) -> datetime.datetime:
+    """Let time pass until the application's exam sitting has started (scores can be entered
+    only from then): its start moves to an hour ago, on the minute. The new start."""
+    registration = ExamRegistration.objects.select_related("sitting").get(
+        application=application, result=ExamResult.PENDING
+    )
+    starts_at = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=1)
+    ExamSitting.objects.filter(pk=registration.sitting_id).update(starts_at=starts_at)
+    return starts_at
 
 
 def load_framework(association) -> None:

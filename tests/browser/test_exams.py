@@ -17,6 +17,7 @@ from endorsement.models import Application
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration
 from tests.browser.helpers import DESKTOP, TIMEOUT_MS, assert_page, current_totp_code, log_in
+from tests.browser.review_journey_helpers import sitting_takes_place
 from tests.factories import DEFAULT_PASSWORD, ApplicationFactory, RoleGrantFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -146,6 +147,18 @@ def test_exam_from_sitting_to_passed(page, browser, live_server, northfield, app
     expect(applicant.locator("main")).to_contain_text("Northfield Library, Room 2")
     assert_page(applicant, "Register for the exam")
     applicant.context.close()
+
+    # Before the sitting the page says when the scores can be entered; then it takes place.
+    page.reload()
+    expect(page.locator("main")).to_contain_text("Scores can be entered from ")
+    expect(page.locator("tr", has_text=APPLICANT)).to_contain_text("After the sitting")
+    assert_page(page, heading)
+    sitting_takes_place(approved)
+    page.reload()
+    expect(page.locator("h1")).not_to_have_text(heading)  # the sitting's date has changed
+    heading = page.locator("h1").inner_text()
+    expect(page.locator("main")).not_to_contain_text("Scores can be entered from ")
+    assert_page(page, heading)
 
     # … enters Part 1 …
     page.get_by_label(f"Part 1 of {APPLICANT}: correct answers (0 to 60)").fill("51")

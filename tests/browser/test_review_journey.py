@@ -34,6 +34,7 @@ from tests.browser.review_journey_helpers import (
     field,
     load_framework,
     mails_to,
+    sitting_takes_place,
     staff_logs_in,
     status_says,
     submitted_application,
@@ -419,6 +420,21 @@ def applicant_registers_for_exam(page, application, sitting_h1_text):
     assert_page(page, "Register for the exam")
 
 
+def coordinator_waits_for_the_sitting(page, application, sitting_h1_text, starts_at):
+    """Before the sitting the coordinator's page says when the scores can be entered and
+    offers no Part 1 box."""
+    name = application.applicant.full_name
+    page.reload()
+    with translation.override("en"):
+        local = timezone.localtime(starts_at, zoneinfo.ZoneInfo(application.association.time_zone))
+        opens = f"Scores can be entered from {date_format(local, 'DATETIME_FORMAT')}"
+    expect(page.locator("main")).to_contain_text(opens)
+    row = page.locator("tr", has_text=name)
+    expect(row).to_contain_text("After the sitting")
+    expect(page.get_by_label(f"Part 1 of {name}: correct answers (0 to 60)")).to_have_count(0)
+    assert_page(page, sitting_h1_text)
+
+
 def coordinator_enters_part1_and_graders(page, application, sitting_h1_text, graders, correct):
     name = application.applicant.full_name
     page.reload()
@@ -533,6 +549,9 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
     application.refresh_from_db()
     assert application.state == ApplicationState.EXAM
 
+    coordinator_waits_for_the_sitting(coordinator, application, sitting_title, starts_at)
+    # The sitting takes place: from now on the scores can be entered.
+    sitting_title = sitting_h1(sitting_takes_place(application), northfield)
     coordinator_enters_part1_and_graders(coordinator, application, sitting_title, graders, 52)
 
     first = staff_logs_in(

@@ -1,9 +1,11 @@
 """reviews.exams: sittings, registration (capacity, retakes), Part 1, Part 2 and the result."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.enums import Role
@@ -22,6 +24,8 @@ from tests.factories import (
 )
 from tests.reviews.exam_setup import *  # noqa: F403 - the fixtures
 from tests.reviews.exam_setup import exam_rows, in_days
+from tests.reviews.exam_timing import *  # noqa: F403 - the registration at a started sitting
+from tests.reviews.exam_timing import sitting_started
 
 
 def state_of(application) -> str:
@@ -135,7 +139,7 @@ def test_a_sitting_with_registrations_cannot_be_deleted(coordinator, registratio
 
 
 def test_upcoming_sittings_are_future_ones_of_the_association_with_free_places(
-    association, other_association, registration
+    association, other_association, registration_ahead
 ):
     open_one = ExamSittingFactory(association=association, starts_at=in_days(60), capacity=3)
     full = ExamSittingFactory(association=association, starts_at=in_days(61), capacity=1)
@@ -144,7 +148,7 @@ def test_upcoming_sittings_are_future_ones_of_the_association_with_free_places(
     ExamSittingFactory(association=other_association, starts_at=in_days(60), capacity=3)
     upcoming = exams.sittings_upcoming(association=association).order_by("starts_at")
     assert [(s.pk, s.registered, s.free) for s in upcoming] == [
-        (registration.sitting.pk, 1, 1),
+        (registration_ahead.sitting.pk, 1, 1),
         (open_one.pk, 0, 3),
     ]
     later = exams.sittings_upcoming(
@@ -356,6 +360,58 @@ def test_part1_is_refused_to_others(registration, applicant, make_staff, other_a
     assert ExamRegistration.objects.get(pk=registration.pk).part1_correct is None
 
 
+def test_part1_is_refused_before_the_sitting_starts(registration_ahead, coordinator, grader_a):
+    sitting = registration_ahead.sitting
+    opens = date_format(
+        sitting.starts_at.astimezone(zoneinfo.ZoneInfo(sitting.association.time_zone)),
+        "DATETIME_FORMAT",
+    )
+    for person in (coordinator, grader_a):
+        with pytest.raises(ExamRefused) as refusal:
+            exams.part1_enter(registration=registration_ahead, correct=50, by=person)
+        assert str(refusal.value) == f"Scores can be entered from {opens}, when the sitting starts."
+    saved = ExamRegistration.objects.get(pk=registration_ahead.pk)
+    assert (saved.part1_correct, saved.part1_entered_by, saved.part1_entered_at) == (
+        None,
+        None,
+        None,
+    )
+
+
+def test_part1_is_accepted_once_the_sitting_has_started(registration_ahead, coordinator):
+    sitting = registration_ahead.sitting
+    sitting.starts_at = timezone.now() + datetime.timedelta(minutes=2)
+    sitting.save(update_fields=["starts_at"])
+    with pytest.raises(ExamRefused, match="when the sitting starts"):
+        exams.part1_enter(registration=registration_ahead, correct=50, by=coordinator)
+    sitting.starts_at = timezone.now() - datetime.timedelta(minutes=1)
+    sitting.save(update_fields=["starts_at"])
+    exams.part1_enter(registration=registration_ahead, correct=50, by=coordinator)
+    assert ExamRegistration.objects.get(pk=registration_ahead.pk).part1_correct == 50
+
+
+def test_the_start_is_read_in_the_associations_time_zone(association, registration_ahead):
+    """09:30 typed in New York is 13:30 or 14:30 UTC: the message says 9:30 a.m."""
+    association.time_zone = "America/New_York"
+    association.save(update_fields=["time_zone"])
+    sitting = ExamSitting.objects.select_related("association").get(
+        pk=registration_ahead.sitting_id
+    )
+    local = datetime.datetime.combine(
+        timezone.localdate() + datetime.timedelta(days=20),
+        datetime.time(9, 30),
+        tzinfo=zoneinfo.ZoneInfo("America/New_York"),
+    )
+    sitting.starts_at = local
+    sitting.save(update_fields=["starts_at"])
+    assert exams.scoring_opens_text(sitting) == (
+        f"Scores can be entered from {date_format(local, 'DATETIME_FORMAT')}, when the sitting "
+        "starts."
+    )
+    assert "9:30 a.m." in exams.scoring_opens_text(sitting)
+    assert exams.sitting_started(sitting) is False
+
+
 # --- Part 2 -----------------------------------------------------------------------------------
 
 
@@ -455,6 +511,25 @@ def test_vignette_scores_are_0_to_100(assigned, grader_a, percent):
     with pytest.raises(ExamRefused, match="Enter a score from 0 to 100."):
         exams.vignette_score(score_row=assigned[0], percent=percent, by=grader_a)
     assert VignetteScore.objects.get(pk=assigned[0].pk).submitted_at is None
+
+
+def test_graders_are_assigned_ahead_but_score_only_once_the_sitting_has_started(
+    registration_ahead, coordinator, grader_a, grader_b
+):
+    sitting = registration_ahead.sitting
+    rows = exams.graders_assign(
+        registration=registration_ahead, graders=[grader_a, grader_b], by=coordinator
+    )
+    assert [row.grader for row in rows] == [grader_a, grader_b]
+    with pytest.raises(ExamRefused) as refusal:
+        exams.vignette_score(score_row=rows[0], percent=90, by=grader_a)
+    assert str(refusal.value) == exams.scoring_opens_text(sitting)
+    saved = VignetteScore.objects.get(pk=rows[0].pk)
+    assert (saved.percent, saved.submitted_at) == (None, None)
+
+    sitting_started(sitting)
+    exams.vignette_score(score_row=rows[0], percent=90, by=grader_a)
+    assert VignetteScore.objects.get(pk=rows[0].pk).percent == 90
 
 
 def test_graders_do_not_see_each_others_scores_until_both_are_in(assigned, grader_a, grader_b):
@@ -557,6 +632,7 @@ def test_an_exam_with_only_part1_is_decided_by_it(association, applicant, sittin
     )
     application = ApplicationFactory(category=category, applicant=applicant, state=S.EXAM)
     registration = ExamRegistrationFactory(sitting=sitting, application=application)
+    sitting_started(sitting)
     exams.part1_enter(registration=registration, correct=55, by=coordinator)
     assert state_of(application) == S.EXAM_PASSED
     assert last_event(application).note == (

@@ -21,8 +21,9 @@ from tests.factories import (
     UserFactory,
     VignetteScoreFactory,
 )
-from tests.reviews.exam_setup import *  # noqa: F403 - the fixtures
-from tests.reviews.exam_setup import in_days
+from tests.reviews.exam_timing import *  # noqa: F403 - the registration at a started sitting
+from tests.reviews.exam_timing import sitting_started
+from tests.reviews.helpers import in_days
 
 
 def messages_of(response) -> list[str]:
@@ -302,6 +303,56 @@ def test_part1_is_entered_from_the_sitting_page(client, coordinator, registratio
     assert ExamRegistration.objects.get(pk=registration.pk).part1_correct == 52
 
 
+def test_part1_page_says_when_scoring_opens_and_refuses_before(
+    client, coordinator, registration_ahead
+):
+    client.force_login(coordinator)
+    url = reverse("reviews:exam.part1", kwargs={"pk": registration_ahead.pk})
+    opens = exams.scoring_opens_text(registration_ahead.sitting)
+    page = client.get(url)
+    assert page.context["scoring_closed"] == opens
+    body = page.content.decode()
+    assert opens in body
+    assert 'name="correct"' not in body
+    response = client.post(url, {"correct": 50})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [opens]
+    response = client.post(url, {"correct": 50, "inline": "1"})
+    assert response["Location"] == sitting_url(registration_ahead.sitting)
+    assert messages_of(response) == [opens]
+    assert ExamRegistration.objects.get(pk=registration_ahead.pk).part1_correct is None
+
+    sitting_started(registration_ahead.sitting)
+    page = client.get(url)
+    assert page.context["scoring_closed"] == ""
+    assert 'name="correct"' in page.content.decode()
+    response = client.post(url, {"correct": 50})
+    assert response["Location"] == sitting_url(registration_ahead.sitting)
+    assert ExamRegistration.objects.get(pk=registration_ahead.pk).part1_correct == 50
+
+
+def test_the_sitting_page_offers_part1_entry_only_once_the_sitting_has_started(
+    client, coordinator, registration_ahead
+):
+    client.force_login(coordinator)
+    sitting = registration_ahead.sitting
+    page = client.get(sitting_url(sitting))
+    body = page.content.decode()
+    assert page.context["is_future"] is True
+    assert exams.scoring_opens_text(sitting) in body
+    assert "After the sitting" in body
+    assert 'name="correct"' not in body
+    # Graders may be assigned ahead.
+    assert reverse("reviews:exam.graders", kwargs={"pk": registration_ahead.pk}) in body
+
+    sitting_started(sitting)
+    page = client.get(sitting_url(sitting))
+    body = page.content.decode()
+    assert page.context["is_future"] is False
+    assert "After the sitting" not in body
+    assert f'id="part1-{registration_ahead.pk}"' in body
+
+
 def test_a_grader_enters_part1_on_its_page(client, grader_a, registration):
     client.force_login(grader_a)
     url = reverse("reviews:exam.part1", kwargs={"pk": registration.pk})
@@ -448,6 +499,29 @@ def test_graders_score_blind_and_see_each_other_once_both_are_in(
     assert state_of(registration.application) == S.EXAM_PASSED
 
 
+def test_the_score_page_says_when_scoring_opens_and_refuses_before(
+    client, registration_ahead, grader_a
+):
+    row = VignetteScoreFactory(registration=registration_ahead, grader=grader_a)
+    url = reverse("reviews:exam.score", kwargs={"pk": row.pk})
+    opens = exams.scoring_opens_text(registration_ahead.sitting)
+    client.force_login(grader_a)
+    page = client.get(url)
+    assert page.context["scoring_closed"] == opens
+    assert opens in page.content.decode()
+    assert "Send my score" not in page.content.decode()
+    response = client.post(url, {"percent": 88})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [opens]
+    assert VignetteScore.objects.get(pk=row.pk).submitted_at is None
+
+    sitting_started(registration_ahead.sitting)
+    assert "Send my score" in client.get(url).content.decode()
+    response = client.post(url, {"percent": 88})
+    assert response["Location"] == url
+    assert VignetteScore.objects.get(pk=row.pk).percent == 88
+
+
 def test_a_score_out_of_bounds_is_shown_on_the_form(client, assigned, grader_a):
     client.force_login(grader_a)
     url = reverse("reviews:exam.score", kwargs={"pk": assigned[0].pk})
@@ -467,7 +541,7 @@ def test_grader_dashboard_lists_assignments_in_constant_queries(
     django_assert_num_queries,
     count,
 ):
-    sitting = ExamSittingFactory(association=association, capacity=20)
+    sitting = ExamSittingFactory(association=association, starts_at=in_days(-1), capacity=20)
     for index in range(count):
         application = ApplicationFactory(category=exam_category, state=S.EXAM)
         registration = ExamRegistrationFactory(sitting=sitting, application=application)
@@ -486,6 +560,25 @@ def test_grader_dashboard_lists_assignments_in_constant_queries(
     assert len(response.context["exam_assignments"]) == count
     assert response.context["exam_to_score"] == count - 1
     assert response.content.decode().count("/exams/scores/") == count
+
+
+def test_grader_dashboard_does_not_invite_scoring_before_the_sitting(
+    client, association, grader_a, registration, registration_ahead
+):
+    started = VignetteScoreFactory(registration=registration, grader=grader_a)
+    ahead = VignetteScoreFactory(registration=registration_ahead, grader=grader_a)
+    client.force_login(grader_a)
+    response = client.get("/a/northfield/dashboard/exam_grader/")
+    assert response.context["exam_to_score"] == 1
+    assert [row.scoring_opens for row in response.context["exam_assignments"]] == [
+        "",
+        exams.scoring_opens_text(registration_ahead.sitting),
+    ]
+    body = response.content.decode()
+    assert "1 candidate is waiting for your score." in body
+    assert reverse("reviews:exam.score", kwargs={"pk": started.pk}) in body
+    assert reverse("reviews:exam.score", kwargs={"pk": ahead.pk}) not in body
+    assert exams.scoring_opens_text(registration_ahead.sitting) in body
 
 
 def test_grader_dashboard_lists_part1_scores_to_enter(
