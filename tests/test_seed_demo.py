@@ -1,23 +1,37 @@
+import datetime
+import zoneinfo
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import Association, RoleGrant, User
+from endorsement.awards import endorsement_valid_through
 from endorsement.enums import ApplicationState
+from endorsement.inactivity import applications_hold_inactive
 from endorsement.management.commands.seed_demo import demo_staff_emails
-from endorsement.models import Application
-from reviews.models import ExamSitting
+from endorsement.models import Application, ApplicationEvent
+from portfolios.models import Education, RSCEntry, Training, WorkExperience
+from reviews.advising import comments_digest_send
+from reviews.models import Comment, ExamSitting, ReviewAssignment
 
 
 def seed():
     call_command("seed_demo", "--even-without-debug", verbosity=0)
 
 
+def event_times():
+    return list(ApplicationEvent.objects.order_by("id").values_list("id", "at"))
+
+
 @pytest.mark.django_db
 def test_seed_demo_creates_every_role_in_both_associations_and_is_safe_twice():
     seed()
+    first_run = event_times()
     seed()
+    assert event_times() == first_run
     assert sorted(Association.objects.values_list("slug", flat=True)) == [
         "lakeshore",
         "northfield",
@@ -94,3 +108,138 @@ def test_seeded_portfolios_have_evidence_in_every_section_but_references():
         "Reference": 0,
     }
     assert Training.objects.filter(application=ana).count() == 0
+
+
+# The demo's story: days ago each applicant entered their current state (``STORIES``).
+DAYS_IN_STATE = {
+    "ana": 3,
+    "ben": 369,
+    "carla": 9,
+    "dmitri": 36,
+    "gus": 55,
+    "erin": 24,
+    "farah": 20,
+}
+
+
+def award_period_start(today: datetime.date) -> datetime.date:
+    """An endorsement awarded from this day on has today's validity and number year."""
+    october = datetime.date(today.year, 10, 1)
+    return october if today >= october else datetime.date(today.year, 1, 1)
+
+
+@pytest.mark.django_db
+def test_every_seeded_history_reads_in_order_over_past_months():
+    seed()
+    now = timezone.now()
+    applications = Application.objects.all()
+    assert applications.count() == 14
+    for application in applications:
+        times = [event.at for event in application.events.order_by("id")]
+        assert times == sorted(set(times)), application  # chronological, no two at once
+        assert times[-1] < now - datetime.timedelta(days=1)
+        assert application.created == times[0]
+        assert application.state_changed == times[-1]
+        submissions = application.events.filter(to_state=ApplicationState.SUBMITTED)
+        latest = submissions.order_by("-at").values_list("at", flat=True).first()
+        assert application.submitted_at == latest
+        activity = [application.state_changed]
+        comments = Comment.objects.filter(application=application)
+        activity += list(comments.values_list("created", flat=True))
+        for model in (Education, WorkExperience, Training, RSCEntry):
+            rows = model.objects.filter(application=application)
+            for created, updated in rows.values_list("created", "updated"):
+                assert application.created < created == updated < now
+                activity.append(updated)
+        assert application.last_activity == max(activity)
+        assert application.applicant.date_joined < application.created
+
+
+@pytest.mark.django_db
+def test_the_pipeline_shows_how_long_each_demo_applicant_has_been_in_their_state(client):
+    seed()
+    client.force_login(User.objects.get(email="coordinator@northfield.example.org"))
+    response = client.get("/a/northfield/dashboard/coordinator/")
+    assert response.status_code == 200
+    shown = {
+        row.applicant.email.split("@")[0]: row.days_in_state for row in response.context["rows"]
+    }
+    today = Association.objects.get(slug="northfield").today()
+    expected = {**DAYS_IN_STATE}
+    expected["farah"] = min(expected["farah"], (today - award_period_start(today)).days)
+    assert set(shown) == set(expected)
+    for local, days in expected.items():
+        # The step's time of day may still be ahead today: a day less has gone by.
+        assert shown[local] in (days - 1, days), local
+    oldest = {row["state"]: row["oldest_days"] for row in response.context["state_summary"]}
+    assert oldest[ApplicationState.ACCEPTED] == shown["ben"]
+
+
+@pytest.mark.django_db
+def test_reviewers_were_given_a_due_date_and_one_is_overdue():
+    seed()
+    for slug in ("northfield", "lakeshore"):
+        association = Association.objects.get(slug=slug)
+        zone = zoneinfo.ZoneInfo(association.time_zone)
+        assignments = ReviewAssignment.objects.filter(application__association=association)
+        for assignment in assignments.select_related("application"):
+            events = assignment.application.events
+            started = events.filter(to_state=ApplicationState.IN_REVIEW).get()
+            assert assignment.created == started.at
+            assigned_on = timezone.localtime(assignment.created, zone).date()
+            assert 21 <= (assignment.due_on - assigned_on).days <= 30
+            if assignment.submitted_at is not None:
+                decided = events.filter(from_state=ApplicationState.IN_REVIEW).first()
+                assert assignment.created < assignment.submitted_at
+                assert decided is None or assignment.submitted_at < decided.at
+        dmitri = assignments.filter(application__applicant__email=f"dmitri@{slug}.example.org")
+        overdue = dmitri.filter(submitted_at__isnull=True, due_on__lt=association.today())
+        assert list(overdue.values_list("reviewer__email", flat=True)) == [
+            f"reviewer@{slug}.example.org"
+        ]
+        submitted = dmitri.filter(submitted_at__isnull=False).count()
+        assert submitted == association.reviewers_per_portfolio - 1
+        for local in ("gus", "erin", "farah"):
+            reviews = assignments.filter(
+                application__applicant__email=f"{local}@{slug}.example.org"
+            )
+            assert reviews.filter(submitted_at__isnull=True).count() == 0
+            assert reviews.count() == association.reviewers_per_portfolio
+
+
+@pytest.mark.django_db
+def test_farahs_endorsement_was_awarded_weeks_ago_and_is_valid_by_the_award_rules():
+    seed()
+    for slug in ("northfield", "lakeshore"):
+        association = Association.objects.get(slug=slug)
+        today = association.today()
+        farah = Application.objects.get(applicant__email=f"farah@{slug}.example.org")
+        endorsement = farah.endorsement
+        award = farah.events.get(to_state=ApplicationState.AWARDED)
+        zone = zoneinfo.ZoneInfo(association.time_zone)
+        expected_day = max(today - datetime.timedelta(days=20), award_period_start(today))
+        assert endorsement.awarded_on == expected_day
+        assert timezone.localtime(award.at, zone).date() == expected_day
+        assert endorsement.created == award.at
+        assert endorsement.valid_through == endorsement_valid_through(expected_day)
+        year = expected_day.year
+        assert endorsement.number == f"{association.number_prefix}-IFS-{year}-0001"
+        assert endorsement.number in award.note
+        approved = farah.events.get(to_state=ApplicationState.APPROVED)
+        assert approved.at < award.at
+
+
+@pytest.mark.django_db
+def test_ben_is_weeks_from_the_inactivity_hold_and_his_advisor_was_asked_for(settings):
+    settings.INACTIVITY_HOLD_MONTHS = 12
+    seed()
+    bens = Application.objects.filter(applicant__email__startswith="ben@")
+    for ben in bens:
+        assert ben.advisor_requested_at < ben.comments.get().created
+        assert ben.events.order_by("at").last().at < ben.advisor_requested_at
+    assert comments_digest_send() == 0  # the advisor's comment went out long ago
+    assert applications_hold_inactive() == 0
+    in_a_month = timezone.now() + datetime.timedelta(days=31)
+    assert applications_hold_inactive(now=in_a_month) == 2
+    held = Application.objects.filter(state=ApplicationState.ON_HOLD)
+    assert set(held.values_list("pk", flat=True)) == set(bens.values_list("pk", flat=True))

@@ -1,11 +1,18 @@
 """Demo data: two associations, a login for every role in each, applicants at different stages.
 
 Safe to run twice: everything is looked up before it is created.
+
+Each applicant's history is a story over the past weeks and months (``STORIES``). Every step is
+taken through the services, so every rule of the workflow applies; then the rows each step wrote
+are dated back to the step's day, all in one go (``back_date``). So the pipeline shows days in
+state, timelines read in order, and Ben's portfolio is a few weeks from the inactivity hold.
 """
 
 import base64
 import datetime
 import hashlib
+import zoneinfo
+from dataclasses import dataclass
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -15,25 +22,28 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.enums import Role
-from accounts.models import Association, Membership, User
+from accounts.models import MEMBERSHIP_NEXT_YEAR_FROM, Association, Membership, User
 from accounts.services import membership_record, role_grant
 from competencies.enums import EducationLevel, WorkKind
-from competencies.models import Competency
+from competencies.models import Competency, Framework
 from competencies.selectors import framework_in_force
 from endorsement.awards import endorsement_award
 from endorsement.enums import ApplicationState
-from endorsement.models import Application
+from endorsement.models import Application, ApplicationEvent, Endorsement
 from endorsement.services import application_register, application_transition
 from portfolios.enums import RSCFormat, TrainingFormat
-from portfolios.models import Education, RSCEntry, Training, WorkExperience
+from portfolios.models import Education, EvidenceChange, RSCEntry, Training, WorkExperience
 from portfolios.services import evidence_save
-from reviews.advising import advisor_assign, comment_add
+from reviews.advising import advisor_assign, advisor_request, comment_add
+from reviews.enums import Recommendation, RubricScore
 from reviews.exams import sitting_create
-from reviews.reviewing import review_assign
+from reviews.models import Comment, ReviewAssignment
+from reviews.reviewing import review_areas, review_assign, review_decide, review_save
 
 DEMO_PASSWORD = "demo-endorse-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -76,25 +86,190 @@ APPLICANTS = [
     ("erin", "Erin Examinee", "IMHM-C", ApplicationState.APPROVED, "en"),
     ("farah", "Farah Endorsed", "IFS", ApplicationState.AWARDED, "en"),
 ]
-# The steps each demo applicant has taken: (step, who takes it, note).
-_REVIEWED = [("accept", "coordinator", ""), ("submit", "applicant", ""), ("review", "", "")]
-STEPS = {
-    ApplicationState.REGISTERED: [],
-    ApplicationState.ACCEPTED: [("accept", "coordinator", ""), ("advise", "", "")],
-    ApplicationState.SUBMITTED: [("accept", "coordinator", ""), ("submit", "applicant", "")],
-    ApplicationState.IN_REVIEW: _REVIEWED,
-    ApplicationState.DEFERRED: [
-        *_REVIEWED,
-        (
-            "defer",
-            "coordinator",
-            "Please add a training on attachment and trauma, and a reference rating from your "
-            "reflective supervision/consultation provider.",
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a demo applicant's story, taken ``days_ago`` days before today at ``time``
+    (the association's local time).
+
+    ``note`` is the step's note, the advisor's comment or what a reviewer asks to amend;
+    ``reviewer`` (a staff account's local part) writes a "review" recommending ``recommend``,
+    and is skipped where the association has fewer reviewers per portfolio; reviewers are
+    given ``due_in`` days.
+    """
+
+    days_ago: int
+    time: str
+    action: str
+    note: str = ""
+    reviewer: str = ""
+    recommend: str = ""
+    due_in: int = 0
+
+
+def _reviewed(
+    *, submit: int, assign: int, due_in: int, reviews: tuple[int, int], recommend: str
+) -> list[Step]:
+    """Submitted, reviewers assigned, the reviews in (the second where there are two); the
+    numbers are days ago."""
+    amend = {
+        "reviewer": "Add a training on attachment, separation and trauma.",
+        "reviewer2": "The RS/C provider's reference rating is missing.",
+    }
+    return [
+        Step(submit, "22:15", "submit"),
+        Step(assign, "10:30", "assign_reviewers", due_in=due_in),
+        *(
+            Step(
+                days_ago,
+                time,
+                "review",
+                note=amend[reviewer] if recommend == Recommendation.DEFER else "",
+                reviewer=reviewer,
+                recommend=recommend,
+            )
+            for days_ago, time, reviewer in zip(
+                reviews, ("16:40", "08:50"), ("reviewer", "reviewer2"), strict=True
+            )
+        ),
+    ]
+
+
+def _building(*, register: int, accept: int, portfolio: int) -> list[Step]:
+    """Registered, accepted, the portfolio's evidence entered (days ago)."""
+    return [
+        Step(register, "19:05", "register"),
+        Step(accept, "10:20", "accept"),
+        Step(portfolio, "21:10", "portfolio"),
+    ]
+
+
+# What each demo applicant has done, oldest first; the last step leaves them in their stage.
+STORIES = {
+    "ana": [Step(3, "20:40", "register")],
+    # Accepted a year ago, an advisor asked for and assigned, then eleven months without
+    # activity: the inactivity hold (12 months) is a few weeks away.
+    "ben": [
+        *_building(register=372, accept=369, portfolio=361),
+        Step(352, "20:30", "request_advisor"),
+        Step(350, "09:45", "assign_advisor"),
+        Step(
+            340,
+            "14:05",
+            "comment",
+            note="Good start. Which of these trainings covered cultural competence?",
         ),
     ],
-    ApplicationState.APPROVED: [*_REVIEWED, ("approve", "coordinator", "")],
-    ApplicationState.AWARDED: [*_REVIEWED, ("approve", "coordinator", ""), ("award", "", "")],
+    # Submitted last week: no reviewers yet.
+    "carla": [*_building(register=120, accept=116, portfolio=100), Step(9, "22:15", "submit")],
+    # In review: one reviewer is overdue (Northfield's second reviewer has sent a review).
+    "dmitri": [
+        *_building(register=200, accept=197, portfolio=170),
+        Step(40, "22:15", "submit"),
+        Step(36, "10:30", "assign_reviewers", due_in=21),
+        Step(20, "08:50", "review", reviewer="reviewer2", recommend=Recommendation.APPROVE),
+    ],
+    "gus": [
+        *_building(register=150, accept=147, portfolio=130),
+        *_reviewed(
+            submit=75, assign=72, due_in=21, reviews=(60, 58), recommend=Recommendation.DEFER
+        ),
+        Step(
+            55,
+            "11:15",
+            "defer",
+            note="Please add a training on attachment and trauma, and a reference rating from "
+            "your reflective supervision/consultation provider.",
+        ),
+    ],
+    # Approved a few weeks ago: to register for the exam sitting ahead.
+    "erin": [
+        *_building(register=260, accept=256, portfolio=230),
+        *_reviewed(
+            submit=70, assign=66, due_in=28, reviews=(44, 39), recommend=Recommendation.APPROVE
+        ),
+        Step(24, "11:15", "approve"),
+    ],
+    "farah": [
+        *_building(register=300, accept=296, portfolio=280),
+        *_reviewed(
+            submit=75, assign=71, due_in=30, reviews=(55, 45), recommend=Recommendation.APPROVE
+        ),
+        Step(30, "11:15", "approve"),
+        Step(20, "09:30", "award"),
+    ],
 }
+
+# Every timestamp a demo step may write, by model.
+TIMESTAMPS = [
+    (
+        Application,
+        (
+            "created",
+            "state_changed",
+            "last_activity",
+            "submitted_at",
+            "advisor_requested_at",
+            "ready_for_review_at",
+        ),
+    ),
+    (ApplicationEvent, ("at",)),
+    (Comment, ("created",)),
+    (ReviewAssignment, ("created", "submitted_at")),
+    (Education, ("created", "updated")),
+    (WorkExperience, ("created", "updated")),
+    (Training, ("created", "updated")),
+    (RSCEntry, ("created", "updated")),
+    (EvidenceChange, ("at",)),
+    (Endorsement, ("created",)),
+]
+
+# (from, to, moment): the steps were taken between from and to, and happened at moment.
+Steps = list[tuple[datetime.datetime, datetime.datetime, datetime.datetime]]
+
+
+def back_date(steps: Steps) -> None:
+    """Date every timestamp written while a step was taken to that step's moment: one update
+    per field for all the steps (a timestamp written outside them stays as it is).
+
+    Through each model's base manager: the event log refuses updates through its own (it is
+    append-only for the portal; the demo writes its history once, here).
+    """
+    if not steps:
+        return
+    start = steps[0][0]
+    for model, fields in TIMESTAMPS:
+        rows = model._base_manager.all()
+        for field in fields:
+            moments = [
+                When(**{f"{field}__range": (begin, end)}, then=Value(moment))
+                for begin, end, moment in steps
+            ]
+            rows.filter(**{f"{field}__gte": start}).update(
+                **{field: Case(*moments, default=F(field))}
+            )
+
+
+def award_period_start(association: Association) -> datetime.date:
+    """The first day awarded today's endorsements share their validity and number year with:
+    1 January, or 1 October from then on (``endorsement.awards``)."""
+    today = association.today()
+    if (today.month, today.day) >= MEMBERSHIP_NEXT_YEAR_FROM:
+        return datetime.date(today.year, *MEMBERSHIP_NEXT_YEAR_FROM)
+    return datetime.date(today.year, 1, 1)
+
+
+def step_moment(association: Association, step: Step) -> datetime.datetime:
+    """When the step was taken. The award's number, validity and note are those of an award
+    made today, so it is never dated before ``award_period_start``."""
+    day = association.today() - datetime.timedelta(days=step.days_ago)
+    if step.action == "award":
+        day = max(day, award_period_start(association))
+    zone = zoneinfo.ZoneInfo(association.time_zone)
+    moment = datetime.datetime.combine(day, datetime.time.fromisoformat(step.time), tzinfo=zone)
+    return min(moment, timezone.now())
+
 
 PLATFORM_ADMIN = "platform-admin@example.org"
 
@@ -161,6 +336,7 @@ class Command(BaseCommand):
         self._sitting(association, coordinator)
         framework = framework_in_force(association=association)
         categories = {c.code: c for c in framework.categories.all()}
+        taken: Steps = []
         for local, name, code, stage, language in APPLICANTS:
             user = self._user(f"{local}@{domain}", name, language=language)
             if not Membership.objects.filter(user=user, association=association).exists():
@@ -171,43 +347,105 @@ class Command(BaseCommand):
                     member_number=f"{association.number_prefix}-{user.pk:05d}",
                 )
             if not Application.objects.filter(applicant=user, association=association).exists():
-                application = application_register(applicant=user, category=categories[code])
-                if stage != ApplicationState.REGISTERED:
-                    self._seed_portfolio(application, user)
-                for action, who, note in STEPS[stage]:
-                    application = self._step(application, action, who, note, staff)
+                self._story(user, categories[code], STORIES[local], staff, taken)
             rows.append(
                 (f"applicant, {code}, {stage.label} – {association.slug}", user.email, "no")
             )
+        back_date(taken)
         return rows
 
-    def _step(self, application, action, who, note, staff):
+    def _story(self, user: User, category, steps: list[Step], staff: dict, taken: Steps) -> None:
+        """Take the applicant's steps one by one; ``taken`` gets when each was, for
+        ``back_date``."""
+        association = category.framework.association
+        application = None
+        for step in steps:
+            moment = step_moment(association, step)
+            begin = timezone.now()
+            if step.action == "register":
+                application = application_register(applicant=user, category=category)
+                # The account was opened just before.
+                User.objects.filter(pk=user.pk, date_joined__gt=moment).update(
+                    date_joined=moment - datetime.timedelta(minutes=15)
+                )
+            else:
+                application = self._step(application, step, moment, staff)
+            taken.append((begin, timezone.now(), moment))
+
+    def _step(self, application: Application, step: Step, moment, staff: dict) -> Application:
         coordinator = staff["coordinator"]
-        if action == "advise":
-            application = advisor_assign(
-                application=application, advisor=staff["advisor"], by=coordinator
+        action = step.action
+        day = timezone.localtime(moment, zoneinfo.ZoneInfo(application.association.time_zone))
+        if action == "portfolio":
+            self._seed_portfolio(application, application.applicant, on=day.date())
+        elif action == "request_advisor":
+            advisor_request(application=application, by=application.applicant)
+        elif action == "assign_advisor":
+            advisor_assign(application=application, advisor=staff["advisor"], by=coordinator)
+        elif action == "comment":
+            comment = comment_add(
+                application=application, by=staff["advisor"], section="training", body=step.note
             )
-            comment_add(
-                application=application,
-                by=staff["advisor"],
-                section="training",
-                body="Good start. Which of these trainings covered cultural competence?",
+            # Told to the applicant in the next morning's digest.
+            Comment.objects.filter(pk=comment.pk).update(
+                notified_at=min(moment + datetime.timedelta(hours=18), timezone.now())
             )
-            return application
-        if action == "review":
+        elif action == "assign_reviewers":
+            association = application.association
             reviewers = [staff["reviewer"], staff["reviewer2"]]
-            review_assign(
+            due_in = datetime.timedelta(days=step.due_in)
+            assignments = review_assign(
                 application=application,
-                reviewers=reviewers[: application.association.reviewers_per_portfolio],
-                due_on=timezone.localdate() + datetime.timedelta(days=30),
+                reviewers=reviewers[: association.reviewers_per_portfolio],
+                due_on=association.today() + due_in,
                 by=coordinator,
             )
-            return Application.objects.get(pk=application.pk)
-        if action == "award":
-            endorsement_award(application=application, by=coordinator)
-            return Application.objects.get(pk=application.pk)
-        by = application.applicant if who == "applicant" else coordinator
-        return application_transition(application=application, action=action, by=by, note=note)
+            ReviewAssignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
+                due_on=day.date() + due_in
+            )
+        elif action == "review":
+            self._review(application, staff[step.reviewer], step)
+        elif action in ("approve", "defer"):
+            review_decide(application=application, decision=action, note=step.note, by=coordinator)
+        elif action == "award":
+            endorsement = endorsement_award(application=application, by=coordinator)
+            Endorsement.objects.filter(pk=endorsement.pk).update(awarded_on=day.date())
+        else:
+            by = application.applicant if action == "submit" else coordinator
+            application_transition(application=application, action=action, by=by, note=step.note)
+            if action == "submit":
+                # The framework version is locked from its first submission on.
+                Framework.objects.filter(
+                    pk=application.category.framework_id, locked_at__gt=moment
+                ).update(locked_at=moment)
+        return Application.objects.get(pk=application.pk)
+
+    def _review(self, application: Application, reviewer: User, step: Step) -> None:
+        """The reviewer rates every area and submits; nothing where they are not assigned."""
+        assignment = ReviewAssignment.objects.filter(
+            application=application, reviewer=reviewer
+        ).first()
+        if assignment is None:
+            return
+        defer = step.recommend == Recommendation.DEFER
+        areas = review_areas(application=application)
+        ratings = {
+            area.pk: RubricScore.EMERGING if defer and i == 0 else RubricScore.MEETS
+            for i, area in enumerate(areas)
+        }
+        review_save(
+            assignment=assignment,
+            by=reviewer,
+            ratings=ratings,
+            comments=(
+                "Strong work experience; two items are missing (see what to amend)."
+                if defer
+                else "Clear portfolio; the training hours are well documented."
+            ),
+            recommendation=step.recommend,
+            amendments=step.note,
+            submit=True,
+        )
 
     def _sitting(self, association, coordinator) -> None:
         """An exam sitting about two months ahead, for the approved Mentor applicant."""
@@ -222,9 +460,9 @@ class Command(BaseCommand):
             by=coordinator,
         )
 
-    def _seed_portfolio(self, application: Application, user: User) -> None:
-        """Some evidence in every section but references, so the checklist shows progress."""
-        today = timezone.localdate()
+    def _seed_portfolio(self, application: Application, user: User, *, on: datetime.date) -> None:
+        """Some evidence in every section but references, so the checklist shows progress;
+        entered ``on`` that day, about work and training before it."""
         mentor_or_specialist = application.category.code.startswith(("IMH", "ECMH"))
         level, credential = (
             (EducationLevel.MASTER, "MSW, Social Work")
@@ -242,7 +480,7 @@ class Command(BaseCommand):
             WorkExperience(
                 employer="Early Head Start of Northfield",
                 role="Home visitor",
-                start=today - datetime.timedelta(days=3 * 365 + 1),
+                start=on - datetime.timedelta(days=3 * 365 + 1),
                 hours_per_week=Decimal(35),
                 population_served="Families with infants and toddlers",
                 work_kind=WorkKind.PAID_INFANT_FAMILY,
@@ -254,8 +492,8 @@ class Command(BaseCommand):
                 provider_name="Robin Reflective",
                 provider_endorsement_number="NFAIMH-IMHM-2019-0007",
                 format=RSCFormat.GROUP,
-                start=today - datetime.timedelta(days=365),
-                end=today - datetime.timedelta(days=30),
+                start=on - datetime.timedelta(days=365),
+                end=on - datetime.timedelta(days=30),
                 hours=Decimal(14),
             ),
         ]
@@ -284,7 +522,7 @@ class Command(BaseCommand):
                 title=title,
                 provider=provider,
                 hours=Decimal(hours),
-                date=today - datetime.timedelta(days=200 + hours),
+                date=on - datetime.timedelta(days=200 + hours),
                 format=TrainingFormat.WORKSHOP,
                 is_dei=dei,
             )
