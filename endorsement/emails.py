@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 # key: what the e-mail is, as the admin lists it.
 EMAILS = {
     # Sent by application_transition for the step of the same name (see TRANSITION_EMAILS).
+    "register": _("Registration received (to the applicant)"),
+    "register.coordinator": _("New registration (to the coordinators)"),
     "accept": _("Registration accepted (to the applicant)"),
     "return_registration": _("Registration returned, with the reason (to the applicant)"),
     "resubmit_registration.coordinator": _(
@@ -69,6 +71,7 @@ EMAILS = {
 
 # step -> [(e-mail key, who gets it)]; who: "applicant", "coordinators" or "advisor".
 TRANSITION_EMAILS = {
+    "register": [("register", "applicant"), ("register.coordinator", "coordinators")],
     "accept": [("accept", "applicant")],
     "return_registration": [("return_registration", "applicant")],
     "resubmit_registration": [("resubmit_registration.coordinator", "coordinators")],
@@ -130,12 +133,12 @@ def email_render(*, association, key: str, language: str, context: dict) -> tupl
 
 def application_url(*, application: Application, recipient: User, key: str = "") -> str:
     """Where the recipient opens the application: the coordinator's page of the application;
-    for the applicant their portfolio, their dashboard once the registration is accepted (the
-    portfolio is built from there) or the form to correct a returned registration."""
+    for the applicant their portfolio, their dashboard when the registration is received or
+    accepted (the portfolio is built from there) or the form to correct a returned registration."""
     kwargs = {"application_id": application.pk}
     if recipient.pk != application.applicant_id:
         path = reverse("endorsement:detail", kwargs=kwargs)
-    elif key == "accept":
+    elif key in ("register", "accept"):
         path = reverse("accounts:dashboard.applicant")
     elif key == "return_registration":
         path = reverse("portfolios:registration.edit", kwargs=kwargs)

@@ -68,12 +68,13 @@ def application_register(
         registration_rsc_hours=rsc_hours,
         registration_note=note,
     )
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         actor=applicant,
         from_state="",
         to_state=ApplicationState.REGISTERED,
     )
+    transition_email_on_commit(action="register", event=event)
     return application
 
 

@@ -17,7 +17,7 @@ from endorsement.emails import CONTEXT_HELP, EMAILS, TRANSITION_EMAILS, email_re
 from endorsement.enums import ApplicationState as S
 from endorsement.models import EmailTemplate
 from endorsement.registration import registration_decide, registration_resubmit
-from endorsement.services import application_transition
+from endorsement.services import application_register, application_transition
 from tests.factories import (
     ApplicationFactory,
     RoleGrantFactory,
@@ -41,7 +41,7 @@ CONTEXT = {
 
 def test_every_transition_key_is_a_known_e_mail():
     assert set(TRANSITION_KEYS) <= set(EMAILS)
-    assert len(TRANSITION_KEYS) == 18
+    assert len(TRANSITION_KEYS) == 20
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -513,3 +513,31 @@ def test_the_registration_e_mails_are_offered_in_the_admin(as_assoc_admin, key):
     assert "{{ url }}" in form.initial["body"]
     assert "{{ contact_email }}" in form.initial["body"]
     assert [name for name, _text in response.context["values_help"]] == list(CONTEXT_HELP)
+
+
+def test_a_new_registration_is_confirmed_and_the_coordinators_told(
+    category,
+    applicant,
+    coordinator,
+    other_association,
+    django_capture_on_commit_callbacks,
+):
+    RoleGrantFactory(association=other_association, user__email="elsewhere@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        application = application_register(applicant=applicant, category=category)
+        assert mail.outbox == []  # nothing before the registration is committed
+    to_applicant, to_coordinator = sorted(
+        mail.outbox, key=lambda message: message.to != [applicant.email]
+    )
+    assert to_applicant.to == [applicant.email]
+    assert to_applicant.subject == (
+        "We have received your registration for Infant Family Specialist (IFS)"
+    )
+    assert f"{settings.SITE_URL}/dashboard/applicant/\n" in to_applicant.body
+    assert to_coordinator.to == ["casey@example.org"]
+    assert (
+        to_coordinator.subject == "New registration: Ana Applicant (Infant Family Specialist (IFS))"
+    )
+    assert (
+        f"{settings.SITE_URL}/coordinator/applications/{application.pk}/\n" in to_coordinator.body
+    )
