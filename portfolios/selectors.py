@@ -6,8 +6,9 @@ Each function costs a fixed number of queries, whatever the number of evidence i
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 
 from competencies.models import Competency, EndorsementCategory
 from competencies.selectors import category_areas
@@ -27,11 +28,17 @@ def portfolio_education(*, application: Application) -> list[Education]:
 
 
 def portfolio_trainings(*, application: Application) -> list[Training]:
-    """The live trainings with the ids of the competency items each addressed (2 queries)."""
+    """The live trainings, each with ``competency_ids``: the ids of the competency items it
+    addressed, read in the same query (1 query)."""
+    addressed = (
+        Training.competencies.through.objects.filter(training=OuterRef("pk"))
+        .order_by("competency_id")
+        .values("competency_id")
+    )
     return list(
         Training.objects.filter(application=application)
         .live()
-        .prefetch_related(Prefetch("competencies", queryset=Competency.objects.only("id")))
+        .annotate(competency_ids=ArraySubquery(addressed))
     )
 
 
@@ -85,12 +92,15 @@ def competency_coverage(
 ) -> list[CoverageArea]:
     """The category's competency areas × items, each with the trainings that addressed it.
 
-    ``trainings`` come from ``portfolio_trainings`` (competencies prefetched); 1 query more.
+    ``trainings`` come from ``portfolio_trainings`` (with ``competency_ids``); 1 query more.
     """
     by_item: dict[int, list[Training]] = {}
     for training in trainings:
-        for competency in training.competencies.all():
-            by_item.setdefault(competency.pk, []).append(training)
+        ids = getattr(training, "competency_ids", None)
+        if ids is None:
+            ids = [competency.pk for competency in training.competencies.all()]
+        for competency_id in ids:
+            by_item.setdefault(competency_id, []).append(training)
     return [
         CoverageArea(
             area=group.area,
@@ -126,7 +136,10 @@ def _field_label(model, name: str) -> str:
 
 
 def evidence_history(*, application: Application) -> list[ChangeRow]:
-    """Changes made to the evidence after the first submission, oldest first (1 query)."""
+    """Changes made to the evidence after the first submission, oldest first (1 query; none
+    before the first submission, when no change is recorded)."""
+    if application.submitted_at is None:
+        return []
     rows = []
     for change in EvidenceChange.objects.filter(application=application).select_related("by"):
         try:

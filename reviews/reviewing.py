@@ -26,7 +26,15 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -390,12 +398,24 @@ def review_assign_bulk(*, applications, reviewers, due_on: date, by: User) -> li
 # --- Reviews ---------------------------------------------------------------------------------
 
 
-def review_areas(*, application: Application) -> list[CompetencyArea]:
+def review_areas(
+    *, application: Application, ratings_of: ReviewAssignment | None = None
+) -> list[CompetencyArea]:
     """The competency areas a review rates: the framework's areas for the category (the
-    Mentors-only areas for Mentor categories only)."""
+    Mentors-only areas for Mentor categories only).
+
+    With ``ratings_of`` each area also carries that review's rating, read in the same query:
+    ``rated_score`` and ``rated_note`` (None where the area is not rated yet).
+    """
     areas = CompetencyArea.objects.filter(framework_id=application.category.framework_id)
     if not application.category.is_mentor:
         areas = areas.filter(mentors_only=False)
+    if ratings_of is not None:
+        rating = AreaRating.objects.filter(assignment=ratings_of, area=OuterRef("pk"))
+        areas = areas.annotate(
+            rated_score=Subquery(rating.values("score")[:1]),
+            rated_note=Subquery(rating.values("note")[:1]),
+        )
     return list(areas.order_by("order", "id"))
 
 
@@ -546,10 +566,14 @@ def round_status(*, application: Application, round_: int | None = None) -> Roun
 
 def reviews_visible_to(*, assignment: ReviewAssignment) -> list[ReviewAssignment]:
     """The other reviews of the round the reviewer may read: none until their own is
-    submitted, then the others that are submitted (blind review)."""
+    submitted, then the others that are submitted (blind review).
+
+    The ratings (with their areas) of those reviews and of the reviewer's own are read in one
+    query: ``assignment.ratings.all()`` costs nothing more.
+    """
     if assignment.submitted_at is None:
         return []
-    return list(
+    others = list(
         ReviewAssignment.objects.filter(
             application_id=assignment.application_id,
             round=assignment.round,
@@ -557,9 +581,13 @@ def reviews_visible_to(*, assignment: ReviewAssignment) -> list[ReviewAssignment
         )
         .exclude(pk=assignment.pk)
         .select_related("reviewer")
-        .prefetch_related("ratings__area")
         .order_by("created", "id")
     )
+    prefetch_related_objects(
+        [assignment, *others],
+        Prefetch("ratings", queryset=AreaRating.objects.select_related("area")),
+    )
+    return others
 
 
 def _notify_when_round_complete(*, application: Application, round_: int) -> None:

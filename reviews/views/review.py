@@ -450,6 +450,7 @@ class ReviewView(LoginRequiredMixin, TemplateView):
             return self.handle_no_permission()
         self.assignment = get_object_or_404(
             ReviewAssignment.objects.select_related(
+                "reviewer",
                 "application__association",
                 "application__applicant",
                 "application__category__framework",
@@ -461,7 +462,12 @@ class ReviewView(LoginRequiredMixin, TemplateView):
         self.current_round = max(1, self.assignment.submissions)
         if not is_reviewer_in(request.user, self.application.association):
             raise Http404
-        self.areas = review_areas(application=self.application)
+        # The form's areas, each with the draft's rating (a read-only review needs neither).
+        self.areas = (
+            review_areas(application=self.application, ratings_of=self.assignment)
+            if self.editable
+            else []
+        )
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -494,9 +500,10 @@ class ReviewView(LoginRequiredMixin, TemplateView):
             "recommendation": self.assignment.recommendation,
             "amendments": self.assignment.amendments,
         }
-        for rating in self.assignment.ratings.all():
-            initial[f"area_{rating.area_id}"] = rating.score
-            initial[f"note_{rating.area_id}"] = rating.note
+        for area in self.areas:
+            if area.rated_score is not None:
+                initial[f"area_{area.pk}"] = area.rated_score
+                initial[f"note_{area.pk}"] = area.rated_note
         return ReviewForm(initial=initial, areas=self.areas, items_by_area=self.items_by_area())
 
     def get(self, request, *args, **kwargs):

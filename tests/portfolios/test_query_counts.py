@@ -7,6 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.enums import Role
+from endorsement.enums import ApplicationState as S
+from endorsement.services import application_transition
+from portfolios.models import Training
+from portfolios.selectors import evidence_history
+from portfolios.services import evidence_save
+from reviews.advising import advisor_assign, comment_add, comment_reply
 from tests.portfolios.check_helpers import (
     accepted_application,
     fill_portfolio,
@@ -70,3 +76,36 @@ def test_summary_page_stays_within_the_query_budget_of_15(client, portfolios):
     _small, large = portfolios
     client.force_login(large.applicant)
     assert count(client, "portfolios:summary", large) <= 15
+
+
+def test_summary_with_comments_after_a_deferral_stays_within_the_query_budget_of_15(
+    client, portfolios, make_staff, association
+):
+    """The advisor's comment threads and the evidence history (changes after the first
+    submission) are on the page too once the portfolio was deferred."""
+    _small, large = portfolios
+    coordinator = make_staff(Role.COORDINATOR, association)
+    advisor = make_staff(Role.ADVISOR, association)
+    large = advisor_assign(application=large, advisor=advisor, by=coordinator)
+    for section in ("general", "training", "work"):
+        thread = comment_add(application=large, by=advisor, section=section, body="Add dates.")
+        comment_reply(parent=thread, by=large.applicant, body="Done.")
+    for action in ("submit", "start_review", "defer"):
+        large = application_transition(
+            application=large, action=action, by=None, note="Add the RS/C log."
+        )
+    assert large.state == S.DEFERRED
+    training = Training.objects.filter(application=large).first()
+    training.title = "Attachment, revised"
+    evidence_save(application=large, instance=training, by=large.applicant)
+    client.force_login(large.applicant)
+    assert count(client, "portfolios:summary", large) <= 15
+    page = client.get(reverse("portfolios:summary", kwargs={"application_id": large.pk}))
+    assert [row.item for row in page.context["history"]] == ["Attachment, revised"]
+    assert page.content.decode().count("Add dates.") == 1  # the general thread, on the summary
+
+
+def test_no_history_query_before_the_first_submission(portfolios, django_assert_num_queries):
+    small, _large = portfolios
+    with django_assert_num_queries(0):
+        assert evidence_history(application=small) == []

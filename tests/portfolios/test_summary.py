@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.enums import Role
 from competencies.models import Competency
@@ -242,6 +243,8 @@ def test_evidence_history_rows(portfolio):
     from portfolios.models import EvidenceChange
     from portfolios.selectors import evidence_history
 
+    # Changes are recorded after the first submission only.
+    portfolio.submitted_at = timezone.now()
     training = add_training(portfolio, 3, title="Home visiting")
     EvidenceChange.objects.create(
         application=portfolio,
