@@ -128,20 +128,21 @@ def build_world(association, make_staff, n: int) -> World:
     advisor, rita, ray = advisors[0], reviewers[0], reviewers[1]
     grader_a, grader_b = graders[0], graders[1]
 
-    # The portfolio in review, in its n-th round: both reviews of earlier rounds and of this
+    # The portfolio in review, in its (n+1)-th round: both reviews of earlier rounds and of this
     # one are in, with evidence, references with ratings and comment threads.
-    focus = submitted(category, submissions=n, state=S.IN_REVIEW, advisor=advisor)
+    rounds = n + 1  # the decision page lists the earlier rounds: at least one, or many
+    focus = submitted(category, submissions=rounds, state=S.IN_REVIEW, advisor=advisor)
     fill_portfolio(focus, 5 * n)
-    for round_ in range(1, n + 1):
+    for round_ in range(1, rounds + 1):
         for person in (rita, ray):
             assignment = ReviewAssignmentFactory(application=focus, reviewer=person, round=round_)
-            last = round_ == n
+            last = round_ == rounds
             _rate(
                 assignment,
                 areas,
                 recommendation=Recommendation.APPROVE if last else Recommendation.DEFER,
             )
-        if round_ < n:
+        if round_ < rounds:
             ApplicationEvent.objects.create(
                 application=focus,
                 actor=coordinator,
@@ -245,7 +246,7 @@ def build_world(association, make_staff, n: int) -> World:
         "focus": focus,
         "draft": draft,
         "rita_draft": rita_draft,
-        "rita_review": focus.review_assignments.get(reviewer=rita, round=n),
+        "rita_review": focus.review_assignments.get(reviewer=rita, round=rounds),
         "work": work,
         "registered": registered,
         "on_hold": on_hold,

@@ -1,0 +1,140 @@
+"""Review pages: SQL queries and median time of the reviewer's review page (their submitted
+review, the other reviewer's, the requirement check and the reference ratings), of the
+coordinator's decision page and of the portfolio summary with the advisor's comments, for an
+IFS portfolio in its first review round with 2 evidence items and 1 comment thread, against one
+in its 5th round (4 deferrals) with 200 evidence items and 50 threads (each with a reply).
+The evidence is made as in bench/portfolio.py; comments, submissions, assignments, reviews and
+deferrals through the services, as the people would."""
+
+import datetime
+
+from django.test import Client
+from django.urls import reverse
+from harness import measure, test_database
+
+# (evidence items, comment threads, review rounds)
+SIZES = [(2, 1, 1), (200, 50, 5)]
+
+
+def main():
+    with test_database():
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        from accounts.enums import Role
+        from accounts.models import Association, RoleGrant, User
+        from endorsement.services import application_transition
+        from reviews.advising import advisor_assign, comment_add, comment_reply
+        from reviews.models import ReviewAssignment
+        from reviews.reviewing import review_areas, review_assign, review_decide, review_save
+        from tests.portfolios.check_helpers import (
+            accepted_application,
+            add_membership,
+            fill_portfolio,
+            load_category,
+            publish_agreements,
+            sign,
+        )
+
+        association = Association.objects.create(
+            name="Bench Association",
+            slug="bench",
+            contact_email="b@example.org",
+            number_prefix="BENCH",
+            reviewers_per_portfolio=2,
+        )
+        category = load_category(association, "IFS")
+        texts = publish_agreements(association)
+
+        def staff(role, name):
+            user = User.objects.create_user(
+                email=f"{name.lower()}@bench.example.org", password="!", full_name=name
+            )
+            RoleGrant.objects.create(association=association, user=user, role=role)
+            TOTP.activate(user, generate_totp_secret())
+            return user
+
+        coordinator = staff(Role.COORDINATOR, "Casey")
+        advisor = staff(Role.ADVISOR, "Avery")
+        rita, ray = staff(Role.REVIEWER, "Rita"), staff(Role.REVIEWER, "Ray")
+        due_on = datetime.date.today() + datetime.timedelta(days=30)
+
+        cases = []
+        for items, threads, rounds in SIZES:
+            application = accepted_application(category)
+            fill_portfolio(application, items)
+            sign(application, texts[0])
+            add_membership(application)
+            application = advisor_assign(application=application, advisor=advisor, by=coordinator)
+            for index in range(threads):
+                thread = comment_add(
+                    application=application,
+                    by=advisor,
+                    section=("general", "training", "work", "references")[index % 4],
+                    body=f"Please add the dates ({index}).",
+                )
+                comment_reply(parent=thread, by=application.applicant, body="Added.")
+            areas = review_areas(application=application)
+            for round_ in range(1, rounds + 1):
+                application = application_transition(
+                    application=application, action="submit", by=None
+                )
+                for assignment in review_assign(
+                    application=application, reviewers=[rita, ray], due_on=due_on, by=coordinator
+                ):
+                    last = round_ == rounds
+                    review_save(
+                        assignment=assignment,
+                        by=assignment.reviewer,
+                        ratings={area.pk: "3" for area in areas},
+                        recommendation="approve" if last else "defer",
+                        amendments="" if last else "Add the RS/C log.",
+                        comments="Well documented.",
+                        submit=True,
+                    )
+                if round_ < rounds:
+                    application.refresh_from_db()
+                    application = review_decide(
+                        application=application,
+                        decision="defer",
+                        note="Add the RS/C log.",
+                        by=coordinator,
+                    )
+            mine = ReviewAssignment.objects.get(
+                application=application, reviewer=rita, round=rounds
+            )
+            label = f"{items} items, {threads} threads, round {rounds}"
+            kwargs = {"application_id": application.pk}
+            cases += [
+                ("review (reviewer)", label, rita, reverse("reviews:review", args=[mine.pk])),
+                (
+                    "decision (coordinator)",
+                    label,
+                    coordinator,
+                    reverse("reviews:review.decide", kwargs=kwargs),
+                ),
+                (
+                    "summary (applicant)",
+                    label,
+                    application.applicant,
+                    reverse("portfolios:summary", kwargs=kwargs),
+                ),
+                ("summary (advisor)", label, advisor, reverse("portfolios:summary", kwargs=kwargs)),
+            ]
+
+        client = Client()
+        rows = []
+        for page, label, user, url in sorted(cases, key=lambda case: case[0]):
+            client.force_login(user)
+            client.get(url)  # the session settles first
+            rows.append((page, label, *measure(client, url)))
+        print(f"{'page':24} {'portfolio':34} {'queries':>7} {'median ms':>10}")
+        for page, label, queries, median in rows:
+            print(f"{page:24} {label:34} {queries:7d} {median:10.2f}")
+        print(
+            "tests/reviews/test_query_counts.py holds every review-workflow page to 15 queries, "
+            "the same with little and much data."
+        )
+
+
+if __name__ == "__main__":
+    main()
