@@ -226,10 +226,10 @@ TIMESTAMPS = [
 ]
 
 # (from, to, moment): the steps were taken between from and to, and happened at moment.
-Steps = list[tuple[datetime.datetime, datetime.datetime, datetime.datetime]]
+StepTimes = list[tuple[datetime.datetime, datetime.datetime, datetime.datetime]]
 
 
-def back_date(steps: Steps) -> None:
+def back_date(steps: StepTimes) -> None:
     """Date every timestamp written while a step was taken to that step's moment: one update
     per field for all the steps (a timestamp written outside them stays as it is).
 
@@ -336,7 +336,7 @@ class Command(BaseCommand):
         self._sitting(association, coordinator)
         framework = framework_in_force(association=association)
         categories = {c.code: c for c in framework.categories.all()}
-        taken: Steps = []
+        taken: StepTimes = []
         for local, name, code, stage, language in APPLICANTS:
             user = self._user(f"{local}@{domain}", name, language=language)
             if not Membership.objects.filter(user=user, association=association).exists():
@@ -354,7 +354,9 @@ class Command(BaseCommand):
         back_date(taken)
         return rows
 
-    def _story(self, user: User, category, steps: list[Step], staff: dict, taken: Steps) -> None:
+    def _story(
+        self, user: User, category, steps: list[Step], staff: dict, taken: StepTimes
+    ) -> None:
         """Take the applicant's steps one by one; ``taken`` gets when each was, for
         ``back_date``."""
         association = category.framework.association
