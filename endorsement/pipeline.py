@@ -29,6 +29,7 @@ from django.views import View
 from accounts import dashboards
 from accounts.enums import Role
 from accounts.models import Association
+from accounts.rules import is_coordinator_of
 from accounts.selectors import role_holders
 from competencies.models import EndorsementCategory
 from endorsement.enums import ApplicationState as S
@@ -304,7 +305,7 @@ class PipelineCsvView(LoginRequiredMixin, View):
 
     def get(self, request, slug):
         association = get_object_or_404(Association, slug=slug)
-        if not request.user.has_perm("accounts.coordinate_association", association):
+        if not is_coordinator_of(request.user, association):  # not has_perm: superusers pass it
             raise PermissionDenied(_("Only a coordinator of this association may do this."))
         form = PipelineFilterForm(request.GET, categories=association_categories(association))
         applications = pipeline_applications(association=association, filters=form.filters())

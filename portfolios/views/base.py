@@ -4,6 +4,7 @@ A section module (education.py, work.py, …) subclasses these with its model, f
 template, and exposes ``urlpatterns = evidence_urls(...)``.
 """
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,9 +62,11 @@ class PortfolioMixin(LoginRequiredMixin):
             pk=kwargs["application_id"],
         )
         user = request.user
-        if not user.has_perm("portfolios.view_portfolio", self.application):
+        # The rules themselves (``rules.has_perm``): ``user.has_perm`` lets every superuser
+        # through, and the platform admin is none of the people who may see a portfolio.
+        if not rules.has_perm("portfolios.view_portfolio", user, self.application):
             raise Http404
-        self.can_edit = user.has_perm("portfolios.edit_portfolio", self.application)
+        self.can_edit = rules.has_perm("portfolios.edit_portfolio", user, self.application)
         if self.needs_edit and not self.can_edit:
             if self.application.applicant_id == user.pk:
                 raise PermissionDenied(

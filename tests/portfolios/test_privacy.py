@@ -84,6 +84,10 @@ def outsiders(association, other_association, make_staff):
         "reviewer not assigned": make_staff(Role.REVIEWER, association),
         "exam grader": make_staff(Role.EXAM_GRADER, association),
         "association admin": make_staff(Role.ASSOCIATION_ADMIN, association),
+        # A superuser holding a role elsewhere: the platform admin works in the admin site.
+        "platform admin": make_staff(
+            Role.COORDINATOR, other_association, user__is_superuser=True, user__is_staff=True
+        ),
     }
 
 
