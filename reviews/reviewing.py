@@ -21,6 +21,7 @@ Rules decided here:
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -562,6 +563,41 @@ def round_status(*, application: Application, round_: int | None = None) -> Roun
         required=application.association.reviewers_per_portfolio,
         assignments=assignments,
     )
+
+
+def rating_summary(assignment: ReviewAssignment) -> list[tuple[str, int]]:
+    """How many areas the review rated at each rubric score, lowest score first: [(the
+    score's label, count)], scores not given left out (uses ``ratings.all()``)."""
+    counts = Counter(rating.score for rating in assignment.ratings.all())
+    return [(label, counts[value]) for value, label in RubricScore.choices if counts[value]]
+
+
+def earlier_rounds(*, application: Application, before: int) -> list[RoundStatus]:
+    """The review rounds before round ``before``, newest first, each with its assignments
+    (reviewer, recommendation, comments, submitted date) and each assignment's
+    ``rating_summary``: two queries, none when there is no earlier round. Rounds without an
+    assignment are left out."""
+    if before <= 1:
+        return []
+    assignments = (
+        ReviewAssignment.objects.filter(application=application, round__lt=before)
+        .select_related("reviewer")
+        .prefetch_related("ratings")
+        .order_by("-round", "created", "id")
+    )
+    rounds: dict[int, list[ReviewAssignment]] = {}
+    for assignment in assignments:
+        assignment.rating_summary = rating_summary(assignment)
+        rounds.setdefault(assignment.round, []).append(assignment)
+    return [
+        RoundStatus(
+            application=application,
+            round=round_,
+            required=application.association.reviewers_per_portfolio,
+            assignments=rows,
+        )
+        for round_, rows in rounds.items()
+    ]
 
 
 def reviews_visible_to(*, assignment: ReviewAssignment) -> list[ReviewAssignment]:

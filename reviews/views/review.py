@@ -38,6 +38,7 @@ from reviews.reviewing import (
     DECISIONS_AFTER_REVIEWS,
     conflict_declare,
     conflict_withdraw,
+    earlier_rounds,
     review_areas,
     review_assign,
     review_assign_bulk,
@@ -365,8 +366,9 @@ class BulkAssignView(AssociationRoleMixin, TemplateView):
 
 
 class DecisionView(CoordinatorReviewMixin, TemplateView):
-    """The round's reviews side by side once all are in (a disagreement flagged), and the
-    coordinator's decision."""
+    """The round's reviews side by side once all are in (a disagreement flagged), the earlier
+    rounds' reviews (after a deferral and resubmission) collapsed below, and the coordinator's
+    decision."""
 
     template_name = "reviews/reviewing/decide.html"
 
@@ -407,6 +409,7 @@ class DecisionView(CoordinatorReviewMixin, TemplateView):
             application=self.application,
             status=status,
             area_rows=rows,
+            earlier_rounds=earlier_rounds(application=self.application, before=status.round),
             dashboard_url=self.dashboard_url(),
             can_assign=self.application.state in ASSIGNABLE_STATES and status.missing_reviewers > 0,
         )

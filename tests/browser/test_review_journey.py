@@ -222,6 +222,21 @@ def coordinator_decides(page, application, *, decision, agreement, reasons=None)
     assert_page(page, f"Review of {name} ({code})")
 
 
+def coordinator_reads_the_earlier_round(page, application, reviewer):
+    """On the decision page the first round is collapsed below the current one; opened, it
+    shows the reviewer's deferral, ratings and what to amend."""
+    name = application.applicant.full_name
+    code = application.category.code
+    earlier = page.locator("details#round-1")
+    summary = f"Round 1: 1 review ({reviewer.name}: Defer: the applicant amends the portfolio)"
+    expect(earlier.locator("summary")).to_have_text(summary)
+    expect(earlier.locator(".amendments")).not_to_be_visible()
+    earlier.locator("summary").click()
+    expect(earlier.locator(".amendments")).to_have_text(DEFER_REASONS)
+    expect(earlier.locator("table")).to_contain_text(f"2 – Emerging: {len(AREAS_IFS)}")
+    assert_page(page, f"Review of {name} ({code})")
+
+
 def coordinator_awards(page, application, year, state):
     open_application(page, application)
     expect(page.locator(".application-state")).to_have_text(state)
@@ -349,6 +364,7 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
     coordinator_decides(
         coordinator, application, decision="Approve the portfolio", agreement="Approve"
     )
+    coordinator_reads_the_earlier_round(coordinator, application, reviewer)
     number = coordinator_awards(coordinator, application, today.year, "Approved")
     assert re.fullmatch(r"NORTHFIELD-IFS-\d{4}-\d{4}", number)
     timeline = coordinator.locator("table.timeline")

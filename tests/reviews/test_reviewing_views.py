@@ -9,12 +9,13 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.enums import Role
+from accounts.models import Association
 from endorsement.enums import ApplicationState as S
-from endorsement.models import Application
+from endorsement.models import Application, ApplicationEvent
 from portfolios.models import ReferenceRating
 from reviews.enums import Recommendation
-from reviews.models import ConflictDeclaration, ReviewAssignment
-from reviews.reviewing import review_assign, review_save
+from reviews.models import AreaRating, ConflictDeclaration, ReviewAssignment
+from reviews.reviewing import review_assign, review_decide, review_save
 from tests.factories import (
     ConflictDeclarationFactory,
     ReferenceFactory,
@@ -22,7 +23,7 @@ from tests.factories import (
     UserFactory,
     WorkExperienceFactory,
 )
-from tests.reviews.helpers import due, make_framework, reviewer, submitted
+from tests.reviews.helpers import due, fresh, make_framework, reviewer, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -347,6 +348,115 @@ def test_decision_post_defers_with_the_reasons(
     assert Application.objects.get(pk=application.pk).state == S.DEFERRED
     [to_applicant] = [m for m in mail.outbox if m.to == [application.applicant.email]]
     assert "Add RS/C hours." in to_applicant.body
+
+
+# --- Earlier review rounds on the decision page ------------------------------------------------
+
+
+def defer_and_resubmit(application, coordinator, reviewers, areas, *, score="3", text=""):
+    """One round of the portfolio: the reviewers are assigned and recommend a deferral, the
+    coordinator defers, the applicant submits again (the next round)."""
+    assignments = review_assign(
+        application=application, reviewers=reviewers, due_on=due(), by=coordinator
+    )
+    for assignment in assignments:
+        review_save(
+            assignment=assignment,
+            by=assignment.reviewer,
+            ratings={area.pk: score for area in areas},
+            recommendation=Recommendation.DEFER,
+            comments=f"{text} comments of {assignment.reviewer.full_name}",
+            amendments=f"{text} amendments of {assignment.reviewer.full_name}",
+            submit=True,
+        )
+    review_decide(application=fresh(application), decision="defer", note="Amend.", by=coordinator)
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=application.applicant,
+        from_state=S.DEFERRED,
+        to_state=S.SUBMITTED,
+    )
+    Application.objects.filter(pk=application.pk).update(state=S.SUBMITTED)
+    return assignments
+
+
+def test_decision_page_shows_the_earlier_rounds_newest_first_and_collapsed(
+    client, application, areas, coordinator, rita, ray
+):
+    first = defer_and_resubmit(application, coordinator, [rita, ray], areas, text="Round 1")
+    ReviewAssignment.objects.filter(pk=first[1].pk).update(
+        submitted_at=datetime.datetime(2026, 3, 4, 12, tzinfo=datetime.UTC)
+    )
+    AreaRating.objects.filter(assignment=first[1], area=areas[0]).update(score="2")
+    # Meanwhile the association has one reviewer per portfolio.
+    Association.objects.filter(pk=application.association_id).update(reviewers_per_portfolio=1)
+    defer_and_resubmit(application, coordinator, [ray], areas, score="4", text="Round 2")
+    review_assign(application=application, reviewers=[rita], due_on=due(), by=coordinator)
+    client.force_login(coordinator)
+    response = client.get(f"/reviewing/applications/{application.pk}/decision/")
+    assert response.context["status"].round == 3
+    [(r2, reviews2), (r1, reviews1)] = [
+        (status.round, status.assignments) for status in response.context["earlier_rounds"]
+    ]
+    assert (r2, r1) == (2, 1)
+    assert [(a.reviewer, a.recommendation) for a in reviews2] == [(ray, "defer")]
+    assert [(a.reviewer, a.recommendation) for a in reviews1] == [
+        (rita, "defer"),
+        (ray, "defer"),
+    ]
+    assert [a.rating_summary for a in reviews1] == [
+        [("3 – Meets the competencies", 2)],
+        [("2 – Emerging", 1), ("3 – Meets the competencies", 1)],
+    ]
+    assert reviews2[0].rating_summary == [("4 – Exceeds the competencies", 2)]
+    page = text(response)
+    assert page.count('<details class="earlier-round') == 2
+    assert " open" not in re.findall(r"<details[^>]*>", page)[0]
+    assert page.index('id="round-2"') < page.index('id="round-1"')
+    assert "Round 2: 1 review (Ray Reviewer: Defer: the applicant amends the portfolio)" in page
+    assert (
+        "Round 1: 2 reviews (Rita Reviewer: Defer: the applicant amends the portfolio; "
+        "Ray Reviewer: Defer: the applicant amends the portfolio)"
+    ) in page
+    for words in (
+        "Round 1 comments of Rita Reviewer",
+        "Round 1 amendments of Ray Reviewer",
+        "Round 2 comments of Ray Reviewer",
+        "March 4, 2026",
+        "2 – Emerging: 1",
+    ):
+        assert words in page
+    # The current round comes first: its reviews, then the earlier rounds, then the decision.
+    assert page.index('id="reviews-heading"') < page.index('id="earlier-heading"')
+    assert page.index('id="earlier-heading"') < page.index('id="decision-heading"')
+
+
+def test_the_first_round_has_no_earlier_rounds(client, assigned, areas, coordinator):
+    application, mine, theirs = assigned
+    submit_review(mine, areas)
+    client.force_login(coordinator)
+    response = client.get(f"/reviewing/applications/{application.pk}/decision/")
+    assert response.context["earlier_rounds"] == []
+    assert "Earlier review rounds" not in text(response)
+
+
+@pytest.mark.parametrize("rounds", [1, 4])
+def test_decision_page_with_earlier_rounds_query_count_is_constant(
+    client, application, areas, coordinator, rita, ray, django_assert_num_queries, rounds
+):
+    for _ in range(rounds):
+        defer_and_resubmit(application, coordinator, [rita, ray], areas)
+    assigned = review_assign(
+        application=application, reviewers=[rita, ray], due_on=due(), by=coordinator
+    )
+    for assignment in assigned:
+        submit_review(assignment, areas)
+    client.force_login(coordinator)
+    # The page of a first round, and the earlier rounds' reviews with their ratings.
+    with django_assert_num_queries(DECISION_QUERIES + 2):
+        response = client.get(f"/reviewing/applications/{application.pk}/decision/")
+    assert len(response.context["earlier_rounds"]) == rounds
+    assert len(response.context["area_rows"]) == len(areas)
 
 
 # --- Conflicts and dashboard -------------------------------------------------------------------
