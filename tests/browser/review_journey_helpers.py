@@ -142,6 +142,7 @@ def submitted_application(association, code: str, *, email: str, full_name: str)
     {"IFS": complete_ifs, "IMHM-C": complete_imhm_c}[code](application)
     missing = [item.detail for item in requirement_check(application=application).missing]
     assert missing == [], missing
+    mail.outbox.clear()  # the journeys start at the submission, not at the registration's e-mails
     return application_transition(application=application, action="submit", by=applicant)
 
 
