@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from competencies.models import Competency, EndorsementCategory
@@ -29,17 +30,17 @@ def portfolio_education(*, application: Application) -> list[Education]:
 
 def portfolio_trainings(*, application: Application) -> list[Training]:
     """The live trainings, each with ``competency_ids``: the ids of the competency items it
-    addressed, read in the same query (1 query)."""
+    addressed, read in the same query (1 query). On SQLite (the demo), which has no arrays, the
+    items are prefetched instead (2 queries) and ``competency_coverage`` reads those."""
+    trainings = Training.objects.filter(application=application).live()
+    if connection.vendor != "postgresql":
+        return list(trainings.prefetch_related("competencies"))
     addressed = (
         Training.competencies.through.objects.filter(training=OuterRef("pk"))
         .order_by("competency_id")
         .values("competency_id")
     )
-    return list(
-        Training.objects.filter(application=application)
-        .live()
-        .annotate(competency_ids=ArraySubquery(addressed))
-    )
+    return list(trainings.annotate(competency_ids=ArraySubquery(addressed)))
 
 
 def agreements_in_force(*, application: Application, on) -> dict[str, AgreementText]:
