@@ -12,9 +12,10 @@ from tests.factories import (
     EndorsementCategoryFactory,
     ExamRegistrationFactory,
     ExamSittingFactory,
+    UserFactory,
     VignetteScoreFactory,
 )
-from tests.reviews.helpers import exam_rows, fresh, in_days, reviewer
+from tests.reviews.helpers import exam_rows, fresh, in_days, reviewer, sitting_started
 
 # --- people -------------------------------------------------------------------------------------
 
@@ -89,13 +90,29 @@ def approved(exam_category, applicant):
 
 @pytest.fixture
 def sitting(association):
+    """A sitting in 30 days with two places (``registration`` lets it take place)."""
     return ExamSittingFactory(association=association, starts_at=in_days(30), capacity=2)
 
 
 @pytest.fixture
 def registration(sitting, exam_category, applicant):
-    """Ana registered at the sitting, her application in the exam."""
+    """Ana registered at the sitting, her application in the exam; the sitting has started
+    since, so the scores can be entered (``registration_ahead`` is at a sitting to come)."""
     application = ApplicationFactory(category=exam_category, applicant=applicant, state=S.EXAM)
+    registration = ExamRegistrationFactory(sitting=sitting, application=application, attempt=1)
+    sitting_started(registration.sitting)
+    return registration
+
+
+@pytest.fixture
+def registration_ahead(exam_category, association):
+    """Bea registered at a sitting still to come (in 30 days), her application in the exam."""
+    sitting = ExamSittingFactory(association=association, starts_at=in_days(30), capacity=2)
+    application = ApplicationFactory(
+        category=exam_category,
+        applicant=UserFactory(email="bea@example.org", full_name="Bea Ahead"),
+        state=S.EXAM,
+    )
     return ExamRegistrationFactory(sitting=sitting, application=application, attempt=1)
 
 

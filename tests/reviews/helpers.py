@@ -1,5 +1,6 @@
 """Builders of the review-workflow tests (the fixtures are in conftest.py): portfolio-review
-frameworks and submitted applications, exam rows, dates, a fresh copy of an application."""
+frameworks and submitted applications, exam rows, dates, a sitting that has started, a fresh
+copy of an application."""
 
 import datetime
 
@@ -114,3 +115,10 @@ def exam_rows(category, *, part1=True, part2=True, max_attempts=3, graders=2):
             retake_wait_months=12,
         )
     return category
+
+
+def sitting_started(sitting, *, hours_ago: int = 1):
+    """Let time pass: the sitting started ``hours_ago`` (a sitting is created in the future)."""
+    sitting.starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=hours_ago)
+    sitting.save(update_fields=["starts_at"])
+    return sitting

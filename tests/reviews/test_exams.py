@@ -22,10 +22,7 @@ from tests.factories import (
     ExamSittingFactory,
     UserFactory,
 )
-from tests.reviews.exam_setup import *  # noqa: F403 - the fixtures
-from tests.reviews.exam_setup import exam_rows, in_days
-from tests.reviews.exam_timing import *  # noqa: F403 - the registration at a started sitting
-from tests.reviews.exam_timing import sitting_started
+from tests.reviews.helpers import exam_rows, in_days, sitting_started
 
 
 def state_of(application) -> str:

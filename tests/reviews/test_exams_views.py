@@ -21,9 +21,7 @@ from tests.factories import (
     UserFactory,
     VignetteScoreFactory,
 )
-from tests.reviews.exam_timing import *  # noqa: F403 - the registration at a started sitting
-from tests.reviews.exam_timing import sitting_started
-from tests.reviews.helpers import in_days
+from tests.reviews.helpers import in_days, sitting_started
 
 
 def messages_of(response) -> list[str]:
