@@ -4,7 +4,7 @@ application's page with its timeline, and the steps taken from it (hold, resume,
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,20 +28,33 @@ from endorsement.services import (
 from endorsement.timeline import application_timeline
 
 
+def coordinator_required(user, association, *, hide: bool = False) -> None:
+    """Refuses anyone but a coordinator of the association: 403 with the reason, or 404 when
+    ``hide`` (the page must not reveal that the object exists).
+
+    The predicate, not ``has_perm``: Django lets superusers through every ``has_perm``, and the
+    platform admin works in the admin site, not on the coordinator's pages."""
+    if not is_coordinator_of(user, association):
+        if hide:
+            raise Http404
+        raise PermissionDenied(_("Only a coordinator of this association may do this."))
+
+
 class CoordinatorApplicationMixin(LoginRequiredMixin):
-    """The application named in the address; only a coordinator of its association may act."""
+    """The application named in the address; only a coordinator of its association may act
+    (403 to anyone else, 404 on pages that set ``hide_from_others``)."""
+
+    hide_from_others = False
+    select_related = ("association", "applicant", "category", "advisor")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.application = get_object_or_404(
-            Application.objects.select_related("association", "applicant", "category", "advisor"),
+            Application.objects.select_related(*self.select_related),
             pk=kwargs["application_id"],
         )
-        # The predicate, not ``has_perm``: Django lets superusers through every ``has_perm``,
-        # and the platform admin works in the admin site, not on the coordinator's pages.
-        if not is_coordinator_of(request.user, self.application.association):
-            raise PermissionDenied(_("Only a coordinator of this association may do this."))
+        coordinator_required(request.user, self.application.association, hide=self.hide_from_others)
         return super().dispatch(request, *args, **kwargs)
 
     def dashboard_url(self) -> str:
@@ -49,6 +62,10 @@ class CoordinatorApplicationMixin(LoginRequiredMixin):
             "accounts:dashboard.role",
             kwargs={"slug": self.application.association.slug, "role": Role.COORDINATOR},
         )
+
+
+class RegistrationDecisionMixin(CoordinatorApplicationMixin):
+    """Accepting or returning the registration, then back to the coordinator's dashboard."""
 
     def decide(self, action: str, note: str = ""):
         try:
@@ -68,14 +85,14 @@ class CoordinatorApplicationMixin(LoginRequiredMixin):
         return HttpResponseRedirect(self.dashboard_url())
 
 
-class AcceptRegistrationView(CoordinatorApplicationMixin, View):
+class AcceptRegistrationView(RegistrationDecisionMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         return self.decide("accept")
 
 
-class ReturnRegistrationView(CoordinatorApplicationMixin, FormView):
+class ReturnRegistrationView(RegistrationDecisionMixin, FormView):
     """The reason is required; without one the form is shown again on its own page."""
 
     form_class = ReturnRegistrationForm

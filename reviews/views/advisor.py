@@ -4,6 +4,7 @@ The comments panel and the advisor's line in the portfolio header are rendered o
 portfolio's own pages by the ``advising`` template tags, from ``comments_panel_context``.
 """
 
+import rules
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -45,8 +46,8 @@ def comments_panel_context(*, request, application, section: str) -> dict:
     section = section or CommentSection.GENERAL
     user = request.user
     # Pages that are not a section of the portfolio (e.g. its timeline) have no comments.
-    if section not in CommentSection.values or not user.has_perm(
-        "reviews.view_comments", application
+    if section not in CommentSection.values or not rules.has_perm(
+        "reviews.view_comments", user, application
     ):
         return {"show_comments": False}
     threads = advising.comment_threads(application=application, section=section)
@@ -57,7 +58,7 @@ def comments_panel_context(*, request, application, section: str) -> dict:
         "comment_section": section,
         "comment_section_label": CommentSection(section).label,
         "threads": threads,
-        "can_comment": user.has_perm("reviews.comment_application", application),
+        "can_comment": rules.has_perm("reviews.comment_application", user, application),
         "section_unresolved": counts.get(section, 0),
         "total_unresolved": sum(counts.values()),
         "next_url": section_url(application, section),
@@ -199,6 +200,16 @@ class CommentActionMixin(PortfolioMixin):
             messages.success(self.request, text)
         return HttpResponseRedirect(f"{self.next_url(section)}#{anchor}")
 
+    def may_comment(self) -> bool:
+        return rules.has_perm("reviews.comment_application", self.request.user, self.application)
+
+    def refused(self, section: str, exc: AdvisingRefused):
+        """A refused step: 403 to a reader who may not comment at all, the reason shown to the
+        people who may (e.g. a thread already resolved)."""
+        if not self.may_comment():
+            raise PermissionDenied(str(exc)) from exc
+        return self.done(section, error=str(exc))
+
     def get_comment(self) -> Comment:
         return get_object_or_404(
             Comment.objects.select_related("author"),
@@ -214,7 +225,7 @@ class CommentAddView(CommentActionMixin, TemplateView):
     template_name = "reviews/advising/comment_add.html"
 
     def get(self, request, *args, **kwargs):
-        if not request.user.has_perm("reviews.comment_application", self.application):
+        if not self.may_comment():
             raise PermissionDenied(_("You may not comment on this portfolio."))
         return super().get(request, *args, **kwargs)
 
@@ -262,9 +273,7 @@ class CommentAddView(CommentActionMixin, TemplateView):
                 body=request.POST.get("body", ""),
             )
         except AdvisingRefused as exc:
-            if not request.user.has_perm("reviews.comment_application", self.application):
-                raise PermissionDenied(str(exc)) from exc
-            return self.done(section, error=str(exc))
+            return self.refused(section, exc)
         return self.done(section, text=_("Comment added."), anchor=f"comment-{comment.pk}")
 
 
@@ -278,9 +287,7 @@ class CommentReplyView(CommentActionMixin, View):
                 parent=parent, by=request.user, body=request.POST.get("body", "")
             )
         except AdvisingRefused as exc:
-            if not request.user.has_perm("reviews.comment_application", self.application):
-                raise PermissionDenied(str(exc)) from exc
-            return self.done(parent.section, error=str(exc))
+            return self.refused(parent.section, exc)
         return self.done(parent.section, text=_("Reply added."), anchor=f"comment-{reply.pk}")
 
 
@@ -294,9 +301,7 @@ class CommentResolveView(CommentActionMixin, View):
         try:
             root = service(comment=comment, by=request.user)
         except AdvisingRefused as exc:
-            if not request.user.has_perm("reviews.comment_application", self.application):
-                raise PermissionDenied(str(exc)) from exc
-            return self.done(comment.section, error=str(exc))
+            return self.refused(comment.section, exc)
         text = _("Comment reopened.") if self.reopen else _("Comment resolved.")
         return self.done(root.section, text=text, anchor=f"comment-{root.pk}")
 

@@ -25,6 +25,7 @@ from accounts.rules import is_coordinator_of, is_exam_grader_in
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application
 from endorsement.services import TransitionNotAllowed
+from endorsement.views import coordinator_required
 from reviews import exams
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
@@ -108,9 +109,9 @@ class ScoreForm(forms.Form):
 # --- mixins -----------------------------------------------------------------------------------
 
 
-class AssociationTimeMixin:
-    """Forms read and pages show times in the association's time zone (``self.association``,
-    set by ``load``)."""
+class AssociationTimeMixin(LoginRequiredMixin):
+    """Logged-in users only; forms read and pages show times in the association's time zone
+    (``self.association``, set by ``load``, which refuses anyone who may not see the page)."""
 
     def load(self, request, *args, **kwargs) -> None:
         raise NotImplementedError
@@ -131,12 +132,8 @@ class AssociationTimeMixin:
         return context
 
 
-class CoordinatorMixin(LoginRequiredMixin, AssociationTimeMixin):
-    """Coordinators of the association only (403 to anyone else)."""
-
-    def require_coordinator(self):
-        if not is_coordinator_of(self.request.user, self.association):
-            raise PermissionDenied(_("Only a coordinator of this association may do this."))
+class CoordinatorMixin(AssociationTimeMixin):
+    """Coordinators of the association only (403 to anyone else, ``coordinator_required``)."""
 
     def sittings_url(self) -> str:
         return reverse("reviews:exam.sittings", kwargs={"slug": self.association.slug})
@@ -145,7 +142,7 @@ class CoordinatorMixin(LoginRequiredMixin, AssociationTimeMixin):
 class AssociationCoordinatorMixin(CoordinatorMixin):
     def load(self, request, *args, **kwargs):
         self.association = get_object_or_404(Association, slug=kwargs["slug"])
-        self.require_coordinator()
+        coordinator_required(request.user, self.association)
 
 
 class SittingCoordinatorMixin(CoordinatorMixin):
@@ -154,7 +151,7 @@ class SittingCoordinatorMixin(CoordinatorMixin):
             ExamSitting.objects.select_related("association"), pk=kwargs["pk"]
         )
         self.association = self.sitting.association
-        self.require_coordinator()
+        coordinator_required(request.user, self.association)
 
     def sitting_url(self) -> str:
         return reverse("reviews:exam.sitting", kwargs={"pk": self.sitting.pk})
@@ -310,7 +307,7 @@ class SittingRegisterView(SittingCoordinatorMixin, View):
         return HttpResponseRedirect(self.sitting_url())
 
 
-class RegistrationMixin(LoginRequiredMixin, AssociationTimeMixin):
+class RegistrationMixin(AssociationTimeMixin):
     def load(self, request, *args, **kwargs):
         self.registration = get_object_or_404(
             ExamRegistration.objects.select_related(
@@ -394,8 +391,7 @@ class GradersAssignView(RegistrationMixin, FormView):
 
     def load(self, request, *args, **kwargs):
         super().load(request, *args, **kwargs)
-        if not is_coordinator_of(request.user, self.association):
-            raise PermissionDenied(_("Only a coordinator of this association may do this."))
+        coordinator_required(request.user, self.association)
         if self.rules is None or self.rules.part2 is None:
             raise Http404
 
@@ -426,7 +422,7 @@ class GradersAssignView(RegistrationMixin, FormView):
 # --- applicant --------------------------------------------------------------------------------
 
 
-class ApplicantRegisterView(LoginRequiredMixin, AssociationTimeMixin, TemplateView):
+class ApplicantRegisterView(AssociationTimeMixin, TemplateView):
     """The applicant chooses a sitting for their own approved application (404 for others)."""
 
     template_name = "reviews/exams/register.html"
@@ -493,7 +489,7 @@ class ApplicantRegisterView(LoginRequiredMixin, AssociationTimeMixin, TemplateVi
 # --- grader -----------------------------------------------------------------------------------
 
 
-class ScoreView(LoginRequiredMixin, AssociationTimeMixin, FormView):
+class ScoreView(AssociationTimeMixin, FormView):
     """One grader's Part 2 score of one candidate: blind until every grader has scored."""
 
     template_name = "reviews/exams/score_form.html"

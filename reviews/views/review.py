@@ -22,11 +22,12 @@ from django.views.generic import TemplateView, View
 from accounts import dashboards
 from accounts.enums import Role
 from accounts.models import Association
-from accounts.rules import is_coordinator_of, is_reviewer_in
+from accounts.rules import ROLE_PREDICATES, is_reviewer_in
 from competencies.models import Competency
 from endorsement.enums import ApplicationState
 from endorsement.models import Application
 from endorsement.services import TransitionNotAllowed, transition_allowed
+from endorsement.views import CoordinatorApplicationMixin
 from portfolios.enums import ReferenceStatus
 from portfolios.models import ReferenceRating
 from portfolios.requirements import SECTION_LABELS, SECTION_URL_NAMES, requirement_check
@@ -168,28 +169,11 @@ DECISION_LABELS = {
 # --- Mixins ----------------------------------------------------------------------------------
 
 
-def _application_queryset():
-    return Application.objects.select_related(
-        "association", "applicant", "category__framework", "advisor"
-    )
-
-
-class CoordinatorReviewMixin(LoginRequiredMixin):
+class CoordinatorReviewMixin(CoordinatorApplicationMixin):
     """The application in the address; 404 to anyone but a coordinator of its association."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.application = get_object_or_404(_application_queryset(), pk=kwargs["application_id"])
-        if not is_coordinator_of(request.user, self.application.association):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def dashboard_url(self) -> str:
-        return reverse(
-            "accounts:dashboard.role",
-            kwargs={"slug": self.application.association.slug, "role": Role.COORDINATOR},
-        )
+    hide_from_others = True
+    select_related = ("association", "applicant", "category__framework", "advisor")
 
 
 class AssociationRoleMixin(LoginRequiredMixin):
@@ -201,8 +185,7 @@ class AssociationRoleMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.association = get_object_or_404(Association, slug=kwargs["slug"])
-        predicate = is_coordinator_of if self.role == Role.COORDINATOR else is_reviewer_in
-        if not predicate(request.user, self.association):
+        if not ROLE_PREDICATES[self.role](request.user, self.association):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
