@@ -4,6 +4,7 @@ import zoneinfo
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -15,7 +16,9 @@ from endorsement.management.commands.seed_demo import demo_staff_emails
 from endorsement.models import Application, ApplicationEvent
 from portfolios.models import Education, RSCEntry, Training, WorkExperience
 from reviews.advising import comments_digest_send
-from reviews.models import Comment, ExamSitting, ReviewAssignment
+from reviews.enums import ExamResult
+from reviews.exams import sitting_label
+from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
 
 
 def seed():
@@ -50,6 +53,7 @@ def test_seed_demo_creates_every_role_in_both_associations_and_is_safe_twice():
                 ApplicationState.IN_REVIEW,
                 ApplicationState.DEFERRED,
                 ApplicationState.APPROVED,
+                ApplicationState.EXAM,
                 ApplicationState.AWARDED,
             ]
         )
@@ -61,8 +65,10 @@ def test_seed_demo_creates_every_role_in_both_associations_and_is_safe_twice():
         farah = Application.objects.get(applicant__email=f"farah@{slug}.example.org")
         year = farah.endorsement.awarded_on.year
         assert farah.endorsement.number.endswith(f"-IFS-{year}-0001")
-        assert ExamSitting.objects.filter(association__slug=slug).count() == 1
-    assert User.objects.count() == 1 + 2 * (7 + 7)
+        sittings = ExamSitting.objects.filter(association__slug=slug)
+        assert sittings.filter(starts_at__lt=timezone.now()).count() == 1
+        assert sittings.filter(starts_at__gt=timezone.now()).count() == 1
+    assert User.objects.count() == 1 + 2 * (7 + 8)
     staff_with_totp = set(
         Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list(
             "user__email", flat=True
@@ -118,6 +124,7 @@ DAYS_IN_STATE = {
     "dmitri": 36,
     "gus": 55,
     "erin": 24,
+    "hana": 38,
     "farah": 20,
 }
 
@@ -133,7 +140,7 @@ def test_every_seeded_history_reads_in_order_over_past_months():
     seed()
     now = timezone.now()
     applications = Application.objects.all()
-    assert applications.count() == 14
+    assert applications.count() == 16
     for application in applications:
         times = [event.at for event in application.events.order_by("id")]
         assert times == sorted(set(times)), application  # chronological, no two at once
@@ -199,7 +206,7 @@ def test_reviewers_were_given_a_due_date_and_one_is_overdue():
         ]
         submitted = dmitri.filter(submitted_at__isnull=False).count()
         assert submitted == association.reviewers_per_portfolio - 1
-        for local in ("gus", "erin", "farah"):
+        for local in ("gus", "erin", "hana", "farah"):
             reviews = assignments.filter(
                 application__applicant__email=f"{local}@{slug}.example.org"
             )
@@ -243,3 +250,93 @@ def test_ben_is_weeks_from_the_inactivity_hold_and_his_advisor_was_asked_for(set
     assert applications_hold_inactive(now=in_a_month) == 2
     held = Application.objects.filter(state=ApplicationState.ON_HOLD)
     assert set(held.values_list("pk", flat=True)) == set(bens.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_hana_sat_the_exam_days_ago_and_her_scores_are_to_enter():
+    seed()
+    for slug in ("northfield", "lakeshore"):
+        association = Association.objects.get(slug=slug)
+        zone = zoneinfo.ZoneInfo(association.time_zone)
+        hana = Application.objects.get(applicant__email=f"hana@{slug}.example.org")
+        assert hana.category.code == "IMHM-C"
+        assert hana.state == ApplicationState.EXAM
+        registration = ExamRegistration.objects.get(application=hana)
+        sitting = registration.sitting
+        held = timezone.localtime(sitting.starts_at, zone)
+        assert held.date() == association.today() - datetime.timedelta(days=4)
+        assert held.time() == datetime.time(9, 0)
+        assert sitting.starts_at < timezone.now()
+        assert (registration.attempt, registration.result) == (1, ExamResult.PENDING)
+        assert registration.part1_correct is None
+        registered = hana.events.get(to_state=ApplicationState.EXAM)
+        assert registration.registered_at == registered.at
+        assert sitting.created < registered.at < sitting.starts_at
+        assert registered.note == f"Exam sitting: {sitting_label(sitting)}."
+        scores = VignetteScore.objects.filter(registration=registration).order_by("grader__email")
+        assert [(row.grader.email, row.percent, row.submitted_at) for row in scores] == [
+            (f"grader2@{slug}.example.org", None, None),
+            (f"grader@{slug}.example.org", None, None),
+        ]
+        for row in scores:
+            assert registered.at < row.created < sitting.starts_at
+        # Erin's sitting is still ahead, with a place for her.
+        erin = Application.objects.get(applicant__email=f"erin@{slug}.example.org")
+        assert erin.state == ApplicationState.APPROVED
+        ahead = ExamSitting.objects.get(association=association, starts_at__gt=timezone.now())
+        assert ahead.registrations.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("grader", ["grader", "grader2"])
+def test_each_demo_grader_sees_hanas_vignettes_waiting_and_can_score(client, grader):
+    seed()
+    user = User.objects.get(email=f"{grader}@northfield.example.org")
+    row = VignetteScore.objects.get(
+        grader=user, registration__application__applicant__email="hana@northfield.example.org"
+    )
+    client.force_login(user)
+    response = client.get("/a/northfield/dashboard/exam_grader/")
+    assert response.status_code == 200
+    assert [score.pk for score in response.context["exam_assignments"]] == [row.pk]
+    assert response.context["exam_to_score"] == 1
+    waiting = response.context["exam_part1_waiting"]
+    assert [registration.pk for registration in waiting] == [row.registration_id]
+    score_url = reverse("reviews:exam.score", kwargs={"pk": row.pk})
+    assert f'<a href="{score_url}">Hana Graded</a>' in response.content.decode()
+    assert "1 candidate is waiting for your score." in response.content.decode()
+    page = client.get(score_url)
+    assert page.status_code == 200
+    assert page.context["scoring_closed"] == ""
+    assert "Send my score" in page.content.decode()
+    sent = client.post(score_url, {"percent": 85, "comments": ""})
+    assert sent.status_code == 302
+    row.refresh_from_db()
+    assert row.percent == 85
+    assert row.submitted_at is not None
+
+
+@pytest.mark.django_db
+def test_the_coordinator_can_enter_hanas_part_1_score(client):
+    seed()
+    registration = ExamRegistration.objects.get(
+        application__applicant__email="hana@northfield.example.org"
+    )
+    client.force_login(User.objects.get(email="coordinator@northfield.example.org"))
+    sitting_page = client.get(
+        reverse("reviews:exam.sitting", kwargs={"pk": registration.sitting_id})
+    )
+    assert sitting_page.status_code == 200
+    assert sitting_page.context["is_future"] is False
+    url = reverse("reviews:exam.part1", kwargs={"pk": registration.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["scoring_closed"] == ""
+    html = response.content.decode()
+    assert 'name="correct"' in html
+    assert "Scores can be entered from" not in html
+    sent = client.post(url, {"correct": 50})
+    assert sent.status_code == 302
+    registration.refresh_from_db()
+    assert registration.part1_correct == 50
+    assert registration.result == ExamResult.PENDING  # the graders' scores are still to come

@@ -6,6 +6,10 @@ Each applicant's history is a story over the past weeks and months (``STORIES``)
 taken through the services, so every rule of the workflow applies; then the rows each step wrote
 are dated back to the step's day, all in one go (``back_date``). So the pipeline shows days in
 state, timelines read in order, and Ben's portfolio is a few weeks from the inactivity hold.
+
+A new sitting must be in the future, so the sitting Hana sat is planned for tomorrow; she
+registers for it and her graders are assigned, then ``back_date`` moves it to a few days ago
+with the rest. Her scores are left for the demo's coordinator and graders to enter.
 """
 
 import base64
@@ -22,7 +26,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Replace
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -41,8 +46,14 @@ from portfolios.models import Education, EvidenceChange, RSCEntry, Training, Wor
 from portfolios.services import evidence_save
 from reviews.advising import advisor_assign, advisor_request, comment_add
 from reviews.enums import Recommendation, RubricScore
-from reviews.exams import sitting_create
-from reviews.models import Comment, ReviewAssignment
+from reviews.exams import (
+    exam_register,
+    graders_assign,
+    sitting_create,
+    sitting_label,
+    sittings_upcoming,
+)
+from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
 from reviews.reviewing import review_areas, review_assign, review_decide, review_save
 
 DEMO_PASSWORD = "demo-endorse-2026"  # noqa: S105 - printed for the demo on purpose
@@ -84,6 +95,7 @@ APPLICANTS = [
     ("dmitri", "Dmitri Reviewed", "IMHM-C", ApplicationState.IN_REVIEW, "en"),
     ("gus", "Gus Deferred", "IFS", ApplicationState.DEFERRED, "en"),
     ("erin", "Erin Examinee", "IMHM-C", ApplicationState.APPROVED, "en"),
+    ("hana", "Hana Graded", "IMHM-C", ApplicationState.EXAM, "en"),
     ("farah", "Farah Endorsed", "IFS", ApplicationState.AWARDED, "en"),
 ]
 
@@ -96,7 +108,8 @@ class Step:
     ``note`` is the step's note, the advisor's comment or what a reviewer asks to amend;
     ``reviewer`` (a staff account's local part) writes a "review" recommending ``recommend``,
     and is skipped where the association has fewer reviewers per portfolio; reviewers are
-    given ``due_in`` days.
+    given ``due_in`` days. A sitting planned (``plan_sitting``) takes place ``sitting_days_ago``
+    days before today, at 09:00.
     """
 
     days_ago: int
@@ -106,6 +119,7 @@ class Step:
     reviewer: str = ""
     recommend: str = ""
     due_in: int = 0
+    sitting_days_ago: int = 0
 
 
 def _reviewed(
@@ -191,6 +205,18 @@ STORIES = {
         ),
         Step(24, "11:15", "approve"),
     ],
+    # Approved some weeks ago, registered for the sitting that took place a few days ago, the two
+    # graders assigned: her Part 1 score and the graders' vignette scores are to be entered.
+    "hana": [
+        *_building(register=240, accept=236, portfolio=214),
+        *_reviewed(
+            submit=90, assign=86, due_in=28, reviews=(66, 61), recommend=Recommendation.APPROVE
+        ),
+        Step(45, "11:15", "approve"),
+        Step(42, "10:00", "plan_sitting", sitting_days_ago=4),
+        Step(38, "20:45", "register_exam"),
+        Step(12, "10:40", "assign_graders"),
+    ],
     "farah": [
         *_building(register=300, accept=296, portfolio=280),
         *_reviewed(
@@ -223,22 +249,32 @@ TIMESTAMPS = [
     (RSCEntry, ("created", "updated")),
     (EvidenceChange, ("at",)),
     (Endorsement, ("created",)),
+    (ExamSitting, ("created", "starts_at")),
+    (ExamRegistration, ("registered_at",)),
+    (VignetteScore, ("created",)),
 ]
 
-# (from, to, moment): the steps were taken between from and to, and happened at moment.
+# (from, to, moment): the steps were taken between from and to, and happened at moment; or a
+# sitting planned ahead (from = to = its start) took place at moment.
 StepTimes = list[tuple[datetime.datetime, datetime.datetime, datetime.datetime]]
 
 
 def back_date(steps: StepTimes) -> None:
     """Date every timestamp written while a step was taken to that step's moment: one update
-    per field for all the steps (a timestamp written outside them stays as it is).
+    per field for all the steps (a timestamp written outside them stays as it is). A sitting
+    whose start moves is named by its new date and time in the notes that named it.
 
     Through each model's base manager: the event log refuses updates through its own (it is
     append-only for the portal; the demo writes its history once, here).
     """
     if not steps:
         return
-    start = steps[0][0]
+    start = min(begin for begin, _end, _moment in steps)
+    moving = Q()
+    for begin, end, _moment in steps:
+        moving |= Q(starts_at__range=(begin, end))
+    sittings = ExamSitting.objects.select_related("association")
+    labels = {sitting.pk: sitting_label(sitting) for sitting in sittings.filter(moving)}
     for model, fields in TIMESTAMPS:
         rows = model._base_manager.all()
         for field in fields:
@@ -249,6 +285,11 @@ def back_date(steps: StepTimes) -> None:
             rows.filter(**{f"{field}__gte": start}).update(
                 **{field: Case(*moments, default=F(field))}
             )
+    for sitting in sittings.filter(pk__in=labels):
+        before, after = labels[sitting.pk], sitting_label(sitting)
+        ApplicationEvent._base_manager.filter(note__contains=before).update(
+            note=Replace("note", Value(before), Value(after))
+        )
 
 
 def award_period_start(association: Association) -> datetime.date:
@@ -370,6 +411,10 @@ class Command(BaseCommand):
                 User.objects.filter(pk=user.pk, date_joined__gt=moment).update(
                     date_joined=moment - datetime.timedelta(minutes=15)
                 )
+            elif step.action == "plan_sitting":
+                ahead = self._plan_sitting(association, staff["coordinator"])
+                held = step_moment(association, Step(step.sitting_days_ago, "09:00", "sitting"))
+                taken.append((ahead, ahead, held))
             else:
                 application = self._step(application, step, moment, staff)
             taken.append((begin, timezone.now(), moment))
@@ -409,6 +454,18 @@ class Command(BaseCommand):
             self._review(application, staff[step.reviewer], step)
         elif action in ("approve", "defer"):
             review_decide(application=application, decision=action, note=step.note, by=coordinator)
+        elif action == "register_exam":
+            # The applicant registers for the next sitting: the one just planned.
+            sitting = sittings_upcoming(association=application.association).order_by(
+                "starts_at", "id"
+            )[0]
+            exam_register(application=application, sitting=sitting, by=application.applicant)
+        elif action == "assign_graders":
+            graders_assign(
+                registration=application.exam_registrations.get(),
+                graders=[staff["grader"], staff["grader2"]],
+                by=coordinator,
+            )
         elif action == "award":
             endorsement = endorsement_award(application=application, by=coordinator)
             Endorsement.objects.filter(pk=endorsement.pk).update(awarded_on=day.date())
@@ -461,6 +518,19 @@ class Command(BaseCommand):
             place="Northfield State University, Room 214",
             by=coordinator,
         )
+
+    def _plan_sitting(self, association, coordinator) -> datetime.datetime:
+        """A sitting planned for tomorrow (a new one must be in the future), to be moved back to
+        when it took place (``back_date``); its start is returned."""
+        start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=1)
+        sitting = sitting_create(
+            association=association,
+            starts_at=start,
+            capacity=12,
+            place="Northfield State University, Room 110",
+            by=coordinator,
+        )
+        return sitting.starts_at
 
     def _seed_portfolio(self, application: Application, user: User, *, on: datetime.date) -> None:
         """Some evidence in every section but references, so the checklist shows progress;
