@@ -84,8 +84,16 @@ def test_register_be_returned_correct_be_accepted_and_sign(page, browser, live_s
         "Returned the registration of Ana López for IFS."
     )
     assert_page(staff, "Coordinator dashboard")
-    assert [m.subject for m in mail.outbox] == [
-        "Your registration for Infant Family Specialist (IFS) was returned to you"
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            ["ana@example.org"],
+            "We have received your registration for Infant Family Specialist (IFS)",
+        ),
+        (["casey@example.org"], "New registration: Ana López (Infant Family Specialist (IFS))"),
+        (
+            ["ana@example.org"],
+            "Your registration for Infant Family Specialist (IFS) was returned to you",
+        ),
     ]
 
     # The applicant reads the reason, corrects the registration and sends it again.
