@@ -15,7 +15,6 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.http import StreamingHttpResponse
@@ -29,11 +28,11 @@ from django.views import View
 from accounts import dashboards
 from accounts.enums import Role
 from accounts.models import Association
-from accounts.rules import is_coordinator_of
 from accounts.selectors import role_holders
 from competencies.models import EndorsementCategory
 from endorsement.enums import ApplicationState as S
 from endorsement.models import CLOSED_STATES, Application
+from endorsement.views import coordinator_required
 
 PAGE_SIZE = 50
 # The CSV export reads the applications in chunks of this many (a few queries per chunk).
@@ -305,8 +304,7 @@ class PipelineCsvView(LoginRequiredMixin, View):
 
     def get(self, request, slug):
         association = get_object_or_404(Association, slug=slug)
-        if not is_coordinator_of(request.user, association):  # not has_perm: superusers pass it
-            raise PermissionDenied(_("Only a coordinator of this association may do this."))
+        coordinator_required(request.user, association)
         form = PipelineFilterForm(request.GET, categories=association_categories(association))
         applications = pipeline_applications(association=association, filters=form.filters())
         now = timezone.now()

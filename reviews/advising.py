@@ -5,7 +5,7 @@ Comments are not e-mailed one by one: ``comments_digest_send`` (run by the beat 
 ``reviews.comments_send_digests``) sends each side one e-mail listing what is new.
 
 Who may do what is a set of rules predicates registered here as permissions
-(``reviews.comment_application`` …), so the portfolio pages can ask ``user.has_perm`` without
+(``reviews.comment_application`` …), so the portfolio pages can ask ``rules.has_perm`` without
 importing this app.
 """
 

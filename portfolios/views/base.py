@@ -85,7 +85,9 @@ class PortfolioMixin(LoginRequiredMixin):
             # The check panel of a section's pages; the summary pages add the whole check.
             check=self.get_check() if self.section else None,
             # The advisor's "comment on this item" links (reviews.advising registers the rule).
-            comment_on_items=self.request.user.has_perm("reviews.comment_items", self.application),
+            comment_on_items=rules.has_perm(
+                "reviews.comment_items", self.request.user, self.application
+            ),
         )
         return context
 

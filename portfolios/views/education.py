@@ -1,5 +1,6 @@
 """Portfolio section: education, with transcripts and the coordinator's transcript status."""
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -38,8 +39,8 @@ class EducationListView(EducationMixin, EvidenceListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_verify"] = self.request.user.has_perm(
-            "portfolios.verify_evidence", self.application
+        context["can_verify"] = rules.has_perm(
+            "portfolios.verify_evidence", self.request.user, self.application
         )
         context["transcript_statuses"] = TranscriptStatus.choices
         return context
@@ -85,7 +86,7 @@ class TranscriptStatusView(EducationMixin, PortfolioMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("portfolios.verify_evidence", self.application):
+        if not rules.has_perm("portfolios.verify_evidence", request.user, self.application):
             raise PermissionDenied(_("Only the association's coordinator can set this."))
         education = get_object_or_404(
             Education.objects.filter(application=self.application).live(), pk=kwargs["pk"]

@@ -3,6 +3,7 @@ per-section unresolved badges and the summary's advisor box (``{% load advising_
 
 They share one count query per page (kept on the application instance)."""
 
+import rules
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import ngettext
@@ -21,7 +22,7 @@ def _may_view(context) -> bool:
     return (
         request is not None
         and application is not None
-        and request.user.has_perm("reviews.view_comments", application)
+        and rules.has_perm("reviews.view_comments", request.user, application)
     )
 
 
@@ -87,7 +88,7 @@ def advising_summary(context):
     user = request.user
     is_owner = application.applicant_id == user.pk
     is_advisor = application.advisor_id == user.pk
-    coordinator = not is_owner and user.has_perm("reviews.assign_advisor", application)
+    coordinator = not is_owner and rules.has_perm("reviews.assign_advisor", user, application)
     if not (is_owner or is_advisor or coordinator):
         return {"show": False}
     required = application.association.advisor_signoff_required
@@ -97,8 +98,8 @@ def advising_summary(context):
         "is_owner": is_owner,
         "is_advisor": application.advisor_id == user.pk,
         "is_coordinator": coordinator,
-        "can_request": user.has_perm("reviews.request_advisor", application),
-        "can_mark_ready": user.has_perm("reviews.mark_ready", application),
+        "can_request": rules.has_perm("reviews.request_advisor", user, application),
+        "can_mark_ready": rules.has_perm("reviews.mark_ready", user, application),
         "signoff_required": required,
         "signed_off": advising.signoff_given(application),
         "building": application.state in BUILDING_STATES,
