@@ -374,3 +374,15 @@ def test_links_to_the_review_pages_follow_the_state(
         "Exam sittings": f"/exams/a/{association.slug}/sittings/",
     }
     assert [url for url, _label in related] == [urls[label] for label in links]
+
+
+def test_first_submitted_is_the_associations_day(client, coordinator, category, applicant):
+    # 9 March, 10:15 p.m. in New York is already 10 March in UTC.
+    submitted = datetime.datetime(2026, 3, 10, 3, 15, tzinfo=datetime.UTC)
+    application = application_in(category, applicant, S.SUBMITTED, submitted_at=submitted)
+    client.force_login(coordinator)
+    page = client.get(detail_url(application)).content.decode()
+    assert '<dd class="col-sm-9">March 9, 2026</dd>' in page
+    client.force_login(applicant)
+    summary = client.get(reverse("portfolios:summary", kwargs={"application_id": application.pk}))
+    assert "First submitted on March 9, 2026." in summary.content.decode()
