@@ -30,21 +30,6 @@ def category(association):
     )
 
 
-@pytest.fixture
-def coordinator(make_staff, association):
-    return make_staff(
-        Role.COORDINATOR,
-        association,
-        user__email="casey@example.org",
-        user__full_name="Casey Coord",
-    )
-
-
-@pytest.fixture
-def applicant(db):
-    return UserFactory(email="ana@example.org", full_name="Ana Applicant")
-
-
 def application_in(category, applicant, state, **kwargs):
     return ApplicationFactory(category=category, applicant=applicant, state=state, **kwargs)
 

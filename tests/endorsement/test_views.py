@@ -18,27 +18,14 @@ from tests.factories import (
     ApplicationFactory,
     EndorsementCategoryFactory,
     MembershipFactory,
-    UserFactory,
 )
 
 DASHBOARD = "/a/northfield/dashboard/coordinator/"
 
 
 @pytest.fixture
-def category(association):
-    return EndorsementCategoryFactory(
-        framework__association=association, code="IFS", name="Infant Family Specialist"
-    )
-
-
-@pytest.fixture
 def other_category(other_association):
     return EndorsementCategoryFactory(framework__association=other_association, code="IFS")
-
-
-@pytest.fixture
-def applicant(db):
-    return UserFactory(email="ana@example.org", full_name="Ana Applicant")
 
 
 @pytest.fixture

@@ -10,24 +10,11 @@ from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
 from tests.factories import (
     ApplicationFactory,
-    EndorsementCategoryFactory,
     RoleGrantFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def category(association):
-    return EndorsementCategoryFactory(
-        framework__association=association, code="IFS", name="Infant Family Specialist"
-    )
-
-
-@pytest.fixture
-def applicant(db):
-    return UserFactory(email="ana@example.org", full_name="Ana Applicant")
 
 
 @pytest.fixture
