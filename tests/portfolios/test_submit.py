@@ -264,3 +264,34 @@ def test_submit_refused_by_the_state_machine_at_the_last_moment(client, portfoli
     assert [str(m) for m in response.context["messages"]] == [
         "This step is not possible while the application is “Submitted”."
     ]
+
+
+@pytest.mark.parametrize(
+    ("state", "banner"),
+    [
+        (
+            ApplicationState.IN_REVIEW,
+            "Your portfolio is submitted and read-only. If it is returned",
+        ),
+        (ApplicationState.ON_HOLD, "Your application is on hold, so the portfolio is read-only."),
+        (ApplicationState.EXAM, "Your portfolio has been approved and is kept read-only."),
+        (ApplicationState.AWARDED, "Your portfolio has been approved and is kept read-only."),
+        (
+            ApplicationState.WITHDRAWN,
+            "This application is closed; its portfolio is kept read-only.",
+        ),
+        (ApplicationState.DENIED, "This application is closed; its portfolio is kept read-only."),
+    ],
+)
+def test_the_read_only_banner_says_why(client, portfolio, state, banner):
+    Application.objects.filter(pk=portfolio.pk).update(state=state)
+    client.force_login(portfolio.applicant)
+    page = text(client.get(f"/portfolio/{portfolio.pk}/").content.decode())
+    assert banner in page
+    assert page.count("read-only") == 1
+
+
+def test_no_read_only_banner_while_the_applicant_builds_the_portfolio(client, portfolio):
+    client.force_login(portfolio.applicant)
+    page = text(client.get(f"/portfolio/{portfolio.pk}/").content.decode())
+    assert "read-only" not in page
