@@ -72,8 +72,8 @@ def endorsement_award(*, application: Application, by: User) -> Endorsement:
         application=application,
         action="award",
         by=by,
-        note=_("Endorsement %(number)s, valid through %(date)s.")
-        % {"number": number, "date": date_format(valid_through, "DATE_FORMAT")},
+        note_key="award",
+        note_values={"number": number, "date": valid_through},
         notify=False,
     )
     endorsement = Endorsement.objects.create(

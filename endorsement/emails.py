@@ -27,6 +27,7 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.selectors import role_holders
 from endorsement.models import Application, ApplicationEvent, EmailTemplate
+from endorsement.notes import note_render
 
 logger = logging.getLogger(__name__)
 
@@ -148,9 +149,19 @@ def application_url(*, application: Application, recipient: User, key: str = "")
 
 
 def application_email(
-    *, application_id: int, key: str, recipient_ids: list[int], extra: dict | None = None
+    *,
+    application_id: int,
+    key: str,
+    recipient_ids: list[int],
+    extra: dict | None = None,
+    note_key: str = "",
+    note_values: dict | None = None,
 ) -> None:
-    """Render and send ``key`` to each recipient in their language. Failures are logged."""
+    """Render and send ``key`` to each recipient in their language. Failures are logged.
+
+    ``note_key`` and ``note_values`` (``endorsement.notes``) give the ``note`` value in each
+    recipient's language instead of the one in ``extra``.
+    """
     application = Application.objects.select_related("applicant", "association", "category").get(
         pk=application_id
     )
@@ -169,6 +180,8 @@ def application_email(
                 "url": application_url(application=application, recipient=recipient, key=key),
                 **(extra or {}),
             }
+            if note_key:
+                context["note"] = note_render(note_key, note_values or {})
             subject, body = email_render(
                 association=association, key=key, language=language, context=context
             )
@@ -179,11 +192,18 @@ def application_email(
 
 
 def application_email_on_commit(
-    *, application: Application, key: str, recipients, extra: dict | None = None
+    *,
+    application: Application,
+    key: str,
+    recipients,
+    extra: dict | None = None,
+    note_key: str = "",
+    note_values: dict | None = None,
 ) -> None:
     """Send ``key`` to ``recipients`` (users) once the current transaction commits.
 
-    ``extra`` adds plain values (strings) to the context, e.g. a due date or a link.
+    ``extra`` adds plain values (strings) to the context, e.g. a due date or a link; a note the
+    portal generates is ``note_key`` with ``note_values``, written in each recipient's language.
     """
     if key not in EMAILS:
         raise ValueError(f"Unknown e-mail: {key}")
@@ -196,14 +216,18 @@ def application_email_on_commit(
                 key=key,
                 recipient_ids=ids,
                 extra=extra,
+                note_key=note_key,
+                note_values=note_values,
             )
         )
 
 
 def transition_email_on_commit(*, action: str, event: ApplicationEvent) -> None:
-    """The e-mails of a step (``TRANSITION_EMAILS``) with the step's public note."""
+    """The e-mails of a step (``TRANSITION_EMAILS``) with the step's public note (the portal's
+    own notes in each recipient's language)."""
     application = event.application
     note = event.note if event.note_is_public else ""
+    note_key = event.note_key if event.note_is_public else ""
     for key, who in TRANSITION_EMAILS.get(action, []):
         if who == "applicant":
             recipients = [application.applicant]
@@ -212,5 +236,10 @@ def transition_email_on_commit(*, action: str, event: ApplicationEvent) -> None:
         else:
             recipients = coordinators_of(application.association)
         application_email_on_commit(
-            application=application, key=key, recipients=recipients, extra={"note": note}
+            application=application,
+            key=key,
+            recipients=recipients,
+            extra={"note": note},
+            note_key=note_key,
+            note_values=event.note_values,
         )

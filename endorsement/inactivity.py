@@ -12,8 +12,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from endorsement.models import BUILDING_STATES, Application
 from endorsement.services import TransitionNotAllowed, application_transition
@@ -40,22 +39,18 @@ def applications_hold_inactive(*, now: datetime.datetime | None = None) -> int:
             "pk", flat=True
         )
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        note = _(
-            "No activity for %(months)s months: the application is on hold. Resume it from "
-            "the portfolio when you are ready to go on."
-        ) % {"months": months}
     held = 0
     for pk in ids:
-        if application_hold_if_inactive(pk=pk, cutoff=cutoff, note=note):
+        if application_hold_if_inactive(pk=pk, cutoff=cutoff, months=months):
             held += 1
     return held
 
 
 @transaction.atomic
-def application_hold_if_inactive(*, pk: int, cutoff: datetime.datetime, note: str) -> bool:
+def application_hold_if_inactive(*, pk: int, cutoff: datetime.datetime, months: int) -> bool:
     """Hold one application if, locked, it is still inactive (the applicant may have saved
-    something since it was listed). One transaction each: a failure leaves the others held."""
+    something since it was listed). One transaction each: a failure leaves the others held.
+    The note (``hold_inactive``, naming the ``months``) reads in each reader's language."""
     still_inactive = (
         Application.objects.select_for_update()
         .filter(pk=pk, state__in=BUILDING_STATES, last_activity__lt=cutoff)
@@ -65,7 +60,11 @@ def application_hold_if_inactive(*, pk: int, cutoff: datetime.datetime, note: st
         return False
     try:
         application_transition(
-            application=Application(pk=pk), action="hold_inactive", by=None, note=note
+            application=Application(pk=pk),
+            action="hold_inactive",
+            by=None,
+            note_key="hold_inactive",
+            note_values={"months": months},
         )
     except TransitionNotAllowed:
         logger.info("Application %s could not be put on hold", pk)

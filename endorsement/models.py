@@ -9,6 +9,7 @@ from competencies.enums import EducationLevel
 from competencies.models import EndorsementCategory
 from endorsement import rules as perms
 from endorsement.enums import ApplicationState as S
+from endorsement.notes import NOTES
 
 # An application in one of these states is finished: nothing more happens to it.
 CLOSED_STATES = [S.AWARDED, S.WITHDRAWN, S.DENIED]
@@ -316,8 +317,13 @@ class ApplicationEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     from_state = models.CharField(max_length=20, choices=S.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=S.choices)
+    # In the site's language when the portal wrote it (``note_key`` set), else as typed.
     note = models.TextField(blank=True)
     note_is_public = models.BooleanField(default=True)
+    # A note the portal generates: its key in ``endorsement.notes.NOTES`` and values, rendered
+    # in the reader's language (``note_text``).
+    note_key = models.CharField(max_length=40, blank=True)
+    note_values = models.JSONField(default=dict, blank=True)
 
     objects = ApplicationEventQuerySet.as_manager()
 
@@ -333,6 +339,12 @@ class ApplicationEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Application events are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def note_text(self) -> str:
+        """The note to show: a generated one in the active language, a person's as written."""
+        render = NOTES.get(self.note_key) if self.note_key else None
+        return render(self.note_values) if render is not None else self.note
 
 
 class Endorsement(models.Model):

@@ -12,6 +12,7 @@ from competencies.models import EndorsementCategory, Framework
 from endorsement.emails import transition_email_on_commit
 from endorsement.enums import ApplicationState
 from endorsement.models import CLOSED_STATES, Application, ApplicationEvent
+from endorsement.notes import NOTES, note_in_site_language, note_values_json
 
 
 class TransitionNotAllowed(Exception):
@@ -112,6 +113,8 @@ def application_transition(
     note: str = "",
     public: bool = True,
     notify: bool = True,
+    note_key: str = "",
+    note_values: dict | None = None,
 ) -> Application:
     """Apply the transition ``action`` (a transition method's name) and log it.
 
@@ -121,7 +124,18 @@ def application_transition(
     ``TransitionNotAllowed`` with a sentence for the person and writes nothing when the step is
     not possible. Once committed, the people concerned are e-mailed (``notify``; callers that
     send their own e-mail pass ``False``).
+
+    A note the portal generates is ``note_key`` (a key of ``endorsement.notes.NOTES``) with
+    ``note_values``: each reader sees it in their language; ``note`` is then its text in the
+    site's language (what is passed as ``note`` is not used).
     """
+    if note_key:
+        if note_key not in NOTES:
+            raise ValueError(f"Unknown note: {note_key}")
+        note_values = note_values_json(note_values or {})
+        note = note_in_site_language(note_key, note_values)
+    else:
+        note_values = {}
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("association", "category")
@@ -155,6 +169,8 @@ def application_transition(
         to_state=application.state,
         note=note,
         note_is_public=public,
+        note_key=note_key,
+        note_values=note_values,
     )
     if notify:
         transition_email_on_commit(action=action, event=event)

@@ -46,6 +46,7 @@ from competencies.models import EndorsementCategory, Requirement
 from endorsement.emails import application_email_on_commit, coordinators_of
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application
+from endorsement.notes import note_values_json, sitting_text
 from endorsement.services import TransitionNotAllowed, application_transition
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
@@ -138,10 +139,14 @@ def local_date(moment: datetime.datetime, association: Association) -> datetime.
 
 def sitting_label(sitting: ExamSitting) -> str:
     """“12 March 2027, 09:00, Northfield University” in the association's time zone."""
-    moment = timezone.localtime(sitting.starts_at, zoneinfo.ZoneInfo(sitting.association.time_zone))
-    when = formats.date_format(moment, "DATETIME_FORMAT")
-    where = _("online") if sitting.is_online else sitting.place
-    return f"{when}, {where}" if where else when
+    return sitting_text(
+        sitting_local_start(sitting), is_online=sitting.is_online, place=sitting.place
+    )
+
+
+def sitting_local_start(sitting: ExamSitting) -> datetime.datetime:
+    """The sitting's start in the association's time zone."""
+    return timezone.localtime(sitting.starts_at, zoneinfo.ZoneInfo(sitting.association.time_zone))
 
 
 def sitting_started(sitting: ExamSitting) -> bool:
@@ -170,14 +175,19 @@ def _require_started(sitting: ExamSitting) -> None:
         raise ExamRefused(wait)
 
 
-def percent_text(numerator, denominator) -> str:
+def percent_value(numerator, denominator) -> Decimal:
     """A percentage with at most one decimal (79.5), never rounded up to a pass mark."""
     value = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
         Decimal("0.1"), rounding=ROUND_DOWN
     )
     if value == value.to_integral():
         value = value.quantize(Decimal(1))
-    return formats.number_format(value)
+    return value
+
+
+def percent_text(numerator, denominator) -> str:
+    """``percent_value`` in the active language's number format."""
+    return formats.number_format(percent_value(numerator, denominator))
 
 
 def _url(name: str, **kwargs) -> str:
@@ -390,10 +400,20 @@ def exam_register(*, application: Application, sitting: ExamSitting, by: User) -
     registration = ExamRegistration.objects.create(
         sitting=sitting, application=application, attempt=status.attempts + 1, registered_by=by
     )
-    note = _("Exam sitting: %(sitting)s.") % {"sitting": sitting_label(sitting)}
-    if sitting.note:
-        note = f"{note}\n{sitting.note}"
-    application_transition(application=application, action=action, by=by, note=note, public=True)
+    application_transition(
+        application=application,
+        action=action,
+        by=by,
+        public=True,
+        note_key="exam_sitting",
+        note_values={
+            "sitting": sitting.pk,
+            "starts_at": sitting_local_start(sitting),
+            "is_online": sitting.is_online,
+            "place": sitting.place,
+            "sitting_note": sitting.note,
+        },
+    )
     return registration
 
 
@@ -550,62 +570,44 @@ def vignette_score(
 
 def _decide_if_complete(*, registration: ExamRegistration, rules: ExamRules, by: User) -> None:
     """When every part's scores are in, decide the result and move the application."""
-    parts = []  # (passed, sentence)
+    # The result note's values (``endorsement.notes``, "exam_result"): each reader reads it in
+    # their language.
+    values = {}
     if rules.part1 is not None:
         if registration.part1_correct is None:
             return
         correct, questions = registration.part1_correct, rules.questions
-        passed = correct * 100 >= rules.part1_pass_percent * questions
-        parts.append(
-            (
-                passed,
-                _(
-                    "Part 1: %(correct)s of %(questions)s correct (%(percent)s%%); pass mark "
-                    "%(pass)s%%: %(outcome)s."
-                )
-                % {
-                    "correct": correct,
-                    "questions": questions,
-                    "percent": percent_text(correct, questions),
-                    "pass": rules.part1_pass_percent,
-                    "outcome": _("passed") if passed else _("not passed"),
-                },
-            )
-        )
+        values["part1"] = {
+            "correct": correct,
+            "questions": questions,
+            "percent": percent_value(correct, questions),
+            "pass": rules.part1_pass_percent,
+            "passed": correct * 100 >= rules.part1_pass_percent * questions,
+        }
     if rules.part2 is not None:
         rows = list(registration.vignette_scores.all())
         if len(rows) < rules.graders or any(row.submitted_at is None for row in rows):
             return
         scores = [row.percent for row in rows]
-        passed = sum(scores) >= rules.part2_pass_percent * len(scores)
-        parts.append(
-            (
-                passed,
-                _(
-                    "Part 2: mean of the %(n)s graders' scores %(percent)s%%; pass mark "
-                    "%(pass)s%%: %(outcome)s."
-                )
-                % {
-                    "n": len(scores),
-                    "percent": percent_text(sum(scores), len(scores) * 100),
-                    "pass": rules.part2_pass_percent,
-                    "outcome": _("passed") if passed else _("not passed"),
-                },
-            )
-        )
-    passed = all(part_passed for part_passed, _sentence in parts)
+        values["part2"] = {
+            "n": len(scores),
+            "percent": percent_value(sum(scores), len(scores) * 100),
+            "pass": rules.part2_pass_percent,
+            "passed": sum(scores) >= rules.part2_pass_percent * len(scores),
+        }
+    passed = all(part["passed"] for part in values.values())
+    values["passed"] = passed
     registration.result = ExamResult.PASSED if passed else ExamResult.FAILED
     registration.decided_at = timezone.now()
     registration.save(update_fields=["result", "decided_at"])
-    outcome = _("The exam is passed.") if passed else _("The exam is not passed.")
-    note = "\n".join([*(sentence for _passed, sentence in parts), outcome])
     application = registration.application
     application_transition(
         application=application,
         action="pass_exam" if passed else "fail_exam",
         by=by,
-        note=note,
         public=True,
+        note_key="exam_result",
+        note_values=values,
     )
     application_email_on_commit(
         application=application,
@@ -613,9 +615,10 @@ def _decide_if_complete(*, registration: ExamRegistration, rules: ExamRules, by:
         recipients=coordinators_of(registration.sitting.association),
         extra={
             "sitting": sitting_label(registration.sitting),
-            "note": note,
             "url": _url("reviews:exam.sitting", pk=registration.sitting_id),
         },
+        note_key="exam_result",
+        note_values=note_values_json(values),
     )
 
 

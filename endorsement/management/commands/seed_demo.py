@@ -40,6 +40,7 @@ from competencies.selectors import framework_in_force
 from endorsement.awards import endorsement_award
 from endorsement.enums import ApplicationState
 from endorsement.models import Application, ApplicationEvent, Endorsement
+from endorsement.notes import note_values_json
 from endorsement.services import application_register, application_transition
 from portfolios.enums import RSCFormat, TrainingFormat
 from portfolios.models import Education, EvidenceChange, RSCEntry, Training, WorkExperience
@@ -51,6 +52,7 @@ from reviews.exams import (
     graders_assign,
     sitting_create,
     sitting_label,
+    sitting_local_start,
     sittings_upcoming,
 )
 from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
@@ -290,6 +292,15 @@ def back_date(steps: StepTimes) -> None:
         ApplicationEvent._base_manager.filter(note__contains=before).update(
             note=Replace("note", Value(before), Value(after))
         )
+        # The sitting's note in the reader's language is rendered from its values.
+        starts_at = note_values_json({"at": sitting_local_start(sitting)})["at"]
+        events = ApplicationEvent._base_manager.filter(
+            note_key="exam_sitting", note_values__sitting=sitting.pk
+        )
+        for event in events:
+            ApplicationEvent._base_manager.filter(pk=event.pk).update(
+                note_values={**event.note_values, "starts_at": starts_at}
+            )
 
 
 def award_period_start(association: Association) -> datetime.date:
