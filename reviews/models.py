@@ -6,6 +6,7 @@ Assignments and scores are rows; the application's state changes only through
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Association
@@ -116,7 +117,11 @@ class AreaRating(models.Model):
 
 
 class ConflictDeclaration(models.Model):
-    """A reviewer's declared conflict of interest: with a person, or with an organisation."""
+    """A reviewer's declared conflict of interest: with a person, or with an organisation.
+
+    A person is named by their e-mail (stored lower-cased), whether or not they use the portal:
+    the declaration applies to whoever applies with that e-mail, now or later.
+    """
 
     association = models.ForeignKey(
         Association, on_delete=models.CASCADE, related_name="conflict_declarations"
@@ -124,14 +129,7 @@ class ConflictDeclaration(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflict_declarations"
     )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("person"),
-    )
+    person_email = models.EmailField(_("person's e-mail"), blank=True)
     organisation = models.CharField(
         _("employer or organisation"),
         max_length=200,
@@ -147,13 +145,20 @@ class ConflictDeclaration(models.Model):
         ordering = ["-created"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(person__isnull=False) | ~models.Q(organisation=""),
+                condition=~models.Q(person_email="") | ~models.Q(organisation=""),
                 name="conflict_names_person_or_organisation",
-            )
+            ),
+            models.UniqueConstraint(
+                "association",
+                "reviewer",
+                Lower("person_email"),
+                condition=~models.Q(person_email=""),
+                name="conflict_person_email_unique",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.reviewer}: {self.person or self.organisation}"
+        return f"{self.reviewer}: {self.person_email or self.organisation}"
 
 
 class ExamSitting(models.Model):

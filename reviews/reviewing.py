@@ -14,7 +14,8 @@ Rules decided here:
   the applicant's advisor, a supervisor named in the work experience, the RS/C provider, a rater
   of a reference (the portfolio's live evidence), work at one of the applicant's employers (their
   declared organisations, or the employers in their own portfolios), or declared a conflict with
-  the applicant.
+  the applicant (by e-mail, case-insensitive: a declaration may name someone who registers
+  later, and declaring never reveals whether an address has an account).
 - A review round is one submission of the portfolio: ``round`` counts the submissions, so a
   deferred portfolio that comes back is reviewed again, by the same or other reviewers.
 - Blind review: a reviewer sees the other reviews of the round only once their own is submitted.
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import (
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -109,6 +111,10 @@ def reviewers_conflicts(*, application: Application, reviewers) -> dict[int, lis
     declarations: dict[int, list[ConflictDeclaration]] = {pk: [] for pk in ids}
     for declaration in ConflictDeclaration.objects.filter(
         association_id=application.association_id, reviewer_id__in=ids
+    ).annotate(
+        names_applicant=Exists(
+            User.objects.filter(pk=application.applicant_id, email__iexact=OuterRef("person_email"))
+        )
     ):
         declarations[declaration.reviewer_id].append(declaration)
     own_employers: dict[int, set[str]] = {pk: set() for pk in ids}
@@ -136,7 +142,7 @@ def reviewers_conflicts(*, application: Application, reviewers) -> dict[int, lis
         if reviewer.pk == application.applicant_id:
             reasons.append(_("This is the applicant."))
         for declaration in declarations[reviewer.pk]:
-            if declaration.person_id == application.applicant_id:
+            if declaration.names_applicant:
                 reasons.append(_("They declared a conflict of interest with the applicant."))
         if reviewer.pk == application.advisor_id:
             reasons.append(
@@ -185,6 +191,11 @@ def reviewer_conflicts(*, application: Application, reviewer: User) -> list[str]
     return reviewers_conflicts(application=application, reviewers=[reviewer])[reviewer.pk]
 
 
+def normalise_email(email: str) -> str:
+    """An e-mail as declarations store and compare it: stripped and lower-cased."""
+    return email.strip().lower()
+
+
 @transaction.atomic
 def conflict_declare(
     *,
@@ -194,23 +205,22 @@ def conflict_declare(
     organisation: str = "",
     note: str = "",
 ) -> ConflictDeclaration:
-    """Declare a conflict of interest with a person (by their e-mail) or an organisation."""
+    """Declare a conflict of interest with a person (by their e-mail) or an organisation.
+
+    The e-mail is stored as given (normalised), whether or not anybody with it uses the portal:
+    the declaration applies once that person applies, and the answer never tells the reviewer
+    whether the address has an account.
+    """
     if not is_reviewer_in(reviewer, association):
         raise ReviewRefused(_("Only a reviewer of this association may declare conflicts."))
-    person_email, organisation = person_email.strip(), " ".join(organisation.split())
+    person_email, organisation = normalise_email(person_email), " ".join(organisation.split())
     if bool(person_email) == bool(organisation):
         raise ReviewRefused(_("Name either a person (their e-mail) or an organisation."))
     existing = ConflictDeclaration.objects.filter(association=association, reviewer=reviewer)
-    person = None
     if person_email:
-        person = User.objects.filter(email__iexact=person_email).first()
-        if person is None:
-            raise ReviewRefused(
-                _("Nobody with the e-mail %(email)s uses the portal.") % {"email": person_email}
-            )
-        if person.pk == reviewer.pk:
+        if person_email == normalise_email(reviewer.email):
             raise ReviewRefused(_("You cannot declare a conflict with yourself."))
-        if existing.filter(person=person).exists():
+        if existing.filter(person_email__iexact=person_email).exists():
             raise ReviewRefused(_("You already declared this conflict."))
     else:
         key = normalise(organisation)
@@ -219,8 +229,8 @@ def conflict_declare(
     return ConflictDeclaration.objects.create(
         association=association,
         reviewer=reviewer,
-        person=person,
-        organisation="" if person else organisation,
+        person_email=person_email,
+        organisation="" if person_email else organisation,
         note=note.strip(),
     )
 
@@ -234,10 +244,8 @@ def conflict_withdraw(*, declaration: ConflictDeclaration, by: User) -> None:
 
 
 def reviewer_declarations(*, reviewer: User, association: Association):
-    return (
-        ConflictDeclaration.objects.filter(reviewer=reviewer, association=association)
-        .select_related("person")
-        .order_by("-created", "-id")
+    return ConflictDeclaration.objects.filter(reviewer=reviewer, association=association).order_by(
+        "-created", "-id"
     )
 
 

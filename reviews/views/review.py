@@ -142,7 +142,10 @@ class DecisionForm(forms.Form):
 class ConflictForm(forms.Form):
     person_email = forms.EmailField(
         label=gettext_lazy("A person's e-mail"),
-        help_text=gettext_lazy("Someone you know well: a colleague, a supervisee, a relative."),
+        help_text=gettext_lazy(
+            "Someone you know well: a colleague, a supervisee, a relative, whether or not they "
+            "use the portal yet."
+        ),
         required=False,
     )
     organisation = forms.CharField(

@@ -34,7 +34,6 @@ from tests.factories import (
     ExamRegistrationFactory,
     ExamSittingFactory,
     ReviewAssignmentFactory,
-    UserFactory,
     VignetteScoreFactory,
 )
 from tests.portfolios.check_helpers import fill_portfolio
@@ -174,9 +173,12 @@ def build_world(association, make_staff, n: int) -> World:
         ConflictDeclarationFactory(
             association=association, reviewer=person, organisation=f"Early Head Start {i}"
         )
-    for _ in range(n):
+    for i in range(n):
         ConflictDeclarationFactory(
-            association=association, reviewer=rita, person=UserFactory(), organisation=""
+            association=association,
+            reviewer=rita,
+            person_email=f"declared{i}@example.org",
+            organisation="",
         )
     # More assignments on rita's dashboard.
     for application in waiting[1:]:

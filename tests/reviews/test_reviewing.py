@@ -5,10 +5,12 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.enums import Role
+from accounts.models import User
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent, Endorsement
 from endorsement.services import TransitionNotAllowed, application_transition
@@ -27,6 +29,7 @@ from reviews.reviewing import (
     review_save,
     reviewer_conflicts,
     reviewer_pool,
+    reviewers_conflicts,
     reviews_visible_to,
     round_status,
 )
@@ -224,11 +227,55 @@ def test_same_employer_from_the_reviewers_own_portfolio(application, rita, other
 
 def test_declared_person(association, application, rita):
     ConflictDeclarationFactory(
-        association=association, reviewer=rita, person=application.applicant, organisation=""
+        association=association,
+        reviewer=rita,
+        person_email=application.applicant.email,
+        organisation="",
     )
     assert reviewer_conflicts(application=application, reviewer=rita) == [
         "They declared a conflict of interest with the applicant."
     ]
+
+
+def test_declared_person_matches_the_applicants_email_case_insensitively(
+    association, category, rita, ray
+):
+    applicant = UserFactory(email="Pat.Mixed@Example.org")
+    application = submitted(category, applicant=applicant)
+    ConflictDeclarationFactory(
+        association=association,
+        reviewer=rita,
+        person_email="PAT.mixed@example.ORG",
+        organisation="",
+    )
+    ConflictDeclarationFactory(
+        association=association, reviewer=ray, person_email="pat.other@example.org", organisation=""
+    )
+    conflicts = reviewers_conflicts(application=application, reviewers=[rita, ray])
+    assert conflicts == {
+        rita.pk: ["They declared a conflict of interest with the applicant."],
+        ray.pk: [],
+    }
+
+
+def test_a_declaration_for_someone_without_an_account_blocks_them_once_they_apply(
+    association, category, coordinator, rita, ray
+):
+    assert not User.objects.filter(email__iexact="future@example.org").exists()
+    declared = conflict_declare(
+        reviewer=rita, association=association, person_email="  Future@Example.org "
+    )
+    assert (declared.person_email, declared.organisation) == ("future@example.org", "")
+    # Later the person registers and applies: Rita is refused, Ray is not.
+    application = submitted(category, applicant=UserFactory(email="future@example.org"))
+    with pytest.raises(ReviewRefused) as refused:
+        review_assign(application=application, reviewers=[rita], due_on=due(), by=coordinator)
+    assert str(refused.value) == (
+        "Rita Reviewer may not review this portfolio: "
+        "They declared a conflict of interest with the applicant."
+    )
+    assigned = review_assign(application=application, reviewers=[ray], due_on=due(), by=coordinator)
+    assert [a.reviewer for a in assigned] == [ray]
 
 
 def test_conflict_declare_and_withdraw(association, application, rita, ray):
@@ -238,8 +285,8 @@ def test_conflict_declare_and_withdraw(association, application, rita, ray):
         person_email=application.applicant.email.upper(),
         note="My cousin",
     )
-    assert (declared.person, declared.organisation, declared.note) == (
-        application.applicant,
+    assert (declared.person_email, declared.organisation, declared.note) == (
+        application.applicant.email.lower(),
         "",
         "My cousin",
     )
@@ -249,14 +296,56 @@ def test_conflict_declare_and_withdraw(association, application, rita, ray):
         conflict_declare(reviewer=rita, association=association, organisation="sunrise center")
     with pytest.raises(ReviewRefused, match="Name either"):
         conflict_declare(reviewer=rita, association=association)
-    with pytest.raises(ReviewRefused, match="Nobody with the e-mail"):
-        conflict_declare(reviewer=rita, association=association, person_email="no@example.org")
     with pytest.raises(ReviewRefused, match="your own"):
         conflict_withdraw(declaration=declared, by=ray)
     conflict_withdraw(declaration=declared, by=rita)
     assert list(ConflictDeclaration.objects.values_list("organisation", flat=True)) == [
         "Sunrise Center"
     ]
+
+
+@pytest.mark.parametrize("has_account", [True, False])
+def test_declaring_an_email_answers_the_same_with_or_without_an_account(
+    association, rita, has_account
+):
+    if has_account:
+        UserFactory(email="someone@example.org")
+    declared = conflict_declare(
+        reviewer=rita, association=association, person_email="Someone@example.org"
+    )
+    assert list(ConflictDeclaration.objects.values_list("pk", "person_email", "organisation")) == [
+        (declared.pk, "someone@example.org", "")
+    ]
+
+
+def test_declaring_the_same_email_twice_is_refused_case_insensitively(association, rita, ray):
+    conflict_declare(reviewer=rita, association=association, person_email="dup@example.org")
+    with pytest.raises(ReviewRefused, match="^You already declared this conflict.$"):
+        conflict_declare(reviewer=rita, association=association, person_email=" DUP@Example.ORG")
+    # Another reviewer may declare the same person.
+    conflict_declare(reviewer=ray, association=association, person_email="DUP@example.org")
+    assert sorted(
+        ConflictDeclaration.objects.values_list("reviewer__full_name", "person_email")
+    ) == [("Ray Reviewer", "dup@example.org"), ("Rita Reviewer", "dup@example.org")]
+
+
+def test_the_database_refuses_a_duplicate_email_too(association, rita):
+    ConflictDeclarationFactory(
+        association=association, reviewer=rita, person_email="dup@example.org", organisation=""
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConflictDeclarationFactory(
+            association=association, reviewer=rita, person_email="Dup@example.org", organisation=""
+        )
+    assert ConflictDeclaration.objects.count() == 1
+
+
+def test_a_reviewer_cannot_declare_a_conflict_with_themselves(association, rita):
+    with pytest.raises(ReviewRefused, match="^You cannot declare a conflict with yourself.$"):
+        conflict_declare(
+            reviewer=rita, association=association, person_email=f" {rita.email.upper()} "
+        )
+    assert ConflictDeclaration.objects.count() == 0
 
 
 def test_conflict_declare_needs_the_reviewer_role(association, other_association, rita, user):

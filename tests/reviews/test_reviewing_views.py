@@ -166,7 +166,10 @@ def test_bulk_post_from_another_page_shows_the_results(client, category, coordin
     first = submitted(category, applicant=UserFactory(full_name="First Applicant"))
     second = submitted(category, applicant=UserFactory(full_name="Second Applicant"))
     ConflictDeclarationFactory(
-        association=first.association, reviewer=ray, person=second.applicant, organisation=""
+        association=first.association,
+        reviewer=ray,
+        person_email=second.applicant.email,
+        organisation="",
     )
     client.force_login(coordinator)
     response = client.post(
@@ -467,22 +470,71 @@ def test_conflicts_page_declares_and_withdraws(client, association, rita, applic
     url = "/reviewing/a/northfield/conflicts/"
     response = client.post(url, {"organisation": "Sunrise Center", "note": "I volunteer there"})
     assert response.status_code == 302
-    response = client.post(url, {"person_email": application.applicant.email})
+    response = client.post(url, {"person_email": application.applicant.email.upper()})
     assert response.status_code == 302
     response = client.post(url, {})
     assert response.context["form"].non_field_errors() == [
         "Name either a person (their e-mail) or an organisation."
     ]
     response = client.get(url)
-    assert [(d.organisation, d.person) for d in response.context["declarations"]] == [
-        ("", application.applicant),
-        ("Sunrise Center", None),
+    email = application.applicant.email.lower()
+    assert [(d.organisation, d.person_email) for d in response.context["declarations"]] == [
+        ("", email),
+        ("Sunrise Center", ""),
     ]
+    # The list shows the e-mail, never the name of the account behind it.
+    page = text(response)
+    assert (page.count(email), application.applicant.full_name in page) == (2, False)
     org = ConflictDeclaration.objects.get(organisation="Sunrise Center")
     response = client.post(f"/reviewing/a/northfield/conflicts/{org.pk}/withdraw/")
     assert response.status_code == 302
-    assert list(ConflictDeclaration.objects.values_list("person", flat=True)) == [
-        application.applicant.pk
+    assert list(ConflictDeclaration.objects.values_list("person_email", flat=True)) == [email]
+
+
+def _declare(client, email):
+    """Declare a conflict with ``email`` on the page; the response after the redirect."""
+    return client.post("/reviewing/a/northfield/conflicts/", {"person_email": email}, follow=True)
+
+
+def test_declaring_an_email_answers_the_same_whether_or_not_it_has_an_account(
+    client, association, rita
+):
+    UserFactory(email="member@example.org", full_name="Mona Member")
+    client.force_login(rita)
+    member = _declare(client, "member@example.org")
+    stranger = _declare(client, "stranger@example.org")
+    answers = [
+        (r.redirect_chain, [str(m) for m in r.context["messages"]]) for r in (member, stranger)
+    ]
+    assert answers == [
+        ([("/reviewing/a/northfield/conflicts/", 302)], ["Conflict of interest declared."]),
+        ([("/reviewing/a/northfield/conflicts/", 302)], ["Conflict of interest declared."]),
+    ]
+    assert [
+        ("Mona Member" in text(r), "member@example.org" in text(r)) for r in (member, stranger)
+    ] == [(False, True), (False, True)]
+    assert sorted(ConflictDeclaration.objects.values_list("person_email", flat=True)) == [
+        "member@example.org",
+        "stranger@example.org",
+    ]
+
+
+def test_conflicts_page_refuses_a_duplicate_yourself_and_an_invalid_email(
+    client, association, rita
+):
+    client.force_login(rita)
+    _declare(client, "dup@example.org")
+    answers = []
+    for email in ("Dup@Example.org", "RITA@example.org", "not-an-email"):
+        form = _declare(client, email).context["form"]
+        answers.append((form.non_field_errors(), form.errors.get("person_email", [])))
+    assert answers == [
+        (["You already declared this conflict."], []),
+        (["You cannot declare a conflict with yourself."], []),
+        ([], ["Enter a valid email address."]),
+    ]
+    assert list(ConflictDeclaration.objects.values_list("person_email", flat=True)) == [
+        "dup@example.org"
     ]
 
 
@@ -674,9 +726,12 @@ def test_reviewer_dashboard_query_count_is_constant(
 def test_conflicts_page_query_count_is_constant(
     client, association, rita, django_assert_num_queries, size
 ):
-    for _ in range(size):
+    for index in range(size):
         ConflictDeclarationFactory(
-            association=association, reviewer=rita, person=UserFactory(), organisation=""
+            association=association,
+            reviewer=rita,
+            person_email=f"declared{index}@example.org",
+            organisation="",
         )
     client.force_login(rita)
     with django_assert_num_queries(CONFLICTS_QUERIES):
