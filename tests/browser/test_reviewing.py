@@ -135,11 +135,16 @@ def test_bulk_assignment_blind_reviews_and_a_deferral(
     write_review(second, amendments="Add a supervisor reference.", comments="Riley's notes")
     expect(second.locator(f"#review-{robin_review.pk}")).to_contain_text("Robin's notes")
     assert_page(second, "Review of Ana Applicant (IFS)")
-    # Her conflicts page, with one declared.
+    # Her conflicts page: an organisation, and a colleague who does not use the portal yet
+    # (shown by e-mail, lower-cased).
     second.goto("/reviewing/a/northfield/conflicts/")
     second.get_by_label("Or an employer or organisation").fill("Sunrise Family Center")
     second.get_by_role("button", name="Declare").click()
     expect(second.locator(".declarations")).to_contain_text("Sunrise Family Center")
+    second.get_by_label("A person's e-mail").fill("New.Colleague@example.org")
+    second.get_by_role("button", name="Declare").click()
+    expect(second.get_by_role("status").first).to_contain_text("Conflict of interest declared.")
+    expect(second.locator(".declaration").first).to_contain_text("new.colleague@example.org")
     assert_page(second, "Conflicts of interest")
 
     # Both in and agreeing: the coordinator is told, and defers with the amendments.
