@@ -273,6 +273,8 @@ def test_hana_sat_the_exam_days_ago_and_her_scores_are_to_enter():
         assert registration.registered_at == registered.at
         assert sitting.created < registered.at < sitting.starts_at
         assert registered.note == f"Exam sitting: {sitting_label(sitting)}."
+        # Rendered from its values (in the reader's language), it names the moved sitting too.
+        assert registered.note_text == registered.note
         scores = VignetteScore.objects.filter(registration=registration).order_by("grader__email")
         assert [(row.grader.email, row.percent, row.submitted_at) for row in scores] == [
             (f"grader2@{slug}.example.org", None, None),
