@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 import zoneinfo
 
@@ -9,12 +10,24 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import Association, RoleGrant, User
+from competencies.models import Competency
 from endorsement.awards import endorsement_valid_through
 from endorsement.enums import ApplicationState
 from endorsement.inactivity import applications_hold_inactive
+from endorsement.management.commands import seed_demo as seed_demo_command
 from endorsement.management.commands.seed_demo import demo_staff_emails
 from endorsement.models import Application, ApplicationEvent
-from portfolios.models import Education, RSCEntry, Training, WorkExperience
+from portfolios.enums import AgreementKind, RatingScore, ReferenceStatus
+from portfolios.models import (
+    Education,
+    Reference,
+    ReferenceRating,
+    RSCEntry,
+    Signature,
+    Training,
+    WorkExperience,
+)
+from portfolios.requirements import requirement_check
 from reviews.advising import comments_digest_send
 from reviews.enums import ExamResult
 from reviews.exams import sitting_label
@@ -342,3 +355,111 @@ def test_the_coordinator_can_enter_hanas_part_1_score(client):
     registration.refresh_from_db()
     assert registration.part1_correct == 50
     assert registration.result == ExamResult.PENDING  # the graders' scores are still to come
+
+
+# The demo applications that have been submitted, and their categories.
+SUBMITTED = {
+    "carla": "IMHS",
+    "dmitri": "IMHM-C",
+    "gus": "IFS",
+    "erin": "IMHM-C",
+    "hana": "IMHM-C",
+    "farah": "IFS",
+}
+ATTACHMENT = "Attachment, separation, trauma, grief & loss"
+
+
+def uncovered_items(application) -> list[str]:
+    """The category's competency items no training of the portfolio addresses."""
+    covered = Training.competencies.through.objects.filter(
+        training__application=application
+    ).values_list("competency_id", flat=True)
+    items = Competency.objects.filter(categories=application.category).exclude(pk__in=covered)
+    return sorted(items.values_list("name", flat=True))
+
+
+@pytest.mark.django_db
+def test_every_submitted_demo_portfolio_meets_its_requirements():
+    seed()
+    for slug in ("northfield", "lakeshore"):
+        for local, code in SUBMITTED.items():
+            application = Application.objects.get(applicant__email=f"{local}@{slug}.example.org")
+            assert application.category.code == code
+            check = requirement_check(application=application)
+            assert [item.detail for item in check.missing] == [], (slug, local)
+            assert check.met_count == check.required_count >= 9
+            # Gus's reviewers asked for a training on attachment: none of his covers it.
+            expected = [ATTACHMENT] if local == "gus" else []
+            assert uncovered_items(application) == expected, (slug, local)
+            submitted = application.submitted_at
+            trainings = Training.objects.filter(application=application)
+            assert trainings.filter(date__gte=submitted.date()).count() == 0
+            assert trainings.count() >= 6
+            assert len(set(trainings.values_list("title", flat=True))) == trainings.count()
+
+
+@pytest.mark.django_db
+def test_every_submitted_demo_portfolio_has_its_raters_answers_and_signed_agreements():
+    seed()
+    for slug in ("northfield", "lakeshore"):
+        for local in SUBMITTED:
+            application = Application.objects.get(applicant__email=f"{local}@{slug}.example.org")
+            items = Competency.objects.filter(categories=application.category).count()
+            references = Reference.objects.filter(application=application).order_by("id")
+            assert [r.status for r in references] == [ReferenceStatus.COMPLETED] * 3
+            for reference in references:
+                assert application.created < reference.sent_at < reference.completed_at
+                assert reference.completed_at < application.submitted_at
+                assert reference.created == reference.sent_at
+                assert reference.ratings.count() == items
+            assert len({r.rater_email for r in references}) == 3
+            signatures = Signature.objects.filter(application=application).select_related(
+                "agreement"
+            )
+            assert sorted(s.agreement.kind for s in signatures) == sorted(AgreementKind.values)
+            for signature in signatures:
+                assert signature.typed_name == application.applicant.full_name
+                assert signature.signed_at == application.submitted_at
+
+
+@pytest.mark.django_db
+def test_gus_was_deferred_for_what_his_complete_portfolio_lacks_beyond_the_check():
+    seed()
+    for slug in ("northfield", "lakeshore"):
+        gus = Application.objects.get(applicant__email=f"gus@{slug}.example.org")
+        assert gus.state == ApplicationState.DEFERRED
+        provider = Reference.objects.get(application=gus, relationship="rsc_provider")
+        assert provider.status == ReferenceStatus.COMPLETED  # five "not enough information"
+        nei = ReferenceRating.objects.filter(
+            reference=provider, score=RatingScore.NOT_ENOUGH_INFORMATION
+        )
+        assert nei.count() == gus.framework.reference_not_enough_information_limit == 5
+        note = gus.events.get(to_state=ApplicationState.DEFERRED).note
+        assert "training on attachment" in note
+        assert "fuller reference rating" in note
+        assert uncovered_items(gus) == [ATTACHMENT]
+
+
+@pytest.mark.django_db
+def test_ben_and_ana_have_not_finished_their_portfolios():
+    seed()
+    ben = Application.objects.get(applicant__email="ben@northfield.example.org")
+    check = requirement_check(application=ben)
+    assert 0 < check.met_count < check.required_count
+    assert {item.section for item in check.missing} >= {"references", "agreements"}
+    ana = Application.objects.get(applicant__email="ana@northfield.example.org")
+    assert requirement_check(application=ana).met_count < check.met_count
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_submit_a_portfolio_missing_a_requirement(monkeypatch):
+    portfolios = dict(seed_demo_command.PORTFOLIOS)
+    portfolios["carla"] = dataclasses.replace(portfolios["carla"], rsc=())
+    monkeypatch.setattr(seed_demo_command, "PORTFOLIOS", portfolios)
+    with pytest.raises(CommandError) as refused:
+        seed()
+    assert str(refused.value) == (
+        "carla@northfield.example.org (IMHS) cannot submit; missing: "
+        "RS/C: 0 of 50 hours within 24 months"
+    )
+    assert Application.objects.count() == 0
