@@ -394,6 +394,16 @@ TRAININGS = {
         False,
         ("Cultural competence",),
     ),
+    # Ben's: his advisor asks which of his trainings covered cultural competence.
+    "culturally_responsive": (
+        "Culturally responsive practice with families",
+        "Northfield AIMH",
+        TrainingFormat.WORKSHOP,
+        3,
+        True,
+        False,
+        (),
+    ),
     "cpp": (
         "Child–parent psychotherapy: intensive training",
         "Lakeshore University Department of Psychiatry",
@@ -586,7 +596,7 @@ PORTFOLIOS = {
                 "Sam Supervisor",
             ),
         ),
-        trainings=(("foundations", 8), ("early_years", 6), ("cultural_humility", 3)),
+        trainings=(("foundations", 8), ("early_years", 6), ("culturally_responsive", 3)),
         rsc=(RSC("Robin Reflective", "{prefix}-IMHM-2019-0007", RSCFormat.GROUP, 12, 1, 14),),
         partial=True,
     ),
