@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -226,13 +226,18 @@ def conflict_declare(
         key = normalise(organisation)
         if any(normalise(d.organisation) == key for d in existing.exclude(organisation="")):
             raise ReviewRefused(_("You already declared this conflict."))
-    return ConflictDeclaration.objects.create(
-        association=association,
-        reviewer=reviewer,
-        person_email=person_email,
-        organisation="" if person_email else organisation,
-        note=note.strip(),
-    )
+    try:
+        # A savepoint: the same declaration sent twice at once meets the unique constraint.
+        with transaction.atomic():
+            return ConflictDeclaration.objects.create(
+                association=association,
+                reviewer=reviewer,
+                person_email=person_email,
+                organisation="" if person_email else organisation,
+                note=note.strip(),
+            )
+    except IntegrityError:
+        raise ReviewRefused(_("You already declared this conflict.")) from None
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -338,6 +339,24 @@ def test_the_database_refuses_a_duplicate_email_too(association, rita):
             association=association, reviewer=rita, person_email="Dup@example.org", organisation=""
         )
     assert ConflictDeclaration.objects.count() == 1
+
+
+def test_a_duplicate_sent_at_the_same_moment_is_refused_not_a_server_error(
+    association, rita, monkeypatch
+):
+    exists = QuerySet.exists
+
+    def other_request_lands_right_after_the_check(queryset):
+        seen = exists(queryset)
+        if queryset.model is ConflictDeclaration:
+            ConflictDeclarationFactory(
+                association=association, reviewer=rita, person_email="dup@example.org"
+            )
+        return seen
+
+    monkeypatch.setattr(QuerySet, "exists", other_request_lands_right_after_the_check)
+    with pytest.raises(ReviewRefused, match="^You already declared this conflict.$"):
+        conflict_declare(reviewer=rita, association=association, person_email="dup@example.org")
 
 
 def test_a_reviewer_cannot_declare_a_conflict_with_themselves(association, rita):
