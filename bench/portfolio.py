@@ -62,8 +62,8 @@ def main():
         for url_name, size, queries, median in rows:
             print(f"{url_name:30} {size:14d} {queries:7d} {median:10.2f}")
         print(
-            "With 2 items, sections holding none skip their prefetch queries (e.g. the training "
-            "items' competencies); tests/portfolios/test_query_counts.py compares 2 and 40 items "
+            "With 2 items, sections holding none skip their prefetch queries (e.g. the "
+            "references' ratings); tests/portfolios/test_query_counts.py compares 2 and 40 items "
             "in every section."
         )
 
