@@ -48,3 +48,35 @@ def measure(client, url: str, repeat: int = 50) -> tuple[int, float]:
         client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
     return query_count, statistics.median(timings)
+
+
+def bench_ifs_portfolios(item_counts, **association_fields):
+    """The bench association and, per number of evidence items, an accepted IFS application
+    with that many items filled in, an agreement signed and a current membership."""
+    from accounts.models import Association
+    from tests.portfolios.check_helpers import (
+        accepted_application,
+        add_membership,
+        fill_portfolio,
+        load_category,
+        publish_agreements,
+        sign,
+    )
+
+    association = Association.objects.create(
+        name="Bench Association",
+        slug="bench",
+        contact_email="b@example.org",
+        number_prefix="BENCH",
+        **association_fields,
+    )
+    category = load_category(association, "IFS")
+    texts = publish_agreements(association)
+    applications = []
+    for items in item_counts:
+        application = accepted_application(category)
+        fill_portfolio(application, items)
+        sign(application, texts[0])
+        add_membership(application)
+        applications.append(application)
+    return association, applications

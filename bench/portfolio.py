@@ -5,7 +5,7 @@ pages with 2 items. A page that does not exist (404) is skipped with a note."""
 
 from django.test import Client
 from django.urls import reverse
-from harness import measure, test_database
+from harness import bench_ifs_portfolios, measure, test_database
 
 PAGES = [
     "portfolios:summary",
@@ -21,31 +21,8 @@ SIZES = [2, 200]
 
 def main():
     with test_database():
-        from accounts.models import Association
-        from tests.portfolios.check_helpers import (
-            accepted_application,
-            add_membership,
-            fill_portfolio,
-            load_category,
-            publish_agreements,
-            sign,
-        )
-
-        association = Association.objects.create(
-            name="Bench Association",
-            slug="bench",
-            contact_email="b@example.org",
-            number_prefix="BENCH",
-        )
-        category = load_category(association, "IFS")
-        texts = publish_agreements(association)
-        portfolios = {}
-        for size in SIZES:
-            application = accepted_application(category)
-            fill_portfolio(application, size)
-            sign(application, texts[0])
-            add_membership(application)
-            portfolios[size] = application
+        _association, applications = bench_ifs_portfolios(SIZES)
+        portfolios = dict(zip(SIZES, applications, strict=True))
 
         client = Client()
         rows = []

@@ -10,7 +10,7 @@ import datetime
 
 from django.test import Client
 from django.urls import reverse
-from harness import measure, test_database
+from harness import bench_ifs_portfolios, measure, test_database
 
 # (evidence items, comment threads, review rounds)
 SIZES = [(2, 1, 1), (200, 50, 5)]
@@ -21,29 +21,15 @@ def main():
         from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
         from accounts.enums import Role
-        from accounts.models import Association, RoleGrant, User
+        from accounts.models import RoleGrant, User
         from endorsement.services import application_transition
         from reviews.advising import advisor_assign, comment_add, comment_reply
         from reviews.models import ReviewAssignment
         from reviews.reviewing import review_areas, review_assign, review_decide, review_save
-        from tests.portfolios.check_helpers import (
-            accepted_application,
-            add_membership,
-            fill_portfolio,
-            load_category,
-            publish_agreements,
-            sign,
-        )
 
-        association = Association.objects.create(
-            name="Bench Association",
-            slug="bench",
-            contact_email="b@example.org",
-            number_prefix="BENCH",
-            reviewers_per_portfolio=2,
+        association, applications = bench_ifs_portfolios(
+            [items for items, _threads, _rounds in SIZES], reviewers_per_portfolio=2
         )
-        category = load_category(association, "IFS")
-        texts = publish_agreements(association)
 
         def staff(role, name):
             user = User.objects.create_user(
@@ -59,11 +45,7 @@ def main():
         due_on = datetime.date.today() + datetime.timedelta(days=30)
 
         cases = []
-        for items, threads, rounds in SIZES:
-            application = accepted_application(category)
-            fill_portfolio(application, items)
-            sign(application, texts[0])
-            add_membership(application)
+        for (items, threads, rounds), application in zip(SIZES, applications, strict=True):
             application = advisor_assign(application=application, advisor=advisor, by=coordinator)
             for index in range(threads):
                 thread = comment_add(
