@@ -158,9 +158,8 @@ def sitting_started(sitting: ExamSitting) -> bool:
 def scoring_opens_text(sitting: ExamSitting) -> str:
     """The sentence that says from when a sitting's scores can be entered (its start, in the
     association's time zone)."""
-    moment = timezone.localtime(sitting.starts_at, zoneinfo.ZoneInfo(sitting.association.time_zone))
     return _("Scores can be entered from %(when)s, when the sitting starts.") % {
-        "when": formats.date_format(moment, "DATETIME_FORMAT")
+        "when": formats.date_format(sitting_local_start(sitting), "DATETIME_FORMAT")
     }
 
 
