@@ -1039,6 +1039,12 @@ TIMESTAMPS = [
     (VignetteScore, ("created",)),
 ]
 
+
+def demo_portfolio(application: Application) -> Portfolio:
+    """The demo applicant's evidence, by the name before the @ of their e-mail (ana, ben …)."""
+    return PORTFOLIOS[application.applicant.email.split("@")[0]]
+
+
 # (from, to, moment): the steps were taken between from and to, and happened at moment; or a
 # sitting planned ahead (from = to = its start) took place at moment.
 StepTimes = list[tuple[datetime.datetime, datetime.datetime, datetime.datetime]]
@@ -1337,7 +1343,7 @@ class Command(BaseCommand):
         work and training before it. A complete portfolio's trainings address every competency
         item of the category (but those ``not_covered`` on purpose)."""
         user = application.applicant
-        portfolio = PORTFOLIOS[user.email.split("@")[0]]
+        portfolio = demo_portfolio(application)
         prefix = application.association.number_prefix
 
         def years_before(years: float) -> datetime.date:
@@ -1426,7 +1432,7 @@ class Command(BaseCommand):
     def _ask_references(self, application: Application) -> None:
         """The applicant asks each of their raters (``PORTFOLIOS``) through the portal."""
         user = application.applicant
-        for rater in PORTFOLIOS[user.email.split("@")[0]].raters:
+        for rater in demo_portfolio(application).raters:
             reference_invite(
                 application=application,
                 rater_name=rater.name,
@@ -1439,7 +1445,7 @@ class Command(BaseCommand):
     def _rating(self, application: Application, index: int) -> None:
         """The ``index``-th rater answers through their link: every item of the category, the
         first few "not enough information" where the rater says so."""
-        rater = PORTFOLIOS[application.applicant.email.split("@")[0]].raters[index]
+        rater = demo_portfolio(application).raters[index]
         reference = Reference.objects.get(application=application, rater_email=rater.email)
         items = Competency.objects.filter(categories=application.category).order_by(
             "area__order", "order", "id"
