@@ -23,9 +23,14 @@ def main():
         from accounts.enums import Role
         from accounts.models import RoleGrant, User
         from endorsement.services import application_transition
-        from reviews.advising import advisor_assign, comment_add, comment_reply
         from reviews.models import ReviewAssignment
-        from reviews.reviewing import review_areas, review_assign, review_decide, review_save
+        from reviews.services.advising import advisor_assign, comment_add, comment_reply
+        from reviews.services.reviewing import (
+            review_areas,
+            review_assign,
+            review_decide,
+            review_save,
+        )
 
         association, applications = bench_ifs_portfolios(
             [items for items, _threads, _rounds in SIZES], reviewers_per_portfolio=2

@@ -263,7 +263,7 @@ class Application(FSMModelMixin, models.Model):
         conditions=[category_has_exam],
     )
     def retake_exam(self):
-        """Registered again after the waiting period (``reviews.exams`` checks it)."""
+        """Registered again after the waiting period (``reviews.services.exams`` checks it)."""
 
     @transition(
         field=state, source=S.EXAM, target=S.EXAM_PASSED, permission=allowed(perms.exam_result)

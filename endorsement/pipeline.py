@@ -28,11 +28,11 @@ from django.views import View
 from accounts import dashboards
 from accounts.enums import Role
 from accounts.models import Association
+from accounts.permissions import coordinator_required
 from accounts.selectors import role_holders
 from competencies.models import EndorsementCategory
 from endorsement.enums import ApplicationState as S
 from endorsement.models import CLOSED_STATES, Application
-from endorsement.views import coordinator_required
 
 PAGE_SIZE = 50
 # The CSV export reads the applications in chunks of this many (a few queries per chunk).

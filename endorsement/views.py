@@ -3,8 +3,7 @@ application's page with its timeline, and the steps taken from it (hold, resume,
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from accounts.enums import Role
-from accounts.rules import is_coordinator_of
+from accounts.permissions import coordinator_required
 from endorsement.awards import endorsement_award, endorsement_number_next, endorsement_valid_through
 from endorsement.enums import ApplicationState as S
 from endorsement.forms import DenyForm, ReturnRegistrationForm, StepNoteForm
@@ -26,18 +25,6 @@ from endorsement.services import (
     transition_refusal,
 )
 from endorsement.timeline import application_timeline
-
-
-def coordinator_required(user, association, *, hide: bool = False) -> None:
-    """Refuses anyone but a coordinator of the association: 403 with the reason, or 404 when
-    ``hide`` (the page must not reveal that the object exists).
-
-    The predicate, not ``has_perm``: Django lets superusers through every ``has_perm``, and the
-    platform admin works in the admin site, not on the coordinator's pages."""
-    if not is_coordinator_of(user, association):
-        if hide:
-            raise Http404
-        raise PermissionDenied(_("Only a coordinator of this association may do this."))
 
 
 class CoordinatorApplicationMixin(LoginRequiredMixin):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reviews import advising
+from reviews.services import advising
 
 
 @shared_task(name="reviews.comments_send_digests")

@@ -28,10 +28,10 @@ from portfolios.models import (
     WorkExperience,
 )
 from portfolios.requirements import requirement_check
-from reviews.advising import comments_digest_send
 from reviews.enums import ExamResult
-from reviews.exams import sitting_label
 from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
+from reviews.services.advising import comments_digest_send
+from reviews.services.exams import sitting_label
 
 
 def seed():

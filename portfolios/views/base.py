@@ -84,7 +84,8 @@ class PortfolioMixin(LoginRequiredMixin):
             current_section=self.section,
             # The check panel of a section's pages; the summary pages add the whole check.
             check=self.get_check() if self.section else None,
-            # The advisor's "comment on this item" links (reviews.advising registers the rule).
+            # The advisor's "comment on this item" links (reviews.services.advising registers
+            # the rule).
             comment_on_items=rules.has_perm(
                 "reviews.comment_items", self.request.user, self.application
             ),

@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from endorsement.models import BUILDING_STATES
-from reviews import advising
 from reviews.enums import CommentSection
+from reviews.services import advising
 from reviews.views.advisor import comments_panel_context
 
 register = template.Library()

@@ -21,10 +21,10 @@ from accounts import dashboards
 from accounts.enums import Role
 from endorsement.views import CoordinatorApplicationMixin
 from portfolios.views.base import PORTFOLIO_ANNOTATIONS, SECTIONS, PortfolioMixin
-from reviews import advising
-from reviews.advising import AdvisingRefused
 from reviews.enums import CommentSection
 from reviews.models import Comment
+from reviews.services import advising
+from reviews.services.advising import AdvisingRefused
 
 SECTION_URLS = {key: url_name for key, _label, url_name in SECTIONS}
 

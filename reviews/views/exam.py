@@ -1,5 +1,5 @@
 """Exam pages: the coordinator's sittings and scores, the applicant's registration, the
-grader's vignettes, and the exam grader's dashboard. The rules are in ``reviews.exams``.
+grader's vignettes, and the exam grader's dashboard. The rules are in ``reviews.services.exams``.
 
 Dates and times are shown and typed in the association's time zone.
 """
@@ -21,14 +21,14 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from accounts import dashboards
 from accounts.enums import Role
 from accounts.models import Association
+from accounts.permissions import coordinator_required
 from accounts.rules import is_coordinator_of, is_exam_grader_in
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application
 from endorsement.services import TransitionNotAllowed
-from endorsement.views import coordinator_required
-from reviews import exams
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
+from reviews.services import exams
 
 # --- forms ------------------------------------------------------------------------------------
 

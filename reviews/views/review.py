@@ -33,7 +33,7 @@ from portfolios.models import ReferenceRating
 from portfolios.requirements import SECTION_LABELS, SECTION_URL_NAMES, requirement_check
 from reviews.enums import Recommendation, RubricScore
 from reviews.models import ConflictDeclaration, ReviewAssignment
-from reviews.reviewing import (
+from reviews.services.reviewing import (
     ASSIGNABLE_STATES,
     DECISIONS,
     DECISIONS_AFTER_REVIEWS,

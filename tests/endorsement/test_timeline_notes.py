@@ -20,7 +20,7 @@ from endorsement.models import Application, ApplicationEvent
 from endorsement.notes import NOTES, note_render
 from endorsement.services import application_transition
 from endorsement.timeline import application_timeline
-from reviews import exams
+from reviews.services import exams
 from tests.factories import (
     ApplicationFactory,
     EndorsementCategoryFactory,

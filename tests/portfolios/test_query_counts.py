@@ -12,7 +12,7 @@ from endorsement.services import application_transition
 from portfolios.models import Training
 from portfolios.selectors import evidence_history
 from portfolios.services import evidence_save
-from reviews.advising import advisor_assign, comment_add, comment_reply
+from reviews.services.advising import advisor_assign, comment_add, comment_reply
 from tests.portfolios.check_helpers import (
     accepted_application,
     fill_portfolio,

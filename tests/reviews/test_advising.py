@@ -1,4 +1,4 @@
-"""reviews.advising: asking for and assigning an advisor, comments, the sign-off, the digest."""
+"""reviews.services.advising: asking for and assigning an advisor, comments, sign-off, digest."""
 
 import datetime
 
@@ -10,9 +10,9 @@ from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
 from endorsement.services import transition_refusal
-from reviews import advising
-from reviews.advising import AdvisingRefused
 from reviews.models import Comment
+from reviews.services import advising
+from reviews.services.advising import AdvisingRefused
 from reviews.tasks import comments_send_digests
 from tests.factories import (
     ApplicationFactory,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application
-from reviews import advising
 from reviews.models import Comment
+from reviews.services import advising
 from tests.factories import ApplicationFactory, EducationFactory, UserFactory
 from tests.reviews.helpers import fresh
 

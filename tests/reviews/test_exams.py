@@ -1,4 +1,4 @@
-"""reviews.exams: sittings, registration (capacity, retakes), Part 1, Part 2 and the result."""
+"""reviews.services.exams: sittings, registration (capacity, retakes), Parts 1 and 2, the result."""
 
 import datetime
 import zoneinfo
@@ -11,10 +11,10 @@ from django.utils.formats import date_format
 from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
-from reviews import exams
 from reviews.enums import ExamResult
-from reviews.exams import ExamRefused
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
+from reviews.services import exams
+from reviews.services.exams import ExamRefused
 from tests.factories import (
     ApplicationFactory,
     EndorsementCategoryFactory,

@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application
-from reviews import exams
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
+from reviews.services import exams
 from tests.factories import (
     ApplicationFactory,
     ExamRegistrationFactory,

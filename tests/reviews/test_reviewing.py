@@ -17,7 +17,7 @@ from endorsement.models import Application, ApplicationEvent, Endorsement
 from endorsement.services import TransitionNotAllowed, application_transition
 from reviews.enums import Recommendation
 from reviews.models import AreaRating, ConflictDeclaration, ReviewAssignment
-from reviews.reviewing import (
+from reviews.services.reviewing import (
     ReviewRefused,
     conflict_declare,
     conflict_withdraw,

@@ -15,7 +15,7 @@ from endorsement.models import Application, ApplicationEvent
 from portfolios.models import ReferenceRating
 from reviews.enums import Recommendation
 from reviews.models import AreaRating, ConflictDeclaration, ReviewAssignment
-from reviews.reviewing import review_assign, review_decide, review_save
+from reviews.services.reviewing import review_assign, review_decide, review_save
 from tests.factories import (
     ConflictDeclarationFactory,
     ReferenceFactory,
@@ -37,7 +37,7 @@ def category(association):
 
 @pytest.fixture
 def areas(category):
-    from reviews.reviewing import review_areas
+    from reviews.services.reviewing import review_areas
 
     return review_areas(application=submitted(category))
 

@@ -69,9 +69,10 @@ from portfolios.models import (
 from portfolios.references import reference_invite, reference_submit_rating
 from portfolios.requirements import requirement_check
 from portfolios.services import evidence_save
-from reviews.advising import advisor_assign, advisor_request, comment_add
 from reviews.enums import Recommendation, RubricScore
-from reviews.exams import (
+from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
+from reviews.services.advising import advisor_assign, advisor_request, comment_add
+from reviews.services.exams import (
     exam_register,
     graders_assign,
     sitting_create,
@@ -79,8 +80,7 @@ from reviews.exams import (
     sitting_local_start,
     sittings_upcoming,
 )
-from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
-from reviews.reviewing import review_areas, review_assign, review_decide, review_save
+from reviews.services.reviewing import review_areas, review_assign, review_decide, review_save
 
 DEMO_PASSWORD = "demo-endorse-2026"  # noqa: S105 - printed for the demo on purpose
 
