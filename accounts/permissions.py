@@ -2,11 +2,15 @@
 views). Predicates live in each app's ``rules.py``; these turn a refused predicate into the
 page's answer."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from accounts.rules import is_coordinator_of
+from accounts.enums import Role
+from accounts.models import Association
+from accounts.rules import ROLE_PREDICATES, is_coordinator_of
 
 
 def coordinator_required(user, association, *, hide: bool = False) -> None:
@@ -19,3 +23,37 @@ def coordinator_required(user, association, *, hide: bool = False) -> None:
         if hide:
             raise Http404
         raise PermissionDenied(_("Only a coordinator of this association may do this."))
+
+
+def role_required(user, association, role: str, *, hide: bool = False) -> None:
+    """Refuses anyone without ``role`` in the association (``coordinator_required`` for the
+    coordinator, with its sentence)."""
+    if role == Role.COORDINATOR:
+        coordinator_required(user, association, hide=hide)
+    elif not ROLE_PREDICATES[role](user, association):
+        if hide:
+            raise Http404
+        raise PermissionDenied(_("You do not hold this role in this association."))
+
+
+class AssociationRoleRequiredMixin(LoginRequiredMixin):
+    """The one gate of the staff pages of every app: the page names its association
+    (``get_association``, which may load the object the page is about) and only people holding
+    ``required_role`` there pass; anyone else gets 403 with the reason, or 404 on pages that set
+    ``hide_from_others`` (the page must not reveal that its object exists), whatever the method.
+    Anonymous people are sent to log in. ``self.association`` is set before the view runs."""
+
+    required_role = Role.COORDINATOR
+    hide_from_others = False
+
+    def get_association(self) -> Association:
+        return get_object_or_404(Association, slug=self.kwargs["slug"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.association = self.get_association()
+        role_required(
+            request.user, self.association, self.required_role, hide=self.hide_from_others
+        )
+        return super().dispatch(request, *args, **kwargs)

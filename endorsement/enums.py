@@ -17,3 +17,13 @@ class ApplicationState(models.TextChoices):
     AWARDED = "awarded", _("Awarded")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     DENIED = "denied", _("Denied")
+
+
+S = ApplicationState
+# An application in one of these states is finished: nothing more happens to it.
+CLOSED_STATES = [S.AWARDED, S.WITHDRAWN, S.DENIED]
+# States the applicant may withdraw from: every state before the award that is not closed.
+OPEN_STATES = [state for state in S.values if state not in CLOSED_STATES]
+# Building the portfolio: the applicant may change the evidence; 12 months without activity in
+# these puts the application on hold.
+BUILDING_STATES = [S.REGISTERED, S.RETURNED, S.ACCEPTED, S.DEFERRED]

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from endorsement.models import BUILDING_STATES, Application
+from endorsement.enums import BUILDING_STATES
+from endorsement.models import Application
 from endorsement.services import TransitionNotAllowed, application_transition
 
 logger = logging.getLogger(__name__)

@@ -8,15 +8,9 @@ from accounts.models import Association
 from competencies.enums import EducationLevel
 from competencies.models import EndorsementCategory
 from endorsement import rules as perms
+from endorsement.enums import BUILDING_STATES, OPEN_STATES
 from endorsement.enums import ApplicationState as S
 from endorsement.notes import NOTES
-
-# An application in one of these states is finished: nothing more happens to it.
-CLOSED_STATES = [S.AWARDED, S.WITHDRAWN, S.DENIED]
-# States the applicant may withdraw from: every state before the award that is not closed.
-OPEN_STATES = [state for state in S.values if state not in CLOSED_STATES]
-# Building the portfolio: 12 months without activity in these puts the application on hold.
-BUILDING_STATES = [S.REGISTERED, S.RETURNED, S.ACCEPTED, S.DEFERRED]
 
 
 def allowed(predicate):

@@ -14,11 +14,9 @@ import datetime
 import zoneinfo
 
 from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +26,12 @@ from django.views import View
 from accounts import dashboards
 from accounts.enums import Role
 from accounts.models import Association
-from accounts.permissions import coordinator_required
+from accounts.permissions import AssociationRoleRequiredMixin
 from accounts.selectors import role_holders
 from competencies.models import EndorsementCategory
+from endorsement.enums import CLOSED_STATES
 from endorsement.enums import ApplicationState as S
-from endorsement.models import CLOSED_STATES, Application
+from endorsement.models import Application
 
 PAGE_SIZE = 50
 # The CSV export reads the applications in chunks of this many (a few queries per chunk).
@@ -297,14 +296,13 @@ def pipeline_csv_row(application: Application, association: Association, now) ->
     return [csv_safe(cell) for cell in cells]
 
 
-class PipelineCsvView(LoginRequiredMixin, View):
+class PipelineCsvView(AssociationRoleRequiredMixin, View):
     """The filtered pipeline, every row, as CSV; for the association's coordinators only."""
 
     http_method_names = ["get"]
 
     def get(self, request, slug):
-        association = get_object_or_404(Association, slug=slug)
-        coordinator_required(request.user, association)
+        association = self.association
         form = PipelineFilterForm(request.GET, categories=association_categories(association))
         applications = pipeline_applications(association=association, filters=form.filters())
         now = timezone.now()

@@ -1,23 +1,26 @@
-"""Who may fire each step of the application's workflow (django-rules predicates).
+"""The predicates about an application that every app uses (django-rules), defined once here.
 
 The transition methods on ``Application`` name these as their ``permission``; the one writer,
 ``endorsement.services.application_transition``, checks them for every person who acts.
 ``by=None`` is the portal itself (scheduled tasks, computed exam results) and is not checked.
+``portfolios.rules`` and ``reviews.rules`` combine them with their own.
 """
 
 import rules
 
-from accounts.rules import is_coordinator_of, is_exam_grader_in
-from endorsement.enums import ApplicationState as S
+from accounts.rules import is_advisor_in, is_coordinator_of, is_exam_grader_in
+from endorsement.enums import BUILDING_STATES, CLOSED_STATES
 
 
 @rules.predicate
 def is_applicant(user, application):
+    """The person whose application (and portfolio) it is."""
     return user.is_authenticated and application.applicant_id == user.pk
 
 
 @rules.predicate
 def is_application_coordinator(user, application):
+    """A coordinator of the application's association."""
     return is_coordinator_of(user, application.association)
 
 
@@ -28,7 +31,24 @@ def is_application_exam_grader(user, application):
 
 @rules.predicate
 def is_application_advisor(user, application):
-    return user.is_authenticated and application.advisor_id == user.pk
+    """The advisor the coordinator assigned, while they hold the advisor role there."""
+    return (
+        user.is_authenticated
+        and application.advisor_id == user.pk
+        and is_advisor_in(user, application.association)
+    )
+
+
+@rules.predicate
+def application_is_open(user, application):
+    """Not finished (awarded, withdrawn or denied)."""
+    return application.state not in CLOSED_STATES
+
+
+@rules.predicate
+def application_is_building(user, application):
+    """The portfolio is being built: the applicant may add, change and delete evidence."""
+    return application.state in BUILDING_STATES
 
 
 @rules.predicate
@@ -40,7 +60,7 @@ def nobody(user, application):
 @rules.predicate
 def was_held_while_building(user, application):
     """Put on hold for inactivity while the portfolio was being built (not during review)."""
-    return application.state_before_hold in {S.REGISTERED, S.RETURNED, S.ACCEPTED, S.DEFERRED}
+    return application.state_before_hold in BUILDING_STATES
 
 
 coordinator_only = is_application_coordinator

@@ -10,8 +10,8 @@ from django_fsm import can_proceed
 from accounts.models import Association, User
 from competencies.models import EndorsementCategory, Framework
 from endorsement.emails import transition_email_on_commit
-from endorsement.enums import ApplicationState
-from endorsement.models import CLOSED_STATES, Application, ApplicationEvent
+from endorsement.enums import CLOSED_STATES, ApplicationState
+from endorsement.models import Application, ApplicationEvent
 from endorsement.notes import NOTES, note_in_site_language, note_values_json
 
 

@@ -2,7 +2,6 @@
 application's page with its timeline, and the steps taken from it (hold, resume, deny, award)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -12,11 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from accounts.enums import Role
-from accounts.permissions import coordinator_required
+from accounts.permissions import AssociationRoleRequiredMixin
 from endorsement.awards import endorsement_award, endorsement_number_next, endorsement_valid_through
+from endorsement.enums import OPEN_STATES
 from endorsement.enums import ApplicationState as S
 from endorsement.forms import DenyForm, ReturnRegistrationForm, StepNoteForm
-from endorsement.models import OPEN_STATES, Application, Endorsement
+from endorsement.models import Application, Endorsement
 from endorsement.registration import registration_decide
 from endorsement.services import (
     TransitionNotAllowed,
@@ -27,22 +27,18 @@ from endorsement.services import (
 from endorsement.timeline import application_timeline
 
 
-class CoordinatorApplicationMixin(LoginRequiredMixin):
+class CoordinatorApplicationMixin(AssociationRoleRequiredMixin):
     """The application named in the address; only a coordinator of its association may act
     (403 to anyone else, 404 on pages that set ``hide_from_others``)."""
 
-    hide_from_others = False
     select_related = ("association", "applicant", "category", "advisor")
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def get_association(self):
         self.application = get_object_or_404(
             Application.objects.select_related(*self.select_related),
-            pk=kwargs["application_id"],
+            pk=self.kwargs["application_id"],
         )
-        coordinator_required(request.user, self.application.association, hide=self.hide_from_others)
-        return super().dispatch(request, *args, **kwargs)
+        return self.application.association
 
     def dashboard_url(self) -> str:
         return reverse(

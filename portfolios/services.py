@@ -5,10 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from endorsement.enums import BUILDING_STATES
 from endorsement.models import Application
 from endorsement.services import application_touch
 from portfolios.models import EvidenceChange, FormDraft
-from portfolios.rules import EDITABLE_STATES
 
 
 class PortfolioLocked(Exception):
@@ -16,7 +16,7 @@ class PortfolioLocked(Exception):
 
 
 def portfolio_assert_editable(*, application: Application) -> None:
-    if application.state not in EDITABLE_STATES:
+    if application.state not in BUILDING_STATES:
         raise PortfolioLocked(
             _("Your portfolio is %(state)s: it cannot be changed now.")
             % {"state": application.get_state_display().lower()}

@@ -4,15 +4,12 @@ Services (every write) and selectors (reused reads) of the advisor's part of the
 Comments are not e-mailed one by one: ``comments_digest_send`` (run by the beat task
 ``reviews.comments_send_digests``) sends each side one e-mail listing what is new.
 
-Who may do what is a set of rules predicates registered here as permissions
-(``reviews.comment_application`` …), so the portfolio pages can ask ``rules.has_perm`` without
-importing this app.
+Who may do what is in ``reviews.rules``.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-import rules
 from django.conf import settings
 from django.db import transaction
 from django.db.models import (
@@ -34,19 +31,15 @@ from accounts.models import RoleGrant, User
 from accounts.rules import is_coordinator_of
 from accounts.selectors import role_holders
 from endorsement.emails import application_email_on_commit, coordinators_of
+from endorsement.enums import BUILDING_STATES, CLOSED_STATES
 from endorsement.enums import ApplicationState as S
-from endorsement.models import (
-    BUILDING_STATES,
-    CLOSED_STATES,
-    Application,
-    ApplicationEvent,
-    advisor_signoff_current,
-)
+from endorsement.models import Application, ApplicationEvent, advisor_signoff_current
+from endorsement.rules import is_application_advisor
 from endorsement.services import application_touch
 from portfolios.models import Education, Reference, RSCEntry, Training, WorkExperience
-from portfolios.rules import is_advisor_of_application, is_portfolio_owner
 from reviews.enums import CommentSection
 from reviews.models import Comment
+from reviews.rules import READY_STATES, can_comment
 
 # The sections whose evidence rows a comment may be about (``Comment.object_id``).
 SECTION_MODELS = {
@@ -56,61 +49,11 @@ SECTION_MODELS = {
     CommentSection.RSC: RSCEntry,
     CommentSection.REFERENCES: Reference,
 }
-# The advisor signs off while the applicant can still submit.
-READY_STATES = {S.ACCEPTED, S.DEFERRED}
 BODY_MAX_LENGTH = 5000
 
 
 class AdvisingRefused(Exception):
     """Raised with a sentence a person can read."""
-
-
-# --- Permissions --------------------------------------------------------------------------
-
-
-@rules.predicate
-def application_is_open(user, application):
-    return application.state not in CLOSED_STATES
-
-
-@rules.predicate
-def has_advisor(user, application):
-    return application.advisor_id is not None
-
-
-@rules.predicate
-def is_application_coordinator(user, application):
-    return is_coordinator_of(user, application.association)
-
-
-@rules.predicate
-def may_ask_for_advisor(user, application):
-    return (
-        application.state in BUILDING_STATES
-        and application.advisor_id is None
-        and application.advisor_requested_at is None
-    )
-
-
-@rules.predicate
-def may_be_marked_ready(user, application):
-    return application.state in READY_STATES
-
-
-# The two sides of the conversation: the assigned advisor (holding the role) and the applicant
-# once an advisor is assigned.
-can_comment = application_is_open & (is_advisor_of_application | (is_portfolio_owner & has_advisor))
-rules.add_perm("reviews.comment_application", can_comment)
-# The advisor's "comment on this item" links on the section pages.
-rules.add_perm("reviews.comment_items", application_is_open & is_advisor_of_application)
-# The coordinator reads the conversation too (without taking part).
-rules.add_perm(
-    "reviews.view_comments",
-    is_portfolio_owner | is_advisor_of_application | is_application_coordinator,
-)
-rules.add_perm("reviews.assign_advisor", application_is_open & is_application_coordinator)
-rules.add_perm("reviews.request_advisor", is_portfolio_owner & may_ask_for_advisor)
-rules.add_perm("reviews.mark_ready", is_advisor_of_application & may_be_marked_ready)
 
 
 # --- Advisor ------------------------------------------------------------------------------
@@ -243,7 +186,7 @@ def advisor_mark_ready(*, application: Application, by: User) -> Application:
     advisor marks the amended portfolio ready again.
     """
     application = _locked(application)
-    if not is_advisor_of_application(by, application):
+    if not is_application_advisor(by, application):
         raise AdvisingRefused(_("Only the applicant's advisor may mark the portfolio ready."))
     if application.state not in READY_STATES:
         raise AdvisingRefused(

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from endorsement.models import BUILDING_STATES
+from endorsement.enums import BUILDING_STATES
 from reviews.enums import CommentSection
 from reviews.services import advising
 from reviews.views.advisor import comments_panel_context
