@@ -7,8 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AssociationScopedAdmin, AssociationScopedInline
-from endorsement.awards import AWARD_EMAIL_CONTEXT
-from endorsement.emails import CONTEXT_HELP, EMAILS, _engine, template_file
+from endorsement.emails import EMAILS, _engine, email_values_help, template_file
 from endorsement.models import Application, ApplicationEvent, EmailTemplate, Endorsement
 
 
@@ -96,19 +95,11 @@ class EndorsementAdmin(AssociationScopedAdmin):
         return False
 
 
-def email_context_help(key: str = "") -> dict:
-    """The values an e-mail's wording may use (the award adds the number and the date)."""
-    values = dict(CONTEXT_HELP)
-    if key == "award":
-        values.update(AWARD_EMAIL_CONTEXT)
-    return values
-
-
 def email_default_wording(key: str, language: str) -> tuple[str, str] | None:
     """The portal's own subject and text of ``key`` in ``language``, with each value written
     as ``{{ name }}``: a starting point an association can copy and reword. ``None`` when the
     wording cannot be shown that way (it counts things, e.g. "3 new comments")."""
-    context = {name: "{{ " + name + " }}" for name in email_context_help(key)}
+    context = {name: "{{ " + name + " }}" for name in email_values_help(key)}
     try:
         with translation.override(language):
             subject = render_to_string(template_file(key, "subject"), context)
@@ -140,7 +131,7 @@ class EmailTemplateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = [("", "---------"), *EMAILS.items()]
-        names = ", ".join("{{ " + name + " }}" for name in email_context_help())
+        names = ", ".join("{{ " + name + " }}" for name in email_values_help())
         self.fields["body"].help_text = _(
             "A Django template: write values as {{ name }} (%(names)s; the award adds "
             "{{ endorsement_number }} and {{ valid_through }}), and use {%% if note %%}…"
@@ -204,5 +195,5 @@ class EmailTemplateAdmin(AssociationScopedAdmin):
             context["start_from"] = [
                 (f"?key={name}&language={language}", label) for name, label in EMAILS.items()
             ]
-        context["values_help"] = list(email_context_help(key).items())
+        context["values_help"] = list(email_values_help(key).items())
         return super().render_change_form(request, context, add, change, form_url, obj)

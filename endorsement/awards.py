@@ -13,23 +13,12 @@ award. Dates are the association's own (``Association.today``).
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Association, User, membership_period
-from endorsement.emails import application_email_on_commit
 from endorsement.models import Application, Endorsement
 from endorsement.services import TransitionNotAllowed, application_transition
-
-# Values the "award" e-mail may use besides ``endorsement.emails.CONTEXT_HELP``.
-AWARD_EMAIL_CONTEXT = {
-    "endorsement_number": gettext_lazy("the endorsement number, e.g. NFAIMH-IMHS-2026-0042"),
-    "valid_through": gettext_lazy("the date the endorsement is valid through (31 December)"),
-}
 
 
 def endorsement_valid_through(awarded_on: datetime.date) -> datetime.date:
@@ -54,7 +43,8 @@ def endorsement_number_next(*, association: Association, category_code: str, yea
 @transaction.atomic
 def endorsement_award(*, application: Application, by: User) -> Endorsement:
     """The coordinator awards the endorsement: the application becomes "awarded" and its
-    Endorsement is created in the same transaction; the applicant is e-mailed on commit.
+    Endorsement is created in the same transaction; the step's e-mail tells the applicant the
+    number and the date once committed.
 
     Refused (``TransitionNotAllowed``, nothing written) unless ``by`` coordinates the
     application's association and the application is approved (categories without an exam)
@@ -74,7 +64,7 @@ def endorsement_award(*, application: Application, by: User) -> Endorsement:
         by=by,
         note_key="award",
         note_values={"number": number, "date": valid_through},
-        notify=False,
+        email_values={"endorsement_number": number, "valid_through": valid_through},
     )
     endorsement = Endorsement.objects.create(
         association=association,
@@ -84,14 +74,5 @@ def endorsement_award(*, application: Application, by: User) -> Endorsement:
         number=number,
         awarded_on=awarded_on,
         valid_through=valid_through,
-    )
-    applicant = User.objects.get(pk=application.applicant_id)
-    with translation.override(applicant.preferred_language or settings.LANGUAGE_CODE):
-        valid_text = date_format(valid_through, "DATE_FORMAT")
-    application_email_on_commit(
-        application=application,
-        key="award",
-        recipients=[applicant],
-        extra={"endorsement_number": number, "valid_through": valid_text},
     )
     return endorsement

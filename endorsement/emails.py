@@ -1,26 +1,34 @@
-"""E-mails about an application, in each recipient's language, from templates the association
-may reword (``EmailTemplate``), sent with Django's e-mail framework once the transaction commits.
+"""The one door every e-mail of the portal leaves through, in each recipient's language, from
+templates the association may reword (``EmailTemplate``), sent once the transaction commits.
 
-Every e-mail has a key in ``EMAILS``. Its default wording is two template files,
-``endorsement/emails/<key>_subject.txt`` and ``endorsement/emails/<key>.txt`` (dots in the key
-become underscores), found in any app's ``templates`` folder. An association's own wording is an
-``EmailTemplate`` row for the key and the recipient's language; it is a Django template over the
-plain values listed in ``CONTEXT_HELP``.
+Every e-mail has a key. The app that sends it registers its keys when it loads
+(``register_emails``: what each e-mail is, as the admin lists it, the folder of its default
+wording and the values that wording may use), the way apps register dashboards
+(``accounts.dashboards``): this module lists the workflow's own e-mails, ``reviews.emails`` the
+advising, reviewing and exam e-mails, ``portfolios.emails`` the reference e-mails. A key's
+default wording is two template files, ``<folder>/<key>_subject.txt`` and ``<folder>/<key>.txt``
+(dots in the key become underscores). An association's own wording is an ``EmailTemplate`` row
+for the key and the recipient's language; it is a Django template over the plain values the key
+registered (``email_values_help``).
 
-A recorded outbox with retries comes with the background-work issue; until then a failed send is
-logged and never breaks the page that caused it.
+``application_email_on_commit`` writes to people about an application (the step e-mails of
+``TRANSITION_EMAILS`` come through it from ``application_transition``); ``email_on_commit``
+writes to any address (a rater without an account). Both end in ``_deliver``. A recorded outbox
+with retries comes with the background-work issue and replaces ``_deliver``'s body; until then a
+failed send is logged and never breaks the page that caused it.
 """
 
+import datetime
 import logging
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -31,44 +39,77 @@ from endorsement.notes import note_render
 
 logger = logging.getLogger(__name__)
 
-# key: what the e-mail is, as the admin lists it.
-EMAILS = {
-    # Sent by application_transition for the step of the same name (see TRANSITION_EMAILS).
-    "register": _("Registration received (to the applicant)"),
-    "register.coordinator": _("New registration (to the coordinators)"),
-    "accept": _("Registration accepted (to the applicant)"),
-    "return_registration": _("Registration returned, with the reason (to the applicant)"),
-    "resubmit_registration.coordinator": _(
-        "Corrected registration sent again (to the coordinators)"
-    ),
-    "submit": _("Portfolio submitted (to the applicant)"),
-    "submit.coordinator": _("Portfolio submitted (to the coordinators)"),
-    "start_review": _("Review started (to the applicant)"),
-    "defer": _("Deferred, with what to amend (to the applicant)"),
-    "hold": _("Put on hold (to the applicant)"),
-    "hold_inactive": _("On hold after 12 months without activity (to the applicant)"),
-    "resume": _("Resumed after a hold (to the applicant)"),
-    "approve": _("Portfolio approved (to the applicant)"),
-    "deny": _("Endorsement denied, with reasons (to the applicant)"),
-    "register_exam": _("Registered for the exam (to the applicant)"),
-    "retake_exam": _("Registered to retake the exam (to the applicant)"),
-    "pass_exam": _("Exam passed (to the applicant)"),
-    "fail_exam": _("Exam not passed (to the applicant)"),
-    "award": _("Endorsement awarded (to the applicant)"),
-    "withdraw.coordinator": _("Application withdrawn (to the coordinators)"),
-    # Sent by the reviews services.
-    "advisor_requested.coordinator": _("An applicant asks for an advisor (to the coordinators)"),
-    "advisor_assigned": _("Advisor assigned (to the applicant)"),
-    "advisor_assigned.advisor": _("Advisee assigned (to the advisor)"),
-    "comments_digest": _("New comments on the portfolio (digest to the applicant)"),
-    "comments_digest.advisor": _("The applicant's replies (digest to the advisor)"),
-    "ready_for_review": _("Advisor marked the portfolio ready for review (to the applicant)"),
-    "reviewer_assigned.reviewer": _("Portfolio to review (to the reviewer)"),
-    "reviews_disagree.coordinator": _("Reviewers disagree (to the coordinators)"),
-    "reviews_complete.coordinator": _("Every review is in (to the coordinators)"),
-    "grader_assigned.grader": _("Exam vignettes to score (to the grader)"),
-    "exam_scores_complete.coordinator": _("Exam scores are complete (to the coordinators)"),
+# key: what the e-mail is, as the admin lists it; filled by ``register_emails``.
+EMAILS: dict[str, str] = {}
+# key: the template path of its default wording, without "_subject.txt"/".txt".
+EMAIL_TEMPLATES: dict[str, str] = {}
+# key: {value name: what it is}, the values the wording may use, as the admin explains them.
+EMAIL_VALUES: dict[str, dict] = {}
+
+# The values every e-mail about an application may use, as the admin explains them.
+CONTEXT_HELP = {
+    "recipient": _("the name of the person the e-mail goes to"),
+    "applicant": _("the applicant's name"),
+    "category": _("the endorsement category, e.g. Infant Family Specialist (IFS)"),
+    "association": _("your association's name"),
+    "contact_email": _("your association's contact e-mail"),
+    "state": _("the application's status"),
+    "note": _("the note written with the step (reasons, what to amend)"),
+    "url": _("the link to open in the portal"),
 }
+
+
+def register_emails(*, folder: str, emails: dict, values: dict | None = None) -> None:
+    """Register the e-mails ``emails`` ({key: what it is}) with their default wording in the
+    template ``folder``; ``values`` ({key: {name: what it is}}) gives a key's values when they
+    are not ``CONTEXT_HELP``'s."""
+    for key, label in emails.items():
+        EMAILS[key] = label
+        EMAIL_TEMPLATES[key] = f"{folder}/{key.replace('.', '_')}"
+        EMAIL_VALUES[key] = (values or {}).get(key, CONTEXT_HELP)
+
+
+def email_values_help(key: str = "") -> dict:
+    """The values the wording of ``key`` may use (those of every application e-mail without a
+    key)."""
+    return EMAIL_VALUES.get(key, CONTEXT_HELP)
+
+
+register_emails(
+    folder="endorsement/emails",
+    emails={
+        # Sent by application_transition for the step of the same name (TRANSITION_EMAILS).
+        "register": _("Registration received (to the applicant)"),
+        "register.coordinator": _("New registration (to the coordinators)"),
+        "accept": _("Registration accepted (to the applicant)"),
+        "return_registration": _("Registration returned, with the reason (to the applicant)"),
+        "resubmit_registration.coordinator": _(
+            "Corrected registration sent again (to the coordinators)"
+        ),
+        "submit": _("Portfolio submitted (to the applicant)"),
+        "submit.coordinator": _("Portfolio submitted (to the coordinators)"),
+        "start_review": _("Review started (to the applicant)"),
+        "defer": _("Deferred, with what to amend (to the applicant)"),
+        "hold": _("Put on hold (to the applicant)"),
+        "hold_inactive": _("On hold after 12 months without activity (to the applicant)"),
+        "resume": _("Resumed after a hold (to the applicant)"),
+        "approve": _("Portfolio approved (to the applicant)"),
+        "deny": _("Endorsement denied, with reasons (to the applicant)"),
+        "register_exam": _("Registered for the exam (to the applicant)"),
+        "retake_exam": _("Registered to retake the exam (to the applicant)"),
+        "pass_exam": _("Exam passed (to the applicant)"),
+        "fail_exam": _("Exam not passed (to the applicant)"),
+        "award": _("Endorsement awarded (to the applicant)"),
+        "withdraw.coordinator": _("Application withdrawn (to the coordinators)"),
+    },
+    values={
+        "award": {
+            **CONTEXT_HELP,
+            "endorsement_number": _("the endorsement number, e.g. NFAIMH-IMHS-2026-0042"),
+            "valid_through": _("the date the endorsement is valid through (31 December)"),
+        }
+    },
+)
 
 # step -> [(e-mail key, who gets it)]; who: "applicant", "coordinators" or "advisor".
 TRANSITION_EMAILS = {
@@ -92,18 +133,6 @@ TRANSITION_EMAILS = {
     "withdraw": [("withdraw.coordinator", "coordinators")],
 }
 
-# The values an association's own wording may use, as the admin explains them.
-CONTEXT_HELP = {
-    "recipient": _("the name of the person the e-mail goes to"),
-    "applicant": _("the applicant's name"),
-    "category": _("the endorsement category, e.g. Infant Family Specialist (IFS)"),
-    "association": _("your association's name"),
-    "contact_email": _("your association's contact e-mail"),
-    "state": _("the application's status"),
-    "note": _("the note written with the step (reasons, what to amend)"),
-    "url": _("the link to open in the portal"),
-}
-
 _engine = Engine(autoescape=False)
 
 
@@ -112,8 +141,7 @@ def coordinators_of(association) -> list[User]:
 
 
 def template_file(key: str, part: str = "") -> str:
-    name = key.replace(".", "_")
-    return f"endorsement/emails/{name}{'_' + part if part else ''}.txt"
+    return f"{EMAIL_TEMPLATES[key]}{'_' + part if part else ''}.txt"
 
 
 def email_render(*, association, key: str, language: str, context: dict) -> tuple[str, str]:
@@ -148,6 +176,46 @@ def application_url(*, application: Application, recipient: User, key: str = "")
     return settings.SITE_URL + path
 
 
+def _deliver(*, key: str, to: str, subject: str, body: str, reply_to: str = "") -> None:
+    """Send one rendered e-mail now; a failure is logged."""
+    try:
+        EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            reply_to=[reply_to] if reply_to else None,
+        ).send()
+    except Exception:
+        logger.exception("E-mail %s to %s was not sent", key, to)
+
+
+def _written(values: dict) -> dict:
+    """``values`` with dates written out in the active language."""
+    return {
+        name: formats.date_format(value, "DATE_FORMAT")
+        if isinstance(value, datetime.date)
+        else value
+        for name, value in values.items()
+    }
+
+
+def email_on_commit(
+    *, association, key: str, to: str, language: str, context: dict, reply_to: str = ""
+) -> None:
+    """Write ``key`` to the address ``to`` in ``language`` (the association's wording or ours,
+    rendered now) and send it once the current transaction commits."""
+    if key not in EMAILS:
+        raise ValueError(f"Unknown e-mail: {key}")
+    with translation.override(language):
+        subject, body = email_render(
+            association=association, key=key, language=language, context=_written(context)
+        )
+    transaction.on_commit(
+        partial(_deliver, key=key, to=to, subject=subject, body=body, reply_to=reply_to)
+    )
+
+
 def application_email(
     *,
     application_id: int,
@@ -160,7 +228,7 @@ def application_email(
     """Render and send ``key`` to each recipient in their language. Failures are logged.
 
     ``note_key`` and ``note_values`` (``endorsement.notes``) give the ``note`` value in each
-    recipient's language instead of the one in ``extra``.
+    recipient's language instead of the one in ``extra``; dates in ``extra`` are written in it.
     """
     application = Application.objects.select_related("applicant", "association", "category").get(
         pk=application_id
@@ -178,17 +246,14 @@ def application_email(
                 "state": str(application.get_state_display()),
                 "note": "",
                 "url": application_url(application=application, recipient=recipient, key=key),
-                **(extra or {}),
+                **_written(extra or {}),
             }
             if note_key:
                 context["note"] = note_render(note_key, note_values or {})
             subject, body = email_render(
                 association=association, key=key, language=language, context=context
             )
-        try:
-            send_mail(subject, body, None, [recipient.email])
-        except Exception:
-            logger.exception("E-mail %s to %s was not sent", key, recipient.email)
+        _deliver(key=key, to=recipient.email, subject=subject, body=body)
 
 
 def application_email_on_commit(
@@ -202,8 +267,9 @@ def application_email_on_commit(
 ) -> None:
     """Send ``key`` to ``recipients`` (users) once the current transaction commits.
 
-    ``extra`` adds plain values (strings) to the context, e.g. a due date or a link; a note the
-    portal generates is ``note_key`` with ``note_values``, written in each recipient's language.
+    ``extra`` adds plain values (strings, or dates written in each recipient's language) to
+    the context, e.g. a due date or a link; a note the portal generates is ``note_key`` with
+    ``note_values``, written in each recipient's language.
     """
     if key not in EMAILS:
         raise ValueError(f"Unknown e-mail: {key}")
@@ -222,9 +288,11 @@ def application_email_on_commit(
         )
 
 
-def transition_email_on_commit(*, action: str, event: ApplicationEvent) -> None:
+def transition_email_on_commit(
+    *, action: str, event: ApplicationEvent, values: dict | None = None
+) -> None:
     """The e-mails of a step (``TRANSITION_EMAILS``) with the step's public note (the portal's
-    own notes in each recipient's language)."""
+    own notes in each recipient's language) and the step's own ``values``."""
     application = event.application
     note = event.note if event.note_is_public else ""
     note_key = event.note_key if event.note_is_public else ""
@@ -239,7 +307,7 @@ def transition_email_on_commit(*, action: str, event: ApplicationEvent) -> None:
             application=application,
             key=key,
             recipients=recipients,
-            extra={"note": note},
+            extra={**(values or {}), "note": note},
             note_key=note_key,
             note_values=event.note_values,
         )

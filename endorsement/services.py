@@ -9,6 +9,7 @@ from django_fsm import can_proceed
 
 from accounts.models import Association, User
 from competencies.models import EndorsementCategory, Framework
+from endorsement.conditions import condition_refusals
 from endorsement.emails import transition_email_on_commit
 from endorsement.enums import CLOSED_STATES, ApplicationState
 from endorsement.models import Application, ApplicationEvent
@@ -16,7 +17,13 @@ from endorsement.notes import NOTES, note_in_site_language, note_values_json
 
 
 class TransitionNotAllowed(Exception):
-    """Raised with a message a person can read."""
+    """Raised with a message a person can read; ``reasons`` name what refused the step
+    ("state", "permission", "note" or a condition's name), for pages that explain one of them
+    in their own way."""
+
+    def __init__(self, message: str = "", *, reasons: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.reasons = reasons
 
 
 # Steps whose note is the reason the applicant is given: it may not be empty.
@@ -69,39 +76,56 @@ def application_register(
         registration_rsc_hours=rsc_hours,
         registration_note=note,
     )
-    event = ApplicationEvent.objects.create(
-        application=application,
-        actor=applicant,
-        from_state="",
-        to_state=ApplicationState.REGISTERED,
-    )
-    transition_email_on_commit(action="register", event=event)
+    _step_record(application=application, action="register", by=applicant, from_state="")
     return application
 
 
-def transition_refusal(*, application: Application, action: str, by: User | None) -> str:
-    """Why ``by`` may not take the step ``action`` now, or "" when they may."""
+def transition_refusals(
+    *, application: Application, action: str, by: User | None, facts: dict | None = None
+) -> list[tuple[str, str]]:
+    """Why ``by`` may not take the step ``action`` now: ``(reason, sentence)`` pairs, empty
+    when they may. ``reason`` is "state", "permission" or the name of the condition not met
+    (the transition's own conditions, then those other apps registered in
+    ``endorsement.conditions``, asked with ``facts``)."""
     method = getattr(application, action, None)
     if method is None or not hasattr(method, "_django_fsm"):
-        return _("Unknown step: %(action)s.") % {"action": action}
+        return [("state", _("Unknown step: %(action)s.") % {"action": action})]
     if not can_proceed(method, check_conditions=False):
-        return _("This step is not possible while the application is “%(state)s”.") % {
+        sentence = _("This step is not possible while the application is “%(state)s”.") % {
             "state": application.get_state_display()
         }
+        return [("state", sentence)]
     meta = method._django_fsm
     transition = meta.get_transition(application.state)
     # django-fsm's has_transition_perm also asks the conditions: ask the permission alone, so
     # the person hears the condition that is not met rather than "you may not".
     if by is not None and not meta.has_transition_perm(application, application.state, by):
-        return _("You may not take this step on this application.")
-    for condition in transition.conditions:
-        if not condition(application):
-            return str(getattr(condition, "message", "")) or _("This step is not possible yet.")
-    return ""
+        return [("permission", _("You may not take this step on this application."))]
+    refusals = [
+        (
+            condition.__name__,
+            str(getattr(condition, "message", "")) or _("This step is not possible yet."),
+        )
+        for condition in transition.conditions
+        if not condition(application)
+    ]
+    if refusals:
+        return refusals
+    return condition_refusals(application=application, action=action, facts=facts)
 
 
-def transition_allowed(*, application: Application, action: str, by: User | None) -> bool:
-    return not transition_refusal(application=application, action=action, by=by)
+def transition_refusal(
+    *, application: Application, action: str, by: User | None, facts: dict | None = None
+) -> str:
+    """Why ``by`` may not take the step ``action`` now, in sentences, or "" when they may."""
+    refusals = transition_refusals(application=application, action=action, by=by, facts=facts)
+    return " ".join(sentence for _reason, sentence in refusals)
+
+
+def transition_allowed(
+    *, application: Application, action: str, by: User | None, facts: dict | None = None
+) -> bool:
+    return not transition_refusals(application=application, action=action, by=by, facts=facts)
 
 
 @transaction.atomic
@@ -112,18 +136,22 @@ def application_transition(
     by: User | None,
     note: str = "",
     public: bool = True,
-    notify: bool = True,
     note_key: str = "",
     note_values: dict | None = None,
+    facts: dict | None = None,
+    email_values: dict | None = None,
 ) -> Application:
-    """Apply the transition ``action`` (a transition method's name) and log it.
+    """Apply the transition ``action`` (a transition method's name), log it and e-mail it.
 
     ``by`` is the person taking the step; they must be allowed to (the transition's
-    ``permission``); ``None`` is the portal itself (scheduled tasks, computed results).
+    ``permission``); ``None`` is the portal itself (scheduled tasks, computed exam results).
+    The step's conditions must hold: the transition's own and those other apps registered in
+    ``endorsement.conditions`` (asked with ``facts``, e.g. the exam sitting of a retake).
     Returns the application as saved; the instance passed in is not changed. Raises
     ``TransitionNotAllowed`` with a sentence for the person and writes nothing when the step is
-    not possible. Once committed, the people concerned are e-mailed (``notify``; callers that
-    send their own e-mail pass ``False``).
+    not possible. Once committed, the people concerned are e-mailed (``TRANSITION_EMAILS``);
+    ``email_values`` adds plain values those e-mails use (dates are written in each
+    recipient's language).
 
     A note the portal generates is ``note_key`` (a key of ``endorsement.notes.NOTES``) with
     ``note_values``: each reader sees it in their language; ``note`` is then its text in the
@@ -142,11 +170,16 @@ def application_transition(
         .get(pk=application.pk)
     )
     note = note.strip()
-    refusal = transition_refusal(application=application, action=action, by=by)
-    if refusal:
-        raise TransitionNotAllowed(refusal)
+    refusals = transition_refusals(application=application, action=action, by=by, facts=facts)
+    if refusals:
+        raise TransitionNotAllowed(
+            " ".join(sentence for _reason, sentence in refusals),
+            reasons=tuple(reason for reason, _sentence in refusals),
+        )
     if action in NOTE_REQUIRED and not note:
-        raise TransitionNotAllowed(_("Give the reasons: the applicant reads them."))
+        raise TransitionNotAllowed(
+            _("Give the reasons: the applicant reads them."), reasons=("note",)
+        )
     method = getattr(application, action)
     from_state = application.state
     method()
@@ -162,6 +195,33 @@ def application_transition(
             pk=application.category.framework_id, locked_at__isnull=True
         ).update(locked_at=now)
     application.save(update_fields=update_fields)
+    _step_record(
+        application=application,
+        action=action,
+        by=by,
+        from_state=from_state,
+        note=note,
+        public=public,
+        note_key=note_key,
+        note_values=note_values,
+        email_values=email_values,
+    )
+    return application
+
+
+def _step_record(
+    *,
+    application: Application,
+    action: str,
+    by: User | None,
+    from_state: str,
+    note: str = "",
+    public: bool = True,
+    note_key: str = "",
+    note_values: dict | None = None,
+    email_values: dict | None = None,
+) -> ApplicationEvent:
+    """The one place a step is written to the timeline and its e-mails are queued."""
     event = ApplicationEvent.objects.create(
         application=application,
         actor=by,
@@ -170,11 +230,10 @@ def application_transition(
         note=note,
         note_is_public=public,
         note_key=note_key,
-        note_values=note_values,
+        note_values=note_values or {},
     )
-    if notify:
-        transition_email_on_commit(action=action, event=event)
-    return application
+    transition_email_on_commit(action=action, event=event, values=email_values)
+    return event
 
 
 def application_touch(*, application: Application) -> None:

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class PortfoliosConfig(AppConfig):
     name = "portfolios"
     verbose_name = _("Portfolios")
+
+    def ready(self):
+        # The portfolio's condition on submitting (endorsement.conditions).
+        from portfolios import conditions  # noqa: F401

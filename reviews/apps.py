@@ -7,7 +7,8 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self):
-        from reviews import rules  # noqa: F401
+        # Its permissions, e-mails and conditions on the workflow's steps.
+        from reviews import conditions, emails, rules  # noqa: F401
 
         # Each module registers what its role's dashboard shows (accounts.dashboards).
         from reviews.views import advisor, exam, review  # noqa: F401

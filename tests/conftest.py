@@ -1,4 +1,5 @@
 import uuid
+from collections import defaultdict
 
 import pytest
 
@@ -25,6 +26,27 @@ def isolated_cache(settings):
             "LOCATION": f"test-{uuid.uuid4()}",
         }
     }
+
+
+@pytest.fixture
+def only_the_workflow(monkeypatch):
+    """The workflow's own rules without the conditions later apps register
+    (``endorsement.conditions``): for tests of endorsement and the apps below it, whose set-up
+    submits a bare portfolio or approves without reviews."""
+    from endorsement import conditions
+
+    monkeypatch.setattr(conditions, "CONDITIONS", defaultdict(list))
+
+
+@pytest.fixture
+def portfolio_check_waived(monkeypatch):
+    """Submitting without the portfolio's requirement check (``portfolios.conditions``): for
+    tests of what follows a submission, whose set-up submits a bare portfolio."""
+    from endorsement import conditions
+    from portfolios.conditions import portfolio_meets_requirements
+
+    others = [c for c in conditions.CONDITIONS["submit"] if c is not portfolio_meets_requirements]
+    monkeypatch.setitem(conditions.CONDITIONS, "submit", others)
 
 
 @pytest.fixture(autouse=True)

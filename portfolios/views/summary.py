@@ -39,8 +39,14 @@ class SummaryView(PortfolioMixin, TemplateView):
         return context
 
 
+# Refusals this page explains itself (the status, the checklist's missing items); others are
+# told in a message on the summary.
+EXPLAINED_HERE = {"state", "portfolio_meets_requirements"}
+
+
 class SubmitView(PortfolioMixin, TemplateView):
-    """Asks first; the server checks the requirements again before submitting."""
+    """Asks first; the workflow checks the requirements again before submitting
+    (``portfolios.conditions``)."""
 
     needs_edit = True
     template_name = "portfolios/summary/submit_confirm.html"
@@ -58,13 +64,12 @@ class SubmitView(PortfolioMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        check = self.get_check()
-        if not can_proceed(self.application.submit, check_conditions=False) or not check.complete:
-            context = self.get_context_data(refused=True, **kwargs)
-            return self.render_to_response(context)
         try:
             application_transition(application=self.application, action="submit", by=request.user)
         except TransitionNotAllowed as exc:
+            if EXPLAINED_HERE.intersection(exc.reasons):
+                context = self.get_context_data(refused=True, **kwargs)
+                return self.render_to_response(context)
             messages.error(request, str(exc))
             return HttpResponseRedirect(self.summary_url())
         messages.success(

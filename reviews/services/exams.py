@@ -353,7 +353,7 @@ def exam_register(*, application: Application, sitting: ExamSitting, by: User) -
     )
     if not (by.pk == application.applicant_id or is_coordinator_of(by, application.association)):
         raise ExamRefused(_("Only the applicant or a coordinator may register for the exam."))
-    rules = _rules_or_refuse(application.category)
+    _rules_or_refuse(application.category)
     if application.state == S.APPROVED:
         action = "register_exam"
     elif application.state == S.EXAM_FAILED:
@@ -372,38 +372,15 @@ def exam_register(*, application: Application, sitting: ExamSitting, by: User) -
         raise ExamRefused(_("This sitting has already taken place."))
     if sitting.registrations.count() >= sitting.capacity:
         raise ExamRefused(_("This sitting is full. Choose another date."))
-    status = retake_status(application)
-    if action == "retake_exam":
-        if status.limit_reached:
-            raise ExamRefused(
-                _(
-                    "The exam may be taken %(n)s times: all attempts are used, so no retake "
-                    "is possible."
-                )
-                % {"n": status.max_attempts}
-            )
-        if (
-            status.possible_from is not None
-            and local_date(sitting.starts_at, sitting.association) < status.possible_from
-        ):
-            raise ExamRefused(
-                _(
-                    "A retake is possible no sooner than %(months)s months after the last "
-                    "attempt: choose a sitting on or after %(date)s."
-                )
-                % {
-                    "months": rules.retake_wait_months,
-                    "date": formats.date_format(status.possible_from, "DATE_FORMAT"),
-                }
-            )
-    registration = ExamRegistration.objects.create(
-        sitting=sitting, application=application, attempt=status.attempts + 1, registered_by=by
-    )
+    attempts = retake_status(application).attempts
+    # The retake's limits are the step's condition (reviews.conditions), asked with the sitting
+    # before this attempt is recorded.
     application_transition(
         application=application,
         action=action,
         by=by,
         public=True,
+        facts={"sitting": sitting},
         note_key="exam_sitting",
         note_values={
             "sitting": sitting.pk,
@@ -412,6 +389,9 @@ def exam_register(*, application: Application, sitting: ExamSitting, by: User) -
             "place": sitting.place,
             "sitting_note": sitting.note,
         },
+    )
+    registration = ExamRegistration.objects.create(
+        sitting=sitting, application=application, attempt=attempts + 1, registered_by=by
     )
     return registration
 

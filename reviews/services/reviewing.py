@@ -659,13 +659,12 @@ def _notify_when_round_complete(*, application: Application, round_: int) -> Non
 @transaction.atomic
 def review_decide(*, application: Application, decision: str, note: str, by: User) -> Application:
     """The coordinator's decision after the review: approve, defer (with what to amend),
-    hold or deny (with reasons). Approving or deferring needs every review of the round in."""
+    hold or deny (with reasons). Approving or deferring needs every review of the round in
+    (``reviews.conditions``)."""
     if decision not in DECISIONS:
         raise ReviewRefused(_("Choose a decision."))
     if not is_coordinator_of(by, application.association):
         raise ReviewRefused(_("Only a coordinator of this association may decide."))
-    if decision in DECISIONS_AFTER_REVIEWS and not round_status(application=application).complete:
-        raise ReviewRefused(_("Every review of this round must be in before this decision."))
     return application_transition(application=application, action=decision, by=by, note=note)
 
 

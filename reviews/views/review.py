@@ -36,7 +36,6 @@ from reviews.models import ConflictDeclaration, ReviewAssignment
 from reviews.services.reviewing import (
     ASSIGNABLE_STATES,
     DECISIONS,
-    DECISIONS_AFTER_REVIEWS,
     conflict_declare,
     conflict_withdraw,
     earlier_rounds,
@@ -359,15 +358,14 @@ class DecisionView(CoordinatorReviewMixin, TemplateView):
     template_name = "reviews/reviewing/decide.html"
 
     def choices(self):
-        application = self.application
-        complete = self.status.complete
-        choices = []
-        for decision in DECISIONS:
-            if decision in DECISIONS_AFTER_REVIEWS and not complete:
-                continue
-            if transition_allowed(application=application, action=decision, by=self.request.user):
-                choices.append((decision, DECISION_LABELS[decision]))
-        return choices
+        facts = {"review_status": self.status}
+        return [
+            (decision, DECISION_LABELS[decision])
+            for decision in DECISIONS
+            if transition_allowed(
+                application=self.application, action=decision, by=self.request.user, facts=facts
+            )
+        ]
 
     def get_form(self):
         choices = self.choices()

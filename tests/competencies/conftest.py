@@ -25,8 +25,9 @@ def loaded(association, framework_data):
 
 
 @pytest.fixture
-def submit_application():
-    """submit_application(category) -> an application accepted, then submitted."""
+def submit_application(only_the_workflow):
+    """submit_application(category) -> an application accepted, then submitted (a bare
+    portfolio: the conditions of later apps are left out)."""
 
     def _submit(category):
         applicant = UserFactory()

@@ -24,6 +24,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# The workflow alone: the conditions of later apps are tested in tests/endorsement/test_guards.py.
+pytestmark = pytest.mark.usefixtures("only_the_workflow")
+
 TRANSITION_KEYS = sorted({key for emails in TRANSITION_EMAILS.values() for key, _who in emails})
 CONTEXT = {
     "recipient": "Rita Recipient",

@@ -17,6 +17,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# The workflow alone: the conditions of later apps are tested in tests/endorsement/test_guards.py.
+pytestmark = pytest.mark.usefixtures("only_the_workflow")
+
 
 @pytest.fixture
 def category(association):

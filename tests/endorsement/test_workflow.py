@@ -18,7 +18,8 @@ from endorsement.services import (
 )
 from tests.factories import ApplicationFactory, EndorsementCategoryFactory, RequirementFactory
 
-pytestmark = pytest.mark.django_db
+# The workflow alone: the conditions of later apps are tested in tests/endorsement/test_guards.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("only_the_workflow")]
 
 # step: (from state, to state, who may take it)
 STEPS = {

@@ -79,7 +79,7 @@ def test_summary_page_stays_within_the_query_budget_of_15(client, portfolios):
 
 
 def test_summary_with_comments_after_a_deferral_stays_within_the_query_budget_of_15(
-    client, portfolios, make_staff, association
+    client, portfolios, make_staff, association, only_the_workflow
 ):
     """The advisor's comment threads and the evidence history (changes after the first
     submission) are on the page too once the portfolio was deferred."""

@@ -354,7 +354,7 @@ def test_only_the_advisor_marks_ready_and_only_while_it_can_be_submitted(
 
 
 def test_submission_needs_the_sign_off_where_the_association_requires_it(
-    advised, advisor, applicant, association
+    advised, advisor, applicant, association, portfolio_check_waived
 ):
     association.advisor_signoff_required = True
     association.save()
@@ -368,7 +368,9 @@ def test_submission_needs_the_sign_off_where_the_association_requires_it(
     assert advising.signoff_given(application) is True
 
 
-def test_a_deferral_cancels_the_sign_off(advised, advisor, applicant, association):
+def test_a_deferral_cancels_the_sign_off(
+    advised, advisor, applicant, association, portfolio_check_waived
+):
     association.advisor_signoff_required = True
     association.save()
     advising.advisor_mark_ready(application=advised, by=advisor)
@@ -387,7 +389,9 @@ def test_a_deferral_cancels_the_sign_off(advised, advisor, applicant, associatio
     assert transition_refusal(application=application, action="submit", by=applicant) == ""
 
 
-def test_without_the_requirement_the_sign_off_is_optional(advised, applicant):
+def test_without_the_requirement_the_sign_off_is_optional(
+    advised, applicant, portfolio_check_waived
+):
     assert transition_refusal(application=fresh(advised), action="submit", by=applicant) == ""
 
 

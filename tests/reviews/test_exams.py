@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
+from endorsement.services import TransitionNotAllowed
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
 from reviews.services import exams
@@ -267,7 +268,7 @@ def test_a_retake_waits_the_months_the_requirement_sets(exam_category, applicant
         possible_from
     )
     too_soon = ExamSittingFactory(association=association, starts_at=in_days(200))
-    with pytest.raises(ExamRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         exams.exam_register(application=application, sitting=too_soon, by=applicant)
     assert str(refused.value) == (
         "A retake is possible no sooner than 12 months after the last attempt: choose a sitting "
@@ -287,7 +288,7 @@ def test_no_retake_once_the_attempts_are_used(exam_category, applicant, associat
     )
     failed_attempts(application, association, 3, days_ago=400)
     later = ExamSittingFactory(association=association, starts_at=in_days(400))
-    with pytest.raises(ExamRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         exams.exam_register(application=application, sitting=later, by=applicant)
     assert str(refused.value) == (
         "The exam may be taken 3 times: all attempts are used, so no retake is possible."

@@ -1,0 +1,17 @@
+"""The portfolio's conditions on the workflow's steps (``endorsement.conditions``)."""
+
+from django.utils.translation import gettext as _
+
+from endorsement import conditions
+from portfolios.requirements import requirement_check
+
+
+@conditions.register("submit")
+def portfolio_meets_requirements(application, **facts) -> str:
+    """Every requirement of the category is met (the summary's checklist, checked again)."""
+    missing = requirement_check(application=application).missing
+    if not missing:
+        return ""
+    return _("The portfolio does not meet its requirements yet: %(missing)s") % {
+        "missing": "; ".join(str(item.detail) for item in missing)
+    }

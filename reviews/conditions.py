@@ -1,0 +1,45 @@
+"""The review's and the exam's conditions on the workflow's steps (``endorsement.conditions``)."""
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from endorsement import conditions
+from reviews.services.exams import exam_rules, local_date, retake_status
+from reviews.services.reviewing import DECISIONS_AFTER_REVIEWS, round_status
+
+
+@conditions.register(*DECISIONS_AFTER_REVIEWS)
+def every_review_in(application, *, review_status=None, **facts) -> str:
+    """Approving or deferring needs every review of the current round submitted
+    (``review_status``: the round's ``RoundStatus`` when the caller has it already)."""
+    if (review_status or round_status(application=application)).complete:
+        return ""
+    return _("Every review of this round must be in before this decision.")
+
+
+@conditions.register("retake_exam")
+def retake_allowed(application, *, sitting=None, **facts) -> str:
+    """Attempts left, and the sitting (today, without one) at least the category's waiting
+    period after the last attempt's sitting."""
+    status = retake_status(application)
+    if status is None:
+        return ""
+    if status.limit_reached:
+        return _(
+            "The exam may be taken %(n)s times: all attempts are used, so no retake is possible."
+        ) % {"n": status.max_attempts}
+    if status.possible_from is None:
+        return ""
+    if sitting is not None:
+        day = local_date(sitting.starts_at, sitting.association)
+    else:
+        day = application.association.today()
+    if day >= status.possible_from:
+        return ""
+    return _(
+        "A retake is possible no sooner than %(months)s months after the last attempt: choose "
+        "a sitting on or after %(date)s."
+    ) % {
+        "months": exam_rules(application.category).retake_wait_months,
+        "date": formats.date_format(status.possible_from, "DATE_FORMAT"),
+    }
