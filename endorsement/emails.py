@@ -204,13 +204,15 @@ def email_on_commit(
     *, association, key: str, to: str, language: str, context: dict, reply_to: str = ""
 ) -> None:
     """Write ``key`` to the address ``to`` in ``language`` (the association's wording or ours,
-    rendered now) and send it once the current transaction commits."""
+    rendered now, ending with one line break) and send it once the current transaction
+    commits."""
     if key not in EMAILS:
         raise ValueError(f"Unknown e-mail: {key}")
     with translation.override(language):
         subject, body = email_render(
             association=association, key=key, language=language, context=_written(context)
         )
+    body = body.strip() + "\n"
     transaction.on_commit(
         partial(_deliver, key=key, to=to, subject=subject, body=body, reply_to=reply_to)
     )

@@ -7,5 +7,5 @@ class PortfoliosConfig(AppConfig):
     verbose_name = _("Portfolios")
 
     def ready(self):
-        # The portfolio's condition on submitting (endorsement.conditions).
-        from portfolios import conditions  # noqa: F401
+        # The portfolio's condition on submitting (endorsement.conditions), its e-mails.
+        from portfolios import conditions, emails  # noqa: F401

@@ -18,34 +18,31 @@ The rules, in plain words:
   kind.
 
 The rater's e-mail and form are in the language the applicant chose for the rater
-(``Reference.rater_language``); the applicant's e-mails are in the applicant's language.
+(``Reference.rater_language``); the applicant's e-mails are in the applicant's language. They
+leave through the one e-mail door (``endorsement.emails``; keys in ``portfolios.emails``).
+Where the references stand is read by ``portfolios.reference_status``.
 """
 
-import calendar
 import datetime
 import hashlib
 import logging
 import math
 import secrets
-import zoneinfo
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from competencies.enums import ReferenceKind, RequirementKind
-from competencies.models import Competency, Requirement
+from competencies.models import Competency
+from endorsement.emails import email_on_commit
 from endorsement.models import Application
 from portfolios.enums import RaterRelationship, RatingScore, ReferenceStatus
 from portfolios.models import Reference, ReferenceRating
+from portfolios.reference_status import OPEN_STATUSES, RATED_STATUSES, local_date
 from portfolios.services import (
     evidence_delete,
     evidence_history_record,
@@ -66,25 +63,6 @@ RATER_ROLE = {
     ),
     RaterRelationship.OTHER: gettext_lazy("someone who knows their work"),
 }
-
-# Short names of the reference kinds in the summary ("…, supervisor pending").
-KIND_SHORT = {
-    ReferenceKind.CURRENT_SUPERVISOR: gettext_lazy("supervisor"),
-    ReferenceKind.RSC_PROVIDER: gettext_lazy("RS/C provider"),
-    ReferenceKind.RSC_RECIPIENT: gettext_lazy("RS/C recipient"),
-}
-
-# Names of the reference kinds at the start of a requirement's message.
-KIND_LABEL = {
-    ReferenceKind.CURRENT_SUPERVISOR: gettext_lazy("Current supervisor"),
-    ReferenceKind.RSC_PROVIDER: gettext_lazy("RS/C provider"),
-    ReferenceKind.RSC_RECIPIENT: gettext_lazy("Someone who receives RS/C from you"),
-    ReferenceKind.ANY: gettext_lazy("Anyone who knows your work"),
-}
-
-# Statuses whose link can still be used (the others have used it up or retired it).
-OPEN_STATUSES = {ReferenceStatus.INVITED, ReferenceStatus.EXPIRED}
-RATED_STATUSES = {ReferenceStatus.COMPLETED, ReferenceStatus.NOT_COUNTED}
 
 
 class RatingLinkUnusable(Exception):
@@ -150,66 +128,7 @@ def rating_link_problem(*, reference: Reference, now: datetime.datetime | None =
     return ""
 
 
-# --- validity -----------------------------------------------------------------------------------
-
-
-def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    index = moment.month - 1 + months
-    year, month = moment.year + index // 12, index % 12 + 1
-    return moment.replace(year=year, month=month, day=min(moment.day, _month_days(year, month)))
-
-
-def _month_days(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
-def rating_valid_until(*, reference: Reference, application: Application):
-    if reference.completed_at is None:
-        return None
-    return add_months(reference.completed_at, application.framework.reference_valid_months)
-
-
-def rating_is_valid(*, reference: Reference, application: Application, now=None) -> bool:
-    """A completed (counted) rating, still inside its validity."""
-    if reference.status != ReferenceStatus.COMPLETED or reference.deleted_at is not None:
-        return False
-    return (now or timezone.now()) < rating_valid_until(
-        reference=reference, application=application
-    )
-
-
 # --- e-mails ------------------------------------------------------------------------------------
-
-
-def _local_date(moment: datetime.datetime, application: Application) -> str:
-    zone = zoneinfo.ZoneInfo(application.association.time_zone)
-    return date_format(timezone.localtime(moment, zone).date(), "DATE_FORMAT")
-
-
-def _send(*, to: str, subject: str, body: str, reply_to: str) -> None:
-    """Sent once the transaction commits; a failure is logged (the applicant can resend)."""
-
-    def send():
-        try:
-            EmailMessage(
-                subject=subject,
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[to],
-                reply_to=[reply_to],
-            ).send()
-        except Exception:
-            logger.exception("Reference e-mail to %s could not be sent", to)
-
-    transaction.on_commit(send)
-
-
-def _render_mail(name: str, context: dict, language: str) -> tuple[str, str]:
-    with translation.override(language):
-        subject = render_to_string(f"portfolios/emails/references/{name}_subject.txt", context)
-        body = render_to_string(f"portfolios/emails/references/{name}.txt", context)
-    return " ".join(subject.split()), body.strip() + "\n"
 
 
 def minutes_to_rate(item_count: int) -> int:
@@ -223,23 +142,25 @@ def _send_invitation(*, reference: Reference, token: str, is_new_link: bool) -> 
     language = reference.rater_language
     with translation.override(language):
         context = {
-            "reference": reference,
+            "rater": reference.rater_name,
             "applicant": application.applicant.get_full_name(),
-            "association": application.association,
-            "category": application.category,
-            "role": RATER_ROLE[reference.relationship],
+            "association": application.association.name,
+            "category": application.category.name,
+            "role": str(RATER_ROLE[reference.relationship]),
             "items": items,
             "minutes": minutes_to_rate(items),
-            "deadline": _local_date(reference.token_expires, application),
+            "deadline": local_date(reference.token_expires, application),
             "link": rating_url(token),
             "is_new_link": is_new_link,
+            "waived": reference.applicant_waived_right_to_see,
             "limit": application.framework.reference_not_enough_information_limit,
         }
-    subject, body = _render_mail("invitation", context, language)
-    _send(
+    email_on_commit(
+        association=application.association,
+        key="reference_invitation",
         to=reference.rater_email,
-        subject=subject,
-        body=body,
+        language=language,
+        context=context,
         reply_to=application.association.contact_email,
     )
 
@@ -249,9 +170,10 @@ def _send_rating_received(*, reference: Reference, not_enough_information: int) 
     applicant = application.applicant
     framework = application.framework
     context = {
-        "reference": reference,
+        "rater": reference.rater_name,
+        "waived": reference.applicant_waived_right_to_see,
         "applicant": applicant.get_short_name(),
-        "association": application.association,
+        "association": application.association.name,
         "nei": not_enough_information,
         "limit": framework.reference_not_enough_information_limit,
         "months": framework.reference_valid_months,
@@ -259,11 +181,12 @@ def _send_rating_received(*, reference: Reference, not_enough_information: int) 
         + reverse("portfolios:references.list", kwargs={"application_id": application.pk}),
     }
     name = "not_counted" if reference.status == ReferenceStatus.NOT_COUNTED else "received"
-    subject, body = _render_mail(name, context, applicant.preferred_language)
-    _send(
+    email_on_commit(
+        association=application.association,
+        key=f"reference_{name}",
         to=applicant.email,
-        subject=subject,
-        body=body,
+        language=applicant.preferred_language,
+        context=context,
         reply_to=application.association.contact_email,
     )
 
@@ -484,213 +407,3 @@ def reference_submit_rating(
     )
     _send_rating_received(reference=locked, not_enough_information=nei)
     return locked
-
-
-# --- the state of the references ------------------------------------------------------------------
-
-
-@dataclass
-class ReferenceResult:
-    """One rating needed (one REFERENCE requirement row) and what fills it."""
-
-    kind: str
-    requirement: Requirement | None
-    reference: Reference | None = None  # the valid counted rating that fills it
-    waiting: Reference | None = None  # otherwise: the invitation (or failed rating) for it
-    messages: list[str] = field(default_factory=list)
-
-    @property
-    def met(self) -> bool:
-        return self.reference is not None
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABEL[self.kind])
-
-
-@dataclass
-class ReferencesStatus:
-    """Per rating needed, whether a valid counted rating fills it; iterable over the results
-    (each with .requirement, .met and .messages, like the RS/C results)."""
-
-    results: list[ReferenceResult]
-    summary: str
-    counted: list[Reference]
-
-    def __iter__(self):
-        return iter(self.results)
-
-    def __len__(self):
-        return len(self.results)
-
-    @property
-    def needed(self) -> int:
-        return len(self.results)
-
-    @property
-    def received(self) -> int:
-        return sum(1 for result in self.results if result.met)
-
-    @property
-    def met(self) -> bool:
-        return all(result.met for result in self.results)
-
-    @property
-    def pending_kinds(self) -> list[str]:
-        return [result.kind for result in self.results if not result.met]
-
-
-def _and_join(parts: list[str]) -> str:
-    if len(parts) == 1:
-        return parts[0]
-    return _("%(first)s and %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
-
-
-def _summary(results: list[ReferenceResult]) -> str:
-    received = sum(1 for r in results if r.met)
-    pending = [str(KIND_SHORT[r.kind]) for r in results if not r.met and r.kind in KIND_SHORT]
-    others = sum(1 for r in results if not r.met and r.kind not in KIND_SHORT)
-    if others:
-        pending.append(ngettext("%(n)s other", "%(n)s others", others) % {"n": others})
-    values = {"received": received, "needed": len(results)}
-    if not pending:
-        return _("references: %(received)s of %(needed)s received") % values
-    return _("references: %(received)s of %(needed)s received, %(pending)s pending") % {
-        **values,
-        "pending": _and_join(pending),
-    }
-
-
-def _result_message(result: ReferenceResult, application: Application, now) -> str:
-    label = KIND_LABEL[result.kind]
-    reference = result.reference
-    if reference is not None:
-        return _("%(kind)s: rating from %(name)s received on %(date)s, valid until %(until)s.") % {
-            "kind": label,
-            "name": reference.rater_name,
-            "date": _local_date(reference.completed_at, application),
-            "until": _local_date(
-                rating_valid_until(reference=reference, application=application), application
-            ),
-        }
-    waiting = result.waiting
-    if waiting is None:
-        return _("%(kind)s: nobody asked yet.") % {"kind": label}
-    values = {"kind": label, "name": waiting.rater_name}
-    if waiting.status == ReferenceStatus.NOT_COUNTED:
-        return (
-            _(
-                "%(kind)s: the rating from %(name)s has too many “not enough information” "
-                "answers and does not count. Ask someone else."
-            )
-            % values
-        )
-    if waiting.status == ReferenceStatus.COMPLETED:
-        return _("%(kind)s: the rating from %(name)s is more than %(months)s months old.") % {
-            **values,
-            "months": application.framework.reference_valid_months,
-        }
-    if waiting.status == ReferenceStatus.EXPIRED or waiting.token_expires <= now:
-        return _("%(kind)s: the link sent to %(name)s has expired. Send a new one.") % values
-    return _("%(kind)s: waiting for %(name)s (asked on %(date)s).") % {
-        **values,
-        "date": _local_date(waiting.sent_at or waiting.created, application),
-    }
-
-
-def reference_requirements(*, application: Application) -> list[Requirement]:
-    """The category's REFERENCE rows (uses prefetched requirements when there are some)."""
-    return [
-        r for r in application.category.requirements.all() if r.kind == RequirementKind.REFERENCE
-    ]
-
-
-def references_status(
-    *,
-    application: Application,
-    references: list[Reference] | None = None,
-    now: datetime.datetime | None = None,
-) -> ReferencesStatus:
-    """Which ratings the category needs and which valid counted ratings fill them.
-
-    ``references`` are the application's live references when the caller has them already;
-    otherwise they are read (1 query, plus 1 for the requirement rows unless prefetched).
-    """
-    now = now or timezone.now()
-    if references is None:
-        references = list(Reference.objects.filter(application=application).live())
-    rows = reference_requirements(application=application)
-    results = [
-        ReferenceResult(kind=row.reference_kind or ReferenceKind.ANY, requirement=row)
-        for row in rows
-    ] or [
-        ReferenceResult(kind=ReferenceKind.ANY, requirement=None)
-        for _n in range(application.framework.reference_count)
-    ]
-    active = [
-        r for r in references if r.deleted_at is None and r.status != ReferenceStatus.REPLACED
-    ]
-    counted = sorted(
-        (r for r in active if rating_is_valid(reference=r, application=application, now=now)),
-        key=lambda r: r.completed_at,
-        reverse=True,
-    )
-    others = [r for r in active if r not in counted]
-    available = list(counted)
-
-    def take(pool: list[Reference], kind: str) -> Reference | None:
-        for reference in pool:
-            if kind == ReferenceKind.ANY or reference.relationship == kind:
-                pool.remove(reference)
-                return reference
-        return None
-
-    specific = [r for r in results if r.kind != ReferenceKind.ANY]
-    for result in specific + [r for r in results if r.kind == ReferenceKind.ANY]:
-        result.reference = take(available, result.kind)
-    for result in specific + [r for r in results if r.kind == ReferenceKind.ANY]:
-        if result.reference is None:
-            result.waiting = take(others, result.kind)
-        result.messages = [_result_message(result, application, now)]
-    return ReferencesStatus(results=results, summary=_summary(results), counted=counted)
-
-
-# --- the applicant's list -----------------------------------------------------------------------
-
-
-@dataclass
-class ReferenceRow:
-    reference: Reference
-    status: str
-    valid_until: datetime.datetime | None
-    can_resend: bool
-    can_replace: bool
-    can_withdraw: bool
-    can_read: bool
-
-
-def reference_row(
-    *, reference: Reference, application: Application, can_edit: bool, user, now=None
-) -> ReferenceRow:
-    """A reference as the references page lists it: the status in words and what can be done."""
-    now = now or timezone.now()
-    status = reference.get_status_display()
-    valid_until = rating_valid_until(reference=reference, application=application)
-    if reference.status == ReferenceStatus.INVITED and reference.token_expires <= now:
-        status = _("Link expired: send a new one")
-    elif reference.status == ReferenceStatus.COMPLETED and valid_until <= now:
-        status = _("Rating more than %(months)s months old: no longer valid") % {
-            "months": application.framework.reference_valid_months
-        }
-    is_open = reference.status in OPEN_STATUSES
-    rated = reference.status in RATED_STATUSES
-    hidden = reference.applicant_waived_right_to_see and user.pk == application.applicant_id
-    return ReferenceRow(
-        reference=reference,
-        status=status,
-        valid_until=valid_until if reference.status == ReferenceStatus.COMPLETED else None,
-        can_resend=can_edit and is_open,
-        can_replace=can_edit and reference.status != ReferenceStatus.REPLACED,
-        can_withdraw=can_edit and is_open,
-        can_read=rated and not hidden,
-    )

@@ -18,7 +18,7 @@ Rules decided here (documented for applicants in the items' messages):
   health) counts every training not flagged as being about providing RS/C; "rsc" counts the
   trainings flagged ``is_rsc``; "dei" those flagged ``is_dei``. One training may count towards
   the total and towards DEI or RS/C at once.
-- RS/C and references are judged by ``portfolios.rsc_window`` and ``portfolios.references``;
+- RS/C and references are judged by ``portfolios.rsc_window`` and ``portfolios.reference_status``;
   an optional RS/C row is shown but is never missing.
 - Agreements: each kind (Code of Ethics, Endorsement Agreement) must be signed in the version in
   force today for the association (a signature of that version in any language counts).
@@ -41,7 +41,7 @@ from competencies.models import Requirement
 from endorsement.models import Application
 from portfolios.enums import AgreementKind
 from portfolios.models import Education, Reference, RSCEntry, Training, WorkExperience
-from portfolios.references import references_status
+from portfolios.reference_status import references_status
 from portfolios.rsc_window import rsc_evaluate
 from portfolios.selectors import agreements_in_force, portfolio_education, portfolio_trainings
 from portfolios.work_years import qualifying_work

@@ -22,25 +22,27 @@ from competencies.selectors import category_areas
 from portfolios.enums import ReferenceStatus
 from portfolios.forms.references import WAIVE_HELP, RatingForm, ReferenceInviteForm
 from portfolios.models import Reference, ReferenceRating
+from portfolios.reference_status import (
+    OPEN_STATUSES,
+    RATED_STATUSES,
+    rating_valid_until,
+    reference_row,
+    references_status,
+)
 from portfolios.references import (
     LINK_EXPIRED,
     LINK_REPLACED,
     LINK_USED,
     LINK_WITHDRAWN,
-    OPEN_STATUSES,
-    RATED_STATUSES,
     RATER_ROLE,
     RatingLinkUnusable,
     rating_link_problem,
-    rating_valid_until,
     reference_for_token,
     reference_invite,
     reference_replace,
     reference_resend,
-    reference_row,
     reference_submit_rating,
     reference_withdraw,
-    references_status,
 )
 from portfolios.services import PortfolioLocked, draft_clear
 from portfolios.views.base import EvidenceCreateView, PortfolioMixin

@@ -309,8 +309,9 @@ def test_submitting_costs_a_fixed_number_of_queries(
 ):
     _reference, token = invite()
     data = form_data(category)
-    # Lookup and items (the form); savepoint, lock, items, insert, update, release (the service).
-    with django_assert_num_queries(8):
+    # Lookup and items (the form); savepoint, lock, items, insert, update, release (the service);
+    # the association's own wording of the applicant's e-mail, if it has one.
+    with django_assert_num_queries(9):
         response = client.post(rate_url(token), data)
     assert h1(response) == ["Thank you"]
 

@@ -16,13 +16,13 @@ from endorsement.enums import ApplicationState
 from endorsement.models import Application
 from portfolios.enums import RaterRelationship, ReferenceStatus
 from portfolios.models import EvidenceChange, Reference, ReferenceRating
+from portfolios.reference_status import add_months, references_status
 from portfolios.references import (
     LINK_EXPIRED,
     LINK_REPLACED,
     LINK_USED,
     LINK_WITHDRAWN,
     RatingLinkUnusable,
-    add_months,
     minutes_to_rate,
     rating_link_problem,
     reference_for_token,
@@ -31,7 +31,6 @@ from portfolios.references import (
     reference_resend,
     reference_submit_rating,
     reference_withdraw,
-    references_status,
     token_hash,
 )
 from portfolios.services import PortfolioLocked
@@ -218,7 +217,7 @@ def test_an_e_mail_that_cannot_be_sent_is_logged_and_the_invitation_kept(
         invite()
     assert Reference.objects.count() == 1
     assert [r.getMessage() for r in caplog.records] == [
-        "Reference e-mail to grace@example.org could not be sent"
+        "E-mail reference_invitation to grace@example.org was not sent"
     ]
 
 
