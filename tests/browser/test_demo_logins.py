@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from endorsement.management.commands.seed_demo import DEMO_PASSWORD, demo_totp_secret
+from demo.accounts import DEMO_PASSWORD, demo_totp_secret
 from tests.browser.helpers import assert_page, current_totp_code, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,11 +11,11 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import Association, RoleGrant, User
 from competencies.models import Competency
+from demo import evidence
+from demo.accounts import demo_staff_emails
 from endorsement.awards import endorsement_valid_through
 from endorsement.enums import ApplicationState
 from endorsement.inactivity import applications_hold_inactive
-from endorsement.management.commands import seed_demo as seed_demo_command
-from endorsement.management.commands.seed_demo import demo_staff_emails
 from endorsement.models import Application, ApplicationEvent
 from portfolios.enums import AgreementKind, RatingScore, ReferenceStatus
 from portfolios.models import (
@@ -453,9 +453,9 @@ def test_ben_and_ana_have_not_finished_their_portfolios():
 
 @pytest.mark.django_db
 def test_seed_demo_refuses_to_submit_a_portfolio_missing_a_requirement(monkeypatch):
-    portfolios = dict(seed_demo_command.PORTFOLIOS)
+    portfolios = dict(evidence.PORTFOLIOS)
     portfolios["carla"] = dataclasses.replace(portfolios["carla"], rsc=())
-    monkeypatch.setattr(seed_demo_command, "PORTFOLIOS", portfolios)
+    monkeypatch.setattr(evidence, "PORTFOLIOS", portfolios)
     with pytest.raises(CommandError) as refused:
         seed()
     assert str(refused.value) == (

@@ -6,7 +6,7 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand
 
-from endorsement.management.commands.seed_demo import demo_staff_emails, demo_totp_secret
+from demo.accounts import demo_staff_emails, demo_totp_secret
 
 
 class Command(BaseCommand):
