@@ -7,7 +7,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self):
-        from reviews import rules  # noqa: F401
+        from portfolios.views.base import PORTFOLIO_ANNOTATIONS
+        from reviews import dashboards, rules  # noqa: F401
+        from reviews.selectors import advising
 
-        # Each module registers what its role's dashboard shows (accounts.dashboards).
-        from reviews.views import advisor, exam, review  # noqa: F401
+        # Read with the application on every portfolio page: the comments panel skips its query
+        # when there is no comment, the summary shows whether the sign-off still counts.
+        PORTFOLIO_ANNOTATIONS["has_comments"] = advising.has_comments_expression
+        PORTFOLIO_ANNOTATIONS["last_deferral"] = advising.last_deferral_subquery

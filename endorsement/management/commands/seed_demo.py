@@ -71,16 +71,11 @@ from portfolios.requirements import requirement_check
 from portfolios.services import evidence_save
 from reviews.enums import Recommendation, RubricScore
 from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
+from reviews.selectors.exams import sitting_label, sitting_local_start, sittings_upcoming
+from reviews.selectors.reviewing import review_areas
 from reviews.services.advising import advisor_assign, advisor_request, comment_add
-from reviews.services.exams import (
-    exam_register,
-    graders_assign,
-    sitting_create,
-    sitting_label,
-    sitting_local_start,
-    sittings_upcoming,
-)
-from reviews.services.reviewing import review_areas, review_assign, review_decide, review_save
+from reviews.services.exams import exam_register, graders_assign, sitting_create
+from reviews.services.reviewing import review_assign, review_decide, review_save
 
 DEMO_PASSWORD = "demo-endorse-2026"  # noqa: S105 - printed for the demo on purpose
 
