@@ -24,17 +24,7 @@ from portfolios.requirements import SECTION_LABELS, SECTION_URL_NAMES, requireme
 from reviews.enums import RubricScore
 from reviews.forms import DECISION_LABELS, ConflictForm, DecisionForm, ReviewForm
 from reviews.selectors import reviewing as reads
-from reviews.services.reviewing import (
-    ASSIGNABLE_STATES,
-    DECISIONS,
-    DECISIONS_AFTER_REVIEWS,
-    conflict_declare,
-    conflict_withdraw,
-    review_assign,
-    review_assign_bulk,
-    review_decide,
-    review_save,
-)
+from reviews.services import reviewing
 from reviews.views.base import ApplicationCoordinatorMixin
 
 DEFAULT_DUE_DAYS = 30
@@ -104,7 +94,7 @@ class AssignView(CoordinatorReviewMixin, TemplateView):
             status=status,
             candidates=[(reviewer, conflicts[reviewer.pk]) for reviewer in pool],
             slots=max(0, status.required - len(status.assignments)),
-            can_assign=application.state in ASSIGNABLE_STATES,
+            can_assign=application.state in reviewing.ASSIGNABLE_STATES,
             due_on=self.request.POST.get("due_on") or _default_due(application.association),
             min_due=application.association.today(),
             dashboard_url=self.dashboard_url(),
@@ -118,7 +108,7 @@ class AssignView(CoordinatorReviewMixin, TemplateView):
             error = _("Give the due date.")
         if not error:
             try:
-                review_assign(
+                reviewing.review_assign(
                     application=self.application,
                     reviewers=reviewers,
                     due_on=due_on,
@@ -183,7 +173,7 @@ class BulkAssignView(AssociationRoleRequiredMixin, TemplateView):
             self.error = error
             messages.error(request, error)
         else:
-            self.results = review_assign_bulk(
+            self.results = reviewing.review_assign_bulk(
                 applications=applications, reviewers=reviewers, due_on=due_on, by=request.user
             )
             done = sum(1 for result in self.results if result.assigned)
@@ -209,8 +199,8 @@ class DecisionView(CoordinatorReviewMixin, TemplateView):
         application = self.application
         complete = self.status.complete
         choices = []
-        for decision in DECISIONS:
-            if decision in DECISIONS_AFTER_REVIEWS and not complete:
+        for decision in reviewing.DECISIONS:
+            if decision in reviewing.DECISIONS_AFTER_REVIEWS and not complete:
                 continue
             if transition_allowed(application=application, action=decision, by=self.request.user):
                 choices.append((decision, DECISION_LABELS[decision]))
@@ -235,7 +225,8 @@ class DecisionView(CoordinatorReviewMixin, TemplateView):
             area_rows=reads.area_rows(application=self.application, status=status),
             earlier_rounds=reads.earlier_rounds(application=self.application, before=status.round),
             dashboard_url=self.dashboard_url(),
-            can_assign=self.application.state in ASSIGNABLE_STATES and status.missing_reviewers > 0,
+            can_assign=self.application.state in reviewing.ASSIGNABLE_STATES
+            and status.missing_reviewers > 0,
         )
         return context
 
@@ -245,7 +236,7 @@ class DecisionView(CoordinatorReviewMixin, TemplateView):
         if form.is_valid():
             decision = form.cleaned_data["decision"]
             try:
-                review_decide(
+                reviewing.review_decide(
                     application=self.application,
                     decision=decision,
                     note=form.cleaned_data["note"],
@@ -330,7 +321,7 @@ class ReviewView(AssociationRoleRequiredMixin, TemplateView):
         if form.is_valid():
             submit = "submit" in request.POST
             try:
-                review_save(
+                reviewing.review_save(
                     assignment=self.assignment,
                     by=request.user,
                     ratings=form.ratings(),
@@ -399,7 +390,7 @@ class ConflictsView(AssociationRoleRequiredMixin, TemplateView):
         form = ConflictForm(request.POST)
         if form.is_valid():
             try:
-                conflict_declare(
+                reviewing.conflict_declare(
                     reviewer=request.user,
                     association=self.association,
                     person_email=form.cleaned_data["person_email"],
@@ -424,7 +415,7 @@ class ConflictWithdrawView(AssociationRoleRequiredMixin, View):
             reads.reviewer_declarations(reviewer=request.user, association=self.association),
             pk=kwargs["pk"],
         )
-        conflict_withdraw(declaration=declaration, by=request.user)
+        reviewing.conflict_withdraw(declaration=declaration, by=request.user)
         messages.success(request, _("Declaration withdrawn."))
         return HttpResponseRedirect(
             reverse("reviews:conflicts", kwargs={"slug": self.association.slug})
