@@ -2,10 +2,12 @@
 views). Predicates live in each app's ``rules.py``; these turn a refused predicate into the
 page's answer."""
 
+import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
@@ -13,27 +15,30 @@ from accounts.models import Association
 from accounts.rules import ROLE_PREDICATES, is_coordinator_of
 
 
-def coordinator_required(user, association, *, hide: bool = False) -> None:
-    """Refuses anyone but a coordinator of the association: 403 with the reason, or 404 when
-    ``hide`` (the page must not reveal that the object exists).
+def _refuse(message: str, *, hide: bool):
+    if hide:
+        raise Http404
+    raise PermissionDenied(message)
+
+
+def coordinator_required(user, association, *, hide: bool = False, message: str = "") -> None:
+    """Refuses anyone but a coordinator of the association: 403 with the reason (``message``,
+    or the coordinator's sentence), or 404 when ``hide`` (the page must not reveal that the
+    object exists).
 
     The predicate, not ``has_perm``: Django lets superusers through every ``has_perm``, and the
     platform admin works in the admin site, not on the coordinator's pages."""
     if not is_coordinator_of(user, association):
-        if hide:
-            raise Http404
-        raise PermissionDenied(_("Only a coordinator of this association may do this."))
+        _refuse(message or _("Only a coordinator of this association may do this."), hide=hide)
 
 
-def role_required(user, association, role: str, *, hide: bool = False) -> None:
+def role_required(user, association, role: str, *, hide: bool = False, message: str = "") -> None:
     """Refuses anyone without ``role`` in the association (``coordinator_required`` for the
     coordinator, with its sentence)."""
     if role == Role.COORDINATOR:
-        coordinator_required(user, association, hide=hide)
+        coordinator_required(user, association, hide=hide, message=message)
     elif not ROLE_PREDICATES[role](user, association):
-        if hide:
-            raise Http404
-        raise PermissionDenied(_("You do not hold this role in this association."))
+        _refuse(message or _("You do not hold this role in this association."), hide=hide)
 
 
 class AssociationRoleRequiredMixin(LoginRequiredMixin):
@@ -41,9 +46,16 @@ class AssociationRoleRequiredMixin(LoginRequiredMixin):
     (``get_association``, which may load the object the page is about) and only people holding
     ``required_role`` there pass; anyone else gets 403 with the reason, or 404 on pages that set
     ``hide_from_others`` (the page must not reveal that its object exists), whatever the method.
-    Anonymous people are sent to log in. ``self.association`` is set before the view runs."""
+    Anonymous people are sent to log in. ``self.association`` is set before the view runs.
 
-    required_role = Role.COORDINATOR
+    Instead of a role, a page may ask for ``required_permission``: a ``rules`` permission about
+    the association (tested with ``rules.has_perm``, which, unlike ``user.has_perm``, does not let
+    superusers through); or for nothing (``required_role = None``) when its own lookup in
+    ``get_association`` is the gate (e.g. the applicant's own application).
+    ``permission_denied_message`` is the 403's sentence, when the page has its own."""
+
+    required_role: str | None = Role.COORDINATOR
+    required_permission = ""
     hide_from_others = False
 
     def get_association(self) -> Association:
@@ -53,7 +65,23 @@ class AssociationRoleRequiredMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.association = self.get_association()
-        role_required(
-            request.user, self.association, self.required_role, hide=self.hide_from_others
-        )
+        message = self.get_permission_denied_message()
+        if self.required_permission:
+            if not rules.has_perm(self.required_permission, request.user, self.association):
+                _refuse(message, hide=self.hide_from_others)
+        elif self.required_role is not None:
+            role_required(
+                request.user,
+                self.association,
+                self.required_role,
+                hide=self.hide_from_others,
+                message=message,
+            )
         return super().dispatch(request, *args, **kwargs)
+
+    def dashboard_url(self) -> str:
+        """The dashboard of the page's role in its association."""
+        return reverse(
+            "accounts:dashboard.role",
+            kwargs={"slug": self.association.slug, "role": self.required_role},
+        )

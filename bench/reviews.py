@@ -24,13 +24,9 @@ def main():
         from accounts.models import RoleGrant, User
         from endorsement.services import application_transition
         from reviews.models import ReviewAssignment
+        from reviews.selectors.reviewing import review_areas
         from reviews.services.advising import advisor_assign, comment_add, comment_reply
-        from reviews.services.reviewing import (
-            review_areas,
-            review_assign,
-            review_decide,
-            review_save,
-        )
+        from reviews.services.reviewing import review_assign, review_decide, review_save
 
         association, applications = bench_ifs_portfolios(
             [items for items, _threads, _rounds in SIZES], reviewers_per_portfolio=2

@@ -23,7 +23,7 @@ from portfolios.models import (
     WorkExperience,
 )
 from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
-from reviews.services.exams import sitting_label, sitting_local_start
+from reviews.selectors.exams import sitting_label, sitting_local_start
 
 # Every timestamp a demo step may write, by model.
 TIMESTAMPS = [

@@ -10,9 +10,11 @@ from accounts.models import Association, User
 from endorsement.models import Application
 from reviews.enums import Recommendation, RubricScore
 from reviews.models import Comment, ReviewAssignment
+from reviews.selectors.exams import sittings_upcoming
+from reviews.selectors.reviewing import review_areas
 from reviews.services.advising import comment_add
-from reviews.services.exams import exam_register, sitting_create, sittings_upcoming
-from reviews.services.reviewing import review_areas, review_assign, review_save
+from reviews.services.exams import exam_register, sitting_create
+from reviews.services.reviewing import review_assign, review_save
 
 
 def advisor_comment(

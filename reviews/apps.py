@@ -7,8 +7,14 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self):
-        # Its permissions, e-mails and conditions on the workflow's steps.
-        from reviews import conditions, emails, rules  # noqa: F401
+        from portfolios.views.base import PORTFOLIO_ANNOTATIONS
 
-        # Each module registers what its role's dashboard shows (accounts.dashboards).
-        from reviews.views import advisor, exam, review  # noqa: F401
+        # What this app adds to the registries of the apps below it: permissions, e-mails,
+        # conditions on the workflow's steps, dashboards.
+        from reviews import conditions, dashboards, emails, rules  # noqa: F401
+        from reviews.selectors import advising
+
+        # Read with the application on every portfolio page: the comments panel skips its query
+        # when there is no comment, the summary shows whether the sign-off still counts.
+        PORTFOLIO_ANNOTATIONS["has_comments"] = advising.has_comments_expression
+        PORTFOLIO_ANNOTATIONS["last_deferral"] = advising.last_deferral_subquery

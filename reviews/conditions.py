@@ -4,8 +4,9 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from endorsement import conditions
-from reviews.services.exams import exam_rules, local_date, retake_status
-from reviews.services.reviewing import DECISIONS_AFTER_REVIEWS, round_status
+from reviews.selectors.exams import exam_rules, local_date, retake_status
+from reviews.selectors.reviewing import round_status
+from reviews.services.reviewing import DECISIONS_AFTER_REVIEWS
 
 
 @conditions.register(*DECISIONS_AFTER_REVIEWS)

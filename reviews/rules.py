@@ -1,4 +1,5 @@
-"""Who may take part in advising and reviewing (django-rules predicates and permissions).
+"""Who may take part in advising, reviewing and the exam (django-rules predicates and
+permissions).
 
 Predicates about the application itself come from ``endorsement.rules``; these add what the
 reviews app knows: the advisor's conversation, the sign-off, the assigned reviewers. The
@@ -8,7 +9,7 @@ reviewers are added to the portfolio's readers (``portfolios.rules.portfolio_rea
 
 import rules
 
-from accounts.rules import is_reviewer_in
+from accounts.rules import is_coordinator_of, is_exam_grader_in, is_reviewer_in
 from endorsement.enums import BUILDING_STATES
 from endorsement.enums import ApplicationState as S
 from endorsement.rules import (
@@ -66,6 +67,9 @@ rules.add_perm(
 rules.add_perm("reviews.assign_advisor", application_is_open & is_application_coordinator)
 rules.add_perm("reviews.request_advisor", is_applicant & may_ask_for_advisor)
 rules.add_perm("reviews.mark_ready", is_application_advisor & may_be_marked_ready)
+# About an association: who may enter the exam's Part 1 scores.
+can_enter_exam_scores = is_coordinator_of | is_exam_grader_in
+rules.add_perm("reviews.enter_exam_scores", can_enter_exam_scores)
 
 if is_assigned_reviewer not in portfolio_readers:
     portfolio_readers.append(is_assigned_reviewer)

@@ -1,5 +1,8 @@
 """The exam: sittings, registrations, Part 1 scores, Part 2 vignette scores and the result.
 
+The writes (the reads, and the helpers that say dates and scores, are in
+``reviews.selectors.exams``).
+
 A category has an exam when its requirement has rows of kind "exam" (``Requirement``): Part 1
 (multiple choice: ``questions``, ``pass_percent``) and/or Part 2 (vignettes: ``graders``,
 ``pass_percent``); ``retake_wait_months`` and ``max_attempts`` limit retakes.
@@ -24,39 +27,34 @@ The application's state changes only through ``application_transition`` (``regis
 ``retake_exam``, ``pass_exam``, ``fail_exam``).
 """
 
-import calendar
 import datetime
-import zoneinfo
-from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import Association, RoleGrant, User
 from accounts.rules import is_coordinator_of, is_exam_grader_in
-from accounts.selectors import role_holders
-from competencies.enums import ExamKind, RequirementKind
-from competencies.models import EndorsementCategory, Requirement
 from endorsement.emails import application_email_on_commit, coordinators_of
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application
-from endorsement.notes import note_values_json, sitting_text
+from endorsement.notes import note_values_json
 from endorsement.services import TransitionNotAllowed, application_transition
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
-
-DEFAULT_QUESTIONS = 60
-DEFAULT_PASS_PERCENT = 80
-DEFAULT_GRADERS = 2
-
-# Applications that may be registered for a sitting: first attempt, or a retake.
-REGISTRABLE_STATES = [S.APPROVED, S.EXAM_FAILED]
+from reviews.rules import can_enter_exam_scores
+from reviews.selectors.exams import (
+    ExamRules,
+    exam_rules,
+    percent_value,
+    retake_status,
+    scoring_wait,
+    sitting_label,
+    sitting_local_start,
+)
 
 
 class ExamRefused(TransitionNotAllowed):
@@ -66,56 +64,6 @@ class ExamRefused(TransitionNotAllowed):
 # --- the requirement --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ExamRules:
-    """What a category's exam rows say, with the portal's defaults where a value is empty."""
-
-    part1: Requirement | None
-    part2: Requirement | None
-    retake_wait_months: int
-    max_attempts: int | None
-
-    @property
-    def questions(self) -> int:
-        return (self.part1 and self.part1.questions) or DEFAULT_QUESTIONS
-
-    @property
-    def part1_pass_percent(self) -> int:
-        return (self.part1 and self.part1.pass_percent) or DEFAULT_PASS_PERCENT
-
-    @property
-    def graders(self) -> int:
-        return (self.part2 and self.part2.graders) or DEFAULT_GRADERS
-
-    @property
-    def part2_pass_percent(self) -> int:
-        return (self.part2 and self.part2.pass_percent) or DEFAULT_PASS_PERCENT
-
-
-def exam_rules(category: EndorsementCategory) -> ExamRules | None:
-    """The category's exam, or None when it has none (uses ``requirements.all()``: prefetch
-    ``category__requirements`` to read it for many applications)."""
-    rows = [r for r in category.requirements.all() if r.kind == RequirementKind.EXAM]
-    if not rows:
-        return None
-    part1 = next(
-        (r for r in rows if r.exam_kind == ExamKind.MULTIPLE_CHOICE),
-        next((r for r in rows if r.exam_part == 1 and r.exam_kind != ExamKind.VIGNETTES), None),
-    )
-    part2 = next(
-        (r for r in rows if r.exam_kind == ExamKind.VIGNETTES),
-        next((r for r in rows if r.exam_part == 2 and r is not part1), None),
-    )
-    waits = [r.retake_wait_months for r in rows if r.retake_wait_months]
-    limits = [r.max_attempts for r in rows if r.max_attempts]
-    return ExamRules(
-        part1=part1,
-        part2=part2,
-        retake_wait_months=max(waits, default=0),
-        max_attempts=min(limits, default=None),
-    )
-
-
 def _rules_or_refuse(category) -> ExamRules:
     rules = exam_rules(category)
     if rules is None:
@@ -123,70 +71,9 @@ def _rules_or_refuse(category) -> ExamRules:
     return rules
 
 
-# --- small helpers ----------------------------------------------------------------------------
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def local_date(moment: datetime.datetime, association: Association) -> datetime.date:
-    return timezone.localtime(moment, zoneinfo.ZoneInfo(association.time_zone)).date()
-
-
-def sitting_label(sitting: ExamSitting) -> str:
-    """“12 March 2027, 09:00, Northfield University” in the association's time zone."""
-    return sitting_text(
-        sitting_local_start(sitting), is_online=sitting.is_online, place=sitting.place
-    )
-
-
-def sitting_local_start(sitting: ExamSitting) -> datetime.datetime:
-    """The sitting's start in the association's time zone."""
-    return timezone.localtime(sitting.starts_at, zoneinfo.ZoneInfo(sitting.association.time_zone))
-
-
-def sitting_started(sitting: ExamSitting) -> bool:
-    """Whether the sitting has started. ``starts_at`` is an aware moment (typed in the
-    association's time zone, stored in UTC), so it compares with the current moment as is."""
-    return sitting.starts_at <= timezone.now()
-
-
-def scoring_opens_text(sitting: ExamSitting) -> str:
-    """The sentence that says from when a sitting's scores can be entered (its start, in the
-    association's time zone)."""
-    return _("Scores can be entered from %(when)s, when the sitting starts.") % {
-        "when": formats.date_format(sitting_local_start(sitting), "DATETIME_FORMAT")
-    }
-
-
-def scoring_wait(sitting: ExamSitting) -> str:
-    """Empty once the sitting has started (its scores can be entered); before, the sentence
-    that says from when."""
-    return "" if sitting_started(sitting) else scoring_opens_text(sitting)
-
-
 def _require_started(sitting: ExamSitting) -> None:
     if wait := scoring_wait(sitting):
         raise ExamRefused(wait)
-
-
-def percent_value(numerator, denominator) -> Decimal:
-    """A percentage with at most one decimal (79.5), never rounded up to a pass mark."""
-    value = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_DOWN
-    )
-    if value == value.to_integral():
-        value = value.quantize(Decimal(1))
-    return value
-
-
-def percent_text(numerator, denominator) -> str:
-    """``percent_value`` in the active language's number format."""
-    return formats.number_format(percent_value(numerator, denominator))
 
 
 def _url(name: str, **kwargs) -> str:
@@ -280,62 +167,7 @@ def sitting_delete(*, sitting: ExamSitting, by: User) -> None:
     sitting.delete()
 
 
-def sittings_of(association: Association) -> QuerySet[ExamSitting]:
-    """The association's sittings, each with ``registered`` and ``free`` (places left)."""
-    return (
-        ExamSitting.objects.filter(association=association)
-        .select_related("association")
-        .annotate(registered=Count("registrations"))
-        .annotate(free=F("capacity") - F("registered"))
-    )
-
-
-def sittings_upcoming(
-    *, association: Association, on_or_after: datetime.date | None = None
-) -> QuerySet[ExamSitting]:
-    """Future sittings with a free place (from ``on_or_after``, in the association's days)."""
-    start = timezone.now()
-    if on_or_after is not None:
-        local_midnight = datetime.datetime.combine(
-            on_or_after, datetime.time(), tzinfo=zoneinfo.ZoneInfo(association.time_zone)
-        )
-        start = max(start, local_midnight)
-    return sittings_of(association).filter(starts_at__gt=start, free__gt=0)
-
-
 # --- registration -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RetakeStatus:
-    """Where an application stands for (another) registration."""
-
-    attempts: int  # attempts registered so far
-    max_attempts: int | None
-    possible_from: datetime.date | None  # for a retake: the first day a sitting may be on
-
-    @property
-    def limit_reached(self) -> bool:
-        return self.max_attempts is not None and self.attempts >= self.max_attempts
-
-
-def retake_status(application: Application) -> RetakeStatus | None:
-    """Attempts so far and when the next may be; None when the category has no exam."""
-    rules = exam_rules(application.category)
-    if rules is None:
-        return None
-    registrations = list(
-        application.exam_registrations.select_related("sitting__association").order_by("attempt")
-    )
-    possible_from = None
-    if application.state == S.EXAM_FAILED and registrations:
-        last = registrations[-1]
-        possible_from = add_months(
-            local_date(last.sitting.starts_at, last.sitting.association), rules.retake_wait_months
-        )
-    return RetakeStatus(
-        attempts=len(registrations), max_attempts=rules.max_attempts, possible_from=possible_from
-    )
 
 
 @transaction.atomic
@@ -396,23 +228,7 @@ def exam_register(*, application: Application, sitting: ExamSitting, by: User) -
     return registration
 
 
-def applications_to_register(association: Association) -> QuerySet[Application]:
-    """Applications of the association a coordinator may register: approved or failed, in a
-    category with an exam."""
-    has_exam = Requirement.objects.filter(category=OuterRef("category"), kind=RequirementKind.EXAM)
-    return (
-        Application.objects.filter(association=association, state__in=REGISTRABLE_STATES)
-        .filter(Exists(has_exam))
-        .select_related("applicant", "category")
-        .order_by("applicant__full_name", "id")
-    )
-
-
 # --- scores -----------------------------------------------------------------------------------
-
-
-def may_enter_part1(user: User, association: Association) -> bool:
-    return is_coordinator_of(user, association) or is_exam_grader_in(user, association)
 
 
 def _lock_registration(registration: ExamRegistration) -> ExamRegistration:
@@ -431,7 +247,7 @@ def part1_enter(*, registration: ExamRegistration, correct: int, by: User) -> Ex
     """Enter (or correct, while the result is open) the Part 1 score: correct answers, once
     the sitting has started."""
     registration = _lock_registration(registration)
-    if not may_enter_part1(by, registration.sitting.association):
+    if not can_enter_exam_scores(by, registration.sitting.association):
         raise ExamRefused(
             _("Only a coordinator or an exam grader of this association may enter scores.")
         )
@@ -449,11 +265,6 @@ def part1_enter(*, registration: ExamRegistration, correct: int, by: User) -> Ex
     registration.save(update_fields=["part1_correct", "part1_entered_by", "part1_entered_at"])
     _decide_if_complete(registration=registration, rules=rules, by=by)
     return registration
-
-
-def exam_graders_of(association: Association) -> QuerySet[User]:
-    """People holding the exam grader role in the association."""
-    return role_holders(association=association, role=Role.EXAM_GRADER)
 
 
 @transaction.atomic
@@ -599,73 +410,3 @@ def _decide_if_complete(*, registration: ExamRegistration, rules: ExamRules, by:
         note_key="exam_result",
         note_values=note_values_json(values),
     )
-
-
-# --- reads for the pages ----------------------------------------------------------------------
-
-
-def registrations_of_sitting(sitting: ExamSitting) -> QuerySet[ExamRegistration]:
-    """The sitting's candidates with what the coordinator's page shows, in constant queries."""
-    return (
-        ExamRegistration.objects.filter(sitting=sitting)
-        .select_related("application__applicant", "application__category")
-        .prefetch_related(
-            "application__category__requirements",
-            Prefetch(
-                "vignette_scores",
-                queryset=VignetteScore.objects.select_related("grader").order_by("id"),
-            ),
-        )
-        .order_by("application__applicant__full_name", "id")
-    )
-
-
-def grader_assignments(*, grader: User, association: Association) -> QuerySet[VignetteScore]:
-    """The grader's vignettes to score in the association, newest sitting first."""
-    return (
-        VignetteScore.objects.filter(grader=grader, registration__sitting__association=association)
-        .select_related(
-            "registration__sitting__association",
-            "registration__application__applicant",
-            "registration__application__category",
-        )
-        .order_by("submitted_at", "registration__sitting__starts_at", "id")
-    )
-
-
-def part1_waiting(association: Association) -> QuerySet[ExamRegistration]:
-    """Candidates of sittings that took place whose Part 1 score is still to be entered."""
-    has_part1 = Requirement.objects.filter(
-        category=OuterRef("application__category"),
-        kind=RequirementKind.EXAM,
-        exam_kind=ExamKind.MULTIPLE_CHOICE,
-    )
-    return (
-        ExamRegistration.objects.filter(
-            sitting__association=association,
-            sitting__starts_at__lte=timezone.now(),
-            result=ExamResult.PENDING,
-            part1_correct__isnull=True,
-        )
-        .filter(Exists(has_part1))
-        .select_related("sitting__association", "application__applicant", "application__category")
-        .order_by("sitting__starts_at", "application__applicant__full_name", "id")
-    )
-
-
-def scores_all_in(registration: ExamRegistration) -> bool:
-    rows = list(registration.vignette_scores.all())
-    return bool(rows) and all(row.submitted_at is not None for row in rows)
-
-
-def other_scores_visible(*, score_row: VignetteScore) -> list[VignetteScore]:
-    """The other graders' scores of the same candidate: shown only once every score is in
-    (empty until then, so nobody is influenced)."""
-    rows = list(
-        VignetteScore.objects.filter(registration_id=score_row.registration_id)
-        .select_related("grader")
-        .order_by("id")
-    )
-    if not rows or any(row.submitted_at is None for row in rows):
-        return []
-    return [row for row in rows if row.pk != score_row.pk]

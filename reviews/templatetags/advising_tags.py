@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from endorsement.enums import BUILDING_STATES
 from reviews.enums import CommentSection
-from reviews.services import advising
+from reviews.selectors import advising
 from reviews.views.advisor import comments_panel_context
 
 register = template.Library()

@@ -1,37 +1,30 @@
-"""Advisor pages: assigning an advisor, asking for one, comments, the sign-off, dashboards.
+"""Advisor pages: assigning an advisor, asking for one, comments, the sign-off.
 
 The comments panel and the advisor's line in the portfolio header are rendered on the
 portfolio's own pages by the ``advising`` template tags, from ``comments_panel_context``.
 """
 
 import rules
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from accounts import dashboards
-from accounts.enums import Role
-from endorsement.views import CoordinatorApplicationMixin
-from portfolios.views.base import PORTFOLIO_ANNOTATIONS, SECTIONS, PortfolioMixin
+from portfolios.views.base import SECTIONS, PortfolioMixin
 from reviews.enums import CommentSection
+from reviews.forms import AssignAdvisorForm, CommentForm
 from reviews.models import Comment
+from reviews.selectors import advising as reads
 from reviews.services import advising
 from reviews.services.advising import AdvisingRefused
+from reviews.views.base import ApplicationCoordinatorMixin
 
 SECTION_URLS = {key: url_name for key, _label, url_name in SECTIONS}
-
-# Read with the application on every portfolio page: the panel skips its query when there is
-# no comment, the summary shows whether the sign-off still counts.
-PORTFOLIO_ANNOTATIONS["has_comments"] = advising.has_comments_expression
-PORTFOLIO_ANNOTATIONS["last_deferral"] = advising.last_deferral_subquery
 
 
 def section_url(application, section: str) -> str:
@@ -50,8 +43,8 @@ def comments_panel_context(*, request, application, section: str) -> dict:
         "reviews.view_comments", user, application
     ):
         return {"show_comments": False}
-    threads = advising.comment_threads(application=application, section=section)
-    counts = advising.unresolved_by_section(application=application)
+    threads = reads.comment_threads(application=application, section=section)
+    counts = reads.unresolved_by_section(application=application)
     return {
         "show_comments": True,
         "application": application,
@@ -69,33 +62,10 @@ def comments_panel_context(*, request, application, section: str) -> dict:
 # --- Forms --------------------------------------------------------------------------------
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Your comment"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=advising.BODY_MAX_LENGTH,
-    )
-
-
-class AssignAdvisorForm(forms.Form):
-    advisor = forms.ModelChoiceField(
-        label=gettext_lazy("Advisor"),
-        queryset=None,
-        empty_label=gettext_lazy("Choose an advisor"),
-        help_text=gettext_lazy("The association's advisors. Both people get an e-mail."),
-    )
-
-    def __init__(self, *args, advisors, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["advisor"]
-        field.queryset = advisors
-        field.label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
-
-
 # --- Coordinator: assign an advisor -------------------------------------------------------
 
 
-class AssignAdvisorView(CoordinatorApplicationMixin, FormView):
+class AssignAdvisorView(ApplicationCoordinatorMixin, FormView):
     """Choose one of the association's advisors; shows whether (and when) the applicant asked."""
 
     form_class = AssignAdvisorForm
@@ -103,9 +73,7 @@ class AssignAdvisorView(CoordinatorApplicationMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["advisors"] = advising.advisors_of(self.application.association).exclude(
-            pk=self.application.applicant_id
-        )
+        kwargs["advisors"] = reads.advisors_for(application=self.application)
         if self.application.advisor_id:
             kwargs["initial"] = {"advisor": self.application.advisor_id}
         return kwargs
@@ -212,9 +180,7 @@ class CommentActionMixin(PortfolioMixin):
 
     def get_comment(self) -> Comment:
         return get_object_or_404(
-            Comment.objects.select_related("author"),
-            application=self.application,
-            pk=self.kwargs["pk"],
+            reads.comments_of(application=self.application), pk=self.kwargs["pk"]
         )
 
 
@@ -244,11 +210,8 @@ class CommentAddView(CommentActionMixin, TemplateView):
         section, object_id = self.target(self.request.GET)
         item = None
         if object_id is not None:
-            model = advising.SECTION_MODELS.get(section)
-            item = (
-                model.objects.filter(application=self.application, pk=object_id).live().first()
-                if model
-                else None
+            item = reads.section_item(
+                application=self.application, section=section, object_id=object_id
             )
             if item is None:
                 raise Http404
@@ -304,61 +267,3 @@ class CommentResolveView(CommentActionMixin, View):
             return self.refused(comment.section, exc)
         text = _("Comment reopened.") if self.reopen else _("Comment resolved.")
         return self.done(root.section, text=text, anchor=f"comment-{root.pk}")
-
-
-# --- Dashboards ---------------------------------------------------------------------------
-
-
-@dashboards.register(Role.ADVISOR)
-def advisor_dashboard(request, association) -> dict:
-    """The advisor's advisees in the association: state, unresolved comments, sign-off."""
-    rows = [
-        {
-            "application": application,
-            "signed_off": advising.signoff_given(application),
-            "signoff_required": association.advisor_signoff_required,
-        }
-        for application in advising.advisees(advisor=request.user, association=association)
-    ]
-    return {"advisees": rows}
-
-
-@dashboards.register(Role.COORDINATOR)
-def coordinator_advisor_requests(request, association) -> dict:
-    """Applicants who asked for an advisor and have none yet."""
-    return {"advisor_requests": advising.advisor_requests(association=association)}
-
-
-urlpatterns = [
-    path(
-        "advising/<int:application_id>/advisor/",
-        AssignAdvisorView.as_view(),
-        name="advisor.assign",
-    ),
-    path(
-        "advising/<int:application_id>/request/",
-        AdvisorRequestView.as_view(),
-        name="advisor.request",
-    ),
-    path("advising/<int:application_id>/ready/", MarkReadyView.as_view(), name="advisor.ready"),
-    path(
-        "advising/<int:application_id>/comments/add/",
-        CommentAddView.as_view(),
-        name="comment.add",
-    ),
-    path(
-        "advising/<int:application_id>/comments/<int:pk>/reply/",
-        CommentReplyView.as_view(),
-        name="comment.reply",
-    ),
-    path(
-        "advising/<int:application_id>/comments/<int:pk>/resolve/",
-        CommentResolveView.as_view(),
-        name="comment.resolve",
-    ),
-    path(
-        "advising/<int:application_id>/comments/<int:pk>/reopen/",
-        CommentResolveView.as_view(reopen=True),
-        name="comment.reopen",
-    ),
-]

@@ -1,125 +1,38 @@
 """Exam pages: the coordinator's sittings and scores, the applicant's registration, the
-grader's vignettes, and the exam grader's dashboard. The rules are in ``reviews.services.exams``.
+grader's vignettes. The rules are in ``reviews.services.exams``, the reads in
+``reviews.selectors.exams``, the exam grader's dashboard in ``reviews.dashboards``.
 
 Dates and times are shown and typed in the association's time zone.
 """
 
 import zoneinfo
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from accounts import dashboards
 from accounts.enums import Role
-from accounts.models import Association
-from accounts.permissions import coordinator_required
-from accounts.rules import is_coordinator_of, is_exam_grader_in
+from accounts.permissions import AssociationRoleRequiredMixin
+from accounts.rules import is_coordinator_of
 from endorsement.enums import ApplicationState as S
-from endorsement.models import Application
 from endorsement.services import TransitionNotAllowed
-from reviews.enums import ExamResult
-from reviews.models import ExamRegistration, ExamSitting, VignetteScore
+from reviews.forms import GradersForm, Part1Form, RegisterApplicationForm, ScoreForm, SittingForm
+from reviews.selectors import exams as reads
 from reviews.services import exams
-
-# --- forms ------------------------------------------------------------------------------------
-
-
-class SittingForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label=gettext_lazy("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=gettext_lazy("In the association's time zone."),
-    )
-    is_online = forms.BooleanField(label=gettext_lazy("Online"), required=False)
-    place = forms.CharField(
-        label=gettext_lazy("Place"),
-        max_length=200,
-        required=False,
-        help_text=gettext_lazy("Required unless the sitting is online."),
-    )
-    capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=1000)
-    note = forms.CharField(
-        label=gettext_lazy("Note for candidates"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class RegisterApplicationForm(forms.Form):
-    application = forms.ModelChoiceField(
-        label=gettext_lazy("Approved applicant"), queryset=Application.objects.none()
-    )
-
-    def __init__(self, *args, queryset=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = queryset
-        self.fields["application"].label_from_instance = lambda application: (
-            f"{application.applicant.get_full_name()} – {application.category.code} "
-            f"({application.get_state_display()})"
-        )
-
-
-class Part1Form(forms.Form):
-    def __init__(self, *args, questions: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["correct"] = forms.IntegerField(
-            label=_("Part 1: correct answers"),
-            min_value=0,
-            max_value=questions,
-            help_text=_("From 0 to %(n)s.") % {"n": questions},
-        )
-
-
-class GradersForm(forms.Form):
-    graders = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Graders"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, queryset, count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["graders"]
-        field.queryset = queryset
-        field.label_from_instance = lambda user: user.get_full_name() or user.email
-        field.help_text = _("Choose %(n)s.") % {"n": count}
-
-
-class ScoreForm(forms.Form):
-    percent = forms.IntegerField(
-        label=gettext_lazy("Score (%)"),
-        min_value=0,
-        max_value=100,
-        help_text=gettext_lazy("From 0 to 100. Once sent, your score cannot be changed."),
-    )
-    comments = forms.CharField(
-        label=gettext_lazy("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
 
 # --- mixins -----------------------------------------------------------------------------------
 
 
-class AssociationTimeMixin(LoginRequiredMixin):
-    """Logged-in users only; forms read and pages show times in the association's time zone
-    (``self.association``, set by ``load``, which refuses anyone who may not see the page)."""
-
-    def load(self, request, *args, **kwargs) -> None:
-        raise NotImplementedError
+class AssociationTimeMixin:
+    """Forms read and pages show times in the association's time zone (``self.association``,
+    set by the gate before)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.load(request, *args, **kwargs)
         with timezone.override(zoneinfo.ZoneInfo(self.association.time_zone)):
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
@@ -132,26 +45,23 @@ class AssociationTimeMixin(LoginRequiredMixin):
         return context
 
 
-class CoordinatorMixin(AssociationTimeMixin):
-    """Coordinators of the association only (403 to anyone else, ``coordinator_required``)."""
+class ExamPageMixin(AssociationRoleRequiredMixin, AssociationTimeMixin):
+    """The association-role gate (``accounts.permissions``), then the association's time zone."""
+
+
+class AssociationCoordinatorMixin(ExamPageMixin):
+    """The association in the address; coordinators only (403 to anyone else)."""
 
     def sittings_url(self) -> str:
         return reverse("reviews:exam.sittings", kwargs={"slug": self.association.slug})
 
 
-class AssociationCoordinatorMixin(CoordinatorMixin):
-    def load(self, request, *args, **kwargs):
-        self.association = get_object_or_404(Association, slug=kwargs["slug"])
-        coordinator_required(request.user, self.association)
+class SittingCoordinatorMixin(AssociationCoordinatorMixin):
+    """The sitting in the address; coordinators of its association only (403 to anyone else)."""
 
-
-class SittingCoordinatorMixin(CoordinatorMixin):
-    def load(self, request, *args, **kwargs):
-        self.sitting = get_object_or_404(
-            ExamSitting.objects.select_related("association"), pk=kwargs["pk"]
-        )
-        self.association = self.sitting.association
-        coordinator_required(request.user, self.association)
+    def get_association(self):
+        self.sitting = get_object_or_404(reads.sittings_with_association(), pk=self.kwargs["pk"])
+        return self.sitting.association
 
     def sitting_url(self) -> str:
         return reverse("reviews:exam.sitting", kwargs={"pk": self.sitting.pk})
@@ -166,7 +76,7 @@ class SittingListView(AssociationCoordinatorMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return exams.sittings_of(self.association).order_by("-starts_at", "-id")
+        return reads.sittings_newest_first(self.association)
 
 
 class SittingFormMixin:
@@ -227,7 +137,7 @@ class SittingDeleteView(SittingCoordinatorMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             sitting=self.sitting,
-            has_registrations=self.sitting.registrations.exists(),
+            has_registrations=reads.sitting_has_registrations(self.sitting),
             cancel_url=self.sitting_url(),
         )
         return context
@@ -249,34 +159,15 @@ class SittingDetailView(SittingCoordinatorMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        sitting = exams.sittings_of(self.association).get(pk=self.sitting.pk)
-        rows = []
-        for registration in exams.registrations_of_sitting(sitting):
-            rules = exams.exam_rules(registration.application.category)
-            scores = list(registration.vignette_scores.all())
-            all_in = bool(scores) and all(s.submitted_at is not None for s in scores)
-            rows.append(
-                {
-                    "registration": registration,
-                    "rules": rules,
-                    "scores": scores,
-                    "all_in": all_in,
-                    "pending": registration.result == ExamResult.PENDING,
-                    "part1_percent": (
-                        exams.percent_text(registration.part1_correct, rules.questions)
-                        if rules and registration.part1_correct is not None
-                        else ""
-                    ),
-                }
-            )
-        candidates = exams.applications_to_register(self.association)
+        sitting = reads.sitting_counted(self.sitting)
+        candidates = reads.applications_to_register(self.association)
         context.update(
             sitting=sitting,
-            rows=rows,
+            rows=reads.candidate_rows(sitting),
             register_form=RegisterApplicationForm(queryset=candidates),
-            has_candidates=candidates.exists(),
-            is_future=not exams.sitting_started(sitting),
-            scoring_opens=exams.scoring_opens_text(sitting),
+            has_candidates=reads.has_applications_to_register(self.association),
+            is_future=not reads.sitting_started(sitting),
+            scoring_opens=reads.scoring_opens_text(sitting),
         )
         return context
 
@@ -288,7 +179,7 @@ class SittingRegisterView(SittingCoordinatorMixin, View):
 
     def post(self, request, *args, **kwargs):
         form = RegisterApplicationForm(
-            request.POST, queryset=exams.applications_to_register(self.association)
+            request.POST, queryset=reads.applications_to_register(self.association)
         )
         if not form.is_valid():
             messages.error(request, _("Choose an approved applicant."))
@@ -307,17 +198,27 @@ class SittingRegisterView(SittingCoordinatorMixin, View):
         return HttpResponseRedirect(self.sitting_url())
 
 
-class RegistrationMixin(AssociationTimeMixin):
-    def load(self, request, *args, **kwargs):
+class ExamPartRequired:
+    """After the gate: 404 when the candidate's exam has no Part ``exam_part``."""
+
+    exam_part = 0
+
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(self.rules, f"part{self.exam_part}", None) is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RegistrationMixin(AssociationRoleRequiredMixin, ExamPartRequired, AssociationTimeMixin):
+    """A candidate's registration in the address, for the sitting's association."""
+
+    def get_association(self):
         self.registration = get_object_or_404(
-            ExamRegistration.objects.select_related(
-                "sitting__association", "application__applicant", "application__category"
-            ),
-            pk=kwargs["pk"],
+            reads.registrations_with_pages(), pk=self.kwargs["pk"]
         )
         self.sitting = self.registration.sitting
-        self.association = self.sitting.association
-        self.rules = exams.exam_rules(self.registration.application.category)
+        self.rules = reads.exam_rules(self.registration.application.category)
+        return self.sitting.association
 
     def back_url(self) -> str:
         if is_coordinator_of(self.request.user, self.association):
@@ -334,7 +235,7 @@ class RegistrationMixin(AssociationTimeMixin):
             sitting=self.sitting,
             rules=self.rules,
             back_url=self.back_url(),
-            scoring_closed=exams.scoring_wait(self.sitting),
+            scoring_closed=reads.scoring_wait(self.sitting),
         )
         return context
 
@@ -342,16 +243,12 @@ class RegistrationMixin(AssociationTimeMixin):
 class Part1View(RegistrationMixin, FormView):
     """Part 1 score entry, for a coordinator or an exam grader of the association."""
 
+    required_permission = "reviews.enter_exam_scores"
+    permission_denied_message = gettext_lazy(
+        "Only a coordinator or an exam grader of this association may enter scores."
+    )
+    exam_part = 1
     template_name = "reviews/exams/part1_form.html"
-
-    def load(self, request, *args, **kwargs):
-        super().load(request, *args, **kwargs)
-        if not exams.may_enter_part1(request.user, self.association):
-            raise PermissionDenied(
-                _("Only a coordinator or an exam grader of this association may enter scores.")
-            )
-        if self.rules is None or self.rules.part1 is None:
-            raise Http404
 
     def get_form(self, form_class=None):
         return Part1Form(questions=self.rules.questions, **self.get_form_kwargs())
@@ -387,23 +284,18 @@ class Part1View(RegistrationMixin, FormView):
 
 
 class GradersAssignView(RegistrationMixin, FormView):
+    exam_part = 2
     template_name = "reviews/exams/graders_form.html"
 
-    def load(self, request, *args, **kwargs):
-        super().load(request, *args, **kwargs)
-        coordinator_required(request.user, self.association)
-        if self.rules is None or self.rules.part2 is None:
-            raise Http404
-
     def get_form(self, form_class=None):
-        application = self.registration.application
-        queryset = exams.exam_graders_of(self.association).exclude(
-            pk__in=[application.applicant_id, application.advisor_id or 0]
+        return GradersForm(
+            queryset=reads.graders_eligible(self.registration),
+            count=self.rules.graders,
+            **self.get_form_kwargs(),
         )
-        return GradersForm(queryset=queryset, count=self.rules.graders, **self.get_form_kwargs())
 
     def get_initial(self):
-        return {"graders": [row.grader_id for row in self.registration.vignette_scores.all()]}
+        return {"graders": reads.graders_chosen(self.registration)}
 
     def form_valid(self, form):
         try:
@@ -422,43 +314,34 @@ class GradersAssignView(RegistrationMixin, FormView):
 # --- applicant --------------------------------------------------------------------------------
 
 
-class ApplicantRegisterView(AssociationTimeMixin, TemplateView):
+class ApplicantRegisterView(ExamPageMixin, TemplateView):
     """The applicant chooses a sitting for their own approved application (404 for others)."""
 
+    required_role = None  # the applicant's own application is the gate
     template_name = "reviews/exams/register.html"
 
-    def load(self, request, *args, **kwargs):
+    def get_association(self):
         self.application = get_object_or_404(
-            Application.objects.select_related("association", "category").prefetch_related(
-                "category__requirements"
-            ),
-            pk=kwargs["application_id"],
-            applicant=request.user,
+            reads.exam_applications_of(self.request.user), pk=self.kwargs["application_id"]
         )
-        self.association = self.application.association
-        self.rules = exams.exam_rules(self.application.category)
+        self.rules = reads.exam_rules(self.application.category)
         if self.rules is None:
             raise Http404
+        return self.application.association
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         application = self.application
-        status = exams.retake_status(application)
-        can_register = application.state in exams.REGISTRABLE_STATES and not (
+        status = reads.retake_status(application)
+        can_register = application.state in reads.REGISTRABLE_STATES and not (
             application.state == S.EXAM_FAILED and status.limit_reached
         )
         sittings = (
-            exams.sittings_upcoming(
-                association=self.association, on_or_after=status.possible_from
-            ).order_by("starts_at", "id")
+            reads.sittings_to_choose(association=self.association, on_or_after=status.possible_from)
             if can_register
-            else ExamSitting.objects.none()
+            else []
         )
-        current = (
-            application.exam_registrations.select_related("sitting")
-            .filter(result=ExamResult.PENDING)
-            .first()
-        )
+        current = reads.pending_registration(application)
         context.update(
             application=application,
             status=status,
@@ -471,7 +354,7 @@ class ApplicantRegisterView(AssociationTimeMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         sitting = get_object_or_404(
-            ExamSitting.objects.filter(association=self.association), pk=request.POST.get("sitting")
+            reads.association_sittings(self.association), pk=request.POST.get("sitting")
         )
         try:
             exams.exam_register(application=self.application, sitting=sitting, by=request.user)
@@ -481,7 +364,7 @@ class ApplicantRegisterView(AssociationTimeMixin, TemplateView):
         messages.success(
             request,
             _("You are registered for the exam on %(sitting)s.")
-            % {"sitting": exams.sitting_label(sitting)},
+            % {"sitting": reads.sitting_label(sitting)},
         )
         return HttpResponseRedirect(request.path)
 
@@ -489,31 +372,19 @@ class ApplicantRegisterView(AssociationTimeMixin, TemplateView):
 # --- grader -----------------------------------------------------------------------------------
 
 
-class ScoreView(AssociationTimeMixin, FormView):
+class ScoreView(ExamPageMixin, FormView):
     """One grader's Part 2 score of one candidate: blind until every grader has scored."""
 
+    required_role = Role.EXAM_GRADER
+    permission_denied_message = gettext_lazy("You are not an exam grader of this association.")
     template_name = "reviews/exams/score_form.html"
     form_class = ScoreForm
 
-    def load(self, request, *args, **kwargs):
+    def get_association(self):
         self.score_row = get_object_or_404(
-            VignetteScore.objects.select_related(
-                "registration__sitting__association",
-                "registration__application__applicant",
-                "registration__application__category",
-            ),
-            pk=kwargs["pk"],
-            grader=request.user,
+            reads.score_rows_of(self.request.user), pk=self.kwargs["pk"]
         )
-        self.association = self.score_row.registration.sitting.association
-        if not is_exam_grader_in(request.user, self.association):
-            raise PermissionDenied(_("You are not an exam grader of this association."))
-
-    def dashboard_url(self) -> str:
-        return reverse(
-            "accounts:dashboard.role",
-            kwargs={"slug": self.association.slug, "role": Role.EXAM_GRADER},
-        )
+        return self.score_row.registration.sitting.association
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -522,9 +393,9 @@ class ScoreView(AssociationTimeMixin, FormView):
             score=self.score_row,
             registration=registration,
             sitting=registration.sitting,
-            scoring_closed=exams.scoring_wait(registration.sitting),
-            rules=exams.exam_rules(registration.application.category),
-            others=exams.other_scores_visible(score_row=self.score_row),
+            scoring_closed=reads.scoring_wait(registration.sitting),
+            rules=reads.exam_rules(registration.application.category),
+            others=reads.other_scores_visible(score_row=self.score_row),
             dashboard_url=self.dashboard_url(),
         )
         return context
@@ -550,46 +421,3 @@ class ScoreView(AssociationTimeMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Your score is saved."))
         return HttpResponseRedirect(self.request.path)
-
-
-# --- dashboard --------------------------------------------------------------------------------
-
-
-@dashboards.register(Role.EXAM_GRADER)
-def exam_grader_dashboard(request, association) -> dict:
-    """The grader's vignettes in the association, with the sitting date, scored or not; those
-    of sittings still to come are shown with the moment scoring opens, not counted as waiting."""
-    assignments = list(exams.grader_assignments(grader=request.user, association=association))
-    for row in assignments:
-        row.scoring_opens = exams.scoring_wait(row.registration.sitting)
-    return {
-        "exam_assignments": assignments,
-        "exam_to_score": sum(
-            1 for row in assignments if row.submitted_at is None and not row.scoring_opens
-        ),
-        "exam_part1_waiting": list(exams.part1_waiting(association)[:50]),
-    }
-
-
-urlpatterns = [
-    path("exams/a/<slug:slug>/sittings/", SittingListView.as_view(), name="exam.sittings"),
-    path("exams/a/<slug:slug>/sittings/add/", SittingCreateView.as_view(), name="exam.sitting.add"),
-    path("exams/sittings/<int:pk>/", SittingDetailView.as_view(), name="exam.sitting"),
-    path("exams/sittings/<int:pk>/edit/", SittingUpdateView.as_view(), name="exam.sitting.edit"),
-    path(
-        "exams/sittings/<int:pk>/delete/", SittingDeleteView.as_view(), name="exam.sitting.delete"
-    ),
-    path(
-        "exams/sittings/<int:pk>/register/",
-        SittingRegisterView.as_view(),
-        name="exam.sitting.register",
-    ),
-    path("exams/registrations/<int:pk>/part1/", Part1View.as_view(), name="exam.part1"),
-    path("exams/registrations/<int:pk>/graders/", GradersAssignView.as_view(), name="exam.graders"),
-    path("exams/scores/<int:pk>/", ScoreView.as_view(), name="exam.score"),
-    path(
-        "exams/<int:application_id>/register/",
-        ApplicantRegisterView.as_view(),
-        name="exam.register",
-    ),
-]

@@ -30,8 +30,8 @@ from portfolios.models import (
 from portfolios.requirements import requirement_check
 from reviews.enums import ExamResult
 from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
+from reviews.selectors.exams import sitting_label
 from reviews.services.advising import comments_digest_send
-from reviews.services.exams import sitting_label
 
 
 def seed():

@@ -11,6 +11,14 @@ from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
 from endorsement.services import transition_refusal
 from reviews.models import Comment
+from reviews.selectors.advising import (
+    advisees,
+    advisor_requests,
+    comment_threads,
+    signoff_given,
+    unresolved_by_section,
+    unresolved_counts,
+)
 from reviews.services import advising
 from reviews.services.advising import AdvisingRefused
 from reviews.tasks import comments_send_digests
@@ -281,11 +289,11 @@ def test_unresolved_counts_count_open_threads_only(
     advising.comment_resolve(comment=b, by=advisor)
     other = ApplicationFactory(category=category)
     with django_assert_num_queries(1):
-        counts = advising.unresolved_counts(application_ids=[advised.pk, other.pk])
+        counts = unresolved_counts(application_ids=[advised.pk, other.pk])
     assert counts == {advised.pk: 2}
     application = fresh(advised)
     with django_assert_num_queries(1):
-        by_section = advising.unresolved_by_section(application=application)
+        by_section = unresolved_by_section(application=application)
     assert by_section == {"work": 1, "training": 1}
 
 
@@ -302,8 +310,8 @@ def test_comment_threads_cost_two_queries_whatever_their_number(
     advising.comment_add(application=advised, by=advisor, section="work", body="elsewhere")
     application = fresh(advised)
     with django_assert_num_queries(2):
-        result = advising.comment_threads(application=application, section="education")
-        counts = advising.unresolved_by_section(application=application)
+        result = comment_threads(application=application, section="education")
+        counts = unresolved_by_section(application=application)
     assert [(t.item, len(t.replies), t.replies[0].body) for t in result] == [
         (str(row), 1, "!") for row in rows
     ]
@@ -318,7 +326,7 @@ def test_threads_list_unresolved_first_and_name_deleted_items(advised, advisor):
     advising.comment_add(application=advised, by=advisor, section="education", body="second")
     advising.comment_resolve(comment=first, by=advisor)
     type(row).objects.filter(pk=row.pk).update(deleted_at=timezone.now())
-    threads = advising.comment_threads(application=fresh(advised), section="education")
+    threads = comment_threads(application=fresh(advised), section="education")
     assert [(t.comment.body, t.item, t.item_missing) for t in threads] == [
         ("second", "", False),
         ("first", "", True),
@@ -365,7 +373,7 @@ def test_submission_needs_the_sign_off_where_the_association_requires_it(
     advising.advisor_mark_ready(application=application, by=advisor)
     application = fresh(advised)
     assert transition_refusal(application=application, action="submit", by=applicant) == ""
-    assert advising.signoff_given(application) is True
+    assert signoff_given(application) is True
 
 
 def test_a_deferral_cancels_the_sign_off(
@@ -379,13 +387,13 @@ def test_a_deferral_cancels_the_sign_off(
         application=advised, from_state=S.IN_REVIEW, to_state=S.DEFERRED, note="Amend RS/C."
     )
     application = fresh(advised)
-    assert advising.signoff_given(application) is False
+    assert signoff_given(application) is False
     assert transition_refusal(application=application, action="submit", by=applicant) == (
         "Your advisor has not yet marked the portfolio ready for review."
     )
     advising.advisor_mark_ready(application=application, by=advisor)
     application = fresh(advised)
-    assert advising.signoff_given(application) is True
+    assert signoff_given(application) is True
     assert transition_refusal(application=application, action="submit", by=applicant) == ""
 
 
@@ -410,8 +418,8 @@ def test_advisees_carry_their_unresolved_counts_and_sign_off(
     )
     ApplicationEvent.objects.create(application=second, from_state=S.IN_REVIEW, to_state="deferred")
     with django_assert_num_queries(1):
-        rows = advising.advisees(advisor=advisor, association=association)
-        summary = [(a.pk, a.unresolved, advising.signoff_given(a)) for a in rows]
+        rows = advisees(advisor=advisor, association=association)
+        summary = [(a.pk, a.unresolved, signoff_given(a)) for a in rows]
     assert sorted(summary) == sorted([(advised.pk, 2, False), (second.pk, 0, False)])
 
 
@@ -425,7 +433,7 @@ def test_advisor_requests_lists_those_waiting_oldest_first(category, association
         Application.objects.filter(pk=application.pk).update(
             advisor_requested_at=now - datetime.timedelta(days=days)
         )
-    assert [a.pk for a in advising.advisor_requests(association=association)] == [
+    assert [a.pk for a in advisor_requests(association=association)] == [
         sooner.pk,
         later.pk,
     ]

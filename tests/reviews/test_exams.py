@@ -14,6 +14,19 @@ from endorsement.models import Application, ApplicationEvent
 from endorsement.services import TransitionNotAllowed
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
+from reviews.selectors.exams import (
+    add_months,
+    applications_to_register,
+    exam_rules,
+    local_date,
+    other_scores_visible,
+    percent_text,
+    retake_status,
+    scoring_opens_text,
+    sitting_label,
+    sittings_upcoming,
+)
+from reviews.selectors.exams import sitting_started as has_started
 from reviews.services import exams
 from reviews.services.exams import ExamRefused
 from tests.factories import (
@@ -38,7 +51,7 @@ def last_event(application):
 
 
 def test_exam_rules_read_the_requirement_rows(exam_category):
-    rules = exams.exam_rules(exam_category)
+    rules = exam_rules(exam_category)
     assert (rules.part1.exam_part, rules.part2.exam_part) == (1, 2)
     assert (rules.questions, rules.part1_pass_percent) == (60, 80)
     assert (rules.graders, rules.part2_pass_percent) == (2, 80)
@@ -46,19 +59,19 @@ def test_exam_rules_read_the_requirement_rows(exam_category):
 
 
 def test_a_category_without_exam_rows_has_no_exam(plain_category):
-    assert exams.exam_rules(plain_category) is None
+    assert exam_rules(plain_category) is None
 
 
 def test_add_months_keeps_the_day_or_takes_the_last_of_a_shorter_month():
-    assert exams.add_months(datetime.date(2026, 3, 15), 12) == datetime.date(2027, 3, 15)
-    assert exams.add_months(datetime.date(2024, 2, 29), 12) == datetime.date(2025, 2, 28)
-    assert exams.add_months(datetime.date(2026, 11, 30), 3) == datetime.date(2027, 2, 28)
+    assert add_months(datetime.date(2026, 3, 15), 12) == datetime.date(2027, 3, 15)
+    assert add_months(datetime.date(2024, 2, 29), 12) == datetime.date(2025, 2, 28)
+    assert add_months(datetime.date(2026, 11, 30), 3) == datetime.date(2027, 2, 28)
 
 
 def test_percent_text_never_rounds_up_to_the_pass_mark():
-    assert exams.percent_text(48, 60) == "80"
-    assert exams.percent_text(159, 200) == "79.5"
-    assert exams.percent_text(2, 3) == "66.6"
+    assert percent_text(48, 60) == "80"
+    assert percent_text(159, 200) == "79.5"
+    assert percent_text(2, 3) == "66.6"
 
 
 # --- sittings ---------------------------------------------------------------------------------
@@ -144,14 +157,14 @@ def test_upcoming_sittings_are_future_ones_of_the_association_with_free_places(
     ExamRegistrationFactory(sitting=full)
     ExamSittingFactory(association=association, starts_at=in_days(-2), capacity=3)
     ExamSittingFactory(association=other_association, starts_at=in_days(60), capacity=3)
-    upcoming = exams.sittings_upcoming(association=association).order_by("starts_at")
+    upcoming = sittings_upcoming(association=association).order_by("starts_at")
     assert [(s.pk, s.registered, s.free) for s in upcoming] == [
         (registration_ahead.sitting.pk, 1, 1),
         (open_one.pk, 0, 3),
     ]
-    later = exams.sittings_upcoming(
-        association=association, on_or_after=in_days(45).date()
-    ).order_by("starts_at")
+    later = sittings_upcoming(association=association, on_or_after=in_days(45).date()).order_by(
+        "starts_at"
+    )
     assert [s.pk for s in later] == [open_one.pk]
 
 
@@ -161,7 +174,7 @@ def test_upcoming_sittings_take_one_query(association, django_assert_num_queries
         sitting = ExamSittingFactory(association=association, starts_at=in_days(10 + day))
         ExamRegistrationFactory(sitting=sitting)
     with django_assert_num_queries(1):
-        rows = [(s.registered, s.free) for s in exams.sittings_upcoming(association=association)]
+        rows = [(s.registered, s.free) for s in sittings_upcoming(association=association)]
     assert rows == [(1, 19)] * count
 
 
@@ -186,7 +199,7 @@ def test_the_applicant_registers_an_approved_application(
         S.EXAM,
         True,
     )
-    assert event.note == f"Exam sitting: {exams.sitting_label(sitting)}."
+    assert event.note == f"Exam sitting: {sitting_label(sitting)}."
     assert "Northfield University, Room 101" in event.note
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
 
@@ -263,8 +276,8 @@ def test_a_retake_waits_the_months_the_requirement_sets(exam_category, applicant
         category=exam_category, applicant=applicant, state=S.EXAM_FAILED
     )
     failed_attempts(application, association, 1)
-    possible_from = exams.add_months(exams.local_date(in_days(-60), association), 12)
-    assert exams.retake_status(Application.objects.get(pk=application.pk)).possible_from == (
+    possible_from = add_months(local_date(in_days(-60), association), 12)
+    assert retake_status(Application.objects.get(pk=application.pk)).possible_from == (
         possible_from
     )
     too_soon = ExamSittingFactory(association=association, starts_at=in_days(200))
@@ -293,7 +306,7 @@ def test_no_retake_once_the_attempts_are_used(exam_category, applicant, associat
     assert str(refused.value) == (
         "The exam may be taken 3 times: all attempts are used, so no retake is possible."
     )
-    assert exams.retake_status(application).limit_reached is True
+    assert retake_status(application).limit_reached is True
     assert ExamRegistration.objects.filter(application=application).count() == 3
 
 
@@ -316,7 +329,7 @@ def test_applications_to_register_are_approved_or_failed_with_an_exam(
     ApplicationFactory(category=plain_category, state=S.APPROVED)
     foreign = EndorsementCategoryFactory(framework__association=other_association)
     ApplicationFactory(category=exam_rows(foreign), state=S.APPROVED)
-    assert set(exams.applications_to_register(association)) == {approved, failed}
+    assert set(applications_to_register(association)) == {approved, failed}
 
 
 # --- Part 1 -----------------------------------------------------------------------------------
@@ -402,12 +415,12 @@ def test_the_start_is_read_in_the_associations_time_zone(association, registrati
     )
     sitting.starts_at = local
     sitting.save(update_fields=["starts_at"])
-    assert exams.scoring_opens_text(sitting) == (
+    assert scoring_opens_text(sitting) == (
         f"Scores can be entered from {date_format(local, 'DATETIME_FORMAT')}, when the sitting "
         "starts."
     )
-    assert "9:30 a.m." in exams.scoring_opens_text(sitting)
-    assert exams.sitting_started(sitting) is False
+    assert "9:30 a.m." in scoring_opens_text(sitting)
+    assert has_started(sitting) is False
 
 
 # --- Part 2 -----------------------------------------------------------------------------------
@@ -521,7 +534,7 @@ def test_graders_are_assigned_ahead_but_score_only_once_the_sitting_has_started(
     assert [row.grader for row in rows] == [grader_a, grader_b]
     with pytest.raises(ExamRefused) as refusal:
         exams.vignette_score(score_row=rows[0], percent=90, by=grader_a)
-    assert str(refusal.value) == exams.scoring_opens_text(sitting)
+    assert str(refusal.value) == scoring_opens_text(sitting)
     saved = VignetteScore.objects.get(pk=rows[0].pk)
     assert (saved.percent, saved.submitted_at) == (None, None)
 
@@ -533,13 +546,13 @@ def test_graders_are_assigned_ahead_but_score_only_once_the_sitting_has_started(
 def test_graders_do_not_see_each_others_scores_until_both_are_in(assigned, grader_a, grader_b):
     row_a, row_b = assigned
     exams.vignette_score(score_row=row_a, percent=90, by=grader_a)
-    assert exams.other_scores_visible(score_row=row_a) == []
-    assert exams.other_scores_visible(score_row=row_b) == []
+    assert other_scores_visible(score_row=row_a) == []
+    assert other_scores_visible(score_row=row_b) == []
     exams.vignette_score(score_row=row_b, percent=70, by=grader_b)
-    assert [(r.grader, r.percent) for r in exams.other_scores_visible(score_row=row_a)] == [
+    assert [(r.grader, r.percent) for r in other_scores_visible(score_row=row_a)] == [
         (grader_b, 70)
     ]
-    assert [(r.grader, r.percent) for r in exams.other_scores_visible(score_row=row_b)] == [
+    assert [(r.grader, r.percent) for r in other_scores_visible(score_row=row_b)] == [
         (grader_a, 90)
     ]
 
@@ -653,10 +666,10 @@ def test_a_failed_exam_is_retaken_after_the_wait(
     score(assigned, grader_a, grader_b, 90, 90)
     application = Application.objects.get(pk=registration.application_id)
     assert application.state == S.EXAM_FAILED
-    status = exams.retake_status(application)
+    status = retake_status(application)
     assert (status.attempts, status.max_attempts) == (1, 3)
-    assert status.possible_from == exams.add_months(
-        exams.local_date(registration.sitting.starts_at, association), 12
+    assert status.possible_from == add_months(
+        local_date(registration.sitting.starts_at, association), 12
     )
 
 

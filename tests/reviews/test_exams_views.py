@@ -13,6 +13,7 @@ from endorsement.enums import ApplicationState as S
 from endorsement.models import Application
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
+from reviews.selectors.exams import add_months, local_date, scoring_opens_text, sitting_label
 from reviews.services import exams
 from tests.factories import (
     ApplicationFactory,
@@ -306,7 +307,7 @@ def test_part1_page_says_when_scoring_opens_and_refuses_before(
 ):
     client.force_login(coordinator)
     url = reverse("reviews:exam.part1", kwargs={"pk": registration_ahead.pk})
-    opens = exams.scoring_opens_text(registration_ahead.sitting)
+    opens = scoring_opens_text(registration_ahead.sitting)
     page = client.get(url)
     assert page.context["scoring_closed"] == opens
     body = page.content.decode()
@@ -337,7 +338,7 @@ def test_the_sitting_page_offers_part1_entry_only_once_the_sitting_has_started(
     page = client.get(sitting_url(sitting))
     body = page.content.decode()
     assert page.context["is_future"] is True
-    assert exams.scoring_opens_text(sitting) in body
+    assert scoring_opens_text(sitting) in body
     assert "After the sitting" in body
     assert 'name="correct"' not in body
     # Graders may be assigned ahead.
@@ -409,7 +410,7 @@ def test_the_applicant_sees_sittings_with_free_places_and_registers(
     assert [s.pk for s in response.context["sittings"]] == [open_one.pk]
     response = client.post(url, {"sitting": open_one.pk})
     assert messages_of(response) == [
-        f"You are registered for the exam on {exams.sitting_label(open_one)}."
+        f"You are registered for the exam on {sitting_label(open_one)}."
     ]
     assert state_of(approved) == S.EXAM
     response = client.get(url)
@@ -440,7 +441,7 @@ def test_after_a_failed_exam_the_page_says_when_a_retake_is_possible(
     client.force_login(applicant)
     url = reverse("reviews:exam.register", kwargs={"application_id": application.pk})
     response = client.get(url)
-    possible_from = exams.add_months(exams.local_date(past.starts_at, association), 12)
+    possible_from = add_months(local_date(past.starts_at, association), 12)
     assert response.context["status"].possible_from == possible_from
     assert [s.pk for s in response.context["sittings"]] == [later.pk]
     assert "You can retake the exam at a sitting on or after" in response.content.decode()
@@ -502,7 +503,7 @@ def test_the_score_page_says_when_scoring_opens_and_refuses_before(
 ):
     row = VignetteScoreFactory(registration=registration_ahead, grader=grader_a)
     url = reverse("reviews:exam.score", kwargs={"pk": row.pk})
-    opens = exams.scoring_opens_text(registration_ahead.sitting)
+    opens = scoring_opens_text(registration_ahead.sitting)
     client.force_login(grader_a)
     page = client.get(url)
     assert page.context["scoring_closed"] == opens
@@ -570,13 +571,13 @@ def test_grader_dashboard_does_not_invite_scoring_before_the_sitting(
     assert response.context["exam_to_score"] == 1
     assert [row.scoring_opens for row in response.context["exam_assignments"]] == [
         "",
-        exams.scoring_opens_text(registration_ahead.sitting),
+        scoring_opens_text(registration_ahead.sitting),
     ]
     body = response.content.decode()
     assert "1 candidate is waiting for your score." in body
     assert reverse("reviews:exam.score", kwargs={"pk": started.pk}) in body
     assert reverse("reviews:exam.score", kwargs={"pk": ahead.pk}) not in body
-    assert exams.scoring_opens_text(registration_ahead.sitting) in body
+    assert scoring_opens_text(registration_ahead.sitting) in body
 
 
 def test_grader_dashboard_lists_part1_scores_to_enter(

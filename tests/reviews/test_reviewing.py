@@ -17,22 +17,24 @@ from endorsement.models import Application, ApplicationEvent, Endorsement
 from endorsement.services import TransitionNotAllowed, application_transition
 from reviews.enums import Recommendation
 from reviews.models import AreaRating, ConflictDeclaration, ReviewAssignment
-from reviews.services.reviewing import (
-    ReviewRefused,
-    conflict_declare,
-    conflict_withdraw,
+from reviews.selectors.reviewing import (
     normalise,
     review_areas,
-    review_assign,
-    review_assign_bulk,
-    review_decide,
     review_round,
-    review_save,
     reviewer_conflicts,
     reviewer_pool,
     reviewers_conflicts,
     reviews_visible_to,
     round_status,
+)
+from reviews.services.reviewing import (
+    ReviewRefused,
+    conflict_declare,
+    conflict_withdraw,
+    review_assign,
+    review_assign_bulk,
+    review_decide,
+    review_save,
 )
 from tests.factories import (
     ApplicationFactory,

@@ -15,6 +15,7 @@ from endorsement.models import Application, ApplicationEvent
 from portfolios.models import ReferenceRating
 from reviews.enums import Recommendation
 from reviews.models import AreaRating, ConflictDeclaration, ReviewAssignment
+from reviews.selectors.reviewing import review_areas
 from reviews.services.reviewing import review_assign, review_decide, review_save
 from tests.factories import (
     ConflictDeclarationFactory,
@@ -37,8 +38,6 @@ def category(association):
 
 @pytest.fixture
 def areas(category):
-    from reviews.services.reviewing import review_areas
-
     return review_areas(application=submitted(category))
 
 

@@ -1,0 +1,57 @@
+"""What the reviews app adds to the role dashboards (``accounts.dashboards``): the advisor's
+advisees, the applicants waiting for an advisor, the reviewer's assignments and declarations,
+the exam grader's vignettes. Registered when the app loads (``ReviewsConfig.ready``)."""
+
+from accounts import dashboards
+from accounts.enums import Role
+from reviews.selectors import advising, exams
+from reviews.selectors.reviewing import reviewer_assignments, reviewer_declarations
+
+
+@dashboards.register(Role.ADVISOR)
+def advisor_dashboard(request, association) -> dict:
+    """The advisor's advisees in the association: state, unresolved comments, sign-off."""
+    rows = [
+        {
+            "application": application,
+            "signed_off": advising.signoff_given(application),
+            "signoff_required": association.advisor_signoff_required,
+        }
+        for application in advising.advisees(advisor=request.user, association=association)
+    ]
+    return {"advisees": rows}
+
+
+@dashboards.register(Role.COORDINATOR)
+def coordinator_advisor_requests(request, association) -> dict:
+    """Applicants who asked for an advisor and have none yet."""
+    return {"advisor_requests": advising.advisor_requests(association=association)}
+
+
+@dashboards.register(Role.EXAM_GRADER)
+def exam_grader_dashboard(request, association) -> dict:
+    """The grader's vignettes in the association, with the sitting date, scored or not; those
+    of sittings still to come are shown with the moment scoring opens, not counted as waiting."""
+    assignments = list(exams.grader_assignments(grader=request.user, association=association))
+    for row in assignments:
+        row.scoring_opens = exams.scoring_wait(row.registration.sitting)
+    return {
+        "exam_assignments": assignments,
+        "exam_to_score": sum(
+            1 for row in assignments if row.submitted_at is None and not row.scoring_opens
+        ),
+        "exam_part1_waiting": list(exams.part1_waiting(association)[:50]),
+    }
+
+
+@dashboards.register(Role.REVIEWER)
+def reviewer_dashboard(request, association) -> dict:
+    today = association.today()
+    assignments = list(reviewer_assignments(reviewer=request.user, association=association))
+    for assignment in assignments:
+        assignment.is_overdue = assignment.submitted_at is None and assignment.due_on < today
+    return {
+        "assignments": assignments,
+        "open_count": sum(1 for a in assignments if a.submitted_at is None),
+        "declarations": list(reviewer_declarations(reviewer=request.user, association=association)),
+    }
