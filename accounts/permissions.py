@@ -25,15 +25,15 @@ def coordinator_required(user, association, *, hide: bool = False) -> None:
         raise PermissionDenied(_("Only a coordinator of this association may do this."))
 
 
-def role_required(user, association, role: str, *, hide: bool = False) -> None:
+def role_required(user, association, role: str, *, hide: bool = False, refusal: str = "") -> None:
     """Refuses anyone without ``role`` in the association (``coordinator_required`` for the
-    coordinator, with its sentence)."""
-    if role == Role.COORDINATOR:
+    coordinator, with its sentence, unless the page gives its own ``refusal``)."""
+    if role == Role.COORDINATOR and not refusal:
         coordinator_required(user, association, hide=hide)
     elif not ROLE_PREDICATES[role](user, association):
         if hide:
             raise Http404
-        raise PermissionDenied(_("You do not hold this role in this association."))
+        raise PermissionDenied(refusal or _("You do not hold this role in this association."))
 
 
 class AssociationRoleRequiredMixin(LoginRequiredMixin):
@@ -41,10 +41,12 @@ class AssociationRoleRequiredMixin(LoginRequiredMixin):
     (``get_association``, which may load the object the page is about) and only people holding
     ``required_role`` there pass; anyone else gets 403 with the reason, or 404 on pages that set
     ``hide_from_others`` (the page must not reveal that its object exists), whatever the method.
-    Anonymous people are sent to log in. ``self.association`` is set before the view runs."""
+    Anonymous people are sent to log in. ``self.association`` is set before the view runs.
+    ``refusal``, when set, is the 403's sentence for every role."""
 
     required_role = Role.COORDINATOR
     hide_from_others = False
+    refusal = ""
 
     def get_association(self) -> Association:
         return get_object_or_404(Association, slug=self.kwargs["slug"])
@@ -54,6 +56,10 @@ class AssociationRoleRequiredMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.association = self.get_association()
         role_required(
-            request.user, self.association, self.required_role, hide=self.hide_from_others
+            request.user,
+            self.association,
+            self.required_role,
+            hide=self.hide_from_others,
+            refusal=self.refusal,
         )
         return super().dispatch(request, *args, **kwargs)

@@ -7,7 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self):
-        from reviews import rules  # noqa: F401
+        from reviews import applicant_dashboard, rules  # noqa: F401
 
         # Each module registers what its role's dashboard shows (accounts.dashboards).
         from reviews.views import advisor, exam, review  # noqa: F401
