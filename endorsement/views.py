@@ -8,23 +8,21 @@ import zoneinfo
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from accounts.enums import Role
 from accounts.permissions import AssociationRoleRequiredMixin
 from endorsement.awards import endorsement_award, endorsement_number_next, endorsement_valid_through
 from endorsement.enums import OPEN_STATES
 from endorsement.enums import ApplicationState as S
 from endorsement.forms import DenyForm, PipelineFilterForm, ReturnRegistrationForm, StepNoteForm
 from endorsement.models import Application
+from endorsement.permissions import CoordinatorApplicationMixin
 from endorsement.registration import registration_decide
 from endorsement.selectors import (
-    application_with,
     association_categories,
     awarded_endorsement,
     current_reviewers,
@@ -39,26 +37,6 @@ from endorsement.services import (
     transition_refusal,
 )
 from endorsement.timeline import application_timeline
-
-
-class CoordinatorApplicationMixin(AssociationRoleRequiredMixin):
-    """The application named in the address; only a coordinator of its association may act
-    (403 to anyone else, 404 on pages that set ``hide_from_others``)."""
-
-    select_related = ("association", "applicant", "category", "advisor")
-
-    def get_association(self):
-        self.application = get_object_or_404(
-            application_with(select_related=self.select_related),
-            pk=self.kwargs["application_id"],
-        )
-        return self.application.association
-
-    def dashboard_url(self) -> str:
-        return reverse(
-            "accounts:dashboard.role",
-            kwargs={"slug": self.application.association.slug, "role": Role.COORDINATOR},
-        )
 
 
 class RegistrationDecisionMixin(CoordinatorApplicationMixin):

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 
 from competencies.models import Competency, EndorsementCategory
 from competencies.selectors import category_areas
@@ -21,6 +21,28 @@ from portfolios.models import (
     Signature,
     Training,
 )
+
+# Values later apps read on every portfolio page, computed with the page's one query of the
+# application: {name: function returning the expression}. ``reviews`` registers what its
+# comments panel needs (this app cannot import it).
+PORTFOLIO_ANNOTATIONS: dict = {}
+
+
+def portfolio_applications() -> QuerySet[Application]:
+    """Applications with what every portfolio page reads (the view picks one by its id)."""
+    return Application.objects.select_related(
+        "association", "applicant", "category__framework", "advisor"
+    ).annotate(**{name: make() for name, make in PORTFOLIO_ANNOTATIONS.items()})
+
+
+def live_evidence(*, model: type[Model], application: Application) -> QuerySet:
+    """The application's evidence rows of ``model`` that are not deleted."""
+    return model.objects.filter(application=application).live()
+
+
+def deleted_evidence(*, model: type[Model], application: Application) -> QuerySet:
+    """The application's deleted evidence rows of ``model`` (they can be restored)."""
+    return model.objects.filter(application=application, deleted_at__isnull=False)
 
 
 def portfolio_education(*, application: Application) -> list[Education]:

@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 
 from portfolios.models import Document
-from portfolios.views.base import PortfolioMixin
+from portfolios.permissions import PortfolioMixin
 
 logger = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from competencies.selectors import category_areas
 from portfolios.enums import ReferenceStatus
 from portfolios.forms.references import WAIVE_HELP, RatingForm, ReferenceInviteForm
 from portfolios.models import Reference, ReferenceRating
+from portfolios.permissions import PortfolioMixin
 from portfolios.references import (
     LINK_EXPIRED,
     LINK_REPLACED,
@@ -43,7 +44,7 @@ from portfolios.references import (
     references_status,
 )
 from portfolios.services import PortfolioLocked, draft_clear
-from portfolios.views.base import EvidenceCreateView, PortfolioMixin
+from portfolios.views.base import EvidenceCreateView
 
 
 class ReferencesMixin(PortfolioMixin):

@@ -25,7 +25,7 @@ from endorsement.services import (
 )
 from portfolios.eligibility import EligibilityAnswers, eligibility_check
 from portfolios.forms.start import EligibilityForm, RegistrationForm
-from portfolios.views.base import PortfolioMixin
+from portfolios.permissions import PortfolioMixin
 
 
 class StartView(LoginRequiredMixin, TemplateView):
