@@ -20,6 +20,7 @@ from accounts.selectors import (
     user_memberships,
     user_role_grants,
 )
+from accounts.services import user_set_language
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -115,6 +116,5 @@ def set_language(request):
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        request.user.preferred_language = language
-        request.user.save(update_fields=["preferred_language"])
+        user_set_language(user=request.user, language=language)
     return response

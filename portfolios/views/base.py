@@ -36,10 +36,14 @@ class EvidenceListView(PortfolioMixin, ListView):
     """The section's page: its evidence, and what was deleted (to undo) while editable."""
 
     model = None
+    # Relations read with each row (``select_related``).
+    evidence_related: tuple = ()
     context_object_name = "items"
 
     def get_queryset(self):
-        return live_evidence(model=self.model, application=self.application)
+        return live_evidence(
+            model=self.model, application=self.application, select_related=self.evidence_related
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -58,9 +62,13 @@ class EvidenceFormMixin(PortfolioMixin):
     template_name = "portfolios/evidence_form.html"
     form_title = gettext_lazy("Add")
     draft_fields_excluded = {"csrfmiddlewaretoken", "save_draft"}
+    # Relations read with the row (``select_related``).
+    evidence_related: tuple = ()
 
     def get_queryset(self):
-        return live_evidence(model=self.model, application=self.application)
+        return live_evidence(
+            model=self.model, application=self.application, select_related=self.evidence_related
+        )
 
     def draft_key(self) -> str:
         obj = getattr(self, "object", None)
