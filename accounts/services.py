@@ -61,3 +61,9 @@ def membership_record(
         start=start,
         end=end,
     )
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the language the person chose (the site speaks it to them from then on)."""
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])

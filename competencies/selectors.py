@@ -126,3 +126,14 @@ def requirement_groups(category: EndorsementCategory) -> list[RequirementGroup]:
         if rows or key == "exam":
             groups.append(RequirementGroup(key=key, heading=heading, requirements=rows))
     return groups
+
+
+def category_requirements(*, category_id: int) -> list[Requirement]:
+    """The category's requirements in their order (1 query)."""
+    return list(Requirement.objects.filter(category_id=category_id).order_by("order", "id"))
+
+
+def requirements_of_kind(category: EndorsementCategory, kind: str) -> list[Requirement]:
+    """The category's requirements of one kind, read from its (usually prefetched)
+    requirements."""
+    return [r for r in category.requirements.all() if r.kind == kind]

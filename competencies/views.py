@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from accounts.models import Association
+from accounts.selectors import listed_associations
 from competencies.selectors import (
     categories_by_family,
     category_areas,
@@ -20,7 +21,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["associations"] = list(Association.objects.filter(is_active=True))
+        context["associations"] = list(listed_associations())
         return context
 
 
@@ -28,7 +29,7 @@ class AssociationMixin:
     """The association named in the address; 404 if it does not exist or is not listed."""
 
     def get_association(self) -> Association:
-        return get_object_or_404(Association, slug=self.kwargs["slug"], is_active=True)
+        return get_object_or_404(listed_associations(), slug=self.kwargs["slug"])
 
 
 class AssociationView(AssociationMixin, TemplateView):

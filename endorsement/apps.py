@@ -8,4 +8,4 @@ class EndorsementConfig(AppConfig):
 
     def ready(self):
         # The coordinator's pipeline and the applicant's progress (accounts.dashboards).
-        from endorsement import pipeline  # noqa: F401
+        from endorsement import dashboards  # noqa: F401

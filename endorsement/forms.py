@@ -1,5 +1,8 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from endorsement.enums import ApplicationState
 
 
 def reason_field(label, help_text, *, required=True, max_length=2000, rows=4) -> forms.CharField:
@@ -50,3 +53,38 @@ class WithdrawForm(forms.Form):
     note = reason_field(
         _("Reason (optional)"), _("The coordinator reads it."), required=False, rows=3
     )
+
+
+# --- The coordinator's pipeline ---
+
+
+class PipelineFilterForm(forms.Form):
+    """The table's filters, read from the query string (invalid values are ignored)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Name, e-mail address or endorsement number."),
+    )
+    state = forms.ChoiceField(label=_("State"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    needs_reviewers = forms.BooleanField(label=_("Submitted, no reviewers yet"), required=False)
+    overdue = forms.IntegerField(
+        label=_("In the same state for more than (days)"),
+        required=False,
+        min_value=1,
+        max_value=10000,
+        help_text=_("Open applications only."),
+    )
+
+    def __init__(self, data, *, categories: list[tuple[str, str]]):
+        super().__init__(data)
+        self.fields["state"].choices = [("", gettext("Any state")), *ApplicationState.choices]
+        self.fields["category"].choices = [("", gettext("Any category")), *categories]
+
+    def filters(self) -> dict:
+        """The valid filters given; a value that does not fit is left out."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {key: value for key, value in cleaned.items() if value not in ("", None, False)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from endorsement import pipeline, views
+from endorsement import views
 
 app_name = "endorsement"
 
@@ -32,5 +32,5 @@ urlpatterns = [
         views.AwardView.as_view(),
         name="award",
     ),
-    *pipeline.urlpatterns,
+    path("a/<slug:slug>/pipeline.csv", views.PipelineCsvView.as_view(), name="pipeline.csv"),
 ]

@@ -1,23 +1,35 @@
 """The coordinator's pages of an application: accept or return the registration, the
-application's page with its timeline, and the steps taken from it (hold, resume, deny, award)."""
+application's page with its timeline, and the steps taken from it (hold, resume, deny, award);
+the pipeline as CSV (the pipeline itself is on the coordinator's dashboard:
+``endorsement.dashboards``)."""
+
+import csv
+import zoneinfo
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from accounts.enums import Role
 from accounts.permissions import AssociationRoleRequiredMixin
 from endorsement.awards import endorsement_award, endorsement_number_next, endorsement_valid_through
 from endorsement.enums import OPEN_STATES
 from endorsement.enums import ApplicationState as S
-from endorsement.forms import DenyForm, ReturnRegistrationForm, StepNoteForm
-from endorsement.models import Application, Endorsement
+from endorsement.forms import DenyForm, PipelineFilterForm, ReturnRegistrationForm, StepNoteForm
+from endorsement.models import Application
+from endorsement.permissions import CoordinatorApplicationMixin
 from endorsement.registration import registration_decide
+from endorsement.selectors import (
+    association_categories,
+    awarded_endorsement,
+    current_reviewers,
+    days_since,
+    endorsement_of,
+    pipeline_applications,
+)
 from endorsement.services import (
     TransitionNotAllowed,
     application_transition,
@@ -25,26 +37,6 @@ from endorsement.services import (
     transition_refusal,
 )
 from endorsement.timeline import application_timeline
-
-
-class CoordinatorApplicationMixin(AssociationRoleRequiredMixin):
-    """The application named in the address; only a coordinator of its association may act
-    (403 to anyone else, 404 on pages that set ``hide_from_others``)."""
-
-    select_related = ("association", "applicant", "category", "advisor")
-
-    def get_association(self):
-        self.application = get_object_or_404(
-            Application.objects.select_related(*self.select_related),
-            pk=self.kwargs["application_id"],
-        )
-        return self.application.association
-
-    def dashboard_url(self) -> str:
-        return reverse(
-            "accounts:dashboard.role",
-            kwargs={"slug": self.application.association.slug, "role": Role.COORDINATOR},
-        )
 
 
 class RegistrationDecisionMixin(CoordinatorApplicationMixin):
@@ -151,11 +143,7 @@ class ApplicationDetailView(CoordinatorApplicationMixin, TemplateView):
             days_in_state=(timezone.now() - application.state_changed).days,
             allowed=allowed,
             award_refusal=award_refusal,
-            endorsement=(
-                Endorsement.objects.filter(application=application).first()
-                if application.state == S.AWARDED
-                else None
-            ),
+            endorsement=awarded_endorsement(application=application),
             related=related,
             hold_form=StepNoteForm(prefix="hold"),
             resume_form=StepNoteForm(prefix="resume"),
@@ -284,3 +272,81 @@ class AwardView(ApplicationStepMixin, TemplateView):
                 },
             )
         return HttpResponseRedirect(self.detail_url())
+
+
+# The pipeline as CSV
+
+# The CSV export reads the applications in chunks of this many (a few queries per chunk).
+CSV_CHUNK = 2000
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def pipeline_csv_header() -> list[str]:
+    return [
+        _("Applicant"),
+        _("E-mail"),
+        _("Category"),
+        _("State"),
+        _("In this state since"),
+        _("Days in state"),
+        _("Advisor"),
+        _("Reviewers"),
+        _("Endorsement number"),
+    ]
+
+
+def pipeline_csv_row(application: Application, association, now) -> list[str]:
+    zone = zoneinfo.ZoneInfo(association.time_zone)
+    endorsement = endorsement_of(application)
+    cells = [
+        application.applicant.get_full_name(),
+        application.applicant.email,
+        application.category.code,
+        application.get_state_display(),
+        timezone.localtime(application.state_changed, zone).date().isoformat(),
+        str(days_since(application.state_changed, now)),
+        application.advisor.get_full_name() if application.advisor else "",
+        "; ".join(reviewer.get_full_name() for reviewer in current_reviewers(application)),
+        endorsement.number if endorsement else "",
+    ]
+    return [csv_safe(cell) for cell in cells]
+
+
+class PipelineCsvView(AssociationRoleRequiredMixin, View):
+    """The filtered pipeline, every row, as CSV; for the association's coordinators only."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, slug):
+        association = self.association
+        form = PipelineFilterForm(request.GET, categories=association_categories(association))
+        applications = pipeline_applications(association=association, filters=form.filters())
+        now = timezone.now()
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield "\ufeff" + writer.writerow(pipeline_csv_header())
+            for application in applications.iterator(chunk_size=CSV_CHUNK):
+                yield writer.writerow(pipeline_csv_row(application, association, now))
+
+        filename = f"pipeline-{association.slug}-{association.today().isoformat()}.csv"
+        return StreamingHttpResponse(
+            lines(),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )

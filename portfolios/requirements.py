@@ -68,6 +68,9 @@ SECTION_URL_NAMES = {
     "agreements": "portfolios:agreements",
 }
 
+# The portfolio's sections in its navigation: (key, label, url name of the section's page).
+SECTIONS = [(key, SECTION_LABELS[key], url_name) for key, url_name in SECTION_URL_NAMES.items()]
+
 _RANK = {
     EducationLevel.NONE: 0,
     EducationLevel.CDA: 1,

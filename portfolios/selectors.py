@@ -9,18 +9,81 @@ from django.apps import apps
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Model, OuterRef, Prefetch, QuerySet, Subquery
 
 from competencies.models import Competency, EndorsementCategory
 from competencies.selectors import category_areas
 from endorsement.models import Application
 from portfolios.models import (
     AgreementText,
+    Document,
     Education,
     EvidenceChange,
+    Reference,
+    ReferenceRating,
     Signature,
     Training,
 )
+
+# Values later apps read on every portfolio page, computed with the page's one query of the
+# application: {name: function returning the expression}. ``reviews`` registers what its
+# comments panel needs (this app cannot import it).
+PORTFOLIO_ANNOTATIONS: dict = {}
+
+
+def portfolio_applications() -> QuerySet[Application]:
+    """Applications with what every portfolio page reads (the view picks one by its id)."""
+    return Application.objects.select_related(
+        "association", "applicant", "category__framework", "advisor"
+    ).annotate(**{name: make() for name, make in PORTFOLIO_ANNOTATIONS.items()})
+
+
+def live_evidence(
+    *, model: type[Model], application: Application, select_related: tuple = ()
+) -> QuerySet:
+    """The application's evidence rows of ``model`` that are not deleted."""
+    rows = model.objects.filter(application=application).live()
+    return rows.select_related(*select_related) if select_related else rows
+
+
+def trainings_with_items(*, application: Application) -> QuerySet[Training]:
+    """The live trainings with their certificate and competency items, in the framework's
+    order (2 queries)."""
+    return live_evidence(
+        model=Training, application=application, select_related=("certificate",)
+    ).prefetch_related(
+        Prefetch("competencies", queryset=Competency.objects.order_by("area__order", "order"))
+    )
+
+
+def application_documents(*, application: Application) -> QuerySet[Document]:
+    """The application's documents (the view picks one by its id)."""
+    return Document.objects.filter(application=application)
+
+
+def references_live(*, application: Application, statuses=None, exclude_status=None):
+    """The application's references not deleted; only those in ``statuses``, or all but
+    ``exclude_status``, when given."""
+    references = live_evidence(model=Reference, application=application)
+    if statuses is not None:
+        references = references.filter(status__in=statuses)
+    if exclude_status is not None:
+        references = references.exclude(status=exclude_status)
+    return references
+
+
+def reference_ratings(*, reference: Reference) -> list[ReferenceRating]:
+    """The rater's answers, with their competency items, in the framework's order."""
+    return list(
+        ReferenceRating.objects.filter(reference=reference)
+        .select_related("competency__area")
+        .order_by("competency__area__order", "competency__area_id", "competency__order")
+    )
+
+
+def deleted_evidence(*, model: type[Model], application: Application) -> QuerySet:
+    """The application's deleted evidence rows of ``model`` (they can be restored)."""
+    return model.objects.filter(application=application, deleted_at__isnull=False)
 
 
 def portfolio_education(*, application: Application) -> list[Education]:

@@ -15,8 +15,8 @@ from portfolios.agreements import (
     agreement_text_of_version,
 )
 from portfolios.forms.agreements import SignAgreementForm
+from portfolios.permissions import PortfolioMixin
 from portfolios.services import PortfolioLocked
-from portfolios.views.base import PortfolioMixin
 
 
 class AgreementsView(PortfolioMixin, TemplateView):

@@ -4,21 +4,19 @@ A section module (education.py, work.py, …) subclasses these with its model, f
 template, and exposes ``urlpatterns = evidence_urls(...)``.
 """
 
-import rules
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
-from endorsement.models import Application
 from portfolios.documents import document_store
-from portfolios.requirements import requirement_check
+from portfolios.permissions import PortfolioMixin
+from portfolios.selectors import deleted_evidence, live_evidence
 from portfolios.services import (
     PortfolioLocked,
     draft_get,
@@ -28,101 +26,26 @@ from portfolios.services import (
     evidence_save,
 )
 
-# (key, label, url name of the section's page)
-SECTIONS = [
-    ("education", gettext_lazy("Education"), "portfolios:education.list"),
-    ("work", gettext_lazy("Work experience"), "portfolios:work.list"),
-    ("training", gettext_lazy("Training"), "portfolios:training.list"),
-    ("rsc", gettext_lazy("Reflective supervision/consultation"), "portfolios:rsc.list"),
-    ("references", gettext_lazy("References"), "portfolios:references.list"),
-    ("agreements", gettext_lazy("Agreements"), "portfolios:agreements"),
-]
-
-
-# Values later apps read on every portfolio page, computed with the page's one query of the
-# application: {name: function returning the expression}. ``reviews`` registers what its
-# comments panel needs (this app cannot import it).
-PORTFOLIO_ANNOTATIONS: dict = {}
-
-
-class PortfolioMixin(LoginRequiredMixin):
-    """Loads the portfolio named in the URL and refuses anyone who may not see it (404)
-    or change it (403 for its owner once it is read-only, 404 for anyone else)."""
-
-    needs_edit = False
-    section = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.application = get_object_or_404(
-            Application.objects.select_related(
-                "association", "applicant", "category__framework", "advisor"
-            ).annotate(**{name: make() for name, make in PORTFOLIO_ANNOTATIONS.items()}),
-            pk=kwargs["application_id"],
-        )
-        user = request.user
-        # The rules themselves (``rules.has_perm``): ``user.has_perm`` lets every superuser
-        # through, and the platform admin is none of the people who may see a portfolio.
-        if not rules.has_perm("portfolios.view_portfolio", user, self.application):
-            raise Http404
-        self.can_edit = rules.has_perm("portfolios.edit_portfolio", user, self.application)
-        if self.needs_edit and not self.can_edit:
-            if self.application.applicant_id == user.pk:
-                raise PermissionDenied(
-                    _("Your portfolio is submitted: it is read-only until it is returned to you.")
-                )
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            application=self.application,
-            can_edit=self.can_edit,
-            sections=SECTIONS,
-            current_section=self.section,
-            # The check panel of a section's pages; the summary pages add the whole check.
-            check=self.get_check() if self.section else None,
-            # The advisor's "comment on this item" links (reviews.services.advising registers
-            # the rule).
-            comment_on_items=rules.has_perm(
-                "reviews.comment_items", self.request.user, self.application
-            ),
-        )
-        return context
-
-    def get_check(self):
-        """The requirement check of this page's section (of everything on pages without a
-        section, such as the summary), computed once per request."""
-        if not hasattr(self, "_check"):
-            self._check = requirement_check(
-                application=self.application, sections=[self.section] if self.section else None
-            )
-        return self._check
-
-    def section_url(self, name: str = "list", **kwargs) -> str:
-        return reverse(
-            f"portfolios:{self.section}.{name}",
-            kwargs={"application_id": self.application.pk, **kwargs},
-        )
-
 
 class EvidenceListView(PortfolioMixin, ListView):
     """The section's page: its evidence, and what was deleted (to undo) while editable."""
 
     model = None
+    # Relations read with each row (``select_related``).
+    evidence_related: tuple = ()
     context_object_name = "items"
 
     def get_queryset(self):
-        return self.model.objects.filter(application=self.application).live()
+        return live_evidence(
+            model=self.model, application=self.application, select_related=self.evidence_related
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["deleted_items"] = (
-            self.model.objects.filter(application=self.application, deleted_at__isnull=False)
+            deleted_evidence(model=self.model, application=self.application)
             if self.can_edit
-            else self.model.objects.none()
+            else []
         )
         return context
 
@@ -134,9 +57,13 @@ class EvidenceFormMixin(PortfolioMixin):
     template_name = "portfolios/evidence_form.html"
     form_title = gettext_lazy("Add")
     draft_fields_excluded = {"csrfmiddlewaretoken", "save_draft"}
+    # Relations read with the row (``select_related``).
+    evidence_related: tuple = ()
 
     def get_queryset(self):
-        return self.model.objects.filter(application=self.application).live()
+        return live_evidence(
+            model=self.model, application=self.application, select_related=self.evidence_related
+        )
 
     def draft_key(self) -> str:
         obj = getattr(self, "object", None)
@@ -249,7 +176,7 @@ class EvidenceDeleteView(PortfolioMixin, TemplateView):
 
     def get_object(self):
         return get_object_or_404(
-            self.model.objects.filter(application=self.application).live(), pk=self.kwargs["pk"]
+            live_evidence(model=self.model, application=self.application), pk=self.kwargs["pk"]
         )
 
     def get_context_data(self, **kwargs):
@@ -277,7 +204,7 @@ class EvidenceRestoreView(PortfolioMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         instance = get_object_or_404(
-            self.model.objects.filter(application=self.application, deleted_at__isnull=False),
+            deleted_evidence(model=self.model, application=self.application),
             pk=self.kwargs["pk"],
         )
         try:

@@ -17,8 +17,8 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views import View
 
-from portfolios.models import Document
-from portfolios.views.base import PortfolioMixin
+from portfolios.permissions import PortfolioMixin
+from portfolios.selectors import application_documents
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class DocumentDownloadView(PortfolioMixin, View):
 
     def get(self, request, *args, **kwargs):
         document = get_object_or_404(
-            Document.objects.filter(application=self.application), pk=kwargs["pk"]
+            application_documents(application=self.application), pk=kwargs["pk"]
         )
         prefix = settings.PRIVATE_MEDIA_ACCEL_PREFIX
         if prefix:

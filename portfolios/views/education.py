@@ -13,6 +13,8 @@ from django.views.generic import View
 from portfolios.enums import DocumentKind, TranscriptStatus
 from portfolios.forms.education import EducationForm, TranscriptStatusForm
 from portfolios.models import Education
+from portfolios.permissions import PortfolioMixin
+from portfolios.selectors import live_evidence
 from portfolios.services import education_set_transcript_status
 from portfolios.views.base import (
     AttachedDocumentMixin,
@@ -21,7 +23,6 @@ from portfolios.views.base import (
     EvidenceListView,
     EvidenceRestoreView,
     EvidenceUpdateView,
-    PortfolioMixin,
     evidence_urls,
 )
 
@@ -33,9 +34,7 @@ class EducationMixin:
 
 class EducationListView(EducationMixin, EvidenceListView):
     template_name = "portfolios/education/list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("transcript")
+    evidence_related = ("transcript",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -51,9 +50,7 @@ class EducationFormMixin(AttachedDocumentMixin, EducationMixin):
     document_kind = DocumentKind.TRANSCRIPT
     form_class = EducationForm
     form_title = gettext_lazy("Add education")
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("transcript")
+    evidence_related = ("transcript",)
 
     def document_attached(self, instance) -> None:
         if instance.transcript_status == TranscriptStatus.NOT_PROVIDED:
@@ -89,7 +86,7 @@ class TranscriptStatusView(EducationMixin, PortfolioMixin, View):
         if not rules.has_perm("portfolios.verify_evidence", request.user, self.application):
             raise PermissionDenied(_("Only the association's coordinator can set this."))
         education = get_object_or_404(
-            Education.objects.filter(application=self.application).live(), pk=kwargs["pk"]
+            live_evidence(model=Education, application=self.application), pk=kwargs["pk"]
         )
         form = TranscriptStatusForm(request.POST)
         if not form.is_valid():

@@ -19,7 +19,7 @@ from endorsement.services import (
     transition_refusal,
 )
 from endorsement.timeline import application_timeline
-from portfolios.views.base import PortfolioMixin
+from portfolios.permissions import PortfolioMixin
 
 
 class TimelineView(PortfolioMixin, TemplateView):

@@ -21,7 +21,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from competencies.selectors import category_areas
 from portfolios.enums import ReferenceStatus
 from portfolios.forms.references import WAIVE_HELP, RatingForm, ReferenceInviteForm
-from portfolios.models import Reference, ReferenceRating
+from portfolios.models import Reference
+from portfolios.permissions import PortfolioMixin
 from portfolios.reference_status import (
     OPEN_STATUSES,
     RATED_STATUSES,
@@ -44,15 +45,17 @@ from portfolios.references import (
     reference_submit_rating,
     reference_withdraw,
 )
+from portfolios.selectors import reference_ratings, references_live
 from portfolios.services import PortfolioLocked, draft_clear
-from portfolios.views.base import EvidenceCreateView, PortfolioMixin
+from portfolios.views.base import EvidenceCreateView
 
 
 class ReferencesMixin(PortfolioMixin):
     section = "references"
 
-    def references(self):
-        return Reference.objects.filter(application=self.application).live()
+    def references(self, **kwargs):
+        """The live references, only those in ``statuses`` or all but ``exclude_status``."""
+        return references_live(application=self.application, **kwargs)
 
     def get_reference(self, queryset=None) -> Reference:
         queryset = queryset if queryset is not None else self.references()
@@ -166,11 +169,7 @@ class ReferenceDetailView(ReferencesMixin, DetailView):
         reference = self.object
         ratings = []
         if reference.status in RATED_STATUSES:
-            ratings = list(
-                ReferenceRating.objects.filter(reference=reference)
-                .select_related("competency__area")
-                .order_by("competency__area__order", "competency__area_id", "competency__order")
-            )
+            ratings = reference_ratings(reference=reference)
         groups = []
         for rating in ratings:
             area = rating.competency.area
@@ -190,7 +189,7 @@ class ReferenceResendView(ReferencesMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        reference = self.get_reference(self.references().filter(status__in=OPEN_STATUSES))
+        reference = self.get_reference(self.references(statuses=OPEN_STATUSES))
         try:
             reference = reference_resend(reference=reference, by=request.user)
         except PortfolioLocked as exc:
@@ -215,7 +214,7 @@ class ReferenceReplaceView(ReferencesMixin, FormView):
 
     def setup_reference(self):
         self.reference = self.get_reference(
-            self.references().exclude(status=ReferenceStatus.REPLACED)
+            self.references(exclude_status=ReferenceStatus.REPLACED)
         )
 
     def get(self, request, *args, **kwargs):
@@ -267,7 +266,7 @@ class ReferenceWithdrawView(ReferencesMixin, TemplateView):
     template_name = "portfolios/references/confirm_withdraw.html"
 
     def open_reference(self):
-        return self.get_reference(self.references().filter(status__in=OPEN_STATUSES))
+        return self.get_reference(self.references(statuses=OPEN_STATUSES))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy
 
 from competencies.enums import RequirementKind
+from competencies.selectors import requirements_of_kind
 from portfolios.forms.rsc import RSCEntryForm
 from portfolios.models import RSCEntry
 from portfolios.rsc_window import rsc_evaluate
@@ -40,9 +41,7 @@ class RSCListView(RSCMixin, EvidenceListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entries = context["items"]
-        requirements = [
-            r for r in self.application.category.requirements.all() if r.kind == RequirementKind.RSC
-        ]
+        requirements = requirements_of_kind(self.application.category, RequirementKind.RSC)
         results = rsc_evaluate(requirements=requirements, entries=entries)
         window = _main_window(results)
         if window is not None:

@@ -12,12 +12,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from accounts.models import Association
-from accounts.selectors import current_membership
+from accounts.selectors import current_membership, listed_associations
 from competencies.selectors import framework_category, framework_in_force
 from endorsement.enums import ApplicationState
-from endorsement.models import ApplicationEvent
 from endorsement.registration import registration_resubmit
+from endorsement.selectors import latest_public_event
 from endorsement.services import (
     TransitionNotAllowed,
     application_open_in,
@@ -25,7 +24,7 @@ from endorsement.services import (
 )
 from portfolios.eligibility import EligibilityAnswers, eligibility_check
 from portfolios.forms.start import EligibilityForm, RegistrationForm
-from portfolios.views.base import PortfolioMixin
+from portfolios.permissions import PortfolioMixin
 
 
 class StartView(LoginRequiredMixin, TemplateView):
@@ -35,7 +34,7 @@ class StartView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["associations"] = list(Association.objects.filter(is_active=True))
+        context["associations"] = list(listed_associations())
         return context
 
 
@@ -46,7 +45,7 @@ class AssociationStartMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.association = get_object_or_404(Association, slug=kwargs["slug"], is_active=True)
+        self.association = get_object_or_404(listed_associations(), slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -179,14 +178,8 @@ class RegistrationEditView(PortfolioMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["reason"] = (
-            ApplicationEvent.objects.filter(
-                application=self.application,
-                to_state=ApplicationState.RETURNED,
-                note_is_public=True,
-            )
-            .order_by("-at", "-id")
-            .first()
+        context["reason"] = latest_public_event(
+            application=self.application, to_state=ApplicationState.RETURNED
         )
         return context
 

@@ -12,8 +12,9 @@ from endorsement.services import (
     application_transition,
     transition_refusal,
 )
+from portfolios.permissions import PortfolioMixin
+from portfolios.requirements import SECTIONS
 from portfolios.selectors import competency_coverage, evidence_history
-from portfolios.views.base import SECTIONS, PortfolioMixin
 
 
 class SummaryView(PortfolioMixin, TemplateView):

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -12,12 +11,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from competencies.models import Competency
 from competencies.selectors import category_areas
 from portfolios import csv_import
 from portfolios.enums import DocumentKind
 from portfolios.forms.training import TrainingForm, TrainingImportForm
 from portfolios.models import Training
+from portfolios.permissions import PortfolioMixin
+from portfolios.selectors import trainings_with_items
 from portfolios.services import PortfolioLocked
 from portfolios.views.base import (
     AttachedDocumentMixin,
@@ -26,7 +26,6 @@ from portfolios.views.base import (
     EvidenceListView,
     EvidenceRestoreView,
     EvidenceUpdateView,
-    PortfolioMixin,
     evidence_urls,
 )
 
@@ -40,16 +39,7 @@ class TrainingListView(TrainingMixin, EvidenceListView):
     template_name = "portfolios/training/list.html"
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("certificate")
-            .prefetch_related(
-                Prefetch(
-                    "competencies", queryset=Competency.objects.order_by("area__order", "order")
-                )
-            )
-        )
+        return trainings_with_items(application=self.application)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

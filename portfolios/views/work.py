@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from competencies.models import Requirement
+from competencies.selectors import category_requirements
 from portfolios.forms.work import WorkExperienceForm
 from portfolios.models import WorkExperience
 from portfolios.views.base import (
@@ -28,9 +28,7 @@ class WorkListView(WorkMixin, EvidenceListView):
         context = super().get_context_data(**kwargs)
         entries = list(context["items"])
         requirements = work_requirements(
-            Requirement.objects.filter(category_id=self.application.category_id).order_by(
-                "order", "id"
-            )
+            category_requirements(category_id=self.application.category_id)
         )
         today = self.application.association.today()
         context.update(

@@ -366,11 +366,6 @@ def reviewer_assignments(*, reviewer: User, association: Association):
 # --- The pages' lookups ----------------------------------------------------------------------
 
 
-def applications_with(*related: str) -> QuerySet[Application]:
-    """Applications with the related rows a page shows (the page looks its own up in them)."""
-    return Application.objects.select_related(*related)
-
-
 def submitted_applications(*, association: Association) -> QuerySet[Application]:
     """The association's portfolios waiting for reviewers, first submitted first."""
     return (

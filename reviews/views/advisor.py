@@ -15,14 +15,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from portfolios.views.base import SECTIONS, PortfolioMixin
+from endorsement.permissions import CoordinatorApplicationMixin
+from portfolios.permissions import PortfolioMixin
+from portfolios.requirements import SECTIONS
 from reviews.enums import CommentSection
 from reviews.forms import AssignAdvisorForm, CommentForm
 from reviews.models import Comment
 from reviews.selectors import advising as reads
 from reviews.services import advising
 from reviews.services.advising import AdvisingRefused
-from reviews.views.base import ApplicationCoordinatorMixin
 
 SECTION_URLS = {key: url_name for key, _label, url_name in SECTIONS}
 
@@ -65,7 +66,7 @@ def comments_panel_context(*, request, application, section: str) -> dict:
 # --- Coordinator: assign an advisor -------------------------------------------------------
 
 
-class AssignAdvisorView(ApplicationCoordinatorMixin, FormView):
+class AssignAdvisorView(CoordinatorApplicationMixin, FormView):
     """Choose one of the association's advisors; shows whether (and when) the applicant asked."""
 
     form_class = AssignAdvisorForm

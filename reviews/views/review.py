@@ -19,13 +19,13 @@ from django.views.generic import TemplateView, View
 from accounts.enums import Role
 from accounts.permissions import AssociationRoleRequiredMixin
 from endorsement.enums import ApplicationState
+from endorsement.permissions import CoordinatorApplicationMixin
 from endorsement.services import TransitionNotAllowed, transition_allowed
 from portfolios.requirements import SECTION_LABELS, SECTION_URL_NAMES, requirement_check
 from reviews.enums import RubricScore
 from reviews.forms import DECISION_LABELS, ConflictForm, DecisionForm, ReviewForm
 from reviews.selectors import reviewing as reads
 from reviews.services import reviewing
-from reviews.views.base import ApplicationCoordinatorMixin
 
 DEFAULT_DUE_DAYS = 30
 
@@ -33,11 +33,11 @@ DEFAULT_DUE_DAYS = 30
 # --- Mixins ----------------------------------------------------------------------------------
 
 
-class CoordinatorReviewMixin(ApplicationCoordinatorMixin):
+class CoordinatorReviewMixin(CoordinatorApplicationMixin):
     """The application in the address; 404 to anyone but a coordinator of its association."""
 
     hide_from_others = True
-    related = ("association", "applicant", "category__framework", "advisor")
+    select_related = ("association", "applicant", "category__framework", "advisor")
 
 
 def _parse_date(value: str) -> datetime.date | None:

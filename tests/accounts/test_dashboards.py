@@ -260,7 +260,7 @@ DASHBOARD_QUERIES = {
     Role.REVIEWER: 4 + 2,  # assignments with their applications, declared conflicts
     # Vignettes to score with their sittings, Part 1 scores to enter (reviews.views.exam).
     Role.EXAM_GRADER: 4 + 2,
-    # Registrations waiting; the pipeline (endorsement.pipeline): categories for the filter,
+    # Registrations waiting; the pipeline (endorsement.dashboards): categories for the filter,
     # counts by state, the table's count, its page, the page's review assignments, the
     # reviewers for bulk assignment; applicants asking for an advisor (reviews.views.advisor).
     Role.COORDINATOR: 4 + 1 + 6 + 1,

@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, Endorsement
-from endorsement.pipeline import csv_safe, progress_steps
+from endorsement.selectors import progress_steps
+from endorsement.views import csv_safe
 from tests.factories import (
     ApplicationFactory,
     EndorsementCategoryFactory,

@@ -6,7 +6,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-import portfolios.views.base
+import portfolios.permissions
 from tests.portfolios.check_helpers import accepted_application, add_training, load_category
 
 PANELS = [
@@ -66,13 +66,13 @@ def panel(html: str) -> tuple[str, list[str]]:
 @pytest.mark.parametrize(("url_name", "heading", "details"), PANELS)
 def test_section_page_shows_its_check(client, portfolio, monkeypatch, url_name, heading, details):
     calls = []
-    real = portfolios.views.base.requirement_check
+    real = portfolios.permissions.requirement_check
 
     def counting(**kwargs):
         calls.append(kwargs["sections"])
         return real(**kwargs)
 
-    monkeypatch.setattr(portfolios.views.base, "requirement_check", counting)
+    monkeypatch.setattr(portfolios.permissions, "requirement_check", counting)
     client.force_login(portfolio.applicant)
     response = client.get(reverse(url_name, kwargs={"application_id": portfolio.pk}))
     assert response.status_code == 200

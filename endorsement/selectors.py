@@ -1,75 +1,97 @@
-"""The coordinator's pipeline and the applicant's progress (issue 4).
-
-The coordinator's dashboard shows every application of the association: counts by state with
-the oldest days in state, a filtered, searchable, paginated table (50 a page) with a bulk
-"assign reviewers" form posting to ``reviews:assign.bulk``, and the same list as CSV.
-The applicant's dashboard shows where each application is (``progress_steps``).
+"""Reads of applications: the coordinator's pipeline, the registrations waiting, the
+applicant's applications with their progress, and the application a page is about.
 
 ``endorsement`` comes before ``reviews``: review assignments are read through the reverse
-relation ``review_assignments`` (its model is taken from the relation, never imported).
+relation ``review_assignments`` (its model is taken from the relation, never imported), and what
+later apps add to the applicant's rows comes through ``APPLICANT_ANNOTATIONS``.
 """
 
-import csv
 import datetime
-import zoneinfo
 
-from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
-from django.http import StreamingHttpResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from accounts import dashboards
-from accounts.enums import Role
 from accounts.models import Association
-from accounts.permissions import AssociationRoleRequiredMixin
-from accounts.selectors import role_holders
-from competencies.models import EndorsementCategory
+from accounts.selectors import current_membership_exists
+from competencies.enums import RequirementKind
+from competencies.models import EndorsementCategory, Requirement
 from endorsement.enums import CLOSED_STATES
 from endorsement.enums import ApplicationState as S
-from endorsement.models import Application
+from endorsement.models import Application, ApplicationEvent, Endorsement
 
 PAGE_SIZE = 50
-# The CSV export reads the applications in chunks of this many (a few queries per chunk).
-CSV_CHUNK = 2000
+ORDERING = ("state_changed", "id")
+# The registrations the coordinator's dashboard lists, oldest first.
+WAITING_REGISTRATIONS = 20
+# The latest timeline entries the applicant's dashboard shows per application.
+APPLICANT_TIMELINE_ENTRIES = 3
+
+# What later apps add to each row of the applicant's dashboard, in the same query:
+# {attribute name: function returning the annotation}, filled in their ``AppConfig.ready``
+# (``reviews`` adds the count of comment threads not resolved).
+APPLICANT_ANNOTATIONS: dict = {}
 
 
-class PipelineFilterForm(forms.Form):
-    """The table's filters, read from the query string (invalid values are ignored)."""
+def register_applicant_annotation(name: str):
+    def decorate(function):
+        APPLICANT_ANNOTATIONS[name] = function
+        return function
 
-    q = forms.CharField(
-        label=gettext_lazy("Search"),
-        required=False,
-        max_length=200,
-        help_text=gettext_lazy("Name, e-mail address or endorsement number."),
+    return decorate
+
+
+# The application a page is about
+
+
+def application_with(*, select_related: tuple = ()) -> QuerySet[Application]:
+    """Every application, with the relations a page shows (the view picks one by its id)."""
+    return Application.objects.select_related(*select_related)
+
+
+def endorsement_of(application: Application) -> Endorsement | None:
+    """The application's endorsement, read from the loaded relation (None when there is none)."""
+    try:
+        return application.endorsement
+    except Application.endorsement.RelatedObjectDoesNotExist:
+        return None
+
+
+def awarded_endorsement(*, application: Application) -> Endorsement | None:
+    """The endorsement of an awarded application (None in any other state)."""
+    if application.state != S.AWARDED:
+        return None
+    return Endorsement.objects.filter(application=application).first()
+
+
+def latest_public_event(*, application: Application, to_state: str) -> ApplicationEvent | None:
+    """The latest step into ``to_state`` whose note the applicant may read."""
+    return (
+        ApplicationEvent.objects.filter(
+            application=application, to_state=to_state, note_is_public=True
+        )
+        .order_by("-at", "-id")
+        .first()
     )
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
-    category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
-    needs_reviewers = forms.BooleanField(
-        label=gettext_lazy("Submitted, no reviewers yet"), required=False
-    )
-    overdue = forms.IntegerField(
-        label=gettext_lazy("In the same state for more than (days)"),
-        required=False,
-        min_value=1,
-        max_value=10000,
-        help_text=gettext_lazy("Open applications only."),
-    )
 
-    def __init__(self, data, *, categories: list[tuple[str, str]]):
-        super().__init__(data)
-        self.fields["state"].choices = [("", _("Any state")), *S.choices]
-        self.fields["category"].choices = [("", _("Any category")), *categories]
 
-    def filters(self) -> dict:
-        """The valid filters given; a value that does not fit is left out."""
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        return {key: value for key, value in cleaned.items() if value not in ("", None, False)}
+# The coordinator's pipeline
 
 
 def association_categories(association: Association) -> list[tuple[str, str]]:
@@ -88,9 +110,6 @@ def association_categories(association: Association) -> list[tuple[str, str]]:
 def _related_queryset(name: str) -> QuerySet:
     """All rows of the model behind Application's reverse relation ``name`` (a later app)."""
     return Application._meta.get_field(name).related_model._default_manager.all()
-
-
-ORDERING = ("state_changed", "id")
 
 
 def pipeline_filter(*, association: Association, filters: dict) -> QuerySet:
@@ -162,13 +181,6 @@ def current_reviewers(application: Application) -> list:
     return [a.reviewer for a in assignments if a.round == latest]
 
 
-def endorsement_of(application: Application):
-    try:
-        return application.endorsement
-    except Application.endorsement.RelatedObjectDoesNotExist:
-        return None
-
-
 def annotate_rows(applications, now: datetime.datetime | None = None) -> list[Application]:
     """Add what the table shows to each application: days in state, reviewers, endorsement."""
     now = now or timezone.now()
@@ -207,126 +219,74 @@ def state_summary(association: Association) -> list[dict]:
     return summary
 
 
-def bulk_assign_url(association: Association) -> str:
-    """Where the bulk "assign reviewers" form posts; "" while ``reviews`` has no such page."""
-    try:
-        return reverse("reviews:assign.bulk", kwargs={"slug": association.slug})
-    except NoReverseMatch:
-        return ""
-
-
-@dashboards.register(Role.COORDINATOR)
-def coordinator_pipeline(request, association) -> dict:
-    categories = association_categories(association)
-    form = PipelineFilterForm(request.GET or None, categories=categories)
-    filters = form.filters() if request.GET else {}
-    page, rows = pipeline_page(
-        association=association, filters=filters, number=request.GET.get("page")
-    )
-    summary = state_summary(association)
-    assign_url = bulk_assign_url(association)
-    reviewers = []
-    if assign_url:
-        reviewers = list(role_holders(association=association, role=Role.REVIEWER))
-    query = request.GET.copy()
-    query.pop("page", None)
-    csv_url = reverse("endorsement:pipeline.csv", kwargs={"slug": association.slug})
-    return {
-        # (state, label, count) per state, as the dashboard always had them.
-        "pipeline": [(row["state"], row["label"], row["count"]) for row in summary],
-        "state_summary": summary,
-        "filter_form": form,
-        "filtered": bool(filters),
-        "page_obj": page,
-        "rows": annotate_rows(rows),
-        "bulk_assign_url": assign_url,
-        "reviewer_choices": reviewers,
-        "csv_url": f"{csv_url}?{query.urlencode()}" if query else csv_url,
-    }
-
-
-# CSV export
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
-def pipeline_csv_header() -> list[str]:
-    return [
-        _("Applicant"),
-        _("E-mail"),
-        _("Category"),
-        _("State"),
-        _("In this state since"),
-        _("Days in state"),
-        _("Advisor"),
-        _("Reviewers"),
-        _("Endorsement number"),
-    ]
-
-
-def pipeline_csv_row(application: Application, association: Association, now) -> list[str]:
-    zone = zoneinfo.ZoneInfo(association.time_zone)
-    endorsement = endorsement_of(application)
-    cells = [
-        application.applicant.get_full_name(),
-        application.applicant.email,
-        application.category.code,
-        application.get_state_display(),
-        timezone.localtime(application.state_changed, zone).date().isoformat(),
-        str(days_since(application.state_changed, now)),
-        application.advisor.get_full_name() if application.advisor else "",
-        "; ".join(reviewer.get_full_name() for reviewer in current_reviewers(application)),
-        endorsement.number if endorsement else "",
-    ]
-    return [csv_safe(cell) for cell in cells]
-
-
-class PipelineCsvView(AssociationRoleRequiredMixin, View):
-    """The filtered pipeline, every row, as CSV; for the association's coordinators only."""
-
-    http_method_names = ["get"]
-
-    def get(self, request, slug):
-        association = self.association
-        form = PipelineFilterForm(request.GET, categories=association_categories(association))
-        applications = pipeline_applications(association=association, filters=form.filters())
-        now = timezone.now()
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield "\ufeff" + writer.writerow(pipeline_csv_header())
-            for application in applications.iterator(chunk_size=CSV_CHUNK):
-                yield writer.writerow(pipeline_csv_row(application, association, now))
-
-        filename = f"pipeline-{association.slug}-{association.today().isoformat()}.csv"
-        return StreamingHttpResponse(
-            lines(),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+def registrations_waiting(*, association: Association) -> QuerySet[Application]:
+    """The registrations the coordinator has to accept or return, oldest first, each with
+    ``is_member``: whether the applicant is a member of the association today."""
+    return (
+        Application.objects.filter(association=association, state=S.REGISTERED)
+        .select_related("applicant", "category")
+        .annotate(
+            is_member=current_membership_exists(user=OuterRef("applicant"), association=association)
         )
+        .order_by("created")[:WAITING_REGISTRATIONS]
+    )
 
 
-urlpatterns = [
-    path("a/<slug:slug>/pipeline.csv", PipelineCsvView.as_view(), name="pipeline.csv"),
-]
+# The applicant's applications and their progress
 
 
-# The applicant's progress
+def applicant_has_applications(*, user) -> bool:
+    return Application.objects.filter(applicant=user).exists()
+
+
+def _public_reason(state):
+    """The note of the latest step into ``state``, if the coordinator made it public."""
+    public_note = Case(
+        When(note_is_public=True, then="note"), default=Value(""), output_field=TextField()
+    )
+    return Subquery(
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), to_state=state)
+        .order_by("-at", "-id")
+        .annotate(public_note=public_note)
+        .values("public_note")[:1]
+    )
+
+
+def applicant_applications(*, user) -> list[Application]:
+    """The person's applications, newest first, each with its public reasons (returned,
+    deferred, denied), whether its category has an exam, its latest timeline entries, its
+    endorsement, its progress ``steps`` and what later apps annotate (two queries)."""
+    latest_events = ApplicationEvent.objects.order_by("-at", "-id")
+    applications = list(
+        Application.objects.filter(applicant=user)
+        .select_related("association", "category", "category__framework", "advisor")
+        .select_related("endorsement")
+        .annotate(
+            return_reason=_public_reason(S.RETURNED),
+            deferral_reason=_public_reason(S.DEFERRED),
+            denial_reason=_public_reason(S.DENIED),
+            category_has_exam=Exists(
+                Requirement.objects.filter(category=OuterRef("category"), kind=RequirementKind.EXAM)
+            ),
+            **{name: make() for name, make in APPLICANT_ANNOTATIONS.items()},
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=latest_events[:APPLICANT_TIMELINE_ENTRIES],
+                to_attr="latest_events",
+            )
+        )
+        .order_by("-created")
+    )
+    for application in applications:
+        last_from = application.latest_events[0].from_state if application.latest_events else ""
+        application.steps = progress_steps(
+            application, has_exam=application.category_has_exam, last_from_state=last_from
+        )
+        application.endorsement_row = endorsement_of(application)
+    return applications
+
 
 STEPS = [
     ("registered", gettext_lazy("Registered")),

@@ -1,0 +1,80 @@
+"""What ``endorsement`` shows on the dashboards of ``accounts`` (registered from
+``EndorsementConfig.ready``): the coordinator's pipeline and the registrations waiting, and the
+applicant's applications with their progress.
+
+The coordinator's dashboard shows every application of the association: counts by state with
+the oldest days in state, a filtered, searchable, paginated table (50 a page) with a bulk
+"assign reviewers" form posting to ``reviews:assign.bulk``, and the same list as CSV
+(``endorsement.views.PipelineCsvView``).
+"""
+
+from django.urls import NoReverseMatch, reverse
+
+from accounts import dashboards
+from accounts.enums import Role
+from accounts.models import Association
+from accounts.selectors import role_holders
+from endorsement.forms import PipelineFilterForm
+from endorsement.selectors import (
+    annotate_rows,
+    applicant_applications,
+    applicant_has_applications,
+    association_categories,
+    pipeline_page,
+    registrations_waiting,
+    state_summary,
+)
+
+
+def bulk_assign_url(association: Association) -> str:
+    """Where the bulk "assign reviewers" form posts; "" while ``reviews`` has no such page."""
+    try:
+        return reverse("reviews:assign.bulk", kwargs={"slug": association.slug})
+    except NoReverseMatch:
+        return ""
+
+
+@dashboards.register(Role.COORDINATOR)
+def coordinator_pipeline(request, association) -> dict:
+    categories = association_categories(association)
+    form = PipelineFilterForm(request.GET or None, categories=categories)
+    filters = form.filters() if request.GET else {}
+    page, rows = pipeline_page(
+        association=association, filters=filters, number=request.GET.get("page")
+    )
+    summary = state_summary(association)
+    assign_url = bulk_assign_url(association)
+    reviewers = []
+    if assign_url:
+        reviewers = list(role_holders(association=association, role=Role.REVIEWER))
+    query = request.GET.copy()
+    query.pop("page", None)
+    csv_url = reverse("endorsement:pipeline.csv", kwargs={"slug": association.slug})
+    return {
+        # (state, label, count) per state, as the dashboard always had them.
+        "pipeline": [(row["state"], row["label"], row["count"]) for row in summary],
+        "state_summary": summary,
+        "filter_form": form,
+        "filtered": bool(filters),
+        "page_obj": page,
+        "rows": annotate_rows(rows),
+        "bulk_assign_url": assign_url,
+        "reviewer_choices": reviewers,
+        "csv_url": f"{csv_url}?{query.urlencode()}" if query else csv_url,
+    }
+
+
+@dashboards.register(Role.COORDINATOR)
+def coordinator_registrations(request, association) -> dict:
+    return {"waiting": registrations_waiting(association=association)}
+
+
+@dashboards.register(dashboards.APPLICANT)
+def applicant_progress(request, association) -> dict:
+    """The person's applications: where each is, what happens next, the latest steps."""
+    return {"applications": applicant_applications(user=request.user)}
+
+
+@dashboards.register_check(dashboards.APPLICANT)
+def applicant_has_any(user) -> bool:
+    return applicant_has_applications(user=user)
