@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import Association
 from accounts.rules import ROLE_PREDICATES, is_coordinator_of
+from accounts.time_zones import time_zone_activate
 
 
 def coordinator_required(user, association, *, hide: bool = False) -> None:
@@ -41,7 +42,8 @@ class AssociationRoleRequiredMixin(LoginRequiredMixin):
     (``get_association``, which may load the object the page is about) and only people holding
     ``required_role`` there pass; anyone else gets 403 with the reason, or 404 on pages that set
     ``hide_from_others`` (the page must not reveal that its object exists), whatever the method.
-    Anonymous people are sent to log in. ``self.association`` is set before the view runs."""
+    Anonymous people are sent to log in. ``self.association`` is set before the view runs, and
+    the page's dates and times are in its time zone (``accounts.time_zones``)."""
 
     required_role = Role.COORDINATOR
     hide_from_others = False
@@ -56,4 +58,5 @@ class AssociationRoleRequiredMixin(LoginRequiredMixin):
         role_required(
             request.user, self.association, self.required_role, hide=self.hide_from_others
         )
+        time_zone_activate(association=self.association)
         return super().dispatch(request, *args, **kwargs)

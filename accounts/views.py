@@ -28,6 +28,7 @@ from accounts.forms import ProfileForm
 from accounts.models import Association, Membership, RoleGrant
 from accounts.rules import ROLE_PREDICATES
 from accounts.selectors import user_role_grants
+from accounts.time_zones import time_zone_activate
 from competencies.enums import RequirementKind
 from competencies.models import Requirement
 from endorsement.enums import ApplicationState
@@ -134,6 +135,7 @@ class RoleDashboardView(LoginRequiredMixin, TemplateView):
         self.association = get_object_or_404(Association, slug=kwargs["slug"])
         if not ROLE_PREDICATES[self.role](request.user, self.association):
             raise PermissionDenied(_("You do not hold this role in this association."))
+        time_zone_activate(association=self.association)
         return super().dispatch(request, *args, **kwargs)
 
     def get_template_names(self):

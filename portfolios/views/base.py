@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
+from accounts.time_zones import time_zone_activate
 from endorsement.models import Application
 from portfolios.documents import document_store
 from portfolios.requirements import requirement_check
@@ -66,6 +67,7 @@ class PortfolioMixin(LoginRequiredMixin):
         # through, and the platform admin is none of the people who may see a portfolio.
         if not rules.has_perm("portfolios.view_portfolio", user, self.application):
             raise Http404
+        time_zone_activate(association=self.application.association)
         self.can_edit = rules.has_perm("portfolios.edit_portfolio", user, self.application)
         if self.needs_edit and not self.can_edit:
             if self.application.applicant_id == user.pk:

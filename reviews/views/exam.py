@@ -4,8 +4,6 @@ grader's vignettes, and the exam grader's dashboard. The rules are in ``reviews.
 Dates and times are shown and typed in the association's time zone.
 """
 
-import zoneinfo
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -23,6 +21,7 @@ from accounts.enums import Role
 from accounts.models import Association
 from accounts.permissions import coordinator_required
 from accounts.rules import is_coordinator_of, is_exam_grader_in
+from accounts.time_zones import time_zone_activate
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application
 from endorsement.services import TransitionNotAllowed
@@ -111,7 +110,8 @@ class ScoreForm(forms.Form):
 
 class AssociationTimeMixin(LoginRequiredMixin):
     """Logged-in users only; forms read and pages show times in the association's time zone
-    (``self.association``, set by ``load``, which refuses anyone who may not see the page)."""
+    (``self.association``, set by ``load``, which refuses anyone who may not see the page;
+    ``accounts.time_zones``)."""
 
     def load(self, request, *args, **kwargs) -> None:
         raise NotImplementedError
@@ -120,11 +120,8 @@ class AssociationTimeMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.load(request, *args, **kwargs)
-        with timezone.override(zoneinfo.ZoneInfo(self.association.time_zone)):
-            response = super().dispatch(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        return response
+        time_zone_activate(association=self.association)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -23,6 +23,7 @@ from accounts import dashboards
 from accounts.enums import Role
 from accounts.models import Association
 from accounts.rules import ROLE_PREDICATES, is_reviewer_in
+from accounts.time_zones import time_zone_activate
 from competencies.models import Competency
 from endorsement.enums import ApplicationState
 from endorsement.models import Application
@@ -190,6 +191,7 @@ class AssociationRoleMixin(LoginRequiredMixin):
         self.association = get_object_or_404(Association, slug=kwargs["slug"])
         if not ROLE_PREDICATES[self.role](request.user, self.association):
             raise Http404
+        time_zone_activate(association=self.association)
         return super().dispatch(request, *args, **kwargs)
 
     def dashboard_url(self) -> str:
@@ -451,6 +453,7 @@ class ReviewView(LoginRequiredMixin, TemplateView):
         self.current_round = max(1, self.assignment.submissions)
         if not is_reviewer_in(request.user, self.application.association):
             raise Http404
+        time_zone_activate(association=self.application.association)
         # The form's areas, each with the draft's rating (a read-only review needs neither).
         self.areas = (
             review_areas(application=self.application, ratings_of=self.assignment)
