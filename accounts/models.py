@@ -55,7 +55,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # Empty: dates and times are shown in each association's own time zone.
     time_zone = models.CharField(
-        _("time zone"), max_length=64, blank=True, choices=_time_zone_choices
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        choices=_time_zone_choices,
     )
     is_staff = models.BooleanField(
         _("platform staff"),
