@@ -4,9 +4,11 @@ event, the association's; a reader who chose their own time zone sees theirs eve
 
 import datetime
 import re
+from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -249,3 +251,16 @@ def test_a_sitting_typed_by_a_coordinator_is_read_in_the_associations_zone(
         ExamSitting.objects.get().starts_at, zone_for(association=association)
     )
     assert (local.date(), local.hour, local.minute) == (day, 22, 25)
+
+
+def test_no_template_converts_to_a_zone_of_its_own():
+    """One mechanism: templates rely on the active time zone or the ``local`` filter."""
+    root = Path(settings.BASE_DIR)
+    templates = [*root.glob("*/templates/**/*.*"), *(root / "templates").glob("**/*.*")]
+    offenders = [
+        str(path.relative_to(root))
+        for path in templates
+        if re.search(r"{% timezone |\|timezone:", path.read_text(encoding="utf-8"))
+    ]
+    assert len(templates) > 100
+    assert offenders == []
