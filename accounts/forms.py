@@ -41,8 +41,11 @@ class SignupExtraForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "preferred_language"]
+        fields = ["full_name", "preferred_language", "time_zone"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].choices = language_choices()
+        zones = self.fields["time_zone"].choices[1:]
+        self.fields["time_zone"].choices = [("", _("Each association's own")), *zones]
+        self.fields["time_zone"].help_text = _("Dates and times are shown in this time zone.")

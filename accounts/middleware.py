@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.selectors import user_has_staff_role
+from accounts.time_zones import reading_as
 
 
 class UserLanguageMiddleware:
@@ -19,6 +20,19 @@ class UserLanguageMiddleware:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
         return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """Dates and times in the reader's own time zone when they chose one, else the site's (UTC)
+    until the page names its association (``accounts.time_zones.time_zone_activate``); undone
+    once the response is rendered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with reading_as(getattr(request, "user", None)):
+            return self.get_response(request)
 
 
 class RequireMFAForStaffRolesMiddleware:

@@ -38,6 +38,10 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+def _time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. The e-mail address is the login."""
 
@@ -48,6 +52,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=8,
         choices=settings.LANGUAGES,
         default="en",
+    )
+    # Empty: dates and times are shown in each association's own time zone.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        choices=_time_zone_choices,
     )
     is_staff = models.BooleanField(
         _("platform staff"),
@@ -76,10 +89,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return (self.full_name.split(" ")[0] if self.full_name else "") or self.email
-
-
-def _time_zone_choices():
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
 class Association(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import Association
 from accounts.rules import ROLE_PREDICATES, is_coordinator_of
+from accounts.time_zones import time_zone_activate
 
 
 def _refuse(message: str, *, hide: bool):
@@ -46,7 +47,8 @@ class AssociationRoleRequiredMixin(LoginRequiredMixin):
     (``get_association``, which may load the object the page is about) and only people holding
     ``required_role`` there pass; anyone else gets 403 with the reason, or 404 on pages that set
     ``hide_from_others`` (the page must not reveal that its object exists), whatever the method.
-    Anonymous people are sent to log in. ``self.association`` is set before the view runs.
+    Anonymous people are sent to log in. ``self.association`` is set before the view runs, and
+    the page's dates and times are in its time zone (``accounts.time_zones``).
 
     Instead of a role, a page may ask for ``required_permission``: a ``rules`` permission about
     the association (tested with ``rules.has_perm``, which, unlike ``user.has_perm``, does not let
@@ -77,6 +79,7 @@ class AssociationRoleRequiredMixin(LoginRequiredMixin):
                 hide=self.hide_from_others,
                 message=message,
             )
+        time_zone_activate(association=self.association)
         return super().dispatch(request, *args, **kwargs)
 
     def dashboard_url(self) -> str:

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 from accounts.models import User
 from accounts.selectors import role_holders
+from accounts.time_zones import association_time
 from endorsement.models import Application, ApplicationEvent, EmailTemplate
 from endorsement.notes import note_render
 
@@ -238,7 +239,8 @@ def application_email(
     association = application.association
     for recipient in User.objects.filter(pk__in=recipient_ids, is_active=True):
         language = recipient.preferred_language or settings.LANGUAGE_CODE
-        with translation.override(language):
+        # Dates in an e-mail are written in the association's time zone.
+        with translation.override(language), association_time(association):
             context = {
                 "recipient": recipient.get_full_name(),
                 "applicant": application.applicant.get_full_name(),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.time_zones import time_zone_activate
 from portfolios.requirements import SECTIONS, requirement_check
 from portfolios.selectors import portfolio_applications
 
@@ -29,6 +30,7 @@ class PortfolioMixin(LoginRequiredMixin):
         # through, and the platform admin is none of the people who may see a portfolio.
         if not rules.has_perm("portfolios.view_portfolio", user, self.application):
             raise Http404
+        time_zone_activate(association=self.application.association)
         self.can_edit = rules.has_perm("portfolios.edit_portfolio", user, self.application)
         if self.needs_edit and not self.can_edit:
             if self.application.applicant_id == user.pk:

@@ -5,8 +5,6 @@ grader's vignettes. The rules are in ``reviews.services.exams``, the reads in
 Dates and times are shown and typed in the association's time zone.
 """
 
-import zoneinfo
-
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -28,25 +26,14 @@ from reviews.services import exams
 # --- mixins -----------------------------------------------------------------------------------
 
 
-class AssociationTimeMixin:
-    """Forms read and pages show times in the association's time zone (``self.association``,
-    set by the gate before)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        with timezone.override(zoneinfo.ZoneInfo(self.association.time_zone)):
-            response = super().dispatch(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        return response
+class ExamPageMixin(AssociationRoleRequiredMixin):
+    """The association-role gate (``accounts.permissions``: it also shows and reads the page's
+    times in the association's time zone), with the association in the page's context."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["association"] = self.association
         return context
-
-
-class ExamPageMixin(AssociationRoleRequiredMixin, AssociationTimeMixin):
-    """The association-role gate (``accounts.permissions``), then the association's time zone."""
 
 
 class AssociationCoordinatorMixin(ExamPageMixin):
@@ -209,7 +196,7 @@ class ExamPartRequired:
         return super().dispatch(request, *args, **kwargs)
 
 
-class RegistrationMixin(AssociationRoleRequiredMixin, ExamPartRequired, AssociationTimeMixin):
+class RegistrationMixin(ExamPageMixin, ExamPartRequired):
     """A candidate's registration in the address, for the sitting's association."""
 
     def get_association(self):

@@ -299,7 +299,8 @@ def test_invalid_education_is_refused(client, owner, application, data, errors):
 
 def test_today_is_not_in_the_future(client, owner, application):
     client.force_login(owner)
-    today = timezone.localdate().isoformat()
+    # The portfolio's pages are in the association's time zone: so is "today".
+    today = application.association.today().isoformat()
 
     response = client.post(url("add", application), valid_data(start=today, end=today))
 

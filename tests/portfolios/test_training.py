@@ -278,10 +278,11 @@ def test_the_form_refuses_wrong_values(client, owner, application, overrides, fi
 
 def test_the_date_may_not_be_in_the_future(client, owner, application):
     client.force_login(owner)
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    # The portfolio's pages are in the association's time zone: so is "today".
+    tomorrow = application.association.today() + datetime.timedelta(days=1)
     response = client.post(url("training.add", application), form_data(date=tomorrow.isoformat()))
     assert response.context["form"].errors["date"] == ["This date is in the future."]
-    today = timezone.localdate().isoformat()
+    today = application.association.today().isoformat()
     assert client.post(url("training.add", application), form_data(date=today)).status_code == 302
 
 
