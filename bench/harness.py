@@ -50,13 +50,16 @@ def measure(client, url: str, repeat: int = 50) -> tuple[int, float]:
     return query_count, statistics.median(timings)
 
 
-def bench_ifs_portfolios(item_counts, **association_fields):
+def bench_ifs_portfolios(item_counts, *, complete=False, **association_fields):
     """The bench association and, per number of evidence items, an accepted IFS application
-    with that many items filled in, an agreement signed and a current membership."""
+    with that many items filled in, an agreement signed and a current membership; with
+    ``complete``, also the rows that make it meet every requirement (the workflow submits
+    nothing less)."""
     from accounts.models import Association
     from tests.portfolios.check_helpers import (
         accepted_application,
         add_membership,
+        complete_ifs,
         fill_portfolio,
         load_category,
         publish_agreements,
@@ -76,7 +79,10 @@ def bench_ifs_portfolios(item_counts, **association_fields):
     for items in item_counts:
         application = accepted_application(category)
         fill_portfolio(application, items)
-        sign(application, texts[0])
-        add_membership(application)
+        if complete:
+            complete_ifs(application, texts=texts)
+        else:
+            sign(application, texts[0])
+            add_membership(application)
         applications.append(application)
     return association, applications

@@ -29,7 +29,7 @@ def main():
         from reviews.services.reviewing import review_assign, review_decide, review_save
 
         association, applications = bench_ifs_portfolios(
-            [items for items, _threads, _rounds in SIZES], reviewers_per_portfolio=2
+            [items for items, _threads, _rounds in SIZES], complete=True, reviewers_per_portfolio=2
         )
 
         def staff(role, name):

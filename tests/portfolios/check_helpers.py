@@ -159,8 +159,9 @@ def months_ago(months: int, day: int = 1) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, day)
 
 
-def complete_ifs(application):
-    """Everything an IFS portfolio needs (2025 requirements): every item of the check met."""
+def complete_ifs(application, *, texts=None):
+    """Everything an IFS portfolio needs (2025 requirements): every item of the check met.
+    ``texts``: the association's agreements when they are published already."""
     add_work(application, start=datetime.date(2020, 1, 1), end=datetime.date(2024, 12, 31))
     add_training(application, 30, title="Foundations of infant mental health")
     add_rsc(application, 24, start=months_ago(18), end=months_ago(1, day=28))
@@ -170,7 +171,7 @@ def complete_ifs(application):
         RaterRelationship.OTHER,
     ):
         add_reference(application, relationship)
-    for text in publish_agreements(application.association):
+    for text in texts or publish_agreements(application.association):
         sign(application, text)
     add_membership(application)
 
