@@ -1,7 +1,7 @@
 """Shared views of the portfolio sections: permission, the section list and the evidence forms.
 
 A section module (education.py, work.py, …) subclasses these with its model, form and
-template, and exposes ``urlpatterns = evidence_urls(...)``.
+template; portfolios/urls.py maps them with ``evidence_urls(...)``.
 """
 
 from django.contrib import messages
@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
@@ -213,15 +212,3 @@ class EvidenceRestoreView(PortfolioMixin, TemplateView):
             raise PermissionDenied(str(exc)) from exc
         messages.success(request, _("Restored “%(item)s”.") % {"item": instance})
         return HttpResponseRedirect(self.section_url())
-
-
-def evidence_urls(section: str, *, list_view, create_view, update_view, delete_view, restore_view):
-    """URL patterns of one section, named portfolios:<section>.list/.add/.edit/.delete/.restore."""
-    prefix = f"<int:application_id>/{section}/"
-    return [
-        path(prefix, list_view.as_view(), name=f"{section}.list"),
-        path(f"{prefix}add/", create_view.as_view(), name=f"{section}.add"),
-        path(f"{prefix}<int:pk>/edit/", update_view.as_view(), name=f"{section}.edit"),
-        path(f"{prefix}<int:pk>/delete/", delete_view.as_view(), name=f"{section}.delete"),
-        path(f"{prefix}<int:pk>/restore/", restore_view.as_view(), name=f"{section}.restore"),
-    ]
