@@ -50,14 +50,6 @@ class EducationFormMixin(AttachedDocumentMixin, EducationMixin):
     form_title = gettext_lazy("Add education")
     evidence_related = ("transcript",)
 
-    def document_attached(self, instance) -> None:
-        if instance.transcript_status == TranscriptStatus.NOT_PROVIDED:
-            instance.transcript_status = TranscriptStatus.UPLOADED
-
-    def document_removed(self, instance) -> None:
-        if instance.transcript_status == TranscriptStatus.UPLOADED:
-            instance.transcript_status = TranscriptStatus.NOT_PROVIDED
-
 
 class EducationCreateView(EducationFormMixin, EvidenceCreateView):
     pass
