@@ -20,7 +20,8 @@ default storage is private (outside any URL): files leave only through
 
 Forms use :func:`document_form_field` for the field and call :func:`document_clean` from their
 ``clean_<field>()`` so that a refused file shows its error on the field; views then call
-:func:`document_store`, which checks again only what was not checked yet.
+:func:`evidence_save_with_document`, which stores the file with :func:`document_store` (checking
+again only what was not checked yet) and saves the evidence with it in one transaction.
 """
 
 import hashlib
@@ -41,8 +42,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portfolios.models import Document
-from portfolios.services import portfolio_assert_editable
+from portfolios.enums import TranscriptStatus
+from portfolios.models import Document, Education
+from portfolios.services import evidence_save, portfolio_assert_editable
 
 logger = logging.getLogger(__name__)
 
@@ -265,3 +267,52 @@ def document_store(*, application, uploaded_file: UploadedFile, kind: str, by) -
         document.file.delete(save=False)
         raise
     return document
+
+
+def _transcript_status_follow(instance, *, attached: bool) -> None:
+    """An education's transcript status follows its file: uploaded when one is attached to a
+    transcript not provided yet, not provided when the uploaded one is removed."""
+    if not isinstance(instance, Education):
+        return
+    if attached and instance.transcript_status == TranscriptStatus.NOT_PROVIDED:
+        instance.transcript_status = TranscriptStatus.UPLOADED
+    elif not attached and instance.transcript_status == TranscriptStatus.UPLOADED:
+        instance.transcript_status = TranscriptStatus.NOT_PROVIDED
+
+
+@transaction.atomic
+def evidence_save_with_document(
+    *,
+    application,
+    instance,
+    by,
+    document_field: str,
+    document_kind: str,
+    upload: UploadedFile | None = None,
+    remove: bool = False,
+    save_m2m=None,
+    draft_key: str = "",
+):
+    """Save one evidence row with its one optional file (a transcript, a certificate).
+
+    ``upload`` is stored (:func:`document_store`) and attached as ``document_field``; without
+    one, ``remove`` detaches the current file. The file and the evidence are written in one
+    transaction. Raises ValidationError when the file is refused, PortfolioLocked when the
+    portfolio is read-only.
+    """
+    if upload:
+        document = document_store(
+            application=application, uploaded_file=upload, kind=document_kind, by=by
+        )
+        setattr(instance, document_field, document)
+        _transcript_status_follow(instance, attached=True)
+    elif remove:
+        setattr(instance, document_field, None)
+        _transcript_status_follow(instance, attached=False)
+    return evidence_save(
+        application=application,
+        instance=instance,
+        by=by,
+        save_m2m=save_m2m,
+        draft_key=draft_key,
+    )

@@ -11,13 +11,7 @@ class ReviewsConfig(AppConfig):
 
         # What this app adds to the registries of the apps below it: permissions, e-mails,
         # conditions on the workflow's steps, dashboards (the applicant's rows too).
-        from reviews import (  # noqa: F401
-            applicant_dashboard,
-            conditions,
-            dashboards,
-            emails,
-            rules,
-        )
+        from reviews import conditions, dashboards, emails, rules  # noqa: F401
         from reviews.selectors import advising
 
         # Read with the application on every portfolio page: the comments panel skips its query

@@ -1,9 +1,14 @@
 """What the reviews app adds to the role dashboards (``accounts.dashboards``): the advisor's
 advisees, the applicants waiting for an advisor, the reviewer's assignments and declarations,
-the exam grader's vignettes. Registered when the app loads (``ReviewsConfig.ready``)."""
+the exam grader's vignettes; and to each application on the applicant's dashboard
+(``endorsement.selectors``, in the applications' own query): its unresolved comments.
+Registered when the app loads (``ReviewsConfig.ready``)."""
+
+from django.db.models import Count, Q
 
 from accounts import dashboards
 from accounts.enums import Role
+from endorsement.selectors import register_applicant_annotation
 from reviews.selectors import advising, exams
 from reviews.selectors.reviewing import reviewer_assignments, reviewer_declarations
 
@@ -55,3 +60,12 @@ def reviewer_dashboard(request, association) -> dict:
         "open_count": sum(1 for a in assignments if a.submitted_at is None),
         "declarations": list(reviewer_declarations(reviewer=request.user, association=association)),
     }
+
+
+@register_applicant_annotation("unresolved_comments")
+def unresolved_comments() -> Count:
+    """Threads (first comments) not yet resolved; ``comments`` is reviews.Comment."""
+    return Count(
+        "comments",
+        filter=Q(comments__parent__isnull=True, comments__resolved_at__isnull=True),
+    )

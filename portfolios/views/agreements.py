@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -90,8 +90,3 @@ class AgreementsView(PortfolioMixin, TemplateView):
 
     def page_url(self) -> str:
         return reverse("portfolios:agreements", kwargs={"application_id": self.application.pk})
-
-
-urlpatterns = [
-    path("<int:application_id>/agreements/", AgreementsView.as_view(), name="agreements"),
-]

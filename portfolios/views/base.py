@@ -1,20 +1,18 @@
 """Shared views of the portfolio sections: permission, the section list and the evidence forms.
 
 A section module (education.py, work.py, …) subclasses these with its model, form and
-template, and exposes ``urlpatterns = evidence_urls(...)``.
+template; portfolios/urls.py maps them with ``evidence_urls(...)``.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
-from portfolios.documents import document_store
+from portfolios.documents import evidence_save_with_document
 from portfolios.permissions import PortfolioMixin
 from portfolios.selectors import deleted_evidence, live_evidence
 from portfolios.services import (
@@ -94,16 +92,18 @@ class EvidenceFormMixin(PortfolioMixin):
             return HttpResponseRedirect(self.section_url())
         return super().post(request, *args, **kwargs)
 
+    def save_evidence(self, form):
+        return evidence_save(
+            application=self.application,
+            instance=form.save(commit=False),
+            by=self.request.user,
+            save_m2m=getattr(form, "save_m2m", None),
+            draft_key=self.draft_key(),
+        )
+
     def form_valid(self, form):
-        instance = form.save(commit=False)
         try:
-            self.object = evidence_save(
-                application=self.application,
-                instance=instance,
-                by=self.request.user,
-                save_m2m=getattr(form, "save_m2m", None),
-                draft_key=self.draft_key(),
-            )
+            self.object = self.save_evidence(form)
         except PortfolioLocked as exc:
             raise PermissionDenied(str(exc)) from exc
         messages.success(self.request, _("Saved."))
@@ -123,40 +123,30 @@ class EvidenceFormMixin(PortfolioMixin):
 class AttachedDocumentMixin:
     """An evidence form with one optional file (a transcript, a certificate): the form's
     ``<document_field>_file`` is stored with the evidence in one transaction, and
-    ``remove_<document_field>`` detaches it. Subclasses may react in the two hooks."""
+    ``remove_<document_field>`` detaches it (``evidence_save_with_document``)."""
 
     document_field = ""
     document_kind = ""
 
-    def document_attached(self, instance) -> None:
-        """Called after a new file is attached to ``instance``."""
-
-    def document_removed(self, instance) -> None:
-        """Called after the file is detached from ``instance``."""
+    def save_evidence(self, form):
+        return evidence_save_with_document(
+            application=self.application,
+            instance=form.save(commit=False),
+            by=self.request.user,
+            document_field=self.document_field,
+            document_kind=self.document_kind,
+            upload=form.cleaned_data.get(f"{self.document_field}_file"),
+            remove=bool(form.cleaned_data.get(f"remove_{self.document_field}")),
+            save_m2m=getattr(form, "save_m2m", None),
+            draft_key=self.draft_key(),
+        )
 
     def form_valid(self, form):
-        upload = form.cleaned_data.get(f"{self.document_field}_file")
-        instance = form.instance
         try:
-            with transaction.atomic():
-                if upload:
-                    document = document_store(
-                        application=self.application,
-                        uploaded_file=upload,
-                        kind=self.document_kind,
-                        by=self.request.user,
-                    )
-                    setattr(instance, self.document_field, document)
-                    self.document_attached(instance)
-                elif form.cleaned_data.get(f"remove_{self.document_field}"):
-                    setattr(instance, self.document_field, None)
-                    self.document_removed(instance)
-                return super().form_valid(form)
+            return super().form_valid(form)
         except ValidationError as exc:
             form.add_error(f"{self.document_field}_file", exc)
             return self.form_invalid(form)
-        except PortfolioLocked as exc:
-            raise PermissionDenied(str(exc)) from exc
 
 
 class EvidenceCreateView(EvidenceFormMixin, CreateView):
@@ -213,15 +203,3 @@ class EvidenceRestoreView(PortfolioMixin, TemplateView):
             raise PermissionDenied(str(exc)) from exc
         messages.success(request, _("Restored “%(item)s”.") % {"item": instance})
         return HttpResponseRedirect(self.section_url())
-
-
-def evidence_urls(section: str, *, list_view, create_view, update_view, delete_view, restore_view):
-    """URL patterns of one section, named portfolios:<section>.list/.add/.edit/.delete/.restore."""
-    prefix = f"<int:application_id>/{section}/"
-    return [
-        path(prefix, list_view.as_view(), name=f"{section}.list"),
-        path(f"{prefix}add/", create_view.as_view(), name=f"{section}.add"),
-        path(f"{prefix}<int:pk>/edit/", update_view.as_view(), name=f"{section}.edit"),
-        path(f"{prefix}<int:pk>/delete/", delete_view.as_view(), name=f"{section}.delete"),
-        path(f"{prefix}<int:pk>/restore/", restore_view.as_view(), name=f"{section}.restore"),
-    ]

@@ -13,7 +13,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views import View
 
@@ -58,12 +57,3 @@ class DocumentDownloadView(PortfolioMixin, View):
             content_type=document.content_type,
         )
         return _secure(response)
-
-
-urlpatterns = [
-    path(
-        "<int:application_id>/documents/<int:pk>/",
-        DocumentDownloadView.as_view(),
-        name="document.download",
-    ),
-]

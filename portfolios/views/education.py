@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
@@ -23,7 +22,6 @@ from portfolios.views.base import (
     EvidenceListView,
     EvidenceRestoreView,
     EvidenceUpdateView,
-    evidence_urls,
 )
 
 
@@ -51,14 +49,6 @@ class EducationFormMixin(AttachedDocumentMixin, EducationMixin):
     form_class = EducationForm
     form_title = gettext_lazy("Add education")
     evidence_related = ("transcript",)
-
-    def document_attached(self, instance) -> None:
-        if instance.transcript_status == TranscriptStatus.NOT_PROVIDED:
-            instance.transcript_status = TranscriptStatus.UPLOADED
-
-    def document_removed(self, instance) -> None:
-        if instance.transcript_status == TranscriptStatus.UPLOADED:
-            instance.transcript_status = TranscriptStatus.NOT_PROVIDED
 
 
 class EducationCreateView(EducationFormMixin, EvidenceCreateView):
@@ -102,20 +92,3 @@ class TranscriptStatusView(EducationMixin, PortfolioMixin, View):
             % {"item": education, "status": education.get_transcript_status_display()},
         )
         return HttpResponseRedirect(self.section_url())
-
-
-urlpatterns = [
-    *evidence_urls(
-        "education",
-        list_view=EducationListView,
-        create_view=EducationCreateView,
-        update_view=EducationUpdateView,
-        delete_view=EducationDeleteView,
-        restore_view=EducationRestoreView,
-    ),
-    path(
-        "<int:application_id>/education/<int:pk>/transcript/",
-        TranscriptStatusView.as_view(),
-        name="education.transcript_status",
-    ),
-]

@@ -7,7 +7,7 @@ may read the portfolio gets 404 here, like every outsider.
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -114,10 +114,3 @@ class ResumeView(ApplicantStepMixin, View):
     def post(self, request, *args, **kwargs):
         self.check_owner()
         return self.take_step(done=_("Your application goes on again. Welcome back."))
-
-
-urlpatterns = [
-    path("<int:application_id>/timeline/", TimelineView.as_view(), name="timeline"),
-    path("<int:application_id>/withdraw/", WithdrawView.as_view(), name="withdraw"),
-    path("<int:application_id>/resume/", ResumeView.as_view(), name="resume"),
-]

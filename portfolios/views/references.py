@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -399,17 +398,3 @@ class RateView(View):
                 reference=reference, counted=reference.status == ReferenceStatus.COMPLETED
             ),
         )
-
-
-prefix = "<int:application_id>/references/"
-urlpatterns = [
-    path(prefix, ReferenceListView.as_view(), name="references.list"),
-    path(f"{prefix}invite/", ReferenceInviteView.as_view(), name="references.invite"),
-    path(f"{prefix}<int:pk>/", ReferenceDetailView.as_view(), name="references.detail"),
-    path(f"{prefix}<int:pk>/resend/", ReferenceResendView.as_view(), name="references.resend"),
-    path(f"{prefix}<int:pk>/replace/", ReferenceReplaceView.as_view(), name="references.replace"),
-    path(
-        f"{prefix}<int:pk>/withdraw/", ReferenceWithdrawView.as_view(), name="references.withdraw"
-    ),
-    path("rate/<str:token>/", RateView.as_view(), name="rate"),
-]

@@ -15,7 +15,6 @@ from portfolios.views.base import (
     EvidenceListView,
     EvidenceRestoreView,
     EvidenceUpdateView,
-    evidence_urls,
 )
 
 
@@ -83,13 +82,3 @@ class RSCDeleteView(RSCMixin, EvidenceDeleteView):
 
 class RSCRestoreView(RSCMixin, EvidenceRestoreView):
     pass
-
-
-urlpatterns = evidence_urls(
-    "rsc",
-    list_view=RSCListView,
-    create_view=RSCCreateView,
-    update_view=RSCUpdateView,
-    delete_view=RSCDeleteView,
-    restore_view=RSCRestoreView,
-)

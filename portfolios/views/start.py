@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
@@ -195,15 +195,3 @@ class RegistrationEditView(PortfolioMixin, FormView):
             self.request, _("Your registration is sent again. The coordinator will look at it.")
         )
         return HttpResponseRedirect(reverse("accounts:dashboard.applicant"))
-
-
-urlpatterns = [
-    path("start/", StartView.as_view(), name="start"),
-    path("start/<slug:slug>/", EligibilityView.as_view(), name="start.check"),
-    path("start/<slug:slug>/<str:code>/", RegisterView.as_view(), name="start.register"),
-    path(
-        "<int:application_id>/registration/",
-        RegistrationEditView.as_view(),
-        name="registration.edit",
-    ),
-]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_fsm import can_proceed
@@ -84,9 +84,3 @@ class SubmitView(PortfolioMixin, TemplateView):
 
     def summary_url(self) -> str:
         return reverse("portfolios:summary", kwargs={"application_id": self.application.pk})
-
-
-urlpatterns = [
-    path("<int:application_id>/", SummaryView.as_view(), name="summary"),
-    path("<int:application_id>/submit/", SubmitView.as_view(), name="submit"),
-]

@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -26,7 +25,6 @@ from portfolios.views.base import (
     EvidenceListView,
     EvidenceRestoreView,
     EvidenceUpdateView,
-    evidence_urls,
 )
 
 
@@ -192,35 +190,3 @@ class TrainingImportTemplateView(TrainingMixin, PortfolioMixin, View):
         )
         response["Content-Disposition"] = 'attachment; filename="trainings-template.csv"'
         return response
-
-
-urlpatterns = [
-    *evidence_urls(
-        "training",
-        list_view=TrainingListView,
-        create_view=TrainingCreateView,
-        update_view=TrainingUpdateView,
-        delete_view=TrainingDeleteView,
-        restore_view=TrainingRestoreView,
-    ),
-    path(
-        "<int:application_id>/training/import/",
-        TrainingImportView.as_view(),
-        name="training.import",
-    ),
-    path(
-        "<int:application_id>/training/import/template.csv",
-        TrainingImportTemplateView.as_view(),
-        name="training.import_template",
-    ),
-    path(
-        "<int:application_id>/training/import/preview/",
-        TrainingImportPreviewView.as_view(),
-        name="training.import_preview",
-    ),
-    path(
-        "<int:application_id>/training/import/done/",
-        TrainingImportDoneView.as_view(),
-        name="training.import_done",
-    ),
-]

@@ -11,7 +11,6 @@ from portfolios.views.base import (
     EvidenceListView,
     EvidenceRestoreView,
     EvidenceUpdateView,
-    evidence_urls,
 )
 from portfolios.work_years import FULL_TIME_HOURS, RULES, qualifying_work, work_requirements
 
@@ -67,13 +66,3 @@ class WorkDeleteView(WorkMixin, EvidenceDeleteView):
 
 class WorkRestoreView(WorkMixin, EvidenceRestoreView):
     pass
-
-
-urlpatterns = evidence_urls(
-    "work",
-    list_view=WorkListView,
-    create_view=WorkCreateView,
-    update_view=WorkUpdateView,
-    delete_view=WorkDeleteView,
-    restore_view=WorkRestoreView,
-)

@@ -10,8 +10,8 @@ from django.utils.translation import ngettext
 
 from endorsement.enums import BUILDING_STATES
 from reviews.enums import CommentSection
+from reviews.panels import comments_panel_context
 from reviews.selectors import advising
-from reviews.views.advisor import comments_panel_context
 
 register = template.Library()
 

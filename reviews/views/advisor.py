@@ -1,7 +1,7 @@
 """Advisor pages: assigning an advisor, asking for one, comments, the sign-off.
 
 The comments panel and the advisor's line in the portfolio header are rendered on the
-portfolio's own pages by the ``advising`` template tags, from ``comments_panel_context``.
+portfolio's own pages by the ``advising`` template tags (the panel from ``reviews.panels``).
 """
 
 import rules
@@ -17,51 +17,13 @@ from django.views.generic import FormView, TemplateView, View
 
 from endorsement.permissions import CoordinatorApplicationMixin
 from portfolios.permissions import PortfolioMixin
-from portfolios.requirements import SECTIONS
 from reviews.enums import CommentSection
 from reviews.forms import AssignAdvisorForm, CommentForm
 from reviews.models import Comment
+from reviews.panels import comments_panel_context, section_url
 from reviews.selectors import advising as reads
 from reviews.services import advising
 from reviews.services.advising import AdvisingRefused
-
-SECTION_URLS = {key: url_name for key, _label, url_name in SECTIONS}
-
-
-def section_url(application, section: str) -> str:
-    """The portfolio page where the section's comments are shown (the summary for the
-    portfolio as a whole)."""
-    url_name = SECTION_URLS.get(section, "portfolios:summary")
-    return reverse(url_name, kwargs={"application_id": application.pk})
-
-
-def comments_panel_context(*, request, application, section: str) -> dict:
-    """What the comments panel of one portfolio page shows (at most 4 queries)."""
-    section = section or CommentSection.GENERAL
-    user = request.user
-    # Pages that are not a section of the portfolio (e.g. its timeline) have no comments.
-    if section not in CommentSection.values or not rules.has_perm(
-        "reviews.view_comments", user, application
-    ):
-        return {"show_comments": False}
-    threads = reads.comment_threads(application=application, section=section)
-    counts = reads.unresolved_by_section(application=application)
-    return {
-        "show_comments": True,
-        "application": application,
-        "comment_section": section,
-        "comment_section_label": CommentSection(section).label,
-        "threads": threads,
-        "can_comment": rules.has_perm("reviews.comment_application", user, application),
-        "section_unresolved": counts.get(section, 0),
-        "total_unresolved": sum(counts.values()),
-        "next_url": section_url(application, section),
-        "request": request,
-    }
-
-
-# --- Forms --------------------------------------------------------------------------------
-
 
 # --- Coordinator: assign an advisor -------------------------------------------------------
 

@@ -27,14 +27,16 @@ from portfolios.documents import (
     document_clean,
     document_form_field,
     document_store,
+    evidence_save_with_document,
 )
-from portfolios.enums import DocumentKind
-from portfolios.models import Document
+from portfolios.enums import DocumentKind, TranscriptStatus
+from portfolios.models import Document, Education
 from portfolios.services import PortfolioLocked
 from tests.factories import (
     PDF_BYTES,
     ApplicationFactory,
     DocumentFactory,
+    EducationFactory,
     EndorsementCategoryFactory,
     FrameworkFactory,
     UserFactory,
@@ -254,6 +256,74 @@ def test_document_store_refuses_a_read_only_portfolio(association, owner):
         )
 
     assert Document.objects.count() == 0
+
+
+# --- Evidence saved with its file --------------------------------------------------------------
+
+
+def test_evidence_save_with_document_attaches_the_file_and_the_transcript_status_follows(
+    application, owner
+):
+    education = EducationFactory.build(application=application)
+
+    saved = evidence_save_with_document(
+        application=application,
+        instance=education,
+        by=owner,
+        document_field="transcript",
+        document_kind=DocumentKind.TRANSCRIPT,
+        upload=upload(PDF_BYTES, "transcript.pdf"),
+    )
+
+    saved.refresh_from_db()
+    assert saved.transcript.kind == DocumentKind.TRANSCRIPT
+    assert saved.transcript.original_name == "transcript.pdf"
+    assert saved.transcript_status == TranscriptStatus.UPLOADED
+
+    removed = evidence_save_with_document(
+        application=application,
+        instance=saved,
+        by=owner,
+        document_field="transcript",
+        document_kind=DocumentKind.TRANSCRIPT,
+        remove=True,
+    )
+
+    removed.refresh_from_db()
+    assert removed.transcript is None
+    assert removed.transcript_status == TranscriptStatus.NOT_PROVIDED
+
+
+def test_evidence_save_with_document_keeps_a_status_the_coordinator_set(application, owner):
+    education = EducationFactory(
+        application=application, transcript_status=TranscriptStatus.OFFICIAL_RECEIVED
+    )
+
+    evidence_save_with_document(
+        application=application,
+        instance=education,
+        by=owner,
+        document_field="transcript",
+        document_kind=DocumentKind.TRANSCRIPT,
+        upload=upload(PDF_BYTES),
+    )
+
+    education.refresh_from_db()
+    assert education.transcript_status == TranscriptStatus.OFFICIAL_RECEIVED
+
+
+def test_evidence_save_with_document_saves_nothing_when_the_file_is_refused(application, owner):
+    with pytest.raises(ValidationError):
+        evidence_save_with_document(
+            application=application,
+            instance=EducationFactory.build(application=application),
+            by=owner,
+            document_field="transcript",
+            document_kind=DocumentKind.TRANSCRIPT,
+            upload=upload(b"plain text", "transcript.pdf"),
+        )
+
+    assert (Education.objects.count(), Document.objects.count()) == (0, 0)
 
 
 # --- Virus scan through clamd ---------------------------------------------------------------

@@ -537,12 +537,12 @@ def test_a_certificate_refused_when_stored_shows_on_the_form(
 ):
     from django.core.exceptions import ValidationError
 
-    from portfolios.views import base as base_views
+    from portfolios import documents
 
     def refuse(**kwargs):
         raise ValidationError("We could not check this file for viruses just now.")
 
-    monkeypatch.setattr(base_views, "document_store", refuse)
+    monkeypatch.setattr(documents, "document_store", refuse)
     client.force_login(owner)
     upload = SimpleUploadedFile("certificate.pdf", PDF_BYTES, content_type="application/pdf")
     response = client.post(url("training.add", application), form_data(certificate_file=upload))
@@ -554,13 +554,13 @@ def test_a_certificate_refused_when_stored_shows_on_the_form(
 
 
 def test_a_portfolio_locked_while_saving_is_refused(client, owner, application, monkeypatch):
+    from portfolios import documents
     from portfolios.services import PortfolioLocked
-    from portfolios.views import base as base_views
 
     def locked(**kwargs):
         raise PortfolioLocked("Your portfolio is submitted: it cannot be changed now.")
 
-    monkeypatch.setattr(base_views, "document_store", locked)
+    monkeypatch.setattr(documents, "document_store", locked)
     client.force_login(owner)
     upload = SimpleUploadedFile("certificate.pdf", PDF_BYTES, content_type="application/pdf")
     response = client.post(url("training.add", application), form_data(certificate_file=upload))
