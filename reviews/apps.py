@@ -10,8 +10,9 @@ class ReviewsConfig(AppConfig):
         from portfolios.selectors import PORTFOLIO_ANNOTATIONS
 
         # What this app adds to the registries of the apps below it: permissions, e-mails,
-        # conditions on the workflow's steps, dashboards (the applicant's rows too).
-        from reviews import conditions, dashboards, emails, rules  # noqa: F401
+        # conditions on the workflow's steps, dashboards (the applicant's rows too), the
+        # timeline's notes.
+        from reviews import conditions, dashboards, emails, notes, rules  # noqa: F401
         from reviews.selectors import advising
 
         # Read with the application on every portfolio page: the comments panel skips its query

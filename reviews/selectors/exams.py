@@ -20,9 +20,9 @@ from competencies.enums import ExamKind, RequirementKind
 from competencies.models import EndorsementCategory, Requirement
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application
-from endorsement.notes import sitting_text
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
+from reviews.notes import sitting_text
 
 DEFAULT_QUESTIONS = 60
 DEFAULT_PASS_PERCENT = 80
