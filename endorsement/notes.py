@@ -4,8 +4,9 @@ A person's note is kept as they typed it (``ApplicationEvent.note``). A note the
 generates (the award's number and date, the inactivity hold; the exam sitting and result that
 ``reviews.notes`` registers) is stored as a key of ``NOTES`` and its values
 (``ApplicationEvent.note_key`` and ``note_values``, plain JSON), and rendered when it is read:
-in the active language, with dates and numbers in that language's formats. ``note`` keeps the same text in the site's language
-(``settings.LANGUAGE_CODE``) for the admin, the CSV and searching.
+in the active language, with dates and numbers in that language's formats. ``note`` keeps the
+same text in the site's language (``settings.LANGUAGE_CODE``) for the admin, the CSV and
+searching.
 
 Values are JSON: dates and moments as ISO text (``note_values_json`` turns ``date``,
 ``datetime`` and ``Decimal`` into text), numbers as numbers or decimal text.
