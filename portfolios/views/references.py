@@ -47,7 +47,7 @@ from portfolios.references import (
 )
 from portfolios.selectors import reference_ratings, references_live
 from portfolios.services import PortfolioLocked, draft_clear
-from portfolios.views.base import EvidenceCreateView
+from portfolios.views.base import ApplicationFormMixin, EvidenceCreateView
 
 
 class ReferencesMixin(PortfolioMixin):
@@ -213,7 +213,7 @@ class ReferenceResendView(ReferencesMixin, View):
         )
 
 
-class ReferenceReplaceView(ReferencesMixin, FormView):
+class ReferenceReplaceView(ApplicationFormMixin, ReferencesMixin, FormView):
     """Ask someone else instead of this rater (the same questions as inviting)."""
 
     needs_edit = True
@@ -239,11 +239,6 @@ class ReferenceReplaceView(ReferencesMixin, FormView):
             "rater_language": self.reference.rater_language,
             "applicant_waived_right_to_see": self.reference.applicant_waived_right_to_see,
         }
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["application"] = self.application
-        return kwargs
 
     def form_valid(self, form):
         data = form.cleaned_data
