@@ -156,6 +156,20 @@ class AssociationScopedInline(ScopedChoicesMixin):
         return self._allowed(request)
 
 
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted in the admin (records the workflow writes). Mix in
+    before the admin or inline class."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class UserByEmailForm(forms.ModelForm):
     """Pick a person by typing their e-mail: association admins never browse all users."""
 

@@ -8,7 +8,7 @@ import datetime
 import itertools
 
 from django.test import Client
-from harness import measure, test_database
+from harness import measure, results_print, test_database
 
 SIZES = [100, 10_000]
 # Share of the applications in the coordinator's association; the rest are in another one.
@@ -141,9 +141,16 @@ def main():
             mine = Application.objects.filter(association=associations[0]).count()
             for label, url, repeat in pages:
                 rows.append((label, size, mine, *measure_streaming(client, url, repeat)))
-        print(f"{'page':20} {'applications':>12} {'in assoc.':>9} {'queries':>7} {'median ms':>10}")
-        for label, size, mine, queries, median in rows:
-            print(f"{label:20} {size:12d} {mine:9d} {queries:7d} {median:10.2f}")
+        results_print(
+            [
+                ("page", "20"),
+                ("applications", "12d"),
+                ("in assoc.", "9d"),
+                ("queries", "7d"),
+                ("median ms", "10.2f"),
+            ],
+            rows,
+        )
         print(
             "The CSV lists every row of the filter (one state: 1/14 of the association's "
             "applications), so its time grows with them; its queries grow by two per 2,000 rows."

@@ -50,12 +50,36 @@ def measure(client, url: str, repeat: int = 50) -> tuple[int, float]:
     return query_count, statistics.median(timings)
 
 
+def results_print(columns: list[tuple[str, str]], rows: list[tuple]) -> None:
+    """The results as a table. ``columns`` are (heading, format spec) pairs: "30" for text,
+    "7d" or "10.2f" for numbers, whose headings are right-aligned like them."""
+    headings = []
+    for heading, spec in columns:
+        width = spec.rstrip("df").split(".")[0]
+        headings.append(f"{heading:{width}}" if spec == width else f"{heading:>{width}}")
+    print(" ".join(headings))
+    for row in rows:
+        print(" ".join(f"{value:{spec}}" for value, (_, spec) in zip(row, columns, strict=True)))
+
+
+def bench_association(**fields):
+    """The association every benchmark measures ("bench")."""
+    from accounts.models import Association
+
+    return Association.objects.create(
+        name="Bench Association",
+        slug="bench",
+        contact_email="b@example.org",
+        number_prefix="BENCH",
+        **fields,
+    )
+
+
 def bench_ifs_portfolios(item_counts, *, complete=False, **association_fields):
     """The bench association and, per number of evidence items, an accepted IFS application
     with that many items filled in, an agreement signed and a current membership; with
     ``complete``, also the rows that make it meet every requirement (the workflow submits
     nothing less)."""
-    from accounts.models import Association
     from tests.portfolios.check_helpers import (
         accepted_application,
         add_membership,
@@ -66,13 +90,7 @@ def bench_ifs_portfolios(item_counts, *, complete=False, **association_fields):
         sign,
     )
 
-    association = Association.objects.create(
-        name="Bench Association",
-        slug="bench",
-        contact_email="b@example.org",
-        number_prefix="BENCH",
-        **association_fields,
-    )
+    association = bench_association(**association_fields)
     category = load_category(association, "IFS")
     texts = publish_agreements(association)
     applications = []

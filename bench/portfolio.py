@@ -5,7 +5,7 @@ pages with 2 items. A page that does not exist (404) is skipped with a note."""
 
 from django.test import Client
 from django.urls import reverse
-from harness import bench_ifs_portfolios, measure, test_database
+from harness import bench_ifs_portfolios, measure, results_print, test_database
 
 PAGES = [
     "portfolios:summary",
@@ -35,9 +35,10 @@ def main():
                     print(f"note: {url_name} ({url}) answers 404: skipped")
                     break
                 rows.append((url_name, size, *measure(client, url)))
-        print(f"{'page':30} {'evidence items':>14} {'queries':>7} {'median ms':>10}")
-        for url_name, size, queries, median in rows:
-            print(f"{url_name:30} {size:14d} {queries:7d} {median:10.2f}")
+        results_print(
+            [("page", "30"), ("evidence items", "14d"), ("queries", "7d"), ("median ms", "10.2f")],
+            rows,
+        )
         print(
             "With 2 items, sections holding none skip their prefetch queries (e.g. the "
             "references' ratings); tests/portfolios/test_query_counts.py compares 2 and 40 items "

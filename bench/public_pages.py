@@ -3,20 +3,14 @@ against the same page with every category carrying 10 times the requirement rows
 
 from django.core.management import call_command
 from django.test import Client
-from harness import measure, test_database
+from harness import bench_association, measure, results_print, test_database
 
 
 def main():
     with test_database():
-        from accounts.models import Association
         from competencies.models import Requirement
 
-        Association.objects.create(
-            name="Bench Association",
-            slug="bench",
-            contact_email="b@example.org",
-            number_prefix="BENCH",
-        )
+        bench_association()
         call_command("load_framework", "--association", "bench", verbosity=0)
         client = Client()
         rows = []
@@ -41,9 +35,9 @@ def main():
         Requirement.objects.bulk_create(extra)
         for url in ("/a/bench/", "/a/bench/categories/IFS/"):
             rows.append((url, "10x requirement rows", *measure(client, url)))
-        print(f"{'page':32} {'data':24} {'queries':>7} {'median ms':>10}")
-        for url, label, queries, median in rows:
-            print(f"{url:32} {label:24} {queries:7d} {median:10.2f}")
+        results_print(
+            [("page", "32"), ("data", "24"), ("queries", "7d"), ("median ms", "10.2f")], rows
+        )
 
 
 if __name__ == "__main__":

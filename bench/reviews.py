@@ -10,7 +10,7 @@ import datetime
 
 from django.test import Client
 from django.urls import reverse
-from harness import bench_ifs_portfolios, measure, test_database
+from harness import bench_ifs_portfolios, measure, results_print, test_database
 
 # (evidence items, comment threads, review rounds)
 SIZES = [(2, 1, 1), (200, 50, 5)]
@@ -110,9 +110,9 @@ def main():
             client.force_login(user)
             client.get(url)  # the session settles first
             rows.append((page, label, *measure(client, url)))
-        print(f"{'page':24} {'portfolio':34} {'queries':>7} {'median ms':>10}")
-        for page, label, queries, median in rows:
-            print(f"{page:24} {label:34} {queries:7d} {median:10.2f}")
+        results_print(
+            [("page", "24"), ("portfolio", "34"), ("queries", "7d"), ("median ms", "10.2f")], rows
+        )
         print(
             "tests/reviews/test_query_counts.py holds every review-workflow page to 15 queries, "
             "the same with little and much data."

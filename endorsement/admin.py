@@ -6,12 +6,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import AssociationScopedAdmin, AssociationScopedInline
+from accounts.admin import AssociationScopedAdmin, AssociationScopedInline, ReadOnlyAdminMixin
 from endorsement.emails import EMAILS, _engine, email_values_help, template_file
 from endorsement.models import Application, ApplicationEvent, EmailTemplate, Endorsement
 
 
-class ApplicationEventInline(AssociationScopedInline, admin.TabularInline):
+class ApplicationEventInline(ReadOnlyAdminMixin, AssociationScopedInline, admin.TabularInline):
     """The history, shown to whoever may see the application; never edited."""
 
     model = ApplicationEvent
@@ -19,15 +19,6 @@ class ApplicationEventInline(AssociationScopedInline, admin.TabularInline):
     can_delete = False
     fields = ["at", "actor", "from_state", "to_state", "note", "note_is_public"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Application)
@@ -66,7 +57,7 @@ class ApplicationAdmin(AssociationScopedAdmin):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(AssociationScopedAdmin):
+class EndorsementAdmin(ReadOnlyAdminMixin, AssociationScopedAdmin):
     """Awards are made by the coordinator's award step (``endorsement.awards``): read-only here."""
 
     list_display = ["number", "holder", "category", "awarded_on", "valid_through"]
@@ -84,15 +75,6 @@ class EndorsementAdmin(AssociationScopedAdmin):
         "created",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def email_default_wording(key: str, language: str) -> tuple[str, str] | None:

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import AssociationScopedAdmin
+from accounts.admin import AssociationScopedAdmin, ReadOnlyAdminMixin
 from portfolios.models import AgreementText, Signature
 
 
@@ -42,7 +42,7 @@ class AgreementTextAdmin(AssociationScopedAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(AssociationScopedAdmin):
+class SignatureAdmin(ReadOnlyAdminMixin, AssociationScopedAdmin):
     """Who signed which text, when and from where; never added, changed or deleted here."""
 
     association_path = "application__association"
@@ -55,12 +55,3 @@ class SignatureAdmin(AssociationScopedAdmin):
     list_select_related = ["agreement", "application__applicant", "application__category"]
     fields = ["application", "agreement", "typed_name", "signed_at", "ip_address"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,33 +1,12 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from competencies.enums import EducationLevel
 from portfolios.documents import document_clean, document_form_field
 from portfolios.enums import TranscriptStatus
+from portfolios.forms.common import DateInput, check_dates
 from portfolios.models import Education
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; the value in ISO format, as it expects."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def check_dates(form: forms.Form, *, start_field: str = "start", end_field: str = "end") -> None:
-    """Errors on the fields: no date after today, no end before the start."""
-    today = timezone.localdate()
-    start = form.cleaned_data.get(start_field)
-    end = form.cleaned_data.get(end_field)
-    for name, value in ((start_field, start), (end_field, end)):
-        if value and value > today:
-            form.add_error(name, _("This date is in the future: enter a date up to today."))
-    if start and end and end < start:
-        form.add_error(end_field, _("This date is before the start date."))
 
 
 class EducationForm(forms.ModelForm):

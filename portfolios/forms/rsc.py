@@ -6,16 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portfolios.enums import RSCFormat
+from portfolios.forms.common import DateInput, hours_clean
 from portfolios.models import RSCEntry
 
 MAX_HOURS = Decimal(500)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class RSCEntryForm(forms.ModelForm):
@@ -51,16 +45,11 @@ class RSCEntryForm(forms.ModelForm):
         self.fields["hours"].widget.attrs.update(min="0.5", max=str(MAX_HOURS), step="0.5")
 
     def clean_hours(self):
-        hours = self.cleaned_data["hours"]
-        if hours is not None and hours <= 0:
-            raise forms.ValidationError(_("Enter more than 0 hours."), code="min_hours")
-        if hours is not None and hours > MAX_HOURS:
-            raise forms.ValidationError(
-                _("One entry can hold at most %(max)s hours: split longer periods.")
-                % {"max": MAX_HOURS},
-                code="max_hours",
-            )
-        return hours
+        return hours_clean(
+            self.cleaned_data["hours"],
+            most=MAX_HOURS,
+            too_many=_("One entry can hold at most %(max)s hours: split longer periods."),
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -11,7 +11,7 @@ from competencies.selectors import category_areas
 from portfolios import csv_import
 from portfolios.documents import document_clean, document_form_field
 from portfolios.enums import TrainingFormat
-from portfolios.forms.rsc import DateInput
+from portfolios.forms.common import DateInput, hours_clean
 from portfolios.models import Training
 
 MAX_HOURS = Decimal(200)
@@ -117,15 +117,11 @@ class TrainingForm(forms.ModelForm):
         return date
 
     def clean_hours(self):
-        hours = self.cleaned_data["hours"]
-        if hours is not None and hours <= 0:
-            raise forms.ValidationError(_("Enter more than 0 hours."), code="min_hours")
-        if hours is not None and hours > MAX_HOURS:
-            raise forms.ValidationError(
-                _("One training can count for at most %(max)s hours.") % {"max": MAX_HOURS},
-                code="max_hours",
-            )
-        return hours
+        return hours_clean(
+            self.cleaned_data["hours"],
+            most=MAX_HOURS,
+            too_many=_("One training can count for at most %(max)s hours."),
+        )
 
     def clean_certificate_file(self):
         return document_clean(self.cleaned_data.get("certificate_file"))

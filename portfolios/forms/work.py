@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from competencies.enums import WorkKind
-from portfolios.forms.education import DateInput, check_dates
+from portfolios.forms.common import DateInput, check_dates, hours_clean
 from portfolios.models import WorkExperience
 
 MAX_HOURS_PER_WEEK = Decimal(80)
@@ -57,15 +57,11 @@ class WorkExperienceForm(forms.ModelForm):
         )
 
     def clean_hours_per_week(self):
-        hours = self.cleaned_data["hours_per_week"]
-        if hours is not None and hours <= 0:
-            raise forms.ValidationError(_("Enter more than 0 hours."), code="min_hours")
-        if hours is not None and hours > MAX_HOURS_PER_WEEK:
-            raise forms.ValidationError(
-                _("Enter at most %(max)s hours a week.") % {"max": MAX_HOURS_PER_WEEK},
-                code="max_hours",
-            )
-        return hours
+        return hours_clean(
+            self.cleaned_data["hours_per_week"],
+            most=MAX_HOURS_PER_WEEK,
+            too_many=_("Enter at most %(max)s hours a week."),
+        )
 
     def clean(self):
         cleaned = super().clean()

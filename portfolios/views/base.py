@@ -48,7 +48,16 @@ class EvidenceListView(PortfolioMixin, ListView):
         return context
 
 
-class EvidenceFormMixin(PortfolioMixin):
+class ApplicationFormMixin:
+    """The form is made for the portfolio's application (its ``application`` argument)."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["application"] = self.application
+        return kwargs
+
+
+class EvidenceFormMixin(ApplicationFormMixin, PortfolioMixin):
     """Add and edit forms: saved through the service; drafts kept and restored; autosave."""
 
     needs_edit = True
@@ -69,7 +78,6 @@ class EvidenceFormMixin(PortfolioMixin):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["application"] = self.application
         if self.request.method == "GET":
             draft = draft_get(application=self.application, key=self.draft_key())
             if draft:

@@ -46,7 +46,7 @@ from portfolios.references import (
 )
 from portfolios.selectors import reference_ratings, references_live
 from portfolios.services import PortfolioLocked, draft_clear
-from portfolios.views.base import EvidenceCreateView
+from portfolios.views.base import ApplicationFormMixin, EvidenceCreateView
 
 
 class ReferencesMixin(PortfolioMixin):
@@ -61,6 +61,23 @@ class ReferencesMixin(PortfolioMixin):
         reference = get_object_or_404(queryset, pk=self.kwargs["pk"])
         reference.application = self.application
         return reference
+
+    def open_reference(self) -> Reference:
+        """The reference of the URL, while its invitation is still open."""
+        return self.get_reference(self.references(statuses=OPEN_STATUSES))
+
+    def reference_act(self, service, reference: Reference, success: str):
+        """Run ``service(reference=…, by=…)`` and go back to the list: a refusal is shown as an
+        error, else ``success`` (its ``%(name)s`` the rater's name)."""
+        try:
+            service(reference=reference, by=self.request.user)
+        except PortfolioLocked as exc:
+            _refuse_locked(exc)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+        else:
+            messages.success(self.request, success % {"name": reference.rater_name})
+        return HttpResponseRedirect(self.section_url())
 
 
 def _refuse_locked(exc: PortfolioLocked):
@@ -188,23 +205,14 @@ class ReferenceResendView(ReferencesMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        reference = self.get_reference(self.references(statuses=OPEN_STATUSES))
-        try:
-            reference = reference_resend(reference=reference, by=request.user)
-        except PortfolioLocked as exc:
-            _refuse_locked(exc)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(self.section_url())
-        messages.success(
-            request,
-            _("We sent %(name)s a new link. The link sent before no longer works.")
-            % {"name": reference.rater_name},
+        return self.reference_act(
+            reference_resend,
+            self.open_reference(),
+            _("We sent %(name)s a new link. The link sent before no longer works."),
         )
-        return HttpResponseRedirect(self.section_url())
 
 
-class ReferenceReplaceView(ReferencesMixin, FormView):
+class ReferenceReplaceView(ApplicationFormMixin, ReferencesMixin, FormView):
     """Ask someone else instead of this rater (the same questions as inviting)."""
 
     needs_edit = True
@@ -230,11 +238,6 @@ class ReferenceReplaceView(ReferencesMixin, FormView):
             "rater_language": self.reference.rater_language,
             "applicant_waived_right_to_see": self.reference.applicant_waived_right_to_see,
         }
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["application"] = self.application
-        return kwargs
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -264,29 +267,17 @@ class ReferenceWithdrawView(ReferencesMixin, TemplateView):
     needs_edit = True
     template_name = "portfolios/references/confirm_withdraw.html"
 
-    def open_reference(self):
-        return self.get_reference(self.references(statuses=OPEN_STATUSES))
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(reference=self.open_reference(), cancel_url=self.section_url())
         return context
 
     def post(self, request, *args, **kwargs):
-        reference = self.open_reference()
-        try:
-            reference_withdraw(reference=reference, by=request.user)
-        except PortfolioLocked as exc:
-            _refuse_locked(exc)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(self.section_url())
-        messages.success(
-            request,
-            _("You withdrew the request to %(name)s. Their link no longer works.")
-            % {"name": reference.rater_name},
+        return self.reference_act(
+            reference_withdraw,
+            self.open_reference(),
+            _("You withdrew the request to %(name)s. Their link no longer works."),
         )
-        return HttpResponseRedirect(self.section_url())
 
 
 # --- the rater's page ----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from endorsement.services import (
 from portfolios.eligibility import EligibilityAnswers, eligibility_check
 from portfolios.forms.start import EligibilityForm, RegistrationForm
 from portfolios.permissions import PortfolioMixin
+from portfolios.views.base import ApplicationFormMixin
 
 
 class StartView(LoginRequiredMixin, TemplateView):
@@ -150,7 +151,7 @@ class RegisterView(AssociationStartMixin, FormView):
         return HttpResponseRedirect(reverse("accounts:dashboard.applicant"))
 
 
-class RegistrationEditView(PortfolioMixin, FormView):
+class RegistrationEditView(ApplicationFormMixin, PortfolioMixin, FormView):
     """A returned registration: read the coordinator's reason, correct it, send it again."""
 
     needs_edit = True
@@ -170,11 +171,6 @@ class RegistrationEditView(PortfolioMixin, FormView):
     def _not_returned(self):
         messages.info(self.request, _("Your registration is not waiting for changes."))
         return HttpResponseRedirect(reverse("accounts:dashboard.applicant"))
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["application"] = self.application
-        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -19,6 +19,7 @@ from portfolios.permissions import PortfolioMixin
 from portfolios.selectors import trainings_with_items
 from portfolios.services import PortfolioLocked
 from portfolios.views.base import (
+    ApplicationFormMixin,
     AttachedDocumentMixin,
     EvidenceCreateView,
     EvidenceDeleteView,
@@ -86,16 +87,11 @@ class TrainingImportMixin(TrainingMixin, PortfolioMixin):
         return context
 
 
-class TrainingImportView(TrainingImportMixin, FormView):
+class TrainingImportView(ApplicationFormMixin, TrainingImportMixin, FormView):
     """Step 1: choose the file."""
 
     form_class = TrainingImportForm
     template_name = "portfolios/training/import.html"
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["application"] = self.application
-        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
