@@ -1,8 +1,10 @@
 """Builders of the review-workflow tests (the fixtures are in conftest.py): portfolio-review
 frameworks and submitted applications, exam rows, dates, a sitting that has started, a fresh
-copy of an application."""
+copy of an application; for the review pages, a review submitted, a review form's data, a page's
+text and the pages' query budgets."""
 
 import datetime
+import re
 
 from django.utils import timezone
 
@@ -10,6 +12,7 @@ from accounts.enums import Role
 from competencies.enums import ExamKind, RequirementKind
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
+from reviews.services.reviewing import review_save
 from tests.factories import (
     ApplicationFactory,
     CompetencyAreaFactory,
@@ -122,3 +125,36 @@ def sitting_started(sitting, *, hours_ago: int = 1):
     sitting.starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=hours_ago)
     sitting.save(update_fields=["starts_at"])
     return sitting
+
+
+# --- review pages -------------------------------------------------------------------------------
+
+
+def submit_review(assignment, areas, recommendation="approve", **kwargs):
+    return review_save(
+        assignment=assignment,
+        by=assignment.reviewer,
+        ratings={area.pk: "3" for area in areas},
+        recommendation=recommendation,
+        submit=True,
+        **kwargs,
+    )
+
+
+def review_post(areas, action="submit", score="3", **fields):
+    data = {f"area_{area.pk}": score for area in areas}
+    data.update(fields)
+    data[action] = "1"
+    return data
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+BULK_QUERIES = 6
+ASSIGN_QUERIES = 12
+DASHBOARD_QUERIES = 6
+CONFLICTS_QUERIES = 5
+REVIEW_QUERIES = 15
+DECISION_QUERIES = 9
