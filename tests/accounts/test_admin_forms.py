@@ -4,9 +4,7 @@ their own association only, with clear errors; role grants go through the accoun
 from accounts.enums import MembershipStatus, Role
 from accounts.models import Membership, RoleGrant
 from accounts.services import role_grant
-from tests.factories import (
-    UserFactory,
-)
+from tests.factories import UserFactory
 
 # Adding: the association choice is limited; people are picked by e-mail
 

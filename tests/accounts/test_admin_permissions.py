@@ -7,12 +7,7 @@ from accounts.enums import Role
 from accounts.models import Association, Membership, User
 from competencies.models import Competency, EndorsementCategory
 from tests.accounts.helpers import _assert_not_found, with_totp
-from tests.factories import (
-    CompetencyAreaFactory,
-    MembershipFactory,
-    RoleGrantFactory,
-    UserFactory,
-)
+from tests.factories import CompetencyAreaFactory, MembershipFactory, RoleGrantFactory, UserFactory
 
 # Relations to association-owned rows offer only the association's rows
 

@@ -8,10 +8,7 @@ from accounts.models import Association, Membership, RoleGrant, User
 from competencies.models import EndorsementCategory, Framework
 from endorsement.models import Application
 from tests.accounts.helpers import _assert_not_found
-from tests.factories import (
-    MembershipFactory,
-    UserFactory,
-)
+from tests.factories import MembershipFactory, UserFactory
 
 
 def rows(response) -> set:

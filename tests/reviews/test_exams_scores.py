@@ -24,11 +24,7 @@ from reviews.selectors.exams import (
 from reviews.selectors.exams import sitting_started as has_started
 from reviews.services import exams
 from reviews.services.exams import ExamRefused
-from tests.factories import (
-    ApplicationFactory,
-    EndorsementCategoryFactory,
-    ExamRegistrationFactory,
-)
+from tests.factories import ApplicationFactory, EndorsementCategoryFactory, ExamRegistrationFactory
 from tests.reviews.helpers import exam_rows, last_event, sitting_started, state_of
 
 # --- Part 1 -----------------------------------------------------------------------------------

@@ -6,10 +6,7 @@ from django.urls import reverse
 from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from reviews.models import ExamRegistration, ExamSitting, VignetteScore
-from tests.factories import (
-    ApplicationFactory,
-    UserFactory,
-)
+from tests.factories import ApplicationFactory, UserFactory
 from tests.reviews.helpers import sitting_url, sittings_url, state_of
 
 

@@ -4,11 +4,7 @@ virus scanner (``private_storage``, autouse); an accepted ``application`` and it
 import pytest
 
 from endorsement.enums import ApplicationState
-from tests.factories import (
-    ApplicationFactory,
-    EndorsementCategoryFactory,
-    FrameworkFactory,
-)
+from tests.factories import ApplicationFactory, EndorsementCategoryFactory, FrameworkFactory
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from accounts.enums import Role
-from portfolios.documents import (
-    document_store,
-)
+from portfolios.documents import document_store
 from tests.factories import (
     PDF_BYTES,
     ApplicationFactory,

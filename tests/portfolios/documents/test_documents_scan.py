@@ -21,9 +21,7 @@ from portfolios.documents import (
     document_store,
 )
 from portfolios.models import Document
-from tests.factories import (
-    PDF_BYTES,
-)
+from tests.factories import PDF_BYTES
 from tests.portfolios.documents.helpers import upload
 
 # The anti-virus test file (https://www.eicar.org/download-anti-malware-testfile/).

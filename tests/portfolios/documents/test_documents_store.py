@@ -11,11 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import TemporaryUploadedFile
 
 from endorsement.enums import ApplicationState
-from portfolios.documents import (
-    DOCX,
-    document_store,
-    evidence_save_with_document,
-)
+from portfolios.documents import DOCX, document_store, evidence_save_with_document
 from portfolios.enums import DocumentKind, TranscriptStatus
 from portfolios.models import Document, Education
 from portfolios.services import PortfolioLocked

@@ -3,9 +3,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import (
-    PDF_BYTES,
-)
+from tests.factories import PDF_BYTES
 
 
 def url(name, application, **kwargs):

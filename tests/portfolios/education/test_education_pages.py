@@ -12,11 +12,7 @@ from django.utils import timezone
 
 from portfolios.enums import DocumentKind, TranscriptStatus
 from portfolios.models import Document, Education
-from tests.factories import (
-    PDF_BYTES,
-    DocumentFactory,
-    EducationFactory,
-)
+from tests.factories import PDF_BYTES, DocumentFactory, EducationFactory
 from tests.portfolios.education.helpers import pdf, url, valid_data
 
 # --- List -----------------------------------------------------------------------------------

@@ -10,10 +10,7 @@ from endorsement.models import Application
 from portfolios.enums import RaterRelationship, ReferenceStatus
 from portfolios.reference_status import add_months, references_status
 from tests.factories import ReferenceFactory
-from tests.portfolios.references_helpers import (
-    make_application,
-    make_category,
-)
+from tests.portfolios.references_helpers import make_application, make_category
 
 # --- what counts --------------------------------------------------------------------------------
 

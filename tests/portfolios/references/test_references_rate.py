@@ -14,10 +14,7 @@ from portfolios.enums import RaterRelationship, ReferenceStatus
 from portfolios.models import Reference, ReferenceRating
 from portfolios.references import reference_replace, reference_resend
 from portfolios.views.references import RATE_LIMIT_MISSES
-from tests.portfolios.references_helpers import (
-    form_data,
-    tokens_in,
-)
+from tests.portfolios.references_helpers import form_data, tokens_in
 
 
 def rate_url(token: str) -> str:

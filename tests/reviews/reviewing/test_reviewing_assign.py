@@ -8,20 +8,9 @@ from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
 from reviews.models import ReviewAssignment
-from reviews.selectors.reviewing import (
-    review_round,
-)
-from reviews.services.reviewing import (
-    ReviewRefused,
-    review_assign,
-    review_assign_bulk,
-)
-from tests.factories import (
-    ApplicationFactory,
-    ReferenceFactory,
-    UserFactory,
-    WorkExperienceFactory,
-)
+from reviews.selectors.reviewing import review_round
+from reviews.services.reviewing import ReviewRefused, review_assign, review_assign_bulk
+from tests.factories import ApplicationFactory, ReferenceFactory, UserFactory, WorkExperienceFactory
 from tests.reviews.helpers import due, reviewer, submitted
 
 pytestmark = pytest.mark.django_db

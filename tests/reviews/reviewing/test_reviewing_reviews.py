@@ -10,18 +10,8 @@ from endorsement.models import ApplicationEvent
 from endorsement.services import TransitionNotAllowed, application_transition
 from reviews.enums import Recommendation
 from reviews.models import AreaRating, ReviewAssignment
-from reviews.selectors.reviewing import (
-    review_areas,
-    review_round,
-    reviews_visible_to,
-    round_status,
-)
-from reviews.services.reviewing import (
-    ReviewRefused,
-    review_assign,
-    review_decide,
-    review_save,
-)
+from reviews.selectors.reviewing import review_areas, review_round, reviews_visible_to, round_status
+from reviews.services.reviewing import ReviewRefused, review_assign, review_decide, review_save
 from tests.reviews.helpers import due, make_framework, submitted
 
 pytestmark = pytest.mark.django_db

@@ -9,17 +9,8 @@ from django.utils import timezone
 from endorsement.enums import ApplicationState as S
 from portfolios.models import ReferenceRating
 from reviews.models import ConflictDeclaration, ReviewAssignment
-from tests.factories import (
-    ConflictDeclarationFactory,
-    ReferenceFactory,
-    UserFactory,
-)
-from tests.reviews.helpers import (
-    review_post,
-    submit_review,
-    submitted,
-    text,
-)
+from tests.factories import ConflictDeclarationFactory, ReferenceFactory, UserFactory
+from tests.reviews.helpers import review_post, submit_review, submitted, text
 
 pytestmark = pytest.mark.django_db
 
