@@ -28,10 +28,9 @@ from endorsement.enums import ApplicationState
 from endorsement.models import Endorsement
 from portfolios.models import Training
 from reviews.models import ReviewAssignment
-from tests.browser.helpers import assert_page
+from tests.browser.helpers import assert_page, field
 from tests.browser.review_journey_helpers import (
     applicant_logs_in,
-    field,
     load_framework,
     mails_to,
     sitting_takes_place,
