@@ -185,3 +185,8 @@ def mails_to(address: str) -> list:
 
 def status_says(page, text: str) -> None:
     expect(page.get_by_role("status").first).to_contain_text(text)
+
+
+def reviewers_per_portfolio(association, count: int) -> None:
+    association.reviewers_per_portfolio = count
+    association.save(update_fields=["reviewers_per_portfolio"])

@@ -16,13 +16,7 @@ from endorsement.enums import ApplicationState
 from endorsement.models import Application
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration
-from tests.browser.helpers import (
-    assert_page,
-    current_totp_code,
-    field,
-    log_in,
-    new_page,
-)
+from tests.browser.helpers import assert_page, current_totp_code, field, log_in, new_page
 from tests.browser.review_journey_helpers import sitting_takes_place
 from tests.factories import DEFAULT_PASSWORD, ApplicationFactory, RoleGrantFactory, UserFactory
 
