@@ -1,5 +1,7 @@
-"""Helpers for browser tests: axe-core (WCAG 2.0, 2.1, 2.2 A and AA), logging in, TOTP codes."""
+"""Helpers for browser tests: axe-core (WCAG 2.0, 2.1, 2.2 A and AA), logging in, TOTP codes; a
+page for another person, a form field by its label, the rating link of a rater's e-mail."""
 
+import re
 import time
 
 from allauth.mfa import app_settings as mfa_settings
@@ -103,3 +105,22 @@ def current_totp_code(secret: str) -> str:
     if period - time.time() % period < 1.5:
         time.sleep(period - time.time() % period + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def new_page(browser, live_server):
+    """A page in a browser context of its own (set to English): another person at another
+    computer."""
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def field(page, label: str):
+    """The form field with exactly this label (crispy-forms adds "*" to required ones)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def rating_path(message) -> str:
+    [path] = re.findall(r"https?://[^/\s]+(/portfolio/rate/[A-Za-z0-9_-]{43}/)", message.body)
+    return path

@@ -6,7 +6,6 @@ browser context per person.
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -25,7 +24,7 @@ from portfolios.models import AgreementText
 from portfolios.requirements import requirement_check
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration, ExamSitting
-from tests.browser.helpers import DESKTOP, TIMEOUT_MS, assert_page, current_totp_code
+from tests.browser.helpers import assert_page, current_totp_code, new_page
 from tests.factories import DEFAULT_PASSWORD, RoleGrantFactory, UserFactory
 from tests.portfolios.check_helpers import (
     accepted_application,
@@ -146,14 +145,6 @@ def submitted_application(association, code: str, *, email: str, full_name: str)
     return application_transition(application=application, action="submit", by=applicant)
 
 
-def new_page(browser, live_server):
-    """A page in a browser context of its own: another person at another computer."""
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    return page
-
-
 def dashboard_path(association, role: str) -> str:
     return f"/a/{association.slug}/dashboard/{role}/"
 
@@ -196,6 +187,6 @@ def status_says(page, text: str) -> None:
     expect(page.get_by_role("status").first).to_contain_text(text)
 
 
-def field(page, label: str):
-    """The form field with exactly this label (crispy-forms adds "*" to required ones)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+def reviewers_per_portfolio(association, count: int) -> None:
+    association.reviewers_per_portfolio = count
+    association.save(update_fields=["reviewers_per_portfolio"])

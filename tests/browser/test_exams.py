@@ -16,7 +16,7 @@ from endorsement.enums import ApplicationState
 from endorsement.models import Application
 from reviews.enums import ExamResult
 from reviews.models import ExamRegistration
-from tests.browser.helpers import DESKTOP, TIMEOUT_MS, assert_page, current_totp_code, log_in
+from tests.browser.helpers import assert_page, current_totp_code, field, log_in, new_page
 from tests.browser.review_journey_helpers import sitting_takes_place
 from tests.factories import DEFAULT_PASSWORD, ApplicationFactory, RoleGrantFactory, UserFactory
 
@@ -55,13 +55,6 @@ def staff(northfield, role, email, name):
     return email, secret
 
 
-def new_page(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    return page
-
-
 def log_in_staff(page, who, dashboard: str) -> None:
     email, secret = who
     log_in(page, email, DEFAULT_PASSWORD)
@@ -69,11 +62,6 @@ def log_in_staff(page, who, dashboard: str) -> None:
     page.get_by_label("Code").fill(current_totp_code(secret))
     page.locator("main").get_by_role("button", name="Log in").click()
     page.wait_for_url(f"**/a/northfield/dashboard/{dashboard}/")
-
-
-def field(page, label: str):
-    """The form field with exactly this label (crispy-forms adds "*" to required ones)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def status_message(page):

@@ -1,23 +1,16 @@
 """References in the browser: the applicant asks a rater, the rater opens the e-mailed link,
 rates every item and sends; axe finds nothing on any page at desktop and phone widths."""
 
-import re
-
 import pytest
 from django.core import mail
 
 from portfolios.enums import ReferenceStatus
 from portfolios.models import Reference, ReferenceRating
-from tests.browser.helpers import assert_page, log_in
+from tests.browser.helpers import assert_page, log_in, rating_path
 from tests.factories import DEFAULT_PASSWORD
 from tests.portfolios.references_helpers import make_application, make_category
 
 pytestmark = pytest.mark.browser
-
-
-def rating_path(message) -> str:
-    [path] = re.findall(r"https?://[^/\s]+(/portfolio/rate/[A-Za-z0-9_-]{43}/)", message.body)
-    return path
 
 
 def test_the_applicant_asks_and_the_rater_rates_through_the_e_mailed_link(page, association):

@@ -1,15 +1,20 @@
 """Builders of the review-workflow tests (the fixtures are in conftest.py): portfolio-review
 frameworks and submitted applications, exam rows, dates, a sitting that has started, a fresh
-copy of an application."""
+copy of an application, its state and last event; for the pages, their messages and text, the
+exam pages' URLs, a review submitted, a review form's data and the review pages' query budgets."""
 
 import datetime
+import re
 
+from django.contrib.messages import get_messages
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
 from competencies.enums import ExamKind, RequirementKind
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
+from reviews.services.reviewing import review_save
 from tests.factories import (
     ApplicationFactory,
     CompetencyAreaFactory,
@@ -34,6 +39,14 @@ def due(days=14) -> datetime.date:
 
 def in_days(days: int) -> datetime.datetime:
     return timezone.now().replace(microsecond=0) + datetime.timedelta(days=days)
+
+
+def state_of(application) -> str:
+    return Application.objects.get(pk=application.pk).state
+
+
+def last_event(application):
+    return ApplicationEvent.objects.filter(application=application).order_by("id").last()
 
 
 # --- portfolio review ---------------------------------------------------------------------------
@@ -122,3 +135,49 @@ def sitting_started(sitting, *, hours_ago: int = 1):
     sitting.starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=hours_ago)
     sitting.save(update_fields=["starts_at"])
     return sitting
+
+
+def messages_of(response) -> list[str]:
+    """The messages the response adds (the ones of earlier redirects are still queued)."""
+    return [str(message) for message in get_messages(response.wsgi_request)][-1:]
+
+
+def sittings_url(association):
+    return reverse("reviews:exam.sittings", kwargs={"slug": association.slug})
+
+
+def sitting_url(sitting, name="exam.sitting"):
+    return reverse(f"reviews:{name}", kwargs={"pk": sitting.pk})
+
+
+# --- review pages -------------------------------------------------------------------------------
+
+
+def submit_review(assignment, areas, recommendation="approve", **kwargs):
+    return review_save(
+        assignment=assignment,
+        by=assignment.reviewer,
+        ratings={area.pk: "3" for area in areas},
+        recommendation=recommendation,
+        submit=True,
+        **kwargs,
+    )
+
+
+def review_post(areas, action="submit", score="3", **fields):
+    data = {f"area_{area.pk}": score for area in areas}
+    data.update(fields)
+    data[action] = "1"
+    return data
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+BULK_QUERIES = 6
+ASSIGN_QUERIES = 12
+DASHBOARD_QUERIES = 6
+CONFLICTS_QUERIES = 5
+REVIEW_QUERIES = 15
+DECISION_QUERIES = 9

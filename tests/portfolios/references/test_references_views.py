@@ -18,20 +18,9 @@ from tests.portfolios.references_helpers import (
     competency_ids,
     last_token,
     make_application,
-    make_category,
     scores,
     set_state,
 )
-
-
-@pytest.fixture
-def category(association):
-    return make_category(association)
-
-
-@pytest.fixture
-def application(category):
-    return make_application(category)
 
 
 @pytest.fixture

@@ -12,44 +12,9 @@ from django.utils import timezone
 
 from portfolios.enums import RaterRelationship, ReferenceStatus
 from portfolios.models import Reference, ReferenceRating
-from portfolios.references import reference_invite, reference_replace, reference_resend
+from portfolios.references import reference_replace, reference_resend
 from portfolios.views.references import RATE_LIMIT_MISSES
-from tests.portfolios.references_helpers import (
-    form_data,
-    last_token,
-    make_application,
-    make_category,
-    tokens_in,
-)
-
-
-@pytest.fixture
-def category(association):
-    return make_category(association)
-
-
-@pytest.fixture
-def application(category):
-    return make_application(category)
-
-
-@pytest.fixture
-def invite(application, django_capture_on_commit_callbacks):
-    def _invite(**kwargs):
-        values = {
-            "application": application,
-            "rater_name": "Grace Supervisor",
-            "rater_email": "grace@example.org",
-            "relationship": RaterRelationship.CURRENT_SUPERVISOR,
-            "waive": False,
-            "by": application.applicant,
-            **kwargs,
-        }
-        with django_capture_on_commit_callbacks(execute=True):
-            reference = reference_invite(**values)
-        return reference, last_token()
-
-    return _invite
+from tests.portfolios.references_helpers import form_data, tokens_in
 
 
 def rate_url(token: str) -> str:

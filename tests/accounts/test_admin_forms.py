@@ -1,0 +1,210 @@
+"""The admin site's membership and role-grant forms: an association admin adds people by e-mail to
+their own association only, with clear errors; role grants go through the accounts services."""
+
+from accounts.enums import MembershipStatus, Role
+from accounts.models import Membership, RoleGrant
+from accounts.services import role_grant
+from tests.factories import UserFactory
+
+# Adding: the association choice is limited; people are picked by e-mail
+
+
+def _membership_data(association, email, **extra):
+    return {
+        "association": association.pk,
+        "user_email": email,
+        "member_number": "",
+        "status": MembershipStatus.ACTIVE,
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        **extra,
+    }
+
+
+def test_membership_association_choices_are_limited(as_assoc_admin, world):
+    response = as_assoc_admin.get("/admin/accounts/membership/add/")
+    field = response.context["adminform"].form.fields["association"]
+    assert list(field.queryset) == [world.own.association]
+
+
+def test_membership_for_another_association_is_a_form_error(as_assoc_admin, world):
+    person = UserFactory(email="new@example.org")
+    response = as_assoc_admin.post(
+        "/admin/accounts/membership/add/",
+        _membership_data(world.other.association, person.email),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["association"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert not Membership.objects.filter(user=person).exists()
+
+
+def test_membership_added_by_e_mail(as_assoc_admin, world):
+    person = UserFactory(email="new@example.org")
+    response = as_assoc_admin.post(
+        "/admin/accounts/membership/add/",
+        _membership_data(world.own.association, "NEW@example.org", member_number="N-2"),
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=person)
+    assert (membership.association, membership.member_number) == (world.own.association, "N-2")
+
+
+def test_membership_change_to_another_association_is_a_form_error(as_assoc_admin, world):
+    membership = world.own.membership
+    response = as_assoc_admin.post(
+        f"/admin/accounts/membership/{membership.pk}/change/",
+        _membership_data(world.other.association, membership.user.email),
+    )
+    assert response.status_code == 200
+    assert "association" in response.context["adminform"].form.errors
+    assert Membership.objects.get(pk=membership.pk).association == world.own.association
+
+
+def test_membership_end_before_start_is_a_form_error(as_assoc_admin, world):
+    person = UserFactory(email="new@example.org")
+    response = as_assoc_admin.post(
+        "/admin/accounts/membership/add/",
+        _membership_data(world.own.association, person.email, start="2026-05-01", end="2026-04-30"),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Constraint “membership_end_after_start” is violated."
+    ]
+
+
+def test_duplicate_member_number_is_a_form_error(as_assoc_admin, world):
+    person = UserFactory(email="new@example.org")
+    response = as_assoc_admin.post(
+        "/admin/accounts/membership/add/",
+        _membership_data(world.own.association, person.email, member_number="northfield-1"),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not Membership.objects.filter(user=person).exists()
+
+
+def test_role_grant_added_by_e_mail(as_assoc_admin, assoc_admin, world):
+    person = UserFactory(email="new.coordinator@example.org")
+    response = as_assoc_admin.post(
+        "/admin/accounts/rolegrant/add/",
+        {
+            "association": world.own.association.pk,
+            "user_email": "New.Coordinator@example.org",
+            "role": Role.COORDINATOR,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/accounts/rolegrant/"
+    grant = RoleGrant.objects.get(user=person)
+    assert (grant.association, grant.role, grant.granted_by) == (
+        world.own.association,
+        Role.COORDINATOR,
+        assoc_admin,
+    )
+
+
+def test_role_grant_for_an_unknown_e_mail_is_a_clear_error(as_assoc_admin, world):
+    response = as_assoc_admin.post(
+        "/admin/accounts/rolegrant/add/",
+        {
+            "association": world.own.association.pk,
+            "user_email": "nobody@example.org",
+            "role": Role.REVIEWER,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["user_email"] == [
+        "No account uses this e-mail. Ask the person to sign up first."
+    ]
+    assert "No account uses this e-mail." in response.content.decode()
+    assert RoleGrant.objects.count() == 3
+
+
+def test_role_grant_for_another_association_is_a_form_error(as_assoc_admin, world):
+    person = UserFactory(email="new@example.org")
+    response = as_assoc_admin.post(
+        "/admin/accounts/rolegrant/add/",
+        {
+            "association": world.other.association.pk,
+            "user_email": person.email,
+            "role": Role.ASSOCIATION_ADMIN,
+        },
+    )
+    assert response.status_code == 200
+    assert "association" in response.context["adminform"].form.errors
+    assert not RoleGrant.objects.filter(user=person).exists()
+    person.refresh_from_db()
+    assert person.is_staff is False
+
+
+def test_role_grant_twice_is_a_clear_error(as_assoc_admin, world):
+    response = as_assoc_admin.post(
+        "/admin/accounts/rolegrant/add/",
+        {
+            "association": world.own.association.pk,
+            "user_email": world.own.grant.user.email,
+            "role": Role.REVIEWER,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "This person already holds this role in this association."
+    ]
+    assert RoleGrant.objects.filter(user=world.own.grant.user).count() == 1
+
+
+def test_role_grant_association_admin_in_the_admin_gives_staff(as_assoc_admin, world):
+    person = UserFactory(email="second.admin@example.org")
+    as_assoc_admin.post(
+        "/admin/accounts/rolegrant/add/",
+        {
+            "association": world.own.association.pk,
+            "user_email": person.email,
+            "role": Role.ASSOCIATION_ADMIN,
+        },
+    )
+    person.refresh_from_db()
+    assert person.is_staff is True
+
+
+def test_role_grant_changed_in_the_admin_goes_through_the_services(as_assoc_admin, world):
+    person = UserFactory(email="second.admin@example.org")
+    grant = role_grant(association=world.own.association, user=person, role="association_admin")
+    response = as_assoc_admin.post(
+        f"/admin/accounts/rolegrant/{grant.pk}/change/",
+        {
+            "association": world.own.association.pk,
+            "user_email": person.email,
+            "role": Role.COORDINATOR,
+        },
+    )
+    assert response.status_code == 302
+    assert list(RoleGrant.objects.filter(user=person).values_list("role", flat=True)) == [
+        Role.COORDINATOR.value
+    ]
+    person.refresh_from_db()
+    assert person.is_staff is False
+
+
+def test_role_grant_deleted_in_the_admin_goes_through_the_services(as_assoc_admin, world):
+    person = UserFactory(email="second.admin@example.org")
+    grant = role_grant(association=world.own.association, user=person, role="association_admin")
+    response = as_assoc_admin.post(f"/admin/accounts/rolegrant/{grant.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not RoleGrant.objects.filter(user=person).exists()
+    person.refresh_from_db()
+    assert person.is_staff is False
+
+
+def test_role_grants_bulk_deleted_in_the_admin_go_through_the_services(as_assoc_admin, world):
+    person = UserFactory(email="second.admin@example.org")
+    grant = role_grant(association=world.own.association, user=person, role="association_admin")
+    response = as_assoc_admin.post(
+        "/admin/accounts/rolegrant/",
+        {"action": "delete_selected", "_selected_action": [grant.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.is_staff is False
