@@ -54,13 +54,17 @@ class SubmitView(PortfolioMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["check"] = self.get_check()
+        check = context["check"] = self.get_check()
         context["state_allows_submit"] = can_proceed(
             self.application.submit, check_conditions=False
         )
-        # What else stops the step, e.g. the advisor's sign-off the association requires.
+        # What else stops the step, e.g. the advisor's sign-off the association requires (the
+        # page shows the checklist's missing items itself).
         context["submit_refusal"] = transition_refusal(
-            application=self.application, action="submit", by=self.request.user
+            application=self.application,
+            action="submit",
+            by=self.request.user,
+            facts={"check": check},
         )
         return context
 

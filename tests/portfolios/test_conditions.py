@@ -6,6 +6,7 @@ import pytest
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent
 from endorsement.services import TransitionNotAllowed, application_transition
+from portfolios.conditions import portfolio_meets_requirements
 from portfolios.requirements import requirement_check
 from tests.portfolios.check_helpers import accepted_application, complete_ifs, load_category
 
@@ -41,3 +42,13 @@ def test_a_complete_portfolio_is_submitted_by_the_service(portfolio):
         application=portfolio, action="submit", by=portfolio.applicant
     )
     assert submitted.state == S.SUBMITTED
+
+
+def test_a_page_that_has_the_check_passes_it_and_the_condition_reads_nothing(
+    portfolio, django_assert_num_queries
+):
+    check = requirement_check(application=portfolio)
+    with django_assert_num_queries(0):
+        assert portfolio_meets_requirements(portfolio, check=check).startswith(
+            "The portfolio does not meet its requirements yet: "
+        )
