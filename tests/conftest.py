@@ -2,6 +2,7 @@ import uuid
 from collections import defaultdict
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.enums import Role
 from tests.factories import (
@@ -121,3 +122,18 @@ def coordinator(make_staff, association):
         user__email="casey@example.org",
         user__full_name="Casey Coord",
     )
+
+
+@pytest.fixture
+def people(make_staff, association, other_association):
+    """The people around an application of ``association`` (``tests.rules_helpers.PEOPLE``)."""
+    return {
+        "owner": UserFactory(full_name="Ana Applicant"),
+        "advisor": make_staff(Role.ADVISOR, association),
+        "coordinator": make_staff(Role.COORDINATOR, association),
+        "coordinator of another association": make_staff(Role.COORDINATOR, other_association),
+        "unassigned reviewer": make_staff(Role.REVIEWER, association),
+        "assigned reviewer": make_staff(Role.REVIEWER, association),
+        "grader": make_staff(Role.EXAM_GRADER, association),
+        "anonymous": AnonymousUser(),
+    }

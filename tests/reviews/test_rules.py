@@ -3,10 +3,8 @@ around an application, with the cases that refuse them."""
 
 import pytest
 import rules
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from portfolios.rules import portfolio_readers
 from reviews.rules import (
@@ -17,33 +15,9 @@ from reviews.rules import (
     may_be_marked_ready,
 )
 from tests.factories import ApplicationFactory, ReviewAssignmentFactory, UserFactory
+from tests.rules_helpers import passing
 
 pytestmark = pytest.mark.django_db
-
-PEOPLE = (
-    "owner",
-    "advisor",
-    "coordinator",
-    "coordinator of another association",
-    "unassigned reviewer",
-    "assigned reviewer",
-    "grader",
-    "anonymous",
-)
-
-
-@pytest.fixture
-def people(make_staff, association, other_association):
-    return {
-        "owner": UserFactory(full_name="Ana Applicant"),
-        "advisor": make_staff(Role.ADVISOR, association),
-        "coordinator": make_staff(Role.COORDINATOR, association),
-        "coordinator of another association": make_staff(Role.COORDINATOR, other_association),
-        "unassigned reviewer": make_staff(Role.REVIEWER, association),
-        "assigned reviewer": make_staff(Role.REVIEWER, association),
-        "grader": make_staff(Role.EXAM_GRADER, association),
-        "anonymous": AnonymousUser(),
-    }
 
 
 @pytest.fixture
@@ -63,11 +37,6 @@ def make_application(people, category):
         return application
 
     return _make
-
-
-def passing(permission: str, people: dict, obj) -> set[str]:
-    """The people ``permission`` lets through about ``obj``."""
-    return {who for who, user in people.items() if rules.has_perm(permission, user, obj)}
 
 
 # --- permissions about an application ---------------------------------------------------------
