@@ -3,6 +3,7 @@ reviewers assigned with a due date and their reviews, the exam sittings (one ahe
 applicant sat) and a registration for the next one."""
 
 import datetime
+import zoneinfo
 
 from django.utils import timezone
 
@@ -78,13 +79,16 @@ def review_write(
 
 
 def sitting_ahead(association: Association, coordinator: User) -> None:
-    """An exam sitting about two months ahead, for the approved Mentor applicant."""
+    """An exam sitting about two months ahead, at 9:30 in the morning where the association is,
+    for the approved Mentor applicant."""
     if association.exam_sittings.filter(starts_at__gt=timezone.now()).exists():
         return
-    start = timezone.now().replace(minute=0, second=0, microsecond=0)
+    day = association.today() + datetime.timedelta(days=60)
     sitting_create(
         association=association,
-        starts_at=start + datetime.timedelta(days=60),
+        starts_at=datetime.datetime.combine(
+            day, datetime.time(9, 30), tzinfo=zoneinfo.ZoneInfo(association.time_zone)
+        ),
         capacity=12,
         place="Northfield State University, Room 214",
         by=coordinator,

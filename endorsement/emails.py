@@ -228,7 +228,8 @@ def application_email(
     note_key: str = "",
     note_values: dict | None = None,
 ) -> None:
-    """Render and send ``key`` to each recipient in their language. Failures are logged.
+    """Render and send ``key`` to each recipient in their language, replies going to the
+    association's contact address. Failures are logged.
 
     ``note_key`` and ``note_values`` (``endorsement.notes``) give the ``note`` value in each
     recipient's language instead of the one in ``extra``; dates in ``extra`` are written in it.
@@ -257,7 +258,13 @@ def application_email(
             subject, body = email_render(
                 association=association, key=key, language=language, context=context
             )
-        _deliver(key=key, to=recipient.email, subject=subject, body=body)
+        _deliver(
+            key=key,
+            to=recipient.email,
+            subject=subject,
+            body=body,
+            reply_to=association.contact_email,
+        )
 
 
 def application_email_on_commit(

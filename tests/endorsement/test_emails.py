@@ -159,6 +159,15 @@ def test_a_rolled_back_step_sends_nothing(
     assert mail.outbox == []
 
 
+def test_replies_go_to_the_associations_contact_address(
+    category, applicant, association, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(category=category, applicant=applicant, state=S.ACCEPTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(application=application, action="submit", by=applicant)
+    assert {tuple(message.reply_to) for message in mail.outbox} == {(association.contact_email,)}
+
+
 def test_submission_goes_to_the_applicant_and_the_associations_coordinators(
     category,
     applicant,
