@@ -297,6 +297,7 @@ STEPS = [
     ("exam", gettext_lazy("Exam")),
     ("awarded", gettext_lazy("Awarded")),
 ]
+AMEND = gettext_lazy("Amend and resubmit")
 STEP_OF_STATE = {
     S.REGISTERED: "registered",
     S.RETURNED: "registered",
@@ -328,6 +329,10 @@ def progress_steps(
     """The steps from registration to the award (the exam only where the category has one),
     each "done", "current" or "upcoming"."""
     steps = [(key, label) for key, label in STEPS if key != "exam" or has_exam]
+    state = application.state_before_hold if application.state == S.ON_HOLD else application.state
+    if state == S.DEFERRED:
+        # Back with the applicant: the review's step says what they must do.
+        steps = [(key, AMEND if key == "in_review" else label) for key, label in steps]
     reached = _step_reached(application, last_from_state)
     if reached == "exam" and not has_exam:
         reached = "approved"

@@ -499,3 +499,14 @@ def test_progress_steps_where_the_application_stopped(ifs):
     assert ("accepted", "current") in _steps(withdrawn, has_exam=False, last_from=S.ACCEPTED)
     denied = make(ifs, S.DENIED)
     assert ("in_review", "current") in _steps(denied, has_exam=False, last_from=S.IN_REVIEW)
+
+
+@pytest.mark.parametrize(
+    ("state", "before"), [(S.DEFERRED, ""), (S.ON_HOLD, S.DEFERRED), (S.IN_REVIEW, "")]
+)
+def test_a_deferred_portfolio_shows_amend_and_resubmit_as_its_step(ifs, state, before):
+    application = make(ifs, state, state_before_hold=before)
+    steps = progress_steps(application, has_exam=False)
+    current = [(step["key"], str(step["label"])) for step in steps if step["status"] == "current"]
+    in_review = "In review" if state == S.IN_REVIEW else "Amend and resubmit"
+    assert current == [("in_review", in_review)]
