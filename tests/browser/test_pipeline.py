@@ -171,6 +171,8 @@ def test_applicant_dashboard_is_accessible(browser, live_server, pipeline):
     expect(page).to_have_url(re.compile(r"/dashboard/applicant/$"))
     progress = page.locator(f"#progress-{pipeline['Eve Ennis'].pk}")
     expect(progress).to_contain_text("Add the RS/C hours of 2025.")
-    expect(progress.locator('[aria-current="step"]')).to_have_text("Current step: In review")
+    expect(progress.locator('[aria-current="step"]')).to_have_text(
+        "Current step: Amend and resubmit"
+    )
     assert_page(page, "Welcome, Eve")
     context.close()
