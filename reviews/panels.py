@@ -27,6 +27,9 @@ def comments_panel_context(*, request, application, section: str) -> dict:
         "reviews.view_comments", user, application
     ):
         return {"show_comments": False}
+    # Without an advisor and without a comment there is nothing to read or write: no panel.
+    if application.advisor_id is None and not getattr(application, "has_comments", True):
+        return {"show_comments": False}
     threads = advising.comment_threads(application=application, section=section)
     counts = advising.unresolved_by_section(application=application)
     return {
