@@ -147,7 +147,6 @@ class ApplicationDetailView(CoordinatorApplicationMixin, TemplateView):
             related=related,
             hold_form=StepNoteForm(prefix="hold"),
             resume_form=StepNoteForm(prefix="resume"),
-            deny_form=DenyForm(prefix="deny"),
         )
         return context
 
@@ -179,6 +178,7 @@ class ApplicationStepView(ApplicationStepMixin, FormView):
     title = ""
     button = ""
     done = ""
+    warning = ""
     template_name = "endorsement/application_step.html"
 
     def get_prefix(self):
@@ -191,6 +191,7 @@ class ApplicationStepView(ApplicationStepMixin, FormView):
             detail_url=self.detail_url(),
             title=self.title,
             button=self.button,
+            warning=self.warning,
         )
         return context
 
@@ -231,6 +232,9 @@ class DenyView(ApplicationStepView):
     form_class = DenyForm
     title = gettext_lazy("Deny the endorsement")
     button = gettext_lazy("Deny with these reasons")
+    warning = gettext_lazy(
+        "Denying closes the application: the applicant reads your reasons and cannot go on with it."
+    )
     done = gettext_lazy("The endorsement of %(name)s is denied; they are told the reasons.")
 
 

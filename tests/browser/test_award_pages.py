@@ -84,9 +84,15 @@ def test_coordinator_holds_resumes_and_awards(page, coordinator, category, appli
     )
     assert Application.objects.get(pk=application.pk).state == S.IN_REVIEW
 
-    # A failing deny form shows its own page with the error.
-    page.locator(".step-deny").get_by_role("button", name="Deny with these reasons").click()
+    # Denying is behind a disclosure, and written and confirmed on its own page.
+    deny = page.locator(".step-deny")
+    expect(deny.get_by_role("link", name="Write the reasons…")).to_be_hidden()
+    deny.get_by_text("Deny the endorsement…").click()
+    deny.get_by_role("link", name="Write the reasons…").click()
     assert_page(page, "Deny the endorsement: Ana Applicant (IFS)")
+    expect(page.get_by_role("note")).to_contain_text("Denying closes the application")
+    page.get_by_role("button", name="Deny with these reasons").click()
+    assert_page(page, "Deny the endorsement: Ana Applicant (IFS)")  # the reasons are required
     page.get_by_role("link", name="Cancel").click()
 
     approved = ApplicationFactory(category=category, state=S.APPROVED)
