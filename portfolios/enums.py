@@ -28,6 +28,17 @@ class RaterRelationship(models.TextChoices):
     OTHER = "any", _("Someone else who knows my work")
 
 
+# The same relationships as others read them (reviewers, the advisor, the coordinator).
+RELATIONSHIP_FOR_READERS = {
+    RaterRelationship.CURRENT_SUPERVISOR: _("The applicant's current supervisor"),
+    RaterRelationship.RSC_PROVIDER: _(
+        "The applicant's reflective supervision/consultation provider"
+    ),
+    RaterRelationship.SUPERVISEE: _("Someone who receives RS/C from the applicant"),
+    RaterRelationship.OTHER: _("Someone else who knows the applicant's work"),
+}
+
+
 class ReferenceStatus(models.TextChoices):
     INVITED = "invited", _("Invitation sent")
     COMPLETED = "completed", _("Rating received")

@@ -16,6 +16,7 @@ from competencies.enums import EducationLevel, WorkKind
 from competencies.models import Competency
 from endorsement.models import Application
 from portfolios.enums import (
+    RELATIONSHIP_FOR_READERS,
     AgreementKind,
     DocumentKind,
     RaterRelationship,
@@ -214,6 +215,10 @@ class Reference(Evidence):
 
     def __str__(self):
         return f"{self.rater_name} ({self.get_relationship_display()})"
+
+    def relationship_for_readers(self) -> str:
+        """The relationship as others than the applicant read it ("the applicant's …")."""
+        return RELATIONSHIP_FOR_READERS[self.relationship]
 
 
 class ReferenceRating(models.Model):
