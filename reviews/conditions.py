@@ -4,7 +4,13 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from endorsement import conditions
-from reviews.selectors.exams import exam_rules, local_date, retake_status
+from endorsement.enums import ApplicationState as S
+from reviews.selectors.exams import (
+    applications_near_a_sitting,
+    exam_rules,
+    local_date,
+    retake_status,
+)
 from reviews.selectors.reviewing import round_status
 from reviews.services.reviewing import DECISIONS_AFTER_REVIEWS
 
@@ -44,3 +50,30 @@ def retake_allowed(application, *, sitting=None, **facts) -> str:
         "months": exam_rules(application.category).retake_wait_months,
         "date": formats.date_format(status.possible_from, "DATE_FORMAT"),
     }
+
+
+def sitting_offer(sitting) -> tuple[list, list[tuple]]:
+    """The applications a coordinator may register for ``sitting`` and those left out, each
+    with the reason: already registered, or what ``retake_allowed`` says for that sitting
+    (constant queries: ``applications_near_a_sitting``)."""
+    offered, left_out = [], []
+    for application in applications_near_a_sitting(sitting.association):
+        if application.state == S.EXAM:
+            if application.pending_sitting_id == sitting.pk:
+                reason = _("Already registered for this sitting.")
+            else:
+                reason = _("Already registered for the sitting of %(date)s.") % {
+                    "date": formats.date_format(
+                        local_date(application.pending_starts_at, application.association),
+                        "DATE_FORMAT",
+                    )
+                }
+        elif application.state == S.EXAM_FAILED:
+            reason = retake_allowed(application, sitting=sitting)
+        else:
+            reason = ""
+        if reason:
+            left_out.append((application, reason))
+        else:
+            offered.append(application)
+    return offered, left_out

@@ -62,6 +62,18 @@ def reviewer_dashboard(request, association) -> dict:
     }
 
 
+@dashboards.register(dashboards.APPLICANT)
+def applicant_retakes(request, association) -> dict:
+    """For each failed application (by id): when a retake becomes possible, or that every
+    attempt is used (``exams.retakes_of_applicant``: one query)."""
+    return {
+        "exam_retakes": {
+            application_id: exams.retake_text(status)
+            for application_id, status in exams.retakes_of_applicant(request.user).items()
+        }
+    }
+
+
 @register_applicant_annotation("unresolved_comments")
 def unresolved_comments() -> Count:
     """Threads (first comments) not yet resolved; ``comments`` is reviews.Comment."""

@@ -175,17 +175,24 @@ class RegisterApplicationForm(forms.Form):
         label=gettext_lazy("Approved applicant"), queryset=Application.objects.none()
     )
 
-    def __init__(self, *args, queryset=None, **kwargs):
+    def __init__(self, *args, queryset=None, choices=None, **kwargs):
+        """``queryset`` to check a posted choice; ``choices`` (applications already read) to
+        show them without reading them again (``offered``: value and label)."""
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = queryset
-        self.fields["application"].label_from_instance = lambda application: (
+        field = self.fields["application"]
+        field.label_from_instance = lambda application: (
             f"{application.applicant.get_full_name()} – {application.category.code} "
             f"({application.get_state_display()})"
         )
+        if queryset is not None:
+            field.queryset = queryset
+        self.offered = [(a.pk, field.label_from_instance(a)) for a in choices or []]
 
 
 class Part1Form(forms.Form):
-    def __init__(self, *args, questions: int, **kwargs):
+    def __init__(self, *args, questions: int, check_url: str = "", **kwargs):
+        """``check_url``: where the typed number is sent (htmx) to say its percentage and
+        whether it reaches the pass mark, in ``#part1-check`` under the field."""
         super().__init__(*args, **kwargs)
         self.fields["correct"] = forms.IntegerField(
             label=_("Part 1: correct answers"),
@@ -193,6 +200,16 @@ class Part1Form(forms.Form):
             max_value=questions,
             help_text=_("From 0 to %(n)s.") % {"n": questions},
         )
+        if check_url:
+            self.fields["correct"].widget.attrs.update(
+                {
+                    "hx-get": check_url,
+                    "hx-trigger": "input changed delay:300ms",
+                    "hx-target": "#part1-check",
+                    "hx-swap": "innerHTML",
+                    "aria-describedby": "part1-check id_correct_helptext",
+                }
+            )
 
 
 class GradersForm(forms.Form):

@@ -85,6 +85,11 @@ urlpatterns = [
     ),
     path("exams/registrations/<int:pk>/part1/", exam.Part1View.as_view(), name="exam.part1"),
     path(
+        "exams/registrations/<int:pk>/part1/check/",
+        exam.Part1CheckView.as_view(),
+        name="exam.part1.check",
+    ),
+    path(
         "exams/registrations/<int:pk>/graders/",
         exam.GradersAssignView.as_view(),
         name="exam.graders",

@@ -9,7 +9,8 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -64,7 +65,11 @@ class ExamRules:
 def exam_rules(category: EndorsementCategory) -> ExamRules | None:
     """The category's exam, or None when it has none (uses ``requirements.all()``: prefetch
     ``category__requirements`` to read it for many applications)."""
-    rows = [r for r in category.requirements.all() if r.kind == RequirementKind.EXAM]
+    return exam_rules_of([r for r in category.requirements.all() if r.kind == RequirementKind.EXAM])
+
+
+def exam_rules_of(rows: list[Requirement]) -> ExamRules | None:
+    """The exam that a category's exam rows make (``exam_rules``), or None without rows."""
     if not rows:
         return None
     part1 = next(
@@ -146,6 +151,33 @@ def percent_text(numerator, denominator) -> str:
     return formats.number_format(percent_value(numerator, denominator))
 
 
+def part1_passes(correct: int, rules: ExamRules) -> bool:
+    """Part 1's rule: the correct answers reach the pass mark (48 of 60 at 80%)."""
+    return correct * 100 >= rules.part1_pass_percent * rules.questions
+
+
+def part1_check_text(correct: int, rules: ExamRules) -> str:
+    """“23 of 60 = 38.3%: below the pass mark (80%).”, said as a score is typed and beside a
+    saved one, so that a typo shows at once."""
+    values = {
+        "correct": correct,
+        "questions": rules.questions,
+        "percent": percent_text(correct, rules.questions),
+        "mark": rules.part1_pass_percent,
+    }
+    if part1_passes(correct, rules):
+        return (
+            _(
+                "%(correct)s of %(questions)s = %(percent)s%%: at or above the pass mark "
+                "(%(mark)s%%)."
+            )
+            % values
+        )
+    return _("%(correct)s of %(questions)s = %(percent)s%%: below the pass mark (%(mark)s%%).") % (
+        values
+    )
+
+
 # --- sittings ---------------------------------------------------------------------------------
 
 
@@ -189,22 +221,112 @@ class RetakeStatus:
 
 
 def retake_status(application: Application) -> RetakeStatus | None:
-    """Attempts so far and when the next may be; None when the category has no exam."""
+    """Attempts so far and when the next may be; None when the category has no exam. An
+    application read by ``with_exam_attempts`` (and its category's requirements prefetched)
+    costs no query."""
     rules = exam_rules(application.category)
     if rules is None:
         return None
-    registrations = list(
-        application.exam_registrations.select_related("sitting__association").order_by("attempt")
-    )
-    possible_from = None
-    if application.state == S.EXAM_FAILED and registrations:
-        last = registrations[-1]
-        possible_from = add_months(
-            local_date(last.sitting.starts_at, last.sitting.association), rules.retake_wait_months
+    if hasattr(application, "exam_attempts"):
+        attempts, last_starts_at = application.exam_attempts, application.exam_last_starts_at
+    else:
+        registrations = list(
+            application.exam_registrations.select_related("sitting").order_by("attempt")
         )
-    return RetakeStatus(
-        attempts=len(registrations), max_attempts=rules.max_attempts, possible_from=possible_from
+        attempts = len(registrations)
+        last_starts_at = registrations[-1].sitting.starts_at if registrations else None
+    return retake_status_of(
+        rules=rules,
+        attempts=attempts,
+        failed=application.state == S.EXAM_FAILED,
+        last_day=last_starts_at and local_date(last_starts_at, application.association),
     )
+
+
+def retake_status_of(
+    *, rules: ExamRules, attempts: int, failed: bool, last_day: datetime.date | None
+) -> RetakeStatus:
+    """The rule of ``retake_status``: after a failed attempt, the next sitting may be on the
+    day ``retake_wait_months`` after the last attempt's sitting (in the association's days)."""
+    possible_from = None
+    if failed and last_day is not None:
+        possible_from = add_months(last_day, rules.retake_wait_months)
+    return RetakeStatus(
+        attempts=attempts, max_attempts=rules.max_attempts, possible_from=possible_from
+    )
+
+
+def retake_text(status: RetakeStatus) -> str:
+    """What a failed applicant reads about a retake: when it becomes possible (a day in the
+    association's calendar, in the page's date format) or that every attempt is used."""
+    if status.limit_reached:
+        if status.max_attempts == 1:
+            return _("The one attempt allowed is used: no retake is possible.")
+        return _("All %(n)s attempts are used: no retake is possible.") % {"n": status.max_attempts}
+    if status.possible_from is None:
+        return ""
+    return _("You can retake the exam from %(date)s (at a sitting on or after that day).") % {
+        "date": formats.date_format(status.possible_from, "DATE_FORMAT")
+    }
+
+
+def _attempts_subqueries(application_ref: str) -> dict:
+    """The number of an application's registrations and its last attempt's sitting start."""
+    registrations = ExamRegistration.objects.filter(application=OuterRef(application_ref))
+    return {
+        "exam_attempts": Coalesce(
+            Subquery(
+                registrations.order_by().values("application").annotate(n=Count("id")).values("n")
+            ),
+            0,
+        ),
+        "exam_last_starts_at": Subquery(
+            registrations.order_by("-attempt", "-id").values("sitting__starts_at")[:1]
+        ),
+    }
+
+
+def with_exam_attempts(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Applications with what ``retake_status`` reads, in the same query (and their
+    category's requirements prefetched: one more)."""
+    return (
+        applications.select_related("association", "category")
+        .annotate(**_attempts_subqueries("pk"))
+        .prefetch_related("category__requirements")
+    )
+
+
+def retakes_of_applicant(applicant: User) -> dict[int, RetakeStatus]:
+    """The applicant's failed applications (by id) with their ``RetakeStatus``, in one query:
+    the exam rows of their categories, each with the application's attempts."""
+    rows = (
+        Requirement.objects.filter(
+            kind=RequirementKind.EXAM,
+            category__applications__applicant=applicant,
+            category__applications__state=S.EXAM_FAILED,
+        )
+        .annotate(
+            application_id=F("category__applications__id"),
+            time_zone=F("category__applications__association__time_zone"),
+        )
+        .annotate(**_attempts_subqueries("application_id"))
+        .order_by("application_id", "id")
+    )
+    by_application: dict[int, list[Requirement]] = {}
+    for row in rows:
+        by_application.setdefault(row.application_id, []).append(row)
+    statuses = {}
+    for application_id, requirements in by_application.items():
+        first = requirements[0]
+        last_starts_at = first.exam_last_starts_at
+        statuses[application_id] = retake_status_of(
+            rules=exam_rules_of(requirements),
+            attempts=first.exam_attempts,
+            failed=True,
+            last_day=last_starts_at
+            and timezone.localtime(last_starts_at, zoneinfo.ZoneInfo(first.time_zone)).date(),
+        )
+    return statuses
 
 
 def applications_to_register(association: Association) -> QuerySet[Application]:
@@ -316,6 +438,30 @@ def sitting_has_registrations(sitting: ExamSitting) -> bool:
     return sitting.registrations.exists()
 
 
+def applications_near_a_sitting(association: Association) -> list[Application]:
+    """What the "register an applicant" choice of a sitting weighs: the applications
+    ``applications_to_register`` gives, and those already registered (state "exam") with their
+    open registration's sitting (``pending_sitting_id``, ``pending_starts_at``); each read
+    ``with_exam_attempts`` (two queries)."""
+    has_exam = Requirement.objects.filter(category=OuterRef("category"), kind=RequirementKind.EXAM)
+    pending = ExamRegistration.objects.filter(
+        application=OuterRef("pk"), result=ExamResult.PENDING
+    ).order_by("-attempt", "-id")
+    return list(
+        with_exam_attempts(
+            Application.objects.filter(
+                association=association, state__in=[*REGISTRABLE_STATES, S.EXAM]
+            ).filter(Exists(has_exam))
+        )
+        .select_related("applicant")
+        .annotate(
+            pending_sitting_id=Subquery(pending.values("sitting_id")[:1]),
+            pending_starts_at=Subquery(pending.values("sitting__starts_at")[:1]),
+        )
+        .order_by("applicant__full_name", "id")
+    )
+
+
 def has_applications_to_register(association: Association) -> bool:
     return applications_to_register(association).exists()
 
@@ -351,6 +497,11 @@ def candidate_rows(sitting: ExamSitting) -> list[dict]:
                 "part1_percent": (
                     percent_text(registration.part1_correct, rules.questions)
                     if rules and registration.part1_correct is not None
+                    else ""
+                ),
+                "part1_check": (
+                    part1_check_text(registration.part1_correct, rules)
+                    if rules and rules.part1 and registration.part1_correct is not None
                     else ""
                 ),
             }

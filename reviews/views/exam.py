@@ -19,6 +19,7 @@ from accounts.permissions import AssociationRoleRequiredMixin
 from accounts.rules import is_coordinator_of
 from endorsement.enums import ApplicationState as S
 from endorsement.services import TransitionNotAllowed
+from reviews.conditions import sitting_offer
 from reviews.forms import GradersForm, Part1Form, RegisterApplicationForm, ScoreForm, SittingForm
 from reviews.selectors import exams as reads
 from reviews.services import exams
@@ -147,12 +148,13 @@ class SittingDetailView(SittingCoordinatorMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sitting = reads.sitting_counted(self.sitting)
-        candidates = reads.applications_to_register(self.association)
+        offered, left_out = sitting_offer(sitting)
         context.update(
             sitting=sitting,
             rows=reads.candidate_rows(sitting),
-            register_form=RegisterApplicationForm(queryset=candidates),
-            has_candidates=reads.has_applications_to_register(self.association),
+            register_form=RegisterApplicationForm(choices=offered),
+            has_candidates=bool(offered or left_out),
+            left_out=left_out,
             is_future=not reads.sitting_started(sitting),
             scoring_opens=reads.scoring_opens_text(sitting),
         )
@@ -238,7 +240,19 @@ class Part1View(RegistrationMixin, FormView):
     template_name = "reviews/exams/part1_form.html"
 
     def get_form(self, form_class=None):
-        return Part1Form(questions=self.rules.questions, **self.get_form_kwargs())
+        return Part1Form(
+            questions=self.rules.questions,
+            check_url=reverse("reviews:exam.part1.check", kwargs={"pk": self.registration.pk}),
+            **self.get_form_kwargs(),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        correct = self.registration.part1_correct
+        context["part1_check"] = (
+            reads.part1_check_text(correct, self.rules) if correct is not None else ""
+        )
+        return context
 
     def get_initial(self):
         return {"correct": self.registration.part1_correct}
@@ -268,6 +282,27 @@ class Part1View(RegistrationMixin, FormView):
                     messages.error(self.request, error)
             return HttpResponseRedirect(self.back_url())
         return super().form_invalid(form)
+
+
+class Part1CheckView(RegistrationMixin, TemplateView):
+    """The line under a Part 1 score as it is typed (htmx, ``?correct=``): its percentage and
+    whether it reaches the pass mark, or what is wrong with the number. Nothing is saved."""
+
+    required_permission = Part1View.required_permission
+    permission_denied_message = Part1View.permission_denied_message
+    exam_part = 1
+    template_name = "reviews/exams/_part1_check.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = Part1Form(self.request.GET, questions=self.rules.questions)
+        if form.is_valid():
+            context["part1_check"] = reads.part1_check_text(
+                form.cleaned_data["correct"], self.rules
+            )
+        elif self.request.GET.get("correct", "").strip():
+            context["part1_error"] = " ".join(form.errors.get("correct", []))
+        return context
 
 
 class GradersAssignView(RegistrationMixin, FormView):

@@ -78,8 +78,7 @@ NEXT = {
     "decision.",
     S.APPROVED: "Your portfolio is approved. The coordinator will award your endorsement and let "
     "you know.",
-    S.EXAM_FAILED: "You did not pass the exam this time. You may take it again after the waiting "
-    "period your category sets; the coordinator can tell you when.",
+    S.EXAM_FAILED: "You did not pass the exam this time.",
     S.WITHDRAWN: "You withdrew this application. Nothing more happens to it; you can start a new "
     "one at any time.",
 }

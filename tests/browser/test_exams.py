@@ -180,3 +180,40 @@ def test_exam_from_sitting_to_passed(page, browser, live_server, northfield, app
     expect(row).to_contain_text("Gus Grader: 78%")
     expect(row).to_contain_text("Passed")
     assert_page(page, heading)
+
+
+def test_part1_score_says_where_it_stands_against_the_pass_mark(
+    page, live_server, northfield, approved
+):
+    """As the coordinator types the correct answers, the page says the percentage and whether
+    it reaches the pass mark (htmx, no inline script); the saved score says it on the sitting's
+    page too. axe at 1280 and 390 px."""
+    from tests.factories import ExamRegistrationFactory, ExamSittingFactory
+
+    Application.objects.filter(pk=approved.pk).update(state=ApplicationState.EXAM)
+    sitting = ExamSittingFactory(
+        association=northfield, starts_at=datetime.datetime.now(datetime.UTC), capacity=5
+    )
+    registration = ExamRegistrationFactory(sitting=sitting, application=approved, attempt=1)
+    sitting_takes_place(approved)
+    log_in_staff(
+        page, staff(northfield, Role.COORDINATOR, "cora@example.org", "Cora C"), "coordinator"
+    )
+    page.goto(f"/exams/registrations/{registration.pk}/part1/")
+    heading = f"Part 1 score of {APPLICANT}"
+    box = page.get_by_label("Part 1: correct answers")
+    box.fill("23")
+    expect(page.locator("#part1-check")).to_have_text(
+        "23 of 60 = 38.3%: below the pass mark (80%)."
+    )
+    assert_page(page, heading)
+    box.fill("51")
+    expect(page.locator("#part1-check")).to_have_text(
+        "51 of 60 = 85%: at or above the pass mark (80%)."
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(status_message(page)).to_have_text(f"Part 1 of {APPLICANT} is entered.")
+    expect(page.locator(f"#part1-check-{registration.pk}")).to_have_text(
+        "51 of 60 = 85%: at or above the pass mark (80%)."
+    )
+    assert_page(page, page.locator("h1").inner_text())

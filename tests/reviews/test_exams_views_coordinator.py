@@ -141,8 +141,8 @@ def test_the_coordinator_registers_an_approved_applicant(
     waiting_plain = ApplicationFactory(category=plain_category, state=S.APPROVED)
     client.force_login(coordinator)
     page = client.get(sitting_url(sitting))
-    choices = list(page.context["register_form"].fields["application"].queryset)
-    assert choices == [approved]
+    choices = [value for value, _label in page.context["register_form"].offered]
+    assert choices == [approved.pk]
     response = client.post(
         sitting_url(sitting, "exam.sitting.register"), {"application": approved.pk}
     )
@@ -267,7 +267,8 @@ def test_sitting_page_query_count(
         ApplicationFactory(category=exam_category, state=S.APPROVED)
     client.force_login(coordinator)
     # session, user, authenticators, sitting, role map, sitting with counts, registrations,
-    # requirements, vignette scores, candidates exist, candidates for the select
-    with django_assert_num_queries(11):
+    # requirements, vignette scores, the applications near the sitting (with their attempts)
+    # and their requirements
+    with django_assert_num_queries(10):
         response = client.get(sitting_url(sitting))
     assert len(response.context["rows"]) == count

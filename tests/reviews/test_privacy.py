@@ -113,6 +113,7 @@ PAGES = {
     "reviews:exam.sitting.delete": COORDINATOR_ONLY_403,
     "reviews:exam.sitting.register": page(403, {"coordinator": 405}),
     "reviews:exam.part1": page(403, {"coordinator": 200, **dict.fromkeys(GRADERS, 200)}),
+    "reviews:exam.part1.check": page(403, {"coordinator": 200, **dict.fromkeys(GRADERS, 200)}),
     "reviews:exam.graders": COORDINATOR_ONLY_403,
     "reviews:exam.score": page(404, {"grader": 200}),
     "reviews:exam.register": page(404, {"applicant": 200}),

@@ -332,6 +332,11 @@ def pages(world: World) -> dict[str, tuple]:
             p["grader"],
             reverse("reviews:exam.part1", kwargs={"pk": o["registration"].pk}),
         ),
+        "reviews:exam.part1.check": (
+            p["grader"],
+            reverse("reviews:exam.part1.check", kwargs={"pk": o["registration"].pk})
+            + "?correct=50",
+        ),
         "reviews:exam.graders": (
             p["coordinator"],
             reverse("reviews:exam.graders", kwargs={"pk": o["registration"].pk}),
