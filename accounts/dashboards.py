@@ -12,14 +12,48 @@ The applicant's dashboard is registered under ``APPLICANT``; its functions are c
 ``(request, None)``. Whether a person has anything on a dashboard at all (the chooser offers
 "My applications" only then) is asked of the functions registered with ``register_check``,
 called with the user.
+
+The "needs you now" list at the top of a dashboard is a registry of its own: each app registers
+a function per role with ``register_tasks``, called with ``(request, association, context)``
+(``context`` is what the dashboard's providers already read, so a row may reuse a list the page
+shows without a query of its own) and returning ``Task`` rows. Each function must cost a
+constant number of queries. Later capabilities (renewals, payments, failed e-mails) add their
+rows here rather than editing the dashboard's template.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 APPLICANT = "applicant"
 
 PROVIDERS: dict[str, list] = defaultdict(list)
 CHECKS: dict[str, list] = defaultdict(list)
+TASKS: dict[str, list] = defaultdict(list)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One row of "needs you now": a sentence, the page where the action is, and how urgent.
+
+    ``priority`` orders the kinds (lower first); within a kind the most overdue comes first,
+    then the oldest (``since``, a date or a moment; None last).
+    """
+
+    kind: str
+    label: str
+    url: str
+    priority: int
+    overdue_days: int | None = None
+    since: object = None
+
+    def sort_key(self) -> tuple:
+        return (
+            self.priority,
+            -(self.overdue_days or 0),
+            self.since is None,
+            str(self.since or ""),
+            self.label,
+        )
 
 
 def _registrar(registry: dict[str, list], role: str):
@@ -39,10 +73,26 @@ def register_check(role: str):
     return _registrar(CHECKS, role)
 
 
+def register_tasks(role: str):
+    return _registrar(TASKS, role)
+
+
+def tasks_for(*, role: str, request, association, context: dict) -> list[Task]:
+    """Every registered function's rows for the role, most pressing first."""
+    rows: list[Task] = []
+    for function in TASKS.get(role, []):
+        rows.extend(function(request, association, context))
+    return sorted(rows, key=Task.sort_key)
+
+
 def dashboard_context(*, role: str, request, association=None) -> dict:
     context: dict = {}
     for function in PROVIDERS.get(role, []):
         context.update(function(request, association))
+    if TASKS.get(role):
+        context["needs_you"] = tasks_for(
+            role=role, request=request, association=association, context=context
+        )
     return context
 
 

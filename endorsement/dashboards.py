@@ -9,6 +9,7 @@ the oldest days in state, a filtered, searchable, paginated table (50 a page) wi
 """
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from accounts import dashboards
 from accounts.enums import Role
@@ -20,6 +21,7 @@ from endorsement.selectors import (
     applicant_applications,
     applicant_has_applications,
     association_categories,
+    awards_waiting,
     pipeline_page,
     registrations_waiting,
     state_summary,
@@ -67,6 +69,35 @@ def coordinator_pipeline(request, association) -> dict:
 @dashboards.register(Role.COORDINATOR)
 def coordinator_registrations(request, association) -> dict:
     return {"waiting": registrations_waiting(association=association)}
+
+
+@dashboards.register_tasks(Role.COORDINATOR)
+def coordinator_tasks(request, association, context) -> list[dashboards.Task]:
+    """Registrations to accept or return (the list the dashboard shows, no query of its own)
+    and applications to award (1 query)."""
+    rows = [
+        dashboards.Task(
+            kind="registration",
+            label=_("Accept or return the registration of %(name)s (%(code)s)")
+            % {"name": application.applicant.get_full_name(), "code": application.category.code},
+            url=f"#registration-{application.pk}",
+            priority=10,
+            since=application.created,
+        )
+        for application in context.get("waiting", [])
+    ]
+    rows += [
+        dashboards.Task(
+            kind="award",
+            label=_("Award the endorsement to %(name)s (%(code)s)")
+            % {"name": application.applicant.get_full_name(), "code": application.category.code},
+            url=reverse("endorsement:award", kwargs={"application_id": application.pk}),
+            priority=40,
+            since=application.state_changed,
+        )
+        for application in awards_waiting(association=association)
+    ]
+    return rows
 
 
 @dashboards.register(dashboards.APPLICANT)

@@ -232,6 +232,19 @@ def registrations_waiting(*, association: Association) -> QuerySet[Application]:
     )
 
 
+def awards_waiting(*, association: Association, limit: int = 50) -> list[Application]:
+    """Applications the coordinator may award now, longest waiting first: approved in a
+    category without an exam, or exam passed (1 query)."""
+    has_exam = Requirement.objects.filter(category=OuterRef("category"), kind=RequirementKind.EXAM)
+    return list(
+        Application.objects.filter(association=association)
+        .alias(has_exam=Exists(has_exam))
+        .filter(Q(state=S.APPROVED, has_exam=False) | Q(state=S.EXAM_PASSED))
+        .select_related("applicant", "category")
+        .order_by("state_changed", "id")[:limit]
+    )
+
+
 # The applicant's applications and their progress
 
 

@@ -5,11 +5,13 @@ the exam grader's vignettes; and to each application on the applicant's dashboar
 Registered when the app loads (``ReviewsConfig.ready``)."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts import dashboards
 from accounts.enums import Role
 from endorsement.selectors import register_applicant_annotation
-from reviews.selectors import advising, exams
+from reviews.selectors import advising, exams, tasks
 from reviews.selectors.reviewing import reviewer_assignments, reviewer_declarations
 
 
@@ -31,6 +33,51 @@ def advisor_dashboard(request, association) -> dict:
 def coordinator_advisor_requests(request, association) -> dict:
     """Applicants who asked for an advisor and have none yet."""
     return {"advisor_requests": advising.advisor_requests(association=association)}
+
+
+def _task(row: tasks.TaskRow) -> dashboards.Task:
+    names = {"name": row.applicant, "code": row.code, "person": row.person}
+    if row.kind == tasks.DECISION:
+        if row.opinions > 1:
+            label = _("Decide on %(name)s (%(code)s): the reviewers disagree") % names
+        else:
+            label = _("Decide on %(name)s (%(code)s): the reviewers agree") % names
+        url = reverse("reviews:review.decide", kwargs={"application_id": row.application_id})
+        return dashboards.Task(kind=row.kind, label=label, url=url, priority=30, since=row.at)
+    if row.kind == tasks.OVERDUE_REVIEW:
+        label = _("Review of %(name)s (%(code)s) by %(person)s") % names
+        url = reverse("reviews:review.decide", kwargs={"application_id": row.application_id})
+        priority = 50
+    elif row.kind == tasks.OVERDUE_GRADING:
+        label = _("Part 2 grading of %(name)s (%(code)s) by %(person)s") % names
+        url = reverse("reviews:exam.graders", kwargs={"pk": row.object_id})
+        priority = 60
+    else:
+        label = _("Enter the Part 1 score of %(name)s (%(code)s)") % names
+        url = reverse("reviews:exam.part1", kwargs={"pk": row.object_id})
+        return dashboards.Task(kind=row.kind, label=label, url=url, priority=70, since=row.at)
+    return dashboards.Task(
+        kind=row.kind, label=label, url=url, priority=priority, overdue_days=row.overdue_days
+    )
+
+
+@dashboards.register_tasks(Role.COORDINATOR)
+def coordinator_tasks(request, association, context) -> list[dashboards.Task]:
+    """Advisor requests (the list the dashboard shows, no query of its own); decisions,
+    overdue reviews and gradings, Part 1 scores (1 query)."""
+    rows = [
+        dashboards.Task(
+            kind="advisor_request",
+            label=_("Assign an advisor to %(name)s (%(code)s)")
+            % {"name": application.applicant.get_full_name(), "code": application.category.code},
+            url=reverse("reviews:advisor.assign", kwargs={"application_id": application.pk}),
+            priority=20,
+            since=application.advisor_requested_at,
+        )
+        for application in context.get("advisor_requests", [])
+    ]
+    rows += [_task(row) for row in tasks.coordinator_review_tasks(association=association)]
+    return rows
 
 
 @dashboards.register(Role.EXAM_GRADER)

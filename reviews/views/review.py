@@ -235,7 +235,7 @@ class DecisionView(CoordinatorReviewMixin, TemplateView):
         if form.is_valid():
             decision = form.cleaned_data["decision"]
             try:
-                reviewing.review_decide(
+                decided = reviewing.review_decide(
                     application=self.application,
                     decision=decision,
                     note=form.cleaned_data["note"],
@@ -248,6 +248,13 @@ class DecisionView(CoordinatorReviewMixin, TemplateView):
                     request,
                     _("Decision recorded: %(decision)s.") % {"decision": DECISION_LABELS[decision]},
                 )
+                # Approved in a category without an exam: the award is the next step.
+                if decision == "approve" and transition_allowed(
+                    application=decided, action="award", by=request.user
+                ):
+                    return HttpResponseRedirect(
+                        reverse("endorsement:award", kwargs={"application_id": decided.pk})
+                    )
                 return HttpResponseRedirect(request.path)
         return self.render_to_response(self.get_context_data(form=form))
 

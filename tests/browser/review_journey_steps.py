@@ -34,9 +34,8 @@ def coordinator_assigns_from_pipeline(page, application, reviewers, due_on):
     expect(row).to_contain_text("Submitted")
     expect(row).to_contain_text(name)
     page.get_by_label(f"Select {name}").check()
-    page.get_by_label("Reviewers", exact=True).select_option(
-        [str(person.user.pk) for person in reviewers]
-    )
+    for person in reviewers:
+        page.locator("#bulk-reviewers").get_by_label(f"{person.name} ({person.email})").check()
     page.get_by_label("Review due on").fill(due_on.isoformat())
     page.get_by_role("button", name="Assign to the selected applications").click()
     page.wait_for_url(f"**/reviewing/a/{application.association.slug}/assign/")
@@ -152,8 +151,12 @@ def reviewer_reviews(
     return assignment
 
 
-def coordinator_decides(page, application, *, decision, agreement, reasons=None):
-    """From the application's page to the reviews: they agree; the coordinator decides."""
+def coordinator_decides(
+    page, application, *, decision, agreement, reasons=None, first=None, to_award=False
+):
+    """From the application's page to the reviews: they agree; the coordinator decides
+    (``first(page)`` runs on the decision page before). Approved without an exam
+    (``to_award``), the page that follows is the award's."""
     name = application.applicant.full_name
     code = application.category.code
     open_application(page, application)
@@ -161,6 +164,8 @@ def coordinator_decides(page, application, *, decision, agreement, reasons=None)
     page.wait_for_url(f"**/reviewing/applications/{application.pk}/decision/")
     assert_page(page, f"Review of {name} ({code})")
     expect(page.locator(".agreement")).to_have_text(f"The reviews agree: {agreement}.")
+    if first is not None:
+        first(page)
     page.get_by_label(decision).check()
     note = field(page, "Reasons for the applicant")
     if reasons is not None:
@@ -169,7 +174,11 @@ def coordinator_decides(page, application, *, decision, agreement, reasons=None)
         note.fill(reasons)
     page.get_by_role("button", name="Record the decision").click()
     status_says(page, "Decision recorded")
-    assert_page(page, f"Review of {name} ({code})")
+    if to_award:
+        page.wait_for_url(f"**/coordinator/applications/{application.pk}/award/")
+        assert_page(page, f"Award {code} to {name}?")
+    else:
+        assert_page(page, f"Review of {name} ({code})")
 
 
 def coordinator_reads_the_earlier_round(page, application, reviewer):
@@ -187,11 +196,12 @@ def coordinator_reads_the_earlier_round(page, application, reviewer):
     assert_page(page, f"Review of {name} ({code})")
 
 
-def coordinator_awards(page, application, year, state):
-    open_application(page, application)
-    expect(page.locator(".application-state")).to_have_text(state)
-    page.get_by_role("link", name="Award…").click()
-    page.wait_for_url(f"**/coordinator/applications/{application.pk}/award/")
+def coordinator_awards(page, application, year, state, *, on_award_page=False):
+    if not on_award_page:
+        open_application(page, application)
+        expect(page.locator(".application-state")).to_have_text(state)
+        page.get_by_role("link", name="Award…").click()
+        page.wait_for_url(f"**/coordinator/applications/{application.pk}/award/")
     name = application.applicant.full_name
     code = application.category.code
     assert_page(page, f"Award {code} to {name}?")

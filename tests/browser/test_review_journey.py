@@ -134,11 +134,18 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
         recommendation="Approve",
     )
     assert second_round.round == 2
+    # The decision page leads straight to the award.
     coordinator_decides(
-        coordinator, application, decision="Approve the portfolio", agreement="Approve"
+        coordinator,
+        application,
+        decision="Approve the portfolio",
+        agreement="Approve",
+        first=lambda page: coordinator_reads_the_earlier_round(page, application, reviewer),
+        to_award=True,
     )
-    coordinator_reads_the_earlier_round(coordinator, application, reviewer)
-    number = coordinator_awards(coordinator, application, today.year, "Approved")
+    number = coordinator_awards(
+        coordinator, application, today.year, "Approved", on_award_page=True
+    )
     assert re.fullmatch(r"NORTHFIELD-IFS-\d{4}-\d{4}", number)
     timeline = coordinator.locator("table.timeline")
     expect(timeline).to_contain_text("In review → Deferred: amend and resubmit")

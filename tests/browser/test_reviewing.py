@@ -97,8 +97,10 @@ def test_bulk_assignment_blind_reviews_and_a_deferral(
     casey.goto("/reviewing/a/northfield/assign/")
     assert_page(casey, "Assign reviewers in bulk")
     casey.get_by_label(re.compile("^Ana Applicant")).check()
-    casey.get_by_label("First reviewer").select_option(label="Robin Reviewer")
-    casey.get_by_label("Second reviewer").select_option(label="Riley Reviewer")
+    # The reviewers are checkboxes, as on the single assignment page.
+    reviewers = casey.locator("#bulk-reviewers")
+    reviewers.get_by_label(re.compile("^Robin Reviewer")).check()
+    reviewers.get_by_label(re.compile("^Riley Reviewer")).check()
     casey.get_by_label("Due date").fill(due_on.isoformat())
     casey.get_by_role("button", name="Assign to the chosen portfolios").click()
     expect(casey.get_by_role("status").first).to_have_text(
@@ -154,8 +156,9 @@ def test_bulk_assignment_blind_reviews_and_a_deferral(
     casey.goto(f"/reviewing/applications/{application.pk}/decision/")
     assert_page(casey, "Review of Ana Applicant (IFS)")
     expect(casey.locator(".review-card")).to_have_count(2)
+    # In the order the reviewers were assigned: the pool's order, Riley before Robin.
     note = casey.get_by_label("Reasons for the applicant")
-    expect(note).to_have_value("Add the RS/C log for 2025.\n\nAdd a supervisor reference.")
+    expect(note).to_have_value("Add a supervisor reference.\n\nAdd the RS/C log for 2025.")
     casey.get_by_label("Defer: the applicant amends the portfolio and submits it again").check()
     casey.get_by_role("button", name="Record the decision").click()
     expect(casey.get_by_role("status").first).to_contain_text("Decision recorded")
@@ -163,7 +166,7 @@ def test_bulk_assignment_blind_reviews_and_a_deferral(
     saved = Application.objects.get(pk=application.pk)
     assert saved.state == S.DEFERRED
     assert ApplicationEvent.objects.filter(application=saved).latest("id").note == (
-        "Add the RS/C log for 2025.\n\nAdd a supervisor reference."
+        "Add a supervisor reference.\n\nAdd the RS/C log for 2025."
     )
     for page in (casey, first, second):
         page.context.close()

@@ -290,7 +290,12 @@ def test_bulk_assign_form_posts_to_the_reviews_page(client, coordinator, associa
         f'value="{submitted.pk}" id="select-{submitted.pk}">'
     ) in html
     assert [u.get_full_name() for u in response.context["reviewer_choices"]] == ["Rita Reviewer"]
-    assert 'name="reviewers" multiple' in html
+    rita = response.context["reviewer_choices"][0]
+    assert "multiple" not in html
+    assert (
+        f'<input class="form-check-input" type="checkbox" name="reviewers" value="{rita.pk}" '
+        f'id="bulk-reviewer-{rita.pk}">'
+    ) in html
     assert 'name="due_on" required' in html
 
 

@@ -24,8 +24,9 @@ STATES = [S.IN_REVIEW, S.REGISTERED, S.ACCEPTED, S.SUBMITTED, S.AWARDED]
 # Session, user, roles (TOTP remembered at log-in), association; registrations waiting;
 # the pipeline: categories for the filter, counts by state, the table's count, its page, the
 # page's review assignments (with reviewers), the reviewers for bulk assignment; applicants
-# asking for an advisor (reviews.views.advisor).
-DASHBOARD_QUERIES = 4 + 1 + 6 + 1
+# asking for an advisor (reviews.views.advisor); "needs you now": the awards waiting and the
+# review and exam rows (one query each).
+DASHBOARD_QUERIES = 4 + 1 + 6 + 1 + 2
 # Session, user, roles, association; categories; the applications, their review assignments.
 CSV_QUERIES = 4 + 1 + 2
 

@@ -115,7 +115,13 @@ def test_bulk_page_lists_submitted_portfolios_only(
     assert [a.pk for a in response.context["waiting"]] == [waiting.pk]
     page = text(response)
     assert f'name="applications" value="{waiting.pk}"' in page
-    assert page.count('<select class="form-select" name="reviewers"') == 2
+    # The reviewers are checkboxes, like on the single assignment page (no Ctrl-click).
+    assert '<select class="form-select" name="reviewers"' not in page
+    assert page.count('type="checkbox" name="reviewers"') == len(response.context["pool"])
+    assert (
+        f'<input class="form-check-input" type="checkbox" name="reviewers" value="{rita.pk}" '
+        f'id="reviewer-{rita.pk}">'
+    ) in page
 
 
 def test_bulk_post_from_another_page_shows_the_results(client, category, coordinator, rita, ray):
