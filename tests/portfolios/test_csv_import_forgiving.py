@@ -114,6 +114,13 @@ def test_item_names_match_ignoring_case_punctuation_and_ampersands(category):
 
 
 @pytest.mark.django_db
+def test_item_names_match_in_spanish_where_translated(category):
+    [row] = check(category, HEADER + "T,P,2025-01-01,1,online,COMPETENCIA CULTURAL.,,\r\n")
+    assert row.errors == []
+    assert [item.name for item in row.competencies] == ["Cultural competence"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("value", "code"),
     [
