@@ -15,8 +15,13 @@ What is accepted, to be forgiving with what spreadsheets produce:
 * columns in any order, named in English or Spanish, in any case; other columns are ignored;
 * dates as YYYY-MM-DD or MM/DD/YYYY; hours with a decimal point or a decimal comma;
 * the format as its code or its name, in English or Spanish;
-* competency items by name, separated by ";", in any case;
+* competency items by name (in English, or in Spanish where the name is translated), separated
+  by ";" or line breaks; a name that matches none is reported with the closest names ("did you
+  mean …?");
 * yes/no as yes, no, sí, si, true, false, 1, 0 (empty means no).
+
+Names, formats, yes/no and the header's column names are all compared through one normaliser
+(:func:`normalize`): case, accents, punctuation, repeated spaces and "&" for "and" do not count.
 
 At most ``MAX_BYTES`` (1 MB) and ``MAX_ROWS`` (500) rows per file.
 """
@@ -24,7 +29,9 @@ At most ``MAX_BYTES`` (1 MB) and ``MAX_ROWS`` (500) rows per file.
 import codecs
 import csv
 import datetime
+import difflib
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -36,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from competencies.models import Competency, EndorsementCategory
+from competencies.selectors import category_areas
 from endorsement.models import Application
 from portfolios.enums import TrainingFormat
 from portfolios.models import FormDraft, Training
@@ -50,7 +58,7 @@ DRAFT_KEY = "training:import"
 COLUMNS = ("title", "provider", "date", "hours", "format", "competencies", "dei", "rsc")
 REQUIRED_COLUMNS = ("title", "provider", "date", "hours", "format", "competencies")
 
-# Column names accepted in the header row, after _normalize (no accents, lower case).
+# Column names accepted in the header row, compared through normalize().
 HEADER_ALIASES = {
     "title": {"title", "titulo", "training", "capacitacion"},
     "provider": {"provider", "proveedor", "organizer", "organizador"},
@@ -85,11 +93,26 @@ class NothingToImport(Exception):
     """No previewed file is waiting to be imported (already imported, or never uploaded)."""
 
 
-def _normalize(text: str) -> str:
-    """Lower case, accents dropped, spaces collapsed: 'Sí ' and 'si' compare equal."""
+# How close a name must be to an item's name to be suggested (difflib's ratio, 0 to 1).
+SUGGESTION_CUTOFF = 0.75
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
+def normalize(text: str) -> str:
+    """The form in which names and values are compared: case, accents, punctuation and repeated
+    spaces dropped, "&" read as "and" ('Sí ' and 'si'; 'Grief & loss' and 'grief and loss.')."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.casefold().split())
+    text = text.casefold().replace("&", " and ")
+    return " ".join(_PUNCTUATION.sub(" ", text).split())
+
+
+def suggestions(name: str, names: dict[str, str], *, limit: int = 2) -> list[str]:
+    """The closest of ``names`` (normalised → as written) to ``name``, best first (at most 2)."""
+    matches = difflib.get_close_matches(
+        normalize(name), list(names), n=limit, cutoff=SUGGESTION_CUTOFF
+    )
+    return [names[match] for match in matches]
 
 
 # Reading the file
@@ -123,10 +146,12 @@ def _delimiter(text: str) -> str:
 
 
 def _column_map(header: list[str]) -> dict[str, int]:
-    by_alias = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in aliases}
+    by_alias = {
+        normalize(alias): column for column, aliases in HEADER_ALIASES.items() for alias in aliases
+    }
     mapping: dict[str, int] = {}
     for index, name in enumerate(header):
-        column = by_alias.get(_normalize(name.replace("\ufeff", "")))
+        column = by_alias.get(normalize(name.replace("\ufeff", "")))
         if column and column not in mapping:
             mapping[column] = index
     return mapping
@@ -269,11 +294,22 @@ class _Checker:
     def __init__(self, *, category: EndorsementCategory, today: datetime.date):
         self.category = category
         self.today = today
+        # Each item's name, and its name in each language where translated: normalised → items,
+        # and normalised → the name as written (for "did you mean …?").
         self.items: dict[str, list[Competency]] = {}
-        for item in Competency.objects.filter(categories=category).order_by(
-            "area__order", "order", "name"
-        ):
-            self.items.setdefault(_normalize(item.name), []).append(item)
+        self.names: dict[str, str] = {}
+        items = list(
+            Competency.objects.filter(categories=category).order_by("area__order", "order", "name")
+        )
+        for language in _languages():
+            with translation.override(language):
+                for item in items:
+                    name = item.display_name
+                    key = normalize(name)
+                    self.names.setdefault(key, name)
+                    matching = self.items.setdefault(key, [])
+                    if item not in matching:
+                        matching.append(item)
         self.formats = _format_lookup()
 
     def check(self, raw: dict) -> ParsedRow:
@@ -348,7 +384,7 @@ class _Checker:
     def _format(self, parsed, value):
         if not value:
             raise _CellError(_("this cell is empty"))
-        code = self.formats.get(_normalize(value))
+        code = self.formats.get(normalize(value))
         if code is None:
             raise _CellError(
                 _("'%(value)s' is not one of the formats: %(formats)s")
@@ -357,29 +393,37 @@ class _Checker:
         parsed.format = code
 
     def _competencies(self, parsed, value):
-        names = [name.strip() for name in value.split(";") if name.strip()]
+        names = [name.strip() for name in re.split(r"[;\n]", value) if name.strip()]
         if not names:
             raise _CellError(_("this cell is empty: name at least one competency item"))
         found: list[Competency] = []
         unknown = []
         for name in names:
-            items = self.items.get(_normalize(name))
+            items = self.items.get(normalize(name))
             if items is None:
                 unknown.append(name)
                 continue
             found.extend(item for item in items if item not in found)
         if unknown:
-            raise _CellError(
-                *(
-                    _("'%(value)s' is not a competency item of %(category)s")
-                    % {"value": name, "category": self.category.code}
-                    for name in unknown
-                )
-            )
+            raise _CellError(*(self._unknown_item(name) for name in unknown))
         parsed.competencies = found
 
+    def _unknown_item(self, name: str) -> str:
+        values = {"value": name, "category": self.category.code}
+        close = suggestions(name, self.names)
+        if not close:
+            return _("'%(value)s' is not a competency item of %(category)s") % values
+        if len(close) == 1:
+            return _(
+                "'%(value)s' is not a competency item of %(category)s: did you mean “%(name)s”?"
+            ) % {**values, "name": close[0]}
+        return _(
+            "'%(value)s' is not a competency item of %(category)s: "
+            "did you mean “%(first)s” or “%(second)s”?"
+        ) % {**values, "first": close[0], "second": close[1]}
+
     def _yes_no(self, value) -> bool:
-        normalized = _normalize(value)
+        normalized = normalize(value)
         if normalized in YES:
             return True
         if normalized in NO:
@@ -399,16 +443,22 @@ class _CellError(Exception):
         self.messages = list(messages)
 
 
+def _languages() -> list[str]:
+    """English first, so that an item's English name is the one suggested when both match."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return sorted(codes, key=lambda code: code != "en")
+
+
 def _format_lookup() -> dict[str, str]:
     """Every way of writing a format (code, names in each language, aliases) → its code."""
     lookup: dict[str, str] = {}
     for choice in TrainingFormat:
-        names = {choice.value, choice.value.replace("_", " "), *FORMAT_ALIASES.get(choice, ())}
-        for language, _name in settings.LANGUAGES:
+        names = {choice.value, *FORMAT_ALIASES.get(choice, ())}
+        for language in _languages():
             with translation.override(language):
                 names.add(str(choice.label))
         for name in names:
-            lookup.setdefault(_normalize(name), choice.value)
+            lookup.setdefault(normalize(name), choice.value)
     return lookup
 
 
@@ -506,4 +556,15 @@ def template_csv(*, category: EndorsementCategory) -> bytes:
             "no",
         ]
     )
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def items_csv(*, category: EndorsementCategory) -> bytes:
+    """The category's competency items, one a row with its area, to copy names from (1 query)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_("Competency item"), _("Competency area")])
+    for group in category_areas(category=category):
+        for item in group.items:
+            writer.writerow([item.name, group.area.display_name])
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

@@ -84,6 +84,11 @@ urlpatterns = [
         name="training.import_template",
     ),
     path(
+        "<int:application_id>/training/import/items.csv",
+        training.TrainingImportItemsView.as_view(),
+        name="training.import_items",
+    ),
+    path(
         "<int:application_id>/training/import/preview/",
         training.TrainingImportPreviewView.as_view(),
         name="training.import_preview",

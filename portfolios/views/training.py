@@ -95,8 +95,10 @@ class TrainingImportView(ApplicationFormMixin, TrainingImportMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        areas = category_areas(category=self.application.category)
         context.update(
-            areas=category_areas(category=self.application.category),
+            areas=areas,
+            item_names="\n".join(item.name for group in areas for item in group.items),
             max_rows=csv_import.MAX_ROWS,
             formats=csv_import.TrainingFormat,
         )
@@ -185,4 +187,16 @@ class TrainingImportTemplateView(TrainingMixin, PortfolioMixin, View):
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="trainings-template.csv"'
+        return response
+
+
+class TrainingImportItemsView(TrainingMixin, PortfolioMixin, View):
+    """The category's competency items as a CSV file, to copy names into the template."""
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            csv_import.items_csv(category=self.application.category),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="competency-items.csv"'
         return response
