@@ -383,7 +383,9 @@ class RateView(View):
         if problem:
             return self.unusable(request, problem)
         form = self.form(request.POST)
-        if request.POST.get(DRAFT_ACTION[0]) == DRAFT_ACTION[1]:
+        if request.POST.get(DRAFT_ACTION[0]) == DRAFT_ACTION[1] or request.headers.get(
+            "HX-Request"
+        ):
             return self.save_draft(request, form)
         if not form.is_valid():
             return render(request, self.template_name, self.context(form=form), status=200)
@@ -407,13 +409,19 @@ class RateView(View):
         )
 
     def save_draft(self, request, form: RatingForm):
-        """Keep what is answered so far; the page comes back with the answers and the count."""
+        """Keep what is answered so far; the page comes back with the answers and the count.
+
+        Also saved as the rater answers (htmx posts the form on each change), then only the
+        counters are sent back."""
         try:
             reference_save_rating_draft(
                 reference=self.reference, scores=form.answers(), comment=form.draft_comment()
             )
         except RatingLinkUnusable as exc:
             return self.unusable(request, exc.reason)
+        if request.headers.get("HX-Request"):
+            # Saved as the rater answers: the counters come back (htmx swaps them in).
+            return render(request, "portfolios/rate/_autosaved.html", {"form": form})
         messages.success(
             request,
             _(

@@ -3,7 +3,9 @@ rates every item and sends; axe finds nothing on any page at desktop and phone w
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
+from competencies.models import CompetencyArea
 from portfolios.enums import ReferenceStatus
 from portfolios.models import Reference, ReferenceRating
 from tests.browser.helpers import assert_page, log_in, rating_path
@@ -11,6 +13,10 @@ from tests.factories import DEFAULT_PASSWORD
 from tests.portfolios.references_helpers import make_application, make_category
 
 pytestmark = pytest.mark.browser
+
+
+def other_area_pk(category) -> int:
+    return CompetencyArea.objects.get(framework=category.framework, name="Direct Service Skills").pk
 
 
 def test_the_applicant_asks_and_the_rater_rates_through_the_e_mailed_link(page, association):
@@ -219,6 +225,13 @@ def test_the_rater_saves_a_draft_comes_back_and_sends(page, association):
         other.locator("fieldset.rating-item").nth(index).get_by_label(
             "Not enough information"
         ).check()
+    # Each answer is saved as the rater goes, and the counters follow.
+    expect(page.locator("#rating-counter-text")).to_have_text("4 of 4 items answered")
+    expect(page.locator("#rating-draft-status")).to_have_text("Draft saved.")
+    expect(page.locator("#area-count-" + str(other_area_pk(category)))).to_have_text(
+        "2 of 2 items answered in this area"
+    )
+    assert len(Reference.objects.get().rating_draft["scores"]) == 4
     with page.expect_navigation():
         page.get_by_role("button", name="Send my rating").click()
     assert_page(page, "Thank you")

@@ -35,7 +35,9 @@ def counter(response) -> str:
 def area_counts(response) -> list[str]:
     content = response.content.decode()
     return re.findall(
-        r'<span class="d-block fs-6 text-body-secondary area-count">([^<]*)</span>', content
+        r'<span id="area-count-\d+" class="d-block fs-6 text-body-secondary area-count">'
+        r"([^<]*)</span>",
+        content,
     )
 
 
@@ -60,7 +62,7 @@ def test_a_new_form_counts_nothing_answered(client, invite):
         'aria-valuenow="0" aria-valuemin="0" aria-valuemax="8">' in content
     )
     assert '<div class="progress-bar progress-w-0"></div>' in content
-    form = content[content.index('<form method="post" novalidate>') :]
+    form = content[content.index('<form method="post" novalidate') :]
     assert re.findall(r'<button type="submit"[^>]*>([^<]*)</button>', form) == [
         "Send my rating",
         "Save draft",
@@ -217,3 +219,38 @@ def test_saving_a_draft_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         response = client.post(rate_url(token), data)
     assert response.status_code == 302
+
+
+def test_answers_are_saved_as_the_rater_goes_and_the_counters_come_back(client, invite, category):
+    """htmx posts the form on each change: a draft, answered with the counters alone."""
+    reference, token = invite()
+    data = draft_data(category, 5)
+    del data["action"]
+    response = client.post(rate_url(token), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.startswith('<div class="rating-progress mb-4" id="rating-counter">')
+    assert counter(response) == "5 of 8 items answered"
+    assert re.search(r'id="rating-draft-status">([^<]*)</p>', content)[1] == "Draft saved."
+    assert [
+        (oob, label)
+        for oob, label in re.findall(
+            r'<span id="area-count-\d+" [^>]*?( hx-swap-oob="true")?>([^<]*)</span>', content
+        )
+    ] == [
+        (' hx-swap-oob="true"', "4 of 4 items answered in this area"),
+        (' hx-swap-oob="true"', "1 of 4 items answered in this area"),
+    ]
+    assert "<h1" not in content
+    reference.refresh_from_db()
+    assert (reference.status, len(rating_draft_scores(reference))) == (ReferenceStatus.INVITED, 5)
+    assert client.get(rate_url(token)).status_code == 200
+
+
+def test_the_form_posts_its_changes_to_itself(client, invite):
+    _reference, token = invite()
+    content = client.get(rate_url(token)).content.decode()
+    assert (
+        f'<form method="post" novalidate\n      hx-post="{rate_url(token)}" '
+        'hx-trigger="change delay:1000ms" hx-target="#rating-counter" hx-swap="outerHTML">'
+    ) in content
