@@ -204,6 +204,9 @@ class Reference(Evidence):
         default="en",
     )
     comment = models.TextField(_("comments"), blank=True)
+    # The rater's answers saved as a draft ({"scores": {competency id: score}, "comment": …});
+    # the rater's alone until sent: cleared when the rating is submitted, never shown to others.
+    rating_draft = models.JSONField(null=True, blank=True, editable=False)
     replaces = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
     )

@@ -5,7 +5,9 @@ The rules, in plain words:
 * Inviting a rater creates a random token (``secrets.token_urlsafe``); only its SHA-256 is kept
   (``Reference.token_hash``), the token itself travels only in the e-mail to the rater. The link
   ``/portfolio/rate/<token>/`` works until ``token_expires`` (``REFERENCE_LINK_DAYS`` days) and
-  only once: the rating uses it up. Sending a new link makes the old one stop working.
+  until the rating is sent: sending the rating uses it up. Before that the rater may save a
+  draft of their answers (``Reference.rating_draft``) and come back through the same link;
+  saving a draft does not use the link up. Sending a new link makes the old one stop working.
 * The rater rates every competency item of the application's category, each with a score or
   "not enough information" (NEI). With more NEI answers than the framework allows
   (``reference_not_enough_information_limit``, 5: six or more do not count) the reference becomes
@@ -369,6 +371,44 @@ def reference_withdraw(*, reference: Reference, by) -> None:
     evidence_delete(application=application, instance=locked, by=by)
 
 
+def rating_draft_scores(reference: Reference) -> dict[int, str]:
+    """{competency id: score} of the rater's saved draft ({} without one)."""
+    scores = (reference.rating_draft or {}).get("scores") or {}
+    return {int(pk): score for pk, score in scores.items()}
+
+
+@transaction.atomic
+def reference_save_rating_draft(
+    *, reference: Reference, scores: dict[int, str], comment: str
+) -> Reference:
+    """Keep the rater's answers so far (any number of items) and comment, to finish later.
+
+    The link is not used up: only ``reference_submit_rating`` does that. Raises
+    ``RatingLinkUnusable`` like it, ``ValidationError`` for an unknown item or an invalid score.
+    """
+    locked = Reference.objects.select_for_update().get(pk=reference.pk)
+    problem = rating_link_problem(reference=locked)
+    if problem:
+        raise RatingLinkUnusable(problem)
+    item_ids = set(
+        Competency.objects.filter(categories=reference.application.category).values_list(
+            "pk", flat=True
+        )
+    )
+    if not set(scores) <= item_ids:
+        raise ValidationError(_("One of the rated items is not in this form."))
+    if any(score not in RatingScore.values for score in scores.values()):
+        raise ValidationError(_("One of the ratings is not a valid choice."))
+    locked.rating_draft = {
+        "scores": {str(pk): score for pk, score in sorted(scores.items())},
+        "comment": comment.strip(),
+    }
+    # Not "updated": a draft is not a change of the evidence.
+    locked.save(update_fields=["rating_draft"])
+    reference.rating_draft = locked.rating_draft
+    return locked
+
+
 @transaction.atomic
 def reference_submit_rating(
     *, reference: Reference, scores: dict[int, str], comment: str
@@ -391,6 +431,8 @@ def reference_submit_rating(
         raise ValidationError(_("Rate every competency item, or choose “Not enough information”."))
     if any(score not in RatingScore.values for score in scores.values()):
         raise ValidationError(_("One of the ratings is not a valid choice."))
+    # The draft is the rater's alone: gone once the rating is sent, and never in the history.
+    locked.rating_draft = None
     before = evidence_snapshot(locked)
     nei = sum(1 for score in scores.values() if score == RatingScore.NOT_ENOUGH_INFORMATION)
     limit = application.framework.reference_not_enough_information_limit
@@ -401,7 +443,7 @@ def reference_submit_rating(
     locked.status = ReferenceStatus.NOT_COUNTED if nei > limit else ReferenceStatus.COMPLETED
     locked.comment = comment.strip()
     locked.completed_at = timezone.now()
-    locked.save(update_fields=["status", "comment", "completed_at", "updated"])
+    locked.save(update_fields=["status", "comment", "completed_at", "rating_draft", "updated"])
     evidence_history_record(
         application=application, instance=locked, action="changed", before=before, by=None
     )

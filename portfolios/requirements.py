@@ -110,6 +110,10 @@ class CheckItem:
     def url_name(self) -> str | None:
         return SECTION_URL_NAMES.get(self.section)
 
+    @property
+    def section_label(self) -> str:
+        return SECTION_LABELS[self.section]
+
 
 @dataclass
 class SectionItems:
@@ -183,6 +187,28 @@ class RequirementCheck:
     @property
     def met_count(self) -> int:
         return sum(1 for item in self.items if item.required and item.met)
+
+    @property
+    def met_width(self) -> int:
+        """The progress bar's width: percent of the required items met, in steps of 5."""
+        return progress_width(self.met_count, self.required_count)
+
+    @property
+    def first_missing(self) -> CheckItem | None:
+        """Where to start: the first missing item in reading order."""
+        order = {key: index for index, key in enumerate(SECTION_KEYS)}
+        return min(self.missing, key=lambda item: order[item.section], default=None)
+
+
+def progress_width(done: int, total: int) -> int:
+    """done of total as a percentage rounded down to a step of 5 (the CSS ``progress-w-N``
+    classes; no inline style). Some progress shows at least 5, all of it only 100."""
+    if total <= 0:
+        return 100
+    if done >= total:
+        return 100
+    percent = done * 100 // total // 5 * 5
+    return max(percent, 5) if done else 0
 
 
 def number(value) -> str:

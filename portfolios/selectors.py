@@ -185,7 +185,15 @@ class ChangeRow:
     fields: list[tuple[str, str | None, str | None]]  # (field label, before, after)
 
 
-_HIDDEN_FIELDS = {"application", "created", "updated", "deleted_at", "token_hash", "token_expires"}
+_HIDDEN_FIELDS = {
+    "application",
+    "created",
+    "updated",
+    "deleted_at",
+    "token_hash",
+    "token_expires",
+    "rating_draft",
+}
 # The field that names an item of each section, to show which one changed.
 _NAME_FIELDS = ("title", "credential", "role", "provider_name", "rater_name")
 

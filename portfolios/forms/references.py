@@ -1,5 +1,7 @@
 """Forms of the references section (the applicant's) and of the rater's page (no account)."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from competencies.selectors import AreaGroup
 from portfolios.enums import RaterRelationship, RatingScore
 from portfolios.models import Reference
+from portfolios.requirements import progress_width
 
 WAIVE_HELP = _("If you waive your right, you will not see this rating; reviewers will.")
 
@@ -30,7 +33,9 @@ class ReferenceInviteForm(forms.ModelForm):
             "rater_language": _("Language of the e-mail and form they receive"),
         }
         help_texts = {
-            "rater_email": _("We send them a personal link to rate you. It works once."),
+            "rater_email": _(
+                "We send them a personal link to rate you. It works until they send their rating."
+            ),
             "applicant_waived_right_to_see": WAIVE_HELP,
         }
 
@@ -60,8 +65,26 @@ def rating_choices() -> list[tuple[str, str]]:
     ]
 
 
+@dataclass
+class RatingArea:
+    """One competency area of the rater's form: its radio groups and how many are answered."""
+
+    area: object
+    fields: list
+    answered: int
+
+    @property
+    def total(self) -> int:
+        return len(self.fields)
+
+
 class RatingForm(forms.Form):
-    """One radio group per competency item of the category, grouped by area; a comment."""
+    """One radio group per competency item of the category, grouped by area; a comment.
+
+    ``draft`` (``{competency id: score}``, and ``draft_comment``) fills an unbound form with the
+    answers the rater saved. ``answers()`` reads what is answered so far, bound or not, for the
+    counter and for saving a draft (a draft may leave items unanswered).
+    """
 
     comment = forms.CharField(
         label=_("Comments (optional)"),
@@ -71,7 +94,14 @@ class RatingForm(forms.Form):
         help_text=_("Anything the reviewers should know about your rating."),
     )
 
-    def __init__(self, *args, areas: list[AreaGroup], **kwargs):
+    def __init__(
+        self,
+        *args,
+        areas: list[AreaGroup],
+        draft: dict[int, str] | None = None,
+        draft_comment: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.areas = areas
         self.item_fields: dict[int, str] = {}
@@ -90,11 +120,47 @@ class RatingForm(forms.Form):
                 )
                 self.item_fields[item.pk] = name
         self.fields["comment"] = comment
+        for pk, score in (draft or {}).items():
+            if pk in self.item_fields:
+                self.initial[self.item_fields[pk]] = score
+        if draft_comment:
+            self.initial["comment"] = draft_comment
 
-    def grouped(self):
-        """(area, [bound fields]) in the page's order."""
+    def answers(self) -> dict[int, str]:
+        """{competency id: score} of the items answered with a valid choice, so far."""
+        valid = {value for value, _label in rating_choices()}
+        answers = {}
+        for pk, name in self.item_fields.items():
+            value = self.data.get(name) if self.is_bound else self.initial.get(name)
+            if value in valid:
+                answers[pk] = value
+        return answers
+
+    def draft_comment(self) -> str:
+        """The comment as typed (for a draft), within the field's length."""
+        return str(self.data.get("comment", ""))[: self.fields["comment"].max_length]
+
+    @property
+    def item_count(self) -> int:
+        return len(self.item_fields)
+
+    @property
+    def answered_count(self) -> int:
+        return len(self.answers())
+
+    @property
+    def answered_width(self) -> int:
+        return progress_width(self.answered_count, self.item_count)
+
+    def grouped(self) -> list[RatingArea]:
+        """The areas in the page's order, each with its bound fields and answered count."""
+        answers = self.answers()
         return [
-            (group.area, [self[self.item_fields[item.pk]] for item in group.items])
+            RatingArea(
+                area=group.area,
+                fields=[self[self.item_fields[item.pk]] for item in group.items],
+                answered=sum(1 for item in group.items if item.pk in answers),
+            )
             for group in self.areas
         ]
 

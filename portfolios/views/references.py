@@ -2,7 +2,8 @@
 
 Applicant: /portfolio/<id>/references/ (list), …/invite/, …/<pk>/ (read a rating),
 …/<pk>/resend/ (POST), …/<pk>/replace/, …/<pk>/withdraw/ (asks first).
-Rater: /portfolio/rate/<token>/ — the single-use link from the e-mail.
+Rater: /portfolio/rate/<token>/ — the link from the e-mail: "Save draft" keeps the answers and
+the link; "Send my rating" uses the link up.
 """
 
 from django.conf import settings
@@ -36,11 +37,13 @@ from portfolios.references import (
     LINK_WITHDRAWN,
     RATER_ROLE,
     RatingLinkUnusable,
+    rating_draft_scores,
     rating_link_problem,
     reference_for_token,
     reference_invite,
     reference_replace,
     reference_resend,
+    reference_save_rating_draft,
     reference_submit_rating,
     reference_withdraw,
 )
@@ -299,8 +302,13 @@ def _rater_language(request, reference: Reference) -> str:
     return reference.rater_language
 
 
+# The name and value of the rater's "Save draft" button.
+DRAFT_ACTION = ("action", "draft")
+
+
 class RateView(View):
-    """The rater's form, reached through the single-use link; no account, no login."""
+    """The rater's form, reached through their link; no account, no login. A draft keeps the
+    link working; sending the rating uses it up."""
 
     template_name = "portfolios/rate/form.html"
 
@@ -356,7 +364,13 @@ class RateView(View):
         )
 
     def form(self, data=None) -> RatingForm:
-        return RatingForm(data, areas=category_areas(category=self.application.category))
+        draft = self.reference.rating_draft or {}
+        return RatingForm(
+            data,
+            areas=category_areas(category=self.application.category),
+            draft=rating_draft_scores(self.reference),
+            draft_comment=draft.get("comment", ""),
+        )
 
     def get(self, request, *args, **kwargs):
         problem = rating_link_problem(reference=self.reference)
@@ -369,6 +383,10 @@ class RateView(View):
         if problem:
             return self.unusable(request, problem)
         form = self.form(request.POST)
+        if request.POST.get(DRAFT_ACTION[0]) == DRAFT_ACTION[1] or request.headers.get(
+            "HX-Request"
+        ):
+            return self.save_draft(request, form)
         if not form.is_valid():
             return render(request, self.template_name, self.context(form=form), status=200)
         try:
@@ -389,3 +407,26 @@ class RateView(View):
                 reference=reference, counted=reference.status == ReferenceStatus.COMPLETED
             ),
         )
+
+    def save_draft(self, request, form: RatingForm):
+        """Keep what is answered so far; the page comes back with the answers and the count.
+
+        Also saved as the rater answers (htmx posts the form on each change), then only the
+        counters are sent back."""
+        try:
+            reference_save_rating_draft(
+                reference=self.reference, scores=form.answers(), comment=form.draft_comment()
+            )
+        except RatingLinkUnusable as exc:
+            return self.unusable(request, exc.reason)
+        if request.headers.get("HX-Request"):
+            # Saved as the rater answers: the counters come back (htmx swaps them in).
+            return render(request, "portfolios/rate/_autosaved.html", {"form": form})
+        messages.success(
+            request,
+            _(
+                "Your draft is saved. Come back with the same link to finish: it works until "
+                "you send your rating."
+            ),
+        )
+        return HttpResponseRedirect(request.path)

@@ -3,7 +3,9 @@ rates every item and sends; axe finds nothing on any page at desktop and phone w
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
+from competencies.models import CompetencyArea
 from portfolios.enums import ReferenceStatus
 from portfolios.models import Reference, ReferenceRating
 from tests.browser.helpers import assert_page, log_in, rating_path
@@ -11,6 +13,10 @@ from tests.factories import DEFAULT_PASSWORD
 from tests.portfolios.references_helpers import make_application, make_category
 
 pytestmark = pytest.mark.browser
+
+
+def other_area_pk(category) -> int:
+    return CompetencyArea.objects.get(framework=category.framework, name="Direct Service Skills").pk
 
 
 def test_the_applicant_asks_and_the_rater_rates_through_the_e_mailed_link(page, association):
@@ -165,3 +171,75 @@ def test_the_applicant_reads_a_rating_replaces_one_that_did_not_count_and_withdr
     )
     assert_page(page, "References")
     assert [m.to for m in mail.outbox][-1] == ["sue@example.org"]
+
+
+def test_the_rater_saves_a_draft_comes_back_and_sends(page, association):
+    category = make_category(association, items_per_area=(2, 2))
+    application = make_application(category)
+    from portfolios.references import reference_invite
+
+    reference_invite(
+        application=application,
+        rater_name="Grace Supervisor",
+        rater_email="grace@example.org",
+        relationship="current_supervisor",
+        waive=False,
+        by=application.applicant,
+    )
+    link = rating_path(mail.outbox[0])
+    page.goto(link)
+    assert_page(page, "Reference rating for Ana López")
+    assert page.locator("#rating-counter-text").inner_text() == "0 of 4 items answered"
+    area = page.get_by_role("group", name="Theoretical Foundations")
+    area.locator("fieldset.rating-item").nth(0).get_by_label("Strong").check()
+    area.locator("fieldset.rating-item").nth(1).get_by_label("Competent").check()
+    page.get_by_label("Comments (optional)").fill("Still thinking.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
+
+    assert_page(page, "Reference rating for Ana López")
+    assert page.locator("#rating-counter-text").inner_text() == "2 of 4 items answered"
+    bar = page.get_by_role("progressbar", name="2 of 4 items answered")
+    assert bar.get_attribute("aria-valuenow") == "2"
+    assert page.locator(".area-count").all_inner_texts() == [
+        "2 of 2 items answered in this area",
+        "0 of 2 items answered in this area",
+    ]
+    assert page.get_by_role("status").filter(has_text="draft").inner_text() == (
+        "Your draft is saved. Come back with the same link to finish: it works until you send "
+        "your rating."
+    )
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert Reference.objects.get().status == ReferenceStatus.INVITED
+
+    # The link still works the next day: the answers are there.
+    page.goto(link)
+    area = page.get_by_role("group", name="Theoretical Foundations")
+    assert area.locator("fieldset.rating-item").nth(0).get_by_label("Strong").is_checked()
+    assert page.get_by_label("Comments (optional)").input_value() == "Still thinking."
+    other = page.get_by_role("group", name="Direct Service Skills")
+    for index in (0, 1):
+        other.locator("fieldset.rating-item").nth(index).get_by_label(
+            "Not enough information"
+        ).check()
+    # Each answer is saved as the rater goes, and the counters follow.
+    expect(page.locator("#rating-counter-text")).to_have_text("4 of 4 items answered")
+    expect(page.locator("#rating-draft-status")).to_have_text("Draft saved.")
+    expect(page.locator("#area-count-" + str(other_area_pk(category)))).to_have_text(
+        "2 of 2 items answered in this area"
+    )
+    assert len(Reference.objects.get().rating_draft["scores"]) == 4
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my rating").click()
+    assert_page(page, "Thank you")
+    assert sorted(ReferenceRating.objects.values_list("score", flat=True)) == [
+        "2",
+        "3",
+        "nei",
+        "nei",
+    ]
+    page.goto(link)
+    assert_page(page, "This link has already been used")

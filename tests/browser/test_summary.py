@@ -46,3 +46,28 @@ def test_complete_portfolio_submits_through_the_confirmation(page, portfolio):  
     assert_page(page, "Your portfolio: Infant Family Specialist")
     portfolio.refresh_from_db()
     assert portfolio.state == ApplicationState.SUBMITTED
+
+
+def _no_sideways_scroll(page) -> None:
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_summary_opens_with_the_progress_and_one_next_step(page, portfolio):  # noqa: F811
+    add_training(portfolio, 22, title="Home visiting basics")
+    log_in(page, portfolio.applicant.email, DEFAULT_PASSWORD)
+    page.goto(f"/portfolio/{portfolio.pk}/")
+    assert_page(page, "Your portfolio: Infant Family Specialist")
+    bar = page.get_by_role("progressbar", name="1 of 10 requirements met")
+    assert (bar.get_attribute("aria-valuenow"), bar.get_attribute("aria-valuemax")) == ("1", "10")
+    assert page.locator(".progress-bar").bounding_box()["width"] > 0
+    assert page.locator(".start-here p").inner_text() == (
+        "Start here: Work experience: 0 of 2 years of paid work with infants/toddlers and families."
+    )
+    assert page.locator(".check-item .badge", has_text="To do").count() == 9
+    assert page.locator(".check-item .badge", has_text="Not met").count() == 0
+    _no_sideways_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("link", name="Go to Work experience", exact=True).click()
+    page.wait_for_url(f"**/portfolio/{portfolio.pk}/work/")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from competencies.models import Competency
 from portfolios.enums import RaterRelationship
+from portfolios.requirements import progress_width
 from portfolios.services import evidence_save
 from tests.factories import UserFactory
 from tests.portfolios.check_helpers import (
@@ -58,8 +59,25 @@ def test_summary_checklist_of_an_empty_ifs_portfolio(client, portfolio):
     assert text(html[html.index("<h1") : html.index("</h1>")]).endswith(
         "Your portfolio: Infant Family Specialist"
     )
-    checklist = text(section_html(html, "checklist-heading"))
-    assert "1 of 10 requirements met: 9 are still missing." in checklist
+    # The progress bar opens the page, then the one next step.
+    top = html[html.index("</h1>") : html.index('<section aria-labelledby="checklist-heading"')]
+    assert re.search(r'id="check-status">([^<]*)</p>', top)[1] == "1 of 10 requirements met"
+    assert (
+        '<div class="progress mb-3" role="progressbar" aria-labelledby="check-status" '
+        'aria-valuenow="1" aria-valuemin="0" aria-valuemax="10">' in top
+    )
+    assert '<div class="progress-bar progress-w-10"></div>' in top
+    start = top[top.index('class="start-here') :]
+    assert text(start[start.index(">") + 1 :]) == (
+        "Start here: Work experience: 0 of 2 years of paid work with infants/toddlers and "
+        "families. Go to Work experience"
+    )
+    assert f'href="/portfolio/{portfolio.pk}/work/">Go to Work experience</a>' in start
+    # The checklist: neutral "To do" badges, not a wall of red.
+    checklist = section_html(html, "checklist-heading")
+    assert re.findall(r'<span class="badge [^"]*">([^<]*)</span>', checklist) == ["To do"] * 9
+    assert "Not met" not in checklist
+    assert checklist.count("✓</span> Met</span>") == 1
     details = re.findall(r'<span class="check-detail">([^<]*)</span>', html)
     assert details == [
         "Education: no degree is required.",
@@ -239,6 +257,23 @@ def test_coordinator_sees_no_submit_section(client, make_staff, portfolio, assoc
     assert "to complete this</a>" not in html
 
 
+def test_coordinator_sees_the_progress_but_no_start_here(
+    client, make_staff, portfolio, association
+):
+    client.force_login(make_staff(Role.COORDINATOR, association))
+    html = client.get(summary_url(portfolio)).content.decode()
+    assert re.search(r'id="check-status">([^<]*)</p>', html)[1] == "1 of 10 requirements met"
+    assert "start-here" not in html
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "width"),
+    [(0, 10, 0), (1, 10, 10), (1, 41, 5), (7, 12, 55), (40, 41, 95), (41, 41, 100), (0, 0, 100)],
+)
+def test_progress_width_in_steps_of_five(done, total, width):
+    assert progress_width(done, total) == width
+
+
 def test_evidence_history_rows(portfolio):
     from portfolios.models import EvidenceChange
     from portfolios.selectors import evidence_history
@@ -291,6 +326,17 @@ def test_summary_with_one_item_missing(client, portfolio):
     portfolio.applicant.memberships.all().delete()
     client.force_login(portfolio.applicant)
     html = client.get(summary_url(portfolio)).content.decode()
-    status = re.search(r'id="check-status">(.*?)</div>', html, re.S)[1]
-    assert text(status) == "9 of 10 requirements met: 1 is still missing."
+    status = re.search(r'id="check-status">(.*?)</p>', html, re.S)[1]
+    assert text(status) == "9 of 10 requirements met"
+    assert 'aria-valuenow="9" aria-valuemin="0" aria-valuemax="10"' in html
+    assert '<div class="progress-bar progress-w-90"></div>' in html
+    # Membership has no page of the portfolio: the next step is said without a button.
+    start = html[
+        html.index('class="start-here') : html.index('<section aria-labelledby="checklist-heading"')
+    ]
+    assert text(start[start.index(">") + 1 :]).startswith(
+        "Start here: Membership of Northfield Association for Infant Mental Health: none on "
+        "record for this year."
+    )
+    assert "btn" not in start
     assert "You can submit when every requirement above is met." in text(html)

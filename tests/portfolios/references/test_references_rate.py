@@ -98,7 +98,13 @@ def test_the_form_has_one_accessible_radio_group_per_item_grouped_by_area(client
     assert legends == [f"Theoretical Foundations item {n}" for n in (1, 2, 3, 4)] + [
         f"Direct Service Skills item {n}" for n in (1, 2, 3, 4)
     ]
-    assert content.count("<fieldset") == 8
+    # One fieldset per area (its heading in the legend), one per item inside it.
+    assert content.count('<fieldset class="rating-area mb-4">') == 2
+    assert content.count('<fieldset class="rating-item') == 8
+    assert re.findall(
+        r'<legend class="w-100 border-bottom mb-3"><h2 id="area-\d+" class="h4">([^<]+)</h2>',
+        content,
+    ) == ["Theoretical Foundations", "Direct Service Skills"]
     first = response.context["form"].item_fields[min(response.context["form"].item_fields)]
     labels = re.findall(
         rf'<input type="radio" name="{first}" value="([^"]+)"[^>]*id="id_{first}_\d"[^>]*>\s*'
