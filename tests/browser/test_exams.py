@@ -119,8 +119,12 @@ def test_exam_from_sitting_to_passed(page, browser, live_server, northfield, app
     page.get_by_label("Approved applicant").select_option(label=f"{APPLICANT} – IMHM-C (Approved)")
     page.get_by_role("button", name="Register", exact=True).click()
     expect(status_message(page)).to_have_text(f"Registered {APPLICANT} for this sitting.")
+    # She is not offered again, and the page says why.
     expect(page.locator("main")).to_contain_text(
-        "No approved application of a category with an exam is waiting for a sitting."
+        "Nobody waiting for the exam can take this sitting."
+    )
+    expect(page.locator("main")).to_contain_text(
+        f"Not offered: {APPLICANT} (IMHM-C) — Already registered for this sitting."
     )
     assert_page(page, heading)
     assert Application.objects.get(pk=approved.pk).state == ApplicationState.EXAM
