@@ -340,3 +340,14 @@ def test_summary_with_one_item_missing(client, portfolio):
     )
     assert "btn" not in start
     assert "You can submit when every requirement above is met." in text(html)
+
+
+def test_the_applicant_is_not_shown_the_frameworks_version_but_the_coordinator_is(
+    client, portfolio, make_staff, association
+):
+    client.force_login(portfolio.applicant)
+    mine = text(client.get(summary_url(portfolio)).content.decode())
+    client.force_login(make_staff(Role.COORDINATOR, association))
+    theirs = text(client.get(summary_url(portfolio)).content.decode())
+    version = f"requirements of version {portfolio.category.framework.version}."
+    assert (version in mine, version in theirs) == (False, True)
