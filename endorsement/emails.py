@@ -20,6 +20,7 @@ failed send is logged and never breaks the page that caused it.
 
 import datetime
 import logging
+from contextlib import contextmanager
 from functools import partial
 
 from django.conf import settings
@@ -191,6 +192,18 @@ def _deliver(*, key: str, to: str, subject: str, body: str, reply_to: str = "") 
         logger.exception("E-mail %s to %s was not sent", key, to)
 
 
+def _known(key: str) -> None:
+    if key not in EMAILS:
+        raise ValueError(f"Unknown e-mail: {key}")
+
+
+@contextmanager
+def _writing(*, association, language: str):
+    """While an e-mail is written: the recipient's language, the association's time zone."""
+    with translation.override(language), association_time(association):
+        yield
+
+
 def _written(values: dict) -> dict:
     """``values`` with dates written out in the active language."""
     return {
@@ -207,9 +220,8 @@ def email_on_commit(
     """Write ``key`` to the address ``to`` in ``language`` (the association's wording or ours,
     rendered now, ending with one line break) and send it once the current transaction
     commits."""
-    if key not in EMAILS:
-        raise ValueError(f"Unknown e-mail: {key}")
-    with translation.override(language):
+    _known(key)
+    with _writing(association=association, language=language):
         subject, body = email_render(
             association=association, key=key, language=language, context=_written(context)
         )
@@ -240,8 +252,7 @@ def application_email(
     association = application.association
     for recipient in User.objects.filter(pk__in=recipient_ids, is_active=True):
         language = recipient.preferred_language or settings.LANGUAGE_CODE
-        # Dates in an e-mail are written in the association's time zone.
-        with translation.override(language), association_time(association):
+        with _writing(association=association, language=language):
             context = {
                 "recipient": recipient.get_full_name(),
                 "applicant": application.applicant.get_full_name(),
@@ -282,8 +293,7 @@ def application_email_on_commit(
     the context, e.g. a due date or a link; a note the portal generates is ``note_key`` with
     ``note_values``, written in each recipient's language.
     """
-    if key not in EMAILS:
-        raise ValueError(f"Unknown e-mail: {key}")
+    _known(key)
     ids = [user.pk for user in recipients if user is not None]
     if ids:
         transaction.on_commit(

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -199,7 +198,7 @@ def review_assign(
             key="reviewer_assigned.reviewer",
             recipients=[assignment.reviewer],
             extra={
-                "due_on": date_format(due_on, "DATE_FORMAT"),
+                "due_on": due_on,
                 "url": _review_url(assignment),
             },
         )

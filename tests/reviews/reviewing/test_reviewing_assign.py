@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from django.utils.formats import date_format
 
 from accounts.enums import Role
@@ -49,6 +50,18 @@ def test_assign_starts_the_review_and_emails_the_reviewer(
     assert [m.to for m in mail.outbox if m.to != ["rita@example.org"]] == [
         [application.applicant.email]
     ]
+
+
+def test_a_spanish_speaking_reviewer_reads_the_due_date_in_spanish(
+    application, coordinator, rita, django_capture_on_commit_callbacks
+):
+    type(rita).objects.filter(pk=rita.pk).update(preferred_language="es")
+    with django_capture_on_commit_callbacks(execute=True):
+        review_assign(application=application, reviewers=[rita], due_on=due(14), by=coordinator)
+    [to_rita] = [m for m in mail.outbox if m.to == ["rita@example.org"]]
+    with translation.override("es"):
+        spanish = date_format(due(14), "DATE_FORMAT")
+    assert spanish in to_rita.body
 
 
 def test_the_second_reviewer_can_be_added_later_but_not_a_third(
