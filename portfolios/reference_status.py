@@ -123,6 +123,11 @@ class ReferencesStatus:
         return all(result.met for result in self.results)
 
     @property
+    def open(self) -> int:
+        """Ratings needed that no rating fills and no invitation waits for."""
+        return sum(1 for result in self.results if result.reference is None and not result.waiting)
+
+    @property
     def pending_kinds(self) -> list[str]:
         return [result.kind for result in self.results if not result.met]
 

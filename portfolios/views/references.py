@@ -154,11 +154,15 @@ class ReferenceInviteView(ReferencesMixin, EvidenceCreateView):
             _("We sent %(name)s an e-mail with a personal link to rate you.")
             % {"name": reference.rater_name},
         )
+        if "another" in self.request.POST:
+            return HttpResponseRedirect(self.request.path)
         return HttpResponseRedirect(self.section_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["needed"] = references_status(application=self.application)
+        needed = context["needed"] = references_status(application=self.application)
+        # This invitation fills one open rating; asking the next rater from here saves a trip.
+        context["ask_another"] = needed.open > 1
         return context
 
 

@@ -84,7 +84,8 @@ class SubmitView(PortfolioMixin, TemplateView):
                 "starts."
             ),
         )
-        return HttpResponseRedirect(self.summary_url())
+        # The dashboard shows the next step, now the coordinator's.
+        return HttpResponseRedirect(reverse("accounts:dashboard.applicant"))
 
     def summary_url(self) -> str:
         return reverse("portfolios:summary", kwargs={"application_id": self.application.pk})

@@ -15,6 +15,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.core import signing as django_signing
+from django.test import Client
 
 from accounts.enums import Role
 from accounts.models import User
@@ -84,6 +85,35 @@ def test_sign_up_creates_an_unverified_account_and_sends_the_confirmation(client
     assert mail.outbox[0].body.startswith("Hello from Endorsement portal!")
     # Not logged in until the address is confirmed.
     assert SESSION_KEY not in client.session
+
+
+def test_confirming_in_the_browser_that_signed_up_logs_in(client, db):
+    """The same session: no log-in page between the confirmation and the dashboard."""
+    client.post(SIGNUP, signup_data())
+    address = EmailAddress.objects.get()
+    key = EmailConfirmationHMAC(address).key
+
+    response = client.post(f"/accounts/confirm-email/{key}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+    assert int(client.session[SESSION_KEY]) == address.user_id
+
+
+def test_confirming_in_another_browser_asks_for_the_password(client, db):
+    """A link opened anywhere else (forwarded, leaked) only confirms the address."""
+    client.post(SIGNUP, signup_data())
+    address = EmailAddress.objects.get()
+    key = EmailConfirmationHMAC(address).key
+    other = Client()
+
+    response = other.post(f"/accounts/confirm-email/{key}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN
+    assert SESSION_KEY not in other.session
+    address.refresh_from_db()
+    assert address.verified is True
 
 
 def test_sign_up_with_a_used_e_mail_creates_nobody_and_tells_the_owner(client, db):

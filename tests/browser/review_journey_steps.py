@@ -249,9 +249,8 @@ def applicant_amends_and_resubmits(page, application):
     page.wait_for_url(f"**/portfolio/{application.pk}/submit/")
     assert_page(page, "Submit your portfolio")
     page.get_by_role("button", name="Submit my portfolio", exact=True).click()
-    page.wait_for_url(f"**/portfolio/{application.pk}/")
-    expect(page.locator(".portfolio-state")).to_have_text("Status: Submitted.")
-    assert_page(page, f"Your portfolio: {application.category.name}")
+    page.wait_for_url("**/dashboard/applicant/")
+    expect(page.locator(f"#application-{application.pk}")).to_contain_text("Submitted")
     [added] = Training.objects.filter(application=application, title__startswith="Reflective")
     assert (added.hours, added.format) == (6, "online")
 

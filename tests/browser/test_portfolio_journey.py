@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.enums import Role
+from tests.browser.effort import Counts, Effort
 from tests.browser.portfolio_journey_helpers import CSV_ENGLISH, CSV_SPANISH, Journey
 from tests.browser.portfolio_journey_steps import (
     add_rsc,
@@ -73,8 +74,14 @@ def coordinator(northfield):
     return grant.user.email, secret
 
 
+# What the usability study counted for the applicant, from sign-up to a submitted IFS portfolio,
+# before issue 9: the journey must cost less than this.
+BEFORE_ISSUE_9 = Counts(loads=50, fields=62, clicks=58)
+
+
 def take_the_journey(page, browser, live_server, association, coordinator, tmp_path, who):
     today = timezone.localdate()
+    effort = Effort.watch(page)
     sign_up(page, live_server, who)
     application = check_and_register(page, association, who)
     coordinator_accepts(browser, live_server, coordinator, who)
@@ -87,6 +94,11 @@ def take_the_journey(page, browser, live_server, association, coordinator, tmp_p
     fill_references(page, browser, live_server, who, application)
     sign_agreements(page, who, application)
     submit(page, who, application)
+    counts = effort.counts()
+    print(f"The applicant's IFS journey ({who.language}): {counts}")
+    assert counts.loads < BEFORE_ISSUE_9.loads, (counts, effort.pages)
+    assert counts.fields < BEFORE_ISSUE_9.fields, counts
+    assert counts.clicks < BEFORE_ISSUE_9.clicks, counts
 
 
 def test_the_whole_journey_in_english(
@@ -224,6 +236,7 @@ SPANISH = {
     "Language of the e-mail and form they receive": (
         "Idioma del correo electrónico y del formulario que recibirá"
     ),
+    "Send and ask someone else": "Enviar y pedírselo a otra persona",
     "Send the invitation": "Enviar la invitación",
     "We sent {name} an e-mail with a personal link to rate you.": (
         "Le enviamos a {name} un correo electrónico con un enlace personal para que evalúe su "
@@ -279,7 +292,6 @@ SPANISH = {
     "Your portfolio is submitted. The coordinator will let you know when the review starts.": (
         "Su portafolio se envió. La persona coordinadora le avisará cuando comience la revisión."
     ),
-    "Status: {state}.": "Estado: {state}.",
     "Submitted": "Enviada",
 }
 

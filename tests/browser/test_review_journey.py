@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 
 from endorsement.enums import ApplicationState
 from endorsement.models import Endorsement
+from tests.browser.effort import Effort
 from tests.browser.helpers import assert_page
 from tests.browser.review_journey_helpers import (
     applicant_logs_in,
@@ -54,6 +55,22 @@ from tests.browser.review_journey_steps import (
 )
 
 pytestmark = pytest.mark.browser
+
+# The usability study's coordinator took 20 page loads from a submission to the award (issue 9).
+COORDINATOR_LOADS_BEFORE = 20
+
+
+def coordinator_effort(page) -> Effort:
+    """Count the coordinator's page loads from the dashboard on (the dashboard is the first)."""
+    effort = Effort.watch(page)
+    page.reload()
+    return effort
+
+
+def assert_fewer_loads(effort: Effort, journey: str) -> None:
+    counts = effort.counts()
+    print(f"The coordinator's {journey}, from the submission to the award: {counts}")
+    assert counts.loads < COORDINATOR_LOADS_BEFORE, (counts, effort.pages)
 
 
 @pytest.fixture
@@ -91,6 +108,7 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
         "coordinator",
         "Coordinator dashboard",
     )
+    effort = coordinator_effort(coordinator)
     coordinator_assigns_from_pipeline(coordinator, application, [reviewer], due_on)
     application.refresh_from_db()
     assert application.state == ApplicationState.IN_REVIEW
@@ -147,6 +165,8 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
         coordinator, application, today.year, "Approved", on_award_page=True
     )
     assert re.fullmatch(r"NORTHFIELD-IFS-\d{4}-\d{4}", number)
+    # Two review rounds, the deferral and the award.
+    assert_fewer_loads(effort, "IFS journey with a deferral")
     timeline = coordinator.locator("table.timeline")
     expect(timeline).to_contain_text("In review → Deferred: amend and resubmit")
     expect(timeline).to_contain_text(DEFER_REASONS)
@@ -195,6 +215,7 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
         "coordinator",
         "Coordinator dashboard",
     )
+    effort = coordinator_effort(coordinator)
     coordinator_assigns_from_pipeline(
         coordinator, application, reviewers, today + datetime.timedelta(days=14)
     )
@@ -266,6 +287,8 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
     expect(timeline).to_contain_text("Part 1: 52 of 60 correct (86.6%)")
     expect(timeline).to_contain_text("Part 2: mean of the 2 graders' scores 87.5%")
     assert number == f"NORTHFIELD-IMHM-C-{today.year}-0001"
+    # Two reviews, the approval, a sitting, Part 1 and the graders, the award.
+    assert_fewer_loads(effort, "IMHM-C journey with the exam")
     applicant.reload()
     expect(applicant.locator(f"#progress-{application.pk}")).to_contain_text(
         f"you hold the endorsement {number}"

@@ -8,6 +8,7 @@ import re
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.enums import Role
 from accounts.models import User
@@ -57,14 +58,13 @@ def test_new_applicant_signs_up_confirms_the_e_mail_and_reaches_the_dashboard(
     assert_page(page, "Confirm Email Address")
     page.get_by_role("button", name="Confirm").click()
 
-    page.wait_for_url("**/accounts/login/")
-    assert page.get_by_role("status").inner_text() == "You have confirmed ana.perez@example.org."
-    assert_page(page, "Log in")
-    assert user.emailaddress_set.get().verified is True
-
-    log_in(page, "ana.perez@example.org", PASSWORD)
+    # Confirmed in the browser that signed up: logged in at once, no log-in page.
     page.wait_for_url(f"{live_server.url}/dashboard/applicant/")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "You have confirmed ana.perez@example.org."
+    )
     assert_page(page, "Welcome, Ana")
+    assert user.emailaddress_set.get().verified is True
 
 
 def test_staff_member_without_an_authenticator_app_must_set_one_up_before_the_dashboard(

@@ -42,8 +42,9 @@ def test_complete_portfolio_submits_through_the_confirmation(page, portfolio):  
     page.get_by_role("link", name="Submit my portfolio…").click()
     assert_page(page, "Submit your portfolio")
     page.get_by_role("button", name="Submit my portfolio").click()
-    page.wait_for_url(f"**/portfolio/{portfolio.pk}/")
-    assert_page(page, "Your portfolio: Infant Family Specialist")
+    # The dashboard says what happens next.
+    page.wait_for_url("**/dashboard/applicant/")
+    assert_page(page, f"Welcome, {portfolio.applicant.get_short_name()}")
     portfolio.refresh_from_db()
     assert portfolio.state == ApplicationState.SUBMITTED
 

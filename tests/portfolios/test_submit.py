@@ -71,7 +71,8 @@ def test_submit_complete_portfolio(client, portfolio):
     client.force_login(portfolio.applicant)
     response = client.post(submit_url(portfolio))
     assert response.status_code == 302
-    assert response["Location"] == f"/portfolio/{portfolio.pk}/"
+    # The dashboard shows what happens next.
+    assert response["Location"] == "/dashboard/applicant/"
     portfolio.refresh_from_db()
     assert portfolio.state == ApplicationState.SUBMITTED
     assert portfolio.submitted_at is not None
@@ -84,7 +85,8 @@ def test_submit_complete_portfolio(client, portfolio):
     )
     page = text(client.get(response["Location"]).content.decode())
     assert "Your portfolio is submitted. The coordinator will let you know" in page
-    assert "Your portfolio is submitted and read-only." in page
+    summary = text(client.get(f"/portfolio/{portfolio.pk}/").content.decode())
+    assert "Your portfolio is submitted and read-only." in summary
 
 
 def test_submitted_portfolio_is_read_only(client, portfolio):

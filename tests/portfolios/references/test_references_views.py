@@ -294,6 +294,33 @@ def test_the_invite_form_keeps_a_draft(applicant_client, application):
     assert FormDraft.objects.count() == 0
 
 
+def test_send_and_ask_someone_else_stays_on_the_form_until_the_last_rating_needed(
+    applicant_client, application
+):
+    ask_another = "Send and ask someone else"
+    assert ask_another in text(applicant_client.get(url("invite", application)))
+
+    response = applicant_client.post(url("invite", application), invite_data(another="1"))
+
+    assert (response.status_code, response["Location"]) == (302, url("invite", application))
+    page = applicant_client.get(response["Location"])
+    assert "We sent Grace Supervisor an e-mail with a personal link to rate you." in text(page)
+    assert page.context["form"]["rater_name"].value() in (None, "")
+    assert ask_another in text(page)
+    # The second invitation leaves one rating open: that one is the last to ask for here.
+    applicant_client.post(
+        url("invite", application),
+        invite_data(rater_name="Pat", rater_email="pat@example.org", relationship="rsc_provider"),
+    )
+    assert ask_another not in text(applicant_client.get(url("invite", application)))
+    # Without the button's name, back to the list.
+    response = applicant_client.post(
+        url("invite", application),
+        invite_data(rater_name="Olga", rater_email="olga@example.org", relationship="any"),
+    )
+    assert response["Location"] == url("list", application)
+
+
 # --- detail -------------------------------------------------------------------------------------
 
 
