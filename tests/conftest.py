@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.enums import Role
+from tests.browser import effort
 from tests.factories import (
     DEFAULT_PASSWORD,
     AssociationFactory,
@@ -12,6 +13,20 @@ from tests.factories import (
     RoleGrantFactory,
     UserFactory,
 )
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
+        effort.forget_reports()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the journeys cost (tests/browser/effort.py), printed at the end of every run."""
+    lines = effort.reports()
+    if lines:
+        terminalreporter.section("what the journeys cost")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

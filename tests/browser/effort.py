@@ -16,6 +16,11 @@ costs one field and no click, as if the person tabbed to it.
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
+
+# Where the journeys leave their counts for the end of the run (tests/conftest.py prints them,
+# also when the tests run in several processes).
+REPORTS = Path(__file__).resolve().parents[2] / "var" / "journey-effort"
 
 _SCRIPT = """
 (() => {
@@ -75,3 +80,21 @@ class Effort:
         )
         self.pages = counts["pages"]
         return Counts(counts["loads"], len(counts["fields"]), counts["clicks"])
+
+
+def report(journey: str, counts: Counts) -> None:
+    """Leave a journey's counts for the summary at the end of the test run."""
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    name = "".join(c if c.isalnum() else "-" for c in journey) + ".txt"
+    (REPORTS / name).write_text(f"{journey}: {counts}\n")
+
+
+def reports() -> list[str]:
+    if not REPORTS.is_dir():
+        return []
+    return sorted(path.read_text().strip() for path in REPORTS.glob("*.txt"))
+
+
+def forget_reports() -> None:
+    for path in REPORTS.glob("*.txt") if REPORTS.is_dir() else []:
+        path.unlink()

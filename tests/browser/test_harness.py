@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.effort import Counts, Effort
 from tests.browser.helpers import AccessibilityError, assert_accessible, axe_violations
 
 pytestmark = pytest.mark.browser
@@ -34,3 +35,19 @@ def test_assert_accessible_passes_when_the_image_has_alt_text(bare_page):
 
     assert axe_violations(bare_page) == []
     assert_accessible(bare_page)
+
+
+def test_effort_counts_page_loads_fields_and_clicks(page, db):
+    """Two page loads (the form, and the form sent back with an error), two fields typed
+    into (the e-mail twice is one field per load: three in all), one click on the button."""
+    effort = Effort.watch(page)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("nobody@example.org")
+    page.get_by_label("Password", exact=True).fill("wrong-password")
+    page.get_by_label("Email").fill("nobody@example.org ")  # the same field again
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.get_by_label("Email").fill("someone@example.org")
+
+    assert effort.counts() == Counts(loads=2, fields=3, clicks=1)
+    assert effort.pages == ["/accounts/login/", "/accounts/login/"]

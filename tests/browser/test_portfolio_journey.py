@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.enums import Role
-from tests.browser.effort import Counts, Effort
+from tests.browser.effort import Counts, Effort, report
 from tests.browser.portfolio_journey_helpers import CSV_ENGLISH, CSV_SPANISH, Journey
 from tests.browser.portfolio_journey_steps import (
     add_rsc,
@@ -95,7 +95,7 @@ def take_the_journey(page, browser, live_server, association, coordinator, tmp_p
     sign_agreements(page, who, application)
     submit(page, who, application)
     counts = effort.counts()
-    print(f"The applicant's IFS journey ({who.language}): {counts}")
+    report(f"The applicant's IFS journey ({who.language}), sign-up to submission", counts)
     assert counts.loads < BEFORE_ISSUE_9.loads, (counts, effort.pages)
     assert counts.fields < BEFORE_ISSUE_9.fields, counts
     assert counts.clicks < BEFORE_ISSUE_9.clicks, counts

@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from endorsement.enums import ApplicationState
 from endorsement.models import Endorsement
-from tests.browser.effort import Effort
+from tests.browser.effort import Effort, report
 from tests.browser.helpers import assert_page
 from tests.browser.review_journey_helpers import (
     applicant_logs_in,
@@ -69,7 +69,7 @@ def coordinator_effort(page) -> Effort:
 
 def assert_fewer_loads(effort: Effort, journey: str) -> None:
     counts = effort.counts()
-    print(f"The coordinator's {journey}, from the submission to the award: {counts}")
+    report(f"The coordinator's {journey}, submission to award", counts)
     assert counts.loads < COORDINATOR_LOADS_BEFORE, (counts, effort.pages)
 
 
