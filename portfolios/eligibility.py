@@ -83,6 +83,39 @@ class EligibilityResult:
             (Fit.NO, Fit.NO.label, self.no),
         ]
 
+    @property
+    def best(self) -> CategoryEligibility | None:
+        """The category to offer first: of those that fit now (else of those that almost fit),
+        the one that asks the most, so that nobody is steered below what they have; the first in
+        the framework's order on a tie. ``None`` when nothing fits or almost fits."""
+        candidates = self.fits or self.almost
+        if not candidates:
+            return None
+        return max(candidates, key=lambda item: (_demand(item.category), -candidates.index(item)))
+
+    @property
+    def fitting(self) -> list[CategoryEligibility]:
+        """The categories that fit now, then those that almost fit; the best fit first."""
+        best = self.best
+        rest = [item for item in self.fits + self.almost if item is not best]
+        return [best, *rest] if best else rest
+
+
+def _demand(category: EndorsementCategory) -> tuple[Decimal, Decimal, Decimal]:
+    """How much a category asks for (years of work, RS/C hours, training hours), from its
+    prefetched requirements; optional ones do not count."""
+    work = rsc = training = Decimal(0)
+    for requirement in category.requirements.all():
+        if requirement.is_optional:
+            continue
+        if requirement.kind == RequirementKind.WORK:
+            work += requirement.min_years or 0
+        elif requirement.kind == RequirementKind.RSC and not requirement.topic:
+            rsc += requirement.min_hours or 0
+        elif requirement.kind == RequirementKind.TRAINING and not requirement.topic:
+            training += requirement.min_hours or 0
+    return work, rsc, training
+
 
 def education_meets(level: str, accepted: list[str]) -> bool:
     """Whether ``level`` satisfies a requirement accepting any of ``accepted``.
