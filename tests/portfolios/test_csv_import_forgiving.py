@@ -138,6 +138,42 @@ def test_formats_match_the_same_way(category, value, code):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("Workshp", "Workshop or in-service"),
+        ("conferance", "Conference"),
+        ("Onlin course", "Online course"),
+        ("Colege course", "College course"),
+    ],
+)
+def test_a_near_miss_format_gets_a_suggestion(category, value, name):
+    [row] = check(category, HEADER + f"T,P,2025-01-01,1,{value},Cultural competence,,\r\n")
+    formats = "College course, In-service series, Workshop or in-service, Conference, Online course"
+    assert [str(error) for error in row.errors] == [
+        f"Row 2, format: '{value}' is not one of the formats ({formats}): did you mean “{name}”?"
+    ]
+    assert row.format == ""
+
+
+@pytest.mark.django_db
+def test_a_near_miss_format_is_suggested_in_the_readers_language(category):
+    with translation.override("es"):
+        [row] = check(category, HEADER + "T,P,2025-01-01,1,conferencai,Cultural competence,,\r\n")
+        message = row.errors[0].message
+    assert message.endswith("¿quiso decir “Conferencia”?")
+
+
+@pytest.mark.django_db
+def test_a_format_far_from_every_name_gets_no_suggestion(category):
+    [row] = check(category, HEADER + "T,P,2025-01-01,1,webinar,Cultural competence,,\r\n")
+    assert [error.message for error in row.errors] == [
+        "'webinar' is not one of the formats: College course, In-service series, "
+        "Workshop or in-service, Conference, Online course"
+    ]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("value", "expected"), [("Sí.", True), ("YES!", True), ("No.", False)])
 def test_yes_and_no_match_the_same_way(category, value, expected):
     [row] = check(category, HEADER + f"T,P,2025-01-01,1,online,Cultural competence,{value},\r\n")
