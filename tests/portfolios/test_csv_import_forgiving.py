@@ -3,6 +3,7 @@ misses, and the category's items offered on the import page and as a CSV file.""
 
 import codecs
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -249,6 +250,11 @@ def test_the_import_page_lists_the_items_to_copy(client, owner, application):
         "Screening and assessment</textarea>"
     ) in html
     assert f'<a href="{url("training.import_items", application)}" download>' in html
+    # "Copy the list" is hidden until copy.js (a file: no inline script) finds the clipboard.
+    assert 'id="copy-item-names" hidden data-copy-target="item-names"' in html
+    assert '<span id="copy-item-names-status" role="status" aria-live="polite"></span>' in html
+    assert '<script src="/static/js/copy.js" defer></script>' in html
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
 
 
 def test_the_items_csv_has_every_item_with_its_area(client, owner, application):
