@@ -392,7 +392,9 @@ class _Checker:
             close = suggestions(value, names, limit=1)
             if close:
                 raise _CellError(
-                    _("'%(value)s' is not one of the formats (%(formats)s): did you mean “%(name)s”?")
+                    _(
+                        "'%(value)s' is not one of the formats (%(formats)s): did you mean “%(name)s”?"
+                    )
                     % {**values, "name": close[0]}
                 )
             raise _CellError(_("'%(value)s' is not one of the formats: %(formats)s") % values)

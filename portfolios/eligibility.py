@@ -65,6 +65,9 @@ class CategoryEligibility:
     fit: str
     missing: list[str] = field(default_factory=list)
     also_needed: list[str] = field(default_factory=list)
+    # How many of ``also_needed`` are more than a part of hours already counted (other kinds of
+    # work, RS/C one provides, holding another endorsement): what makes a fit less sure.
+    unasked: int = 0
 
 
 @dataclass
@@ -85,13 +88,22 @@ class EligibilityResult:
 
     @property
     def best(self) -> CategoryEligibility | None:
-        """The category to offer first: of those that fit now (else of those that almost fit),
-        the one that asks the most, so that nobody is steered below what they have; the first in
-        the framework's order on a tie. ``None`` when nothing fits or almost fits."""
+        """The category to offer first, of those that fit now (else of those that almost fit):
+        the one with the least missing and the least work we did not ask about; of those, the one
+        that asks the most, so that nobody is steered below what they have; then the first in
+        the framework's order. ``None`` when nothing fits or almost fits."""
         candidates = self.fits or self.almost
         if not candidates:
             return None
-        return max(candidates, key=lambda item: (_demand(item.category), -candidates.index(item)))
+        return min(
+            candidates,
+            key=lambda item: (
+                len(item.missing),
+                item.unasked,
+                tuple(-value for value in _demand(item.category)),
+                candidates.index(item),
+            ),
+        )
 
     @property
     def fitting(self) -> list[CategoryEligibility]:
@@ -164,6 +176,8 @@ class _Outcome:
     missing: str = ""
     within_reach: bool = True
     also_needed: str = ""
+    # Whether ``also_needed`` is only a part of hours already counted (a training topic).
+    minor: bool = False
 
 
 def _judge(requirement: Requirement, answers: EligibilityAnswers) -> _Outcome | None:
@@ -191,7 +205,7 @@ def _judge(requirement: Requirement, answers: EligibilityAnswers) -> _Outcome | 
         return _Outcome(missing=_more_years(short, work), within_reach=short <= ALMOST_WORK_YEARS)
     if kind == RequirementKind.TRAINING:
         if requirement.topic:
-            return _Outcome(also_needed=requirement.describe())
+            return _Outcome(also_needed=requirement.describe(), minor=True)
         return _judge_hours(
             requirement,
             answers.training_hours,
@@ -284,8 +298,10 @@ def category_eligibility(
     missing: list[str] = []
     also_needed: list[str] = []
     out_of_reach = False
+    unasked = 0
     if category.is_add_on:
         also_needed.append(_("This category is only for holders of another endorsement."))
+        unasked += 1
     for requirement in category.requirements.all():
         outcome = _judge(requirement, answers)
         if outcome is None:
@@ -295,13 +311,16 @@ def category_eligibility(
             out_of_reach = out_of_reach or not outcome.within_reach
         if outcome.also_needed:
             also_needed.append(outcome.also_needed)
+            unasked += 0 if outcome.minor else 1
     if not missing:
         fit = Fit.FITS
     elif out_of_reach:
         fit = Fit.NO
     else:
         fit = Fit.ALMOST
-    return CategoryEligibility(category=category, fit=fit, missing=missing, also_needed=also_needed)
+    return CategoryEligibility(
+        category=category, fit=fit, missing=missing, also_needed=also_needed, unasked=unasked
+    )
 
 
 def eligibility_check(

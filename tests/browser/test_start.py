@@ -64,7 +64,9 @@ def test_register_be_returned_correct_be_accepted_and_sign(page, browser, live_s
     expect(page.locator("#results")).to_contain_text("You need 6 more hours of training.")
     # What does not fit yet is folded; the fold opens from the keyboard, with the reasons.
     fold = page.locator("details.eligibility-fold")
-    expect(fold.locator("summary")).to_have_text(re.compile(r"^Categories that do not fit yet \(\d+\)$"))
+    expect(fold.locator("summary")).to_have_text(
+        re.compile(r"^Categories that do not fit yet \(\d+\)$")
+    )
     expect(fold.get_by_text("You need this education: Master").first).to_be_hidden()
     assert_page(page, "Which category fits you?")
     fold.locator("summary").focus()

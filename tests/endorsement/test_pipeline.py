@@ -85,9 +85,7 @@ def names(response) -> list[str]:
 # Counts and days in state
 
 
-def test_the_funnel_draws_the_counts_as_bars_linking_to_the_filtered_list(
-    client, coordinator, ifs
-):
+def test_the_funnel_draws_the_counts_as_bars_linking_to_the_filtered_list(client, coordinator, ifs):
     for _ in range(4):
         make(ifs, S.SUBMITTED)
     make(ifs, S.REGISTERED)
