@@ -393,7 +393,8 @@ class _Checker:
             if close:
                 raise _CellError(
                     _(
-                        "'%(value)s' is not one of the formats (%(formats)s): did you mean “%(name)s”?"
+                        "'%(value)s' is not one of the formats (%(formats)s): "
+                        "did you mean “%(name)s”?"
                     )
                     % {**values, "name": close[0]}
                 )
