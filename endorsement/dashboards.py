@@ -2,11 +2,10 @@
 ``EndorsementConfig.ready``): the coordinator's pipeline and the registrations waiting, and the
 applicant's applications with their progress.
 
-The coordinator's dashboard shows every application of the association: counts by state (a funnel
-of CSS bars beside the table) with
-the oldest days in state, a filtered, searchable, paginated table (50 a page) with a bulk
-"assign reviewers" form posting to ``reviews:assign.bulk``, and the same list as CSV
-(``endorsement.views.PipelineCsvView``).
+The coordinator's dashboard shows every application of the association: counts by state with
+the oldest days in state (and a funnel of CSS bars beside them), a filtered, searchable,
+paginated table (50 a page) with a bulk "assign reviewers" form posting to
+``reviews:assign.bulk``, and the same list as CSV (``endorsement.views.PipelineCsvView``).
 """
 
 from django.urls import NoReverseMatch, reverse
