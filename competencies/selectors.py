@@ -2,10 +2,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Association
-from competencies.enums import Family, RequirementKind
+from competencies.enums import EducationLevel, Family, RequirementKind
 from competencies.models import (
     Competency,
     CompetencyArea,
@@ -13,6 +14,9 @@ from competencies.models import (
     Framework,
     Requirement,
 )
+from competencies.models import _hours as model_hours
+from competencies.models import _or_join as or_join
+from competencies.models import _years as model_years
 
 # How the public pages group a category's requirements, in reading order.
 REQUIREMENT_HEADINGS: list[tuple[str, Promise, tuple[str, ...]]] = [
@@ -137,3 +141,103 @@ def requirements_of_kind(category: EndorsementCategory, kind: str) -> list[Requi
     """The category's requirements of one kind, read from its (usually prefetched)
     requirements."""
     return [r for r in category.requirements.all() if r.kind == kind]
+
+
+@dataclass
+class ComparisonRow:
+    """One category in the association page's comparison table: short cells, in words."""
+
+    category: EndorsementCategory
+    who: str
+    degree: str
+    work: str
+    training: str
+    rsc: str
+    references: str
+    exam: str
+
+
+def category_comparison(categories: list[EndorsementCategory]) -> list[ComparisonRow]:
+    """A row per category, from its prefetched requirements (no query). The cells are short;
+    the category's details below the table say the rest (topics, notes, renewal)."""
+    return [_comparison_row(category) for category in categories]
+
+
+def _comparison_row(category: EndorsementCategory) -> ComparisonRow:
+    required = [r for r in category.requirements.all() if not r.is_optional]
+    who = str(category.get_family_display())
+    if category.track:
+        who = str(gettext("%(family)s; track: %(track)s")) % {
+            "family": who,
+            "track": category.get_track_display(),
+        }
+    if category.is_add_on:
+        who = str(gettext("%(who)s; only for holders of another endorsement")) % {"who": who}
+    return ComparisonRow(
+        category=category,
+        who=who,
+        degree=_degree_cell([r for r in required if r.kind == RequirementKind.EDUCATION]),
+        work=" + ".join(
+            model_years(r.min_years) for r in required if r.kind == RequirementKind.WORK
+        )
+        or "—",
+        training=_hours_cell(
+            [r for r in required if r.kind == RequirementKind.TRAINING and not r.topic]
+        ),
+        rsc=_rsc_cell(
+            [r for r in required if r.kind == RequirementKind.RSC and r.min_hours and not r.topic],
+            optional=any(r.kind == RequirementKind.RSC for r in category.requirements.all()),
+        ),
+        references=str(sum(1 for r in required if r.kind == RequirementKind.REFERENCE)),
+        exam=str(
+            gettext("Yes")
+            if any(r.kind == RequirementKind.EXAM for r in required)
+            else gettext("No")
+        ),
+    )
+
+
+def _degree_cell(rows: list[Requirement]) -> str:
+    if not rows:
+        return str(EducationLevel.NONE.label)
+    cells = []
+    for row in rows:
+        levels = [level for level in row.education_levels if level != EducationLevel.NONE]
+        text = (
+            or_join([str(EducationLevel(level).label) for level in levels])
+            if levels
+            else str(EducationLevel.NONE.label)
+        )
+        if levels and row.min_years:
+            text = str(gettext("%(degree)s, or %(time)s of work")) % {
+                "degree": text,
+                "time": model_years(row.min_years),
+            }
+        cells.append(text)
+    return "; ".join(cells)
+
+
+def _hours_cell(rows: list[Requirement]) -> str:
+    if not rows:
+        return "—"
+    total = sum((row.min_hours or 0) for row in rows)
+    return str(gettext("%(hours)s hours")) % {"hours": model_hours(total)}
+
+
+def _rsc_cell(rows: list[Requirement], *, optional: bool) -> str:
+    if not rows:
+        return str(gettext("Optional") if optional else gettext("Not required"))
+    cell = _hours_cell(rows)
+    window = rows[0]
+    if window.window_min_months and window.window_max_months:
+        cell = str(gettext("%(hours)s over %(min)s–%(max)s months")) % {
+            "hours": cell,
+            "min": window.window_min_months,
+            "max": window.window_max_months,
+        }
+    elif window.window_max_months:
+        cell = str(gettext("%(hours)s within %(max)s months")) % {
+            "hours": cell,
+            "max": window.window_max_months,
+        }
+    return cell

@@ -9,6 +9,7 @@ from accounts.selectors import listed_associations
 from competencies.selectors import (
     categories_by_family,
     category_areas,
+    category_comparison,
     framework_categories,
     framework_category,
     framework_in_force,
@@ -46,6 +47,7 @@ class AssociationView(AssociationMixin, TemplateView):
             association=association,
             framework=framework,
             families=categories_by_family(categories),
+            comparison=category_comparison(categories),
         )
         return context
 

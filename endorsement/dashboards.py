@@ -3,9 +3,9 @@
 applicant's applications with their progress.
 
 The coordinator's dashboard shows every application of the association: counts by state with
-the oldest days in state, a filtered, searchable, paginated table (50 a page) with a bulk
-"assign reviewers" form posting to ``reviews:assign.bulk``, and the same list as CSV
-(``endorsement.views.PipelineCsvView``).
+the oldest days in state (and a funnel of CSS bars beside them), a filtered, searchable,
+paginated table (50 a page) with a bulk "assign reviewers" form posting to
+``reviews:assign.bulk``, and the same list as CSV (``endorsement.views.PipelineCsvView``).
 """
 
 from django.urls import NoReverseMatch, reverse
@@ -36,6 +36,17 @@ def bulk_assign_url(association: Association) -> str:
         return ""
 
 
+def funnel_widths(summary: list[dict]) -> list[dict]:
+    """Give each row of ``state_summary`` the width of its bar in the funnel chart (``bar``, a
+    percentage in steps of 5 for the ``progress-w-*`` classes): the largest count fills the
+    track, any other count at least 5 %, none 0 %. No query: the counts are already read."""
+    largest = max((row["count"] for row in summary), default=0)
+    for row in summary:
+        count = row["count"]
+        row["bar"] = max(5, round(count * 20 / largest) * 5) if count else 0
+    return summary
+
+
 @dashboards.register(Role.COORDINATOR)
 def coordinator_pipeline(request, association) -> dict:
     categories = association_categories(association)
@@ -44,7 +55,7 @@ def coordinator_pipeline(request, association) -> dict:
     page, rows = pipeline_page(
         association=association, filters=filters, number=request.GET.get("page")
     )
-    summary = state_summary(association)
+    summary = funnel_widths(state_summary(association))
     assign_url = bulk_assign_url(association)
     reviewers = []
     if assign_url:

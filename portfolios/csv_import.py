@@ -386,10 +386,19 @@ class _Checker:
             raise _CellError(_("this cell is empty"))
         code = self.formats.get(normalize(value))
         if code is None:
-            raise _CellError(
-                _("'%(value)s' is not one of the formats: %(formats)s")
-                % {"value": value, "formats": ", ".join(str(f.label) for f in TrainingFormat)}
-            )
+            values = {"value": value, "formats": ", ".join(str(f.label) for f in TrainingFormat)}
+            # Every way of writing a format, normalised → the format's name in this language.
+            names = {key: str(TrainingFormat(code).label) for key, code in self.formats.items()}
+            close = suggestions(value, names, limit=1)
+            if close:
+                raise _CellError(
+                    _(
+                        "'%(value)s' is not one of the formats (%(formats)s): "
+                        "did you mean “%(name)s”?"
+                    )
+                    % {**values, "name": close[0]}
+                )
+            raise _CellError(_("'%(value)s' is not one of the formats: %(formats)s") % values)
         parsed.format = code
 
     def _competencies(self, parsed, value):

@@ -65,6 +65,9 @@ class CategoryEligibility:
     fit: str
     missing: list[str] = field(default_factory=list)
     also_needed: list[str] = field(default_factory=list)
+    # How many of ``also_needed`` are more than a part of hours already counted (other kinds of
+    # work, RS/C one provides, holding another endorsement): what makes a fit less sure.
+    unasked: int = 0
 
 
 @dataclass
@@ -82,6 +85,48 @@ class EligibilityResult:
             (Fit.ALMOST, Fit.ALMOST.label, self.almost),
             (Fit.NO, Fit.NO.label, self.no),
         ]
+
+    @property
+    def best(self) -> CategoryEligibility | None:
+        """The category to offer first, of those that fit now (else of those that almost fit):
+        the one with the least missing and the least work we did not ask about; of those, the one
+        that asks the most, so that nobody is steered below what they have; then the first in
+        the framework's order. ``None`` when nothing fits or almost fits."""
+        candidates = self.fits or self.almost
+        if not candidates:
+            return None
+        return min(
+            candidates,
+            key=lambda item: (
+                len(item.missing),
+                item.unasked,
+                tuple(-value for value in _demand(item.category)),
+                candidates.index(item),
+            ),
+        )
+
+    @property
+    def fitting(self) -> list[CategoryEligibility]:
+        """The categories that fit now, then those that almost fit; the best fit first."""
+        best = self.best
+        rest = [item for item in self.fits + self.almost if item is not best]
+        return [best, *rest] if best else rest
+
+
+def _demand(category: EndorsementCategory) -> tuple[Decimal, Decimal, Decimal]:
+    """How much a category asks for (years of work, RS/C hours, training hours), from its
+    prefetched requirements; optional ones do not count."""
+    work = rsc = training = Decimal(0)
+    for requirement in category.requirements.all():
+        if requirement.is_optional:
+            continue
+        if requirement.kind == RequirementKind.WORK:
+            work += requirement.min_years or 0
+        elif requirement.kind == RequirementKind.RSC and not requirement.topic:
+            rsc += requirement.min_hours or 0
+        elif requirement.kind == RequirementKind.TRAINING and not requirement.topic:
+            training += requirement.min_hours or 0
+    return work, rsc, training
 
 
 def education_meets(level: str, accepted: list[str]) -> bool:
@@ -131,6 +176,8 @@ class _Outcome:
     missing: str = ""
     within_reach: bool = True
     also_needed: str = ""
+    # Whether ``also_needed`` is only a part of hours already counted (a training topic).
+    minor: bool = False
 
 
 def _judge(requirement: Requirement, answers: EligibilityAnswers) -> _Outcome | None:
@@ -158,7 +205,7 @@ def _judge(requirement: Requirement, answers: EligibilityAnswers) -> _Outcome | 
         return _Outcome(missing=_more_years(short, work), within_reach=short <= ALMOST_WORK_YEARS)
     if kind == RequirementKind.TRAINING:
         if requirement.topic:
-            return _Outcome(also_needed=requirement.describe())
+            return _Outcome(also_needed=requirement.describe(), minor=True)
         return _judge_hours(
             requirement,
             answers.training_hours,
@@ -251,8 +298,10 @@ def category_eligibility(
     missing: list[str] = []
     also_needed: list[str] = []
     out_of_reach = False
+    unasked = 0
     if category.is_add_on:
         also_needed.append(_("This category is only for holders of another endorsement."))
+        unasked += 1
     for requirement in category.requirements.all():
         outcome = _judge(requirement, answers)
         if outcome is None:
@@ -262,13 +311,16 @@ def category_eligibility(
             out_of_reach = out_of_reach or not outcome.within_reach
         if outcome.also_needed:
             also_needed.append(outcome.also_needed)
+            unasked += 0 if outcome.minor else 1
     if not missing:
         fit = Fit.FITS
     elif out_of_reach:
         fit = Fit.NO
     else:
         fit = Fit.ALMOST
-    return CategoryEligibility(category=category, fit=fit, missing=missing, also_needed=also_needed)
+    return CategoryEligibility(
+        category=category, fit=fit, missing=missing, also_needed=also_needed, unasked=unasked
+    )
 
 
 def eligibility_check(

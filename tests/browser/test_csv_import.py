@@ -66,6 +66,21 @@ def test_the_import_offers_the_items_and_forgives_near_misses(page, association,
     )
     assert selected == "\n".join(names)
 
+    # Or with one click on "Copy the list": the clipboard holds the names, one per line, and a
+    # live region says so.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    status = page.locator("#copy-item-names-status")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_text("")
+    copy = page.get_by_role("button", name="Copy the list")
+    copy.click()
+    expect(status).to_have_text("Copied: paste the names into your spreadsheet.")
+    assert page.evaluate("navigator.clipboard.readText()") == "\n".join(names)
+    # axe reads colours mid-transition: let the button's hover colour fade first.
+    page.mouse.move(0, 0)
+    expect(copy).to_have_css("background-color", "rgba(0, 0, 0, 0)")
+    assert_page(page, "Import many trainings from a spreadsheet")
+
     # And as a CSV file.
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the items with their areas (CSV)").click()

@@ -13,7 +13,14 @@ from playwright.sync_api import expect
 from accounts.enums import Role
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent, Endorsement
-from tests.browser.helpers import DESKTOP, TIMEOUT_MS, assert_page, current_totp_code, log_in
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    TIMEOUT_MS,
+    assert_page,
+    current_totp_code,
+    log_in,
+)
 from tests.factories import (
     DEFAULT_PASSWORD,
     ApplicationFactory,
@@ -103,6 +110,28 @@ def test_coordinator_filters_searches_and_downloads(page, pipeline, coordinator,
     assert_page(page, "Coordinator dashboard")
     expect(page.locator("#state-submitted td")).to_have_text(["Submitted", "2", "20"])
     assert table_names(page) == ["Dee Diaz", "Ana Alba", "Bea Brown", "Cal Cruz", "Eve Ennis"]
+
+    # The funnel beside the counts table from md, above it on a phone; no sideways scrolling.
+    funnel, counts = page.locator("#state-funnel"), page.locator("#state-counts")
+    expect(page.locator("#funnel-submitted")).to_have_text("Submitted 2")
+    chart, table = funnel.bounding_box(), counts.bounding_box()
+    assert chart["x"] + chart["width"] <= table["x"] and abs(chart["y"] - table["y"]) < 40
+    page.set_viewport_size(PHONE)
+    chart, table = funnel.bounding_box(), counts.bounding_box()
+    assert chart["y"] + chart["height"] <= table["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
+    # Submitted (2) is the longest bar; In review (1) half of it; the bars are not in the tab order.
+    widths = {
+        state: page.locator(f"#funnel-{state} .funnel-bar").bounding_box()["width"]
+        for state in ("submitted", "in_review")
+    }
+    assert widths["in_review"] == pytest.approx(widths["submitted"] / 2, abs=1)
+    expect(page.locator("#funnel-submitted a")).to_have_attribute("tabindex", "-1")
+    page.locator("#funnel-in_review a").click()
+    expect(page).to_have_url(re.compile(r"\?state=in_review#applications-heading$"))
+    assert table_names(page) == ["Bea Brown"]
+    page.goto("/a/northfield/dashboard/coordinator/")
 
     # Submitted IMHM-C portfolios, then those waiting for reviewers.
     page.get_by_label("State", exact=True).select_option(label="Submitted")

@@ -15,6 +15,7 @@ from endorsement.models import Application
 from portfolios.models import Signature
 from tests.browser.helpers import (
     DESKTOP,
+    PHONE,
     TIMEOUT_MS,
     assert_page,
     current_totp_code,
@@ -61,6 +62,17 @@ def test_register_be_returned_correct_be_accepted_and_sign(page, browser, live_s
     page.get_by_label("Hours of reflective supervision/consultation (RS/C) received").fill("30")
     page.get_by_role("button", name="Show the categories that fit").click()
     expect(page.locator("#results")).to_contain_text("You need 6 more hours of training.")
+    # What does not fit yet is folded; the fold opens from the keyboard, with the reasons.
+    fold = page.locator("details.eligibility-fold")
+    expect(fold.locator("summary")).to_have_text(
+        re.compile(r"^Categories that do not fit yet \(\d+\)$")
+    )
+    expect(fold.get_by_text("You need this education: Master").first).to_be_hidden()
+    assert_page(page, "Which category fits you?")
+    fold.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(fold).to_have_attribute("open", "")
+    expect(fold.get_by_text("You need this education: Master").first).to_be_visible()
     assert_page(page, "Which category fits you?")
     page.get_by_role("link", name="Register for IFS").click()
     assert_page(page, "Register for Infant Family Specialist (IFS)")
@@ -130,3 +142,50 @@ def test_register_be_returned_correct_be_accepted_and_sign(page, browser, live_s
         expect(page.locator(section_id)).to_contain_text("Signed by ana lópez on")
     assert_page(page, "Agreements")
     assert Signature.objects.filter(application=application).count() == 2
+
+
+def test_association_page_compares_the_categories_and_stacks_them_on_a_phone(page, association):
+    call_command("load_framework", "--association", association.slug, verbosity=0)
+    page.goto(f"/a/{association.slug}/")
+    assert_page(page, "Northfield Association for Infant Mental Health")
+    table = page.locator("#category-comparison")
+    header = table.locator("thead th")
+    expect(header).to_have_text(
+        [
+            "Category",
+            "Who it is for",
+            "Degree",
+            "Work experience",
+            "Training",
+            "RS/C",
+            "References",
+            "Exam",
+        ]
+    )
+    ifs = table.locator("#compare-IFS")
+    expect(ifs.locator("td")).to_have_text(
+        [
+            "Infant family (birth to 36 months)",
+            "No degree",
+            "2 years",
+            "30 hours",
+            "24 hours over 12–24 months",
+            "3",
+            "No",
+        ]
+    )
+    # Desktop: one row per category, the cells side by side.
+    cells = [ifs.locator("td").nth(i).bounding_box() for i in (0, 1)]
+    assert cells[0]["y"] == cells[1]["y"] and cells[0]["x"] < cells[1]["x"]
+
+    # Phone: each category a block, one cell under the other, each named by its column; the
+    # page does not scroll sideways.
+    page.set_viewport_size(PHONE)
+    cells = [ifs.locator("td").nth(i).bounding_box() for i in (0, 1)]
+    assert cells[0]["y"] < cells[1]["y"] and cells[0]["x"] == cells[1]["x"]
+    label = page.evaluate(
+        "getComputedStyle(document.querySelector('#compare-IFS td'), '::before').content"
+    )
+    assert label == '"Who it is for: "'
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)

@@ -96,6 +96,7 @@ def test_association_page_explains_every_category(client, loaded, association):
     h2 = [title for level, title in headings(response) if level == 2]
     assert h2 == [
         "Categories on this page",
+        "The categories compared",
         "Infant family (birth to 36 months)",
         "Early childhood (3 up to 6 years)",
         "Membership",
@@ -175,6 +176,63 @@ def test_association_page_groups_a_categorys_requirements_by_kind(client, loaded
     html = response.content.decode()
     assert '<abbr title="reflective supervision/consultation">RS/C</abbr>' in html
     assert f'href="{reverse("competencies:category", args=["northfield", "IFS"])}"' in html
+
+
+def test_association_page_compares_its_categories_before_the_details(client, loaded, association):
+    response = client.get(f"/a/{association.slug}/")
+    rows = {
+        row.category.code: (
+            row.who,
+            row.degree,
+            row.work,
+            row.training,
+            row.rsc,
+            row.references,
+            row.exam,
+        )
+        for row in response.context["comparison"]
+    }
+    assert list(rows) == [c.code for f in response.context["families"] for c in f.categories]
+    assert rows["IFA"] == (
+        "Infant family (birth to 36 months)",
+        "Child Development Associate (CDA) credential or Associate's degree, or 2 years of work",
+        "—",
+        "30 hours",
+        "Optional",
+        "3",
+        "No",
+    )
+    assert rows["IFS"] == (
+        "Infant family (birth to 36 months)",
+        "No degree",
+        "2 years",
+        "30 hours",
+        "24 hours over 12–24 months",
+        "3",
+        "No",
+    )
+    assert rows["ECMHM-P"] == (
+        "Early childhood (3 up to 6 years); track: Policy",
+        "Master's degree",
+        "3 years",
+        "33 hours",
+        "Optional",
+        "3",
+        "Yes",
+    )
+    html = response.content.decode()
+    table = html.index(
+        '<table class="table table-sm align-top table-stack" id="category-comparison">'
+    )
+    assert table < html.index('id="category-IFA"') < html.index('id="category-ECFA"')
+    assert (
+        '<tr id="compare-IMHS">\n        <th scope="row" data-label="Category">'
+        '<a href="#category-IMHS">Infant Mental Health Specialist (IMHS)</a></th>'
+    ) in html
+    assert '<td data-label="Exam">Yes</td>' in html
+    # Every cell of the body names its column, for the stacked layout on phones.
+    body = html[table : html.index("</table>", table)].split("<tbody>")[1]
+    assert body.count("<td ") == body.count('<td data-label="') == 7 * len(rows)
 
 
 def test_association_page_without_a_framework(client, association):

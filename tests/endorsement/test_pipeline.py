@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
+from endorsement.dashboards import funnel_widths
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, Endorsement
 from endorsement.selectors import progress_steps
@@ -82,6 +83,55 @@ def names(response) -> list[str]:
 
 
 # Counts and days in state
+
+
+def test_the_funnel_draws_the_counts_as_bars_linking_to_the_filtered_list(client, coordinator, ifs):
+    for _ in range(4):
+        make(ifs, S.SUBMITTED)
+    make(ifs, S.REGISTERED)
+    make(ifs, S.REGISTERED)
+    make(ifs, S.AWARDED)
+    client.force_login(coordinator)
+    response = client.get(DASHBOARD)
+    bars = {row["state"]: row["bar"] for row in response.context["state_summary"]}
+    # The largest count fills the track; the others in proportion, in steps of 5 %.
+    assert (bars[S.SUBMITTED], bars[S.REGISTERED], bars[S.AWARDED], bars[S.IN_REVIEW]) == (
+        100,
+        50,
+        25,
+        0,
+    )
+    html = response.content.decode()
+    assert '<ul class="list-unstyled funnel mb-0" id="state-funnel" aria-hidden="true">' in html
+    assert (
+        '<li class="funnel-row" id="funnel-registered"><a class="funnel-link" '
+        'href="?state=registered#applications-heading" tabindex="-1"><span class="funnel-label">'
+        '<span>Registered</span> <span class="funnel-count">2</span></span>'
+        '<span class="funnel-track"><span class="funnel-bar progress-w-50"></span></span></a></li>'
+    ) in html
+    # A state without applications has a label, a count and an empty bar, but no link.
+    assert (
+        '<li class="funnel-row" id="funnel-in_review"><span class="funnel-link">'
+        '<span class="funnel-label"><span>In review</span> <span class="funnel-count">0</span>'
+        '</span><span class="funnel-track"><span class="funnel-bar progress-w-0"></span></span>'
+        "</span></li>"
+    ) in html
+    assert html.count('class="funnel-row"') == len(S.values)
+
+
+@pytest.mark.parametrize(
+    ("counts", "bars"),
+    [
+        ([0, 0], [0, 0]),
+        ([1, 0], [100, 0]),
+        ([1, 1000], [5, 100]),  # a small count stays visible
+        ([3, 7], [45, 100]),
+        ([7, 7], [100, 100]),
+    ],
+)
+def test_funnel_widths(counts, bars):
+    summary = [{"state": str(index), "count": count} for index, count in enumerate(counts)]
+    assert [row["bar"] for row in funnel_widths(summary)] == bars
 
 
 def test_counts_by_state_with_the_oldest_days(client, coordinator, ifs, imhs, elsewhere):

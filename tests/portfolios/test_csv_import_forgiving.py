@@ -3,6 +3,7 @@ misses, and the category's items offered on the import page and as a CSV file.""
 
 import codecs
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -138,6 +139,42 @@ def test_formats_match_the_same_way(category, value, code):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("Workshp", "Workshop or in-service"),
+        ("conferance", "Conference"),
+        ("Onlin course", "Online course"),
+        ("Colege course", "College course"),
+    ],
+)
+def test_a_near_miss_format_gets_a_suggestion(category, value, name):
+    [row] = check(category, HEADER + f"T,P,2025-01-01,1,{value},Cultural competence,,\r\n")
+    formats = "College course, In-service series, Workshop or in-service, Conference, Online course"
+    assert [str(error) for error in row.errors] == [
+        f"Row 2, format: '{value}' is not one of the formats ({formats}): did you mean “{name}”?"
+    ]
+    assert row.format == ""
+
+
+@pytest.mark.django_db
+def test_a_near_miss_format_is_suggested_in_the_readers_language(category):
+    with translation.override("es"):
+        [row] = check(category, HEADER + "T,P,2025-01-01,1,conferencai,Cultural competence,,\r\n")
+        message = row.errors[0].message
+    assert message.endswith("¿quiso decir “Conferencia”?")
+
+
+@pytest.mark.django_db
+def test_a_format_far_from_every_name_gets_no_suggestion(category):
+    [row] = check(category, HEADER + "T,P,2025-01-01,1,webinar,Cultural competence,,\r\n")
+    assert [error.message for error in row.errors] == [
+        "'webinar' is not one of the formats: College course, In-service series, "
+        "Workshop or in-service, Conference, Online course"
+    ]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("value", "expected"), [("Sí.", True), ("YES!", True), ("No.", False)])
 def test_yes_and_no_match_the_same_way(category, value, expected):
     [row] = check(category, HEADER + f"T,P,2025-01-01,1,online,Cultural competence,{value},\r\n")
@@ -213,6 +250,11 @@ def test_the_import_page_lists_the_items_to_copy(client, owner, application):
         "Screening and assessment</textarea>"
     ) in html
     assert f'<a href="{url("training.import_items", application)}" download>' in html
+    # "Copy the list" is hidden until copy.js (a file: no inline script) finds the clipboard.
+    assert 'id="copy-item-names" hidden data-copy-target="item-names"' in html
+    assert '<span id="copy-item-names-status" role="status" aria-live="polite"></span>' in html
+    assert '<script src="/static/js/copy.js" defer></script>' in html
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
 
 
 def test_the_items_csv_has_every_item_with_its_area(client, owner, application):

@@ -128,6 +128,49 @@ def test_check_sorts_the_categories(client, applicant, loaded):
     assert "You need 20 more hours of reflective supervision/consultation (RS/C)." in html
 
 
+def test_check_lists_the_fitting_categories_first_best_first_and_folds_the_others(
+    client, applicant, loaded
+):
+    client.force_login(applicant)
+    response = client.get(check_url(loaded), ANSWERS)
+    result = response.context["result"]
+    # IFS asks for the most of those that fit (work and RS/C); the rest keep their order.
+    assert result.best.category.code == "IFS"
+    assert [c.category.code for c in result.fitting] == ["IFS", "IFA", "ECFA", "ECFS", "IFRS"]
+    html = response.content.decode()
+    fitting, folded = html.split('<details class="eligibility-fold mt-3">')
+    assert re.findall(r'<li class="card[^"]*" id="fit-([\w-]+)"', fitting) == [
+        "IFS",
+        "IFA",
+        "ECFA",
+        "ECFS",
+        "IFRS",
+    ]
+    no_codes = [c.category.code for c in result.no]
+    assert re.findall(r'<li class="card[^"]*" id="fit-([\w-]+)"', folded) == no_codes
+    assert f"Categories that do not fit yet ({len(no_codes)})" in folded
+    # One primary button: the best fit's; the others are outlined; none in the fold.
+    query = "?education=bachelor&amp;work_years=3&amp;rsc_hours=30"
+    assert re.findall(r'class="btn btn-sm btn-primary[^"]*" href="([^"]+)"', html) == [
+        f"/portfolio/start/northfield/IFS/{query}"
+    ]
+    assert "Register for" not in folded
+    # Each folded category says why it does not fit.
+    assert "You need this education: Master" in text(folded)
+
+
+def test_check_with_nothing_fitting_opens_the_fold(client, applicant, loaded):
+    client.force_login(applicant)
+    answers = {"education": "none", "work_years": "0", "training_hours": "0", "rsc_hours": "0"}
+    response = client.get(check_url(loaded), answers)
+    result = response.context["result"]
+    assert (result.best, result.fitting, len(result.no) > 0) == (None, [], True)
+    html = response.content.decode()
+    assert "None of the categories fits your answers yet." in html
+    assert '<details class="eligibility-fold mt-3" open>' in html
+    assert "Register for" not in html
+
+
 def test_check_says_what_is_missing(client, applicant, loaded):
     client.force_login(applicant)
     response = client.get(check_url(loaded), {**ANSWERS, "training_hours": "24"})
