@@ -22,13 +22,12 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
-from competencies.models import EndorsementCategory
 from demo.accounts import DEMO_PASSWORD, demo_totp_secret
 from endorsement.enums import ApplicationState
 from endorsement.models import Application
 from portfolios.enums import RaterRelationship
 from portfolios.references import reference_invite
-from tests.browser.helpers import current_totp_code, rating_path
+from tests.browser.helpers import PHONE, current_totp_code, rating_path
 from tests.browser.phone_walk_helpers import (
     EVERYONE,
     PORTAL_NAMESPACES,
@@ -59,7 +58,7 @@ STAFF = {
     "association admin": f"admin@{NORTHFIELD}",
 }
 # The coordinator's pages of an application show other buttons in each state.
-LIMITS = {"endorsement:detail": 12}
+LIMITS = {"endorsement:detail": 12, "reviews:exam.sitting": 3}
 
 # The URL names the walk reaches (all persons together).
 WALKED = {
@@ -69,7 +68,6 @@ WALKED = {
     "account_email",
     "account_change_password",
     "mfa_index",
-    "accounts:dashboard",
     "accounts:dashboard.applicant",
     "accounts:dashboard.role",
     "accounts:profile",
@@ -172,7 +170,7 @@ def log_in(walk: Walk, email: str, secret: str = "") -> None:
 
 def a_rating_link(live_server) -> str:
     """A new rater asked for Ben's portfolio (still being built): the link of their e-mail."""
-    application = Application.objects.get(applicant__email=f"ben@{NORTHFIELD}")
+    application = Application.objects.get(applicant__email=f"ben@{NORTHFIELD}", state="accepted")
     mail.outbox.clear()
     reference_invite(
         application=application,
@@ -189,10 +187,17 @@ def a_rating_link(live_server) -> str:
 def more_states() -> dict[str, Application]:
     """What the demo lacks: an application to award (approved, no exam), one on hold, Ben's
     second registration returned to him, and a sitting nobody registered for yet."""
-    northfield = Application.objects.get(applicant__email=f"ben@{NORTHFIELD}").association
-    ifs = EndorsementCategory.objects.get(framework__association=northfield, code="IFS")
+    ben = User.objects.get(email=f"ben@{NORTHFIELD}")
+    ifs = Application.objects.get(applicant__email=f"gus@{NORTHFIELD}", state="deferred").category
+    imhs = Application.objects.get(
+        applicant__email=f"carla@{NORTHFIELD}", state="submitted"
+    ).category
+    northfield = ifs.framework.association
     ExamSittingFactory(association=northfield, place="Lakeview Library, Room 2")
     return {
+        "submitted": Application.objects.get(
+            applicant__email=f"carla@{NORTHFIELD}", state="submitted"
+        ),
         "approved": ApplicationFactory(
             category=ifs, state=ApplicationState.APPROVED, applicant__full_name="Ivy Approved"
         ),
@@ -200,11 +205,7 @@ def more_states() -> dict[str, Application]:
             category=ifs, state=ApplicationState.ON_HOLD, applicant__full_name="Hal Held"
         ),
         "returned": ApplicationFactory(
-            category=EndorsementCategory.objects.get(
-                framework__association=northfield, code="IMHS"
-            ),
-            state=ApplicationState.RETURNED,
-            applicant=User.objects.get(email=f"ben@{NORTHFIELD}"),
+            category=imhs, state=ApplicationState.RETURNED, applicant=ben
         ),
     }
 
@@ -237,6 +238,7 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server):
         walk.crawl(origin, "/dashboard/applicant/", counts=applicants_saw)
         if email.startswith("ben@"):
             ben = Application.objects.get(applicant__email=email, state="accepted")
+            walk.crawl(origin, f"/portfolio/{ben.pk}/references/", counts=applicants_saw)
             walk.open(f"/portfolio/{ben.pk}/submit/")
             walk.open("/portfolio/start/northfield/IFS/")
     for who, email in STAFF.items():
@@ -245,11 +247,15 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server):
         walk.crawl(origin, walk.page.url, limits=LIMITS)
         if who == "coordinator":
             walk.crawl(origin, "/dashboard/", limits=LIMITS)
-            for state, step in (("approved", "award"), ("on hold", "resume"), ("approved", "hold")):
+            for state, step in (
+                ("approved", "award"),
+                ("on hold", "resume"),
+                ("submitted", "hold"),
+            ):
                 walk.open(f"/coordinator/applications/{extra[state].pk}/{step}/")
 
     for walk in walks:
-        print(walk.who, walk.opened, time.monotonic() - started)  # noqa: T201 - timing, to remove
+        print(walk.who, walk.opened, walk.axe_seconds, time.monotonic() - started)  # noqa: T201 - timing, to remove
         walk.page.context.close()
     failures = [failure for walk in walks for failure in walk.failures]
     visited = set().union(*(walk.visited for walk in walks))
@@ -257,3 +263,27 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server):
     if missing:
         failures.append(f"the walk did not reach: {', '.join(missing)}")
     assert failures == [], f"{len(failures)} problems at 390 px:\n" + "\n".join(failures)
+
+
+def test_the_check_names_the_page_and_the_widest_element(bare_page):
+    """The walk's check fails a page wider than the phone, naming the element that sticks out,
+    and passes it once that element fits."""
+    bare_page.set_viewport_size(PHONE)
+    bare_page.set_content(
+        '<html lang="en"><head><title>Wide</title></head><body><main><h1>Wide</h1>'
+        '<div id="lists"><table id="evidence" style="width: 700px"><caption>Evidence</caption>'
+        '<tr><th scope="col">Hours</th></tr><tr><td>12</td></tr></table></div></main></body></html>'
+    )
+    walk = Walk("tester", bare_page)
+    walk.check("portfolios:training.list")
+    assert [failure.split(":", 2)[:2] for failure in walk.failures] == [
+        ["tester at portfolios", "training.list (blank)"]
+    ]
+    [failure] = walk.failures
+    assert "the document is 708 px wide in a 390 px viewport" in failure
+    assert 'widest: table#evidence (700 px wide, right edge at 708 px) "Evidence' in failure
+
+    bare_page.eval_on_selector("#evidence", "table => table.style.width = '100%'")
+    walk.failures.clear()
+    walk.check("portfolios:training.list")
+    assert walk.failures == []
