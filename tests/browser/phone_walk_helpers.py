@@ -2,7 +2,6 @@
 following every same-site link from where they start, each page checked for sideways scrolling
 and with axe-core; the URL names the walk may skip, and why."""
 
-import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -90,8 +89,6 @@ class Walk:
     page: object
     visited: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
-    opened: int = 0
-    axe_seconds: float = 0.0
 
     def check(self, name: str) -> None:
         """The page as it is now: no sideways scrolling at 390 px, nothing for axe."""
@@ -104,15 +101,12 @@ class Walk:
                 f"{where}: the document is {widths[0]} px wide in a {widths[1]} px viewport;"
                 f" widest: {widest or 'unknown'}"
             )
-        started = time.monotonic()
         violations = axe_violations(page)
-        self.axe_seconds += time.monotonic() - started
         if violations:
             self.failures.append(f"{where}: axe-core:\n{format_violations(violations)}")
 
     def open(self, url: str) -> str | None:
         """Open ``url`` and check it; the URL name of the page shown, None if it failed."""
-        self.opened += 1
         response = self.page.goto(url)
         self.page.wait_for_load_state()
         path = urlsplit(self.page.url).path

@@ -14,7 +14,6 @@ leaves out, with the reason: a new GET page of the portal apps fails
 """
 
 import re
-import time
 
 import pytest
 from django.core import mail
@@ -215,7 +214,6 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server):
     call_command("seed_demo", "--even-without-debug", verbosity=0)
     extra = more_states()
     EVERYONE.clear()
-    started = time.monotonic()
     origin = live_server.url
     walks = []
 
@@ -255,7 +253,6 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server):
                 walk.open(f"/coordinator/applications/{extra[state].pk}/{step}/")
 
     for walk in walks:
-        print(walk.who, walk.opened, walk.axe_seconds, time.monotonic() - started)  # noqa: T201 - timing, to remove
         walk.page.context.close()
     failures = [failure for walk in walks for failure in walk.failures]
     visited = set().union(*(walk.visited for walk in walks))
