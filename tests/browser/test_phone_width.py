@@ -167,7 +167,7 @@ def log_in(walk: Walk, email: str, secret: str = "") -> None:
     page.wait_for_load_state()
 
 
-def a_rating_link(live_server) -> str:
+def a_rating_link() -> str:
     """A new rater asked for Ben's portfolio (still being built): the link of their e-mail."""
     application = Application.objects.get(applicant__email=f"ben@{NORTHFIELD}", state="accepted")
     mail.outbox.clear()
@@ -227,7 +227,7 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server):
         visitor.crawl(origin, path)
 
     rater = walk_as("rater")
-    rater.open(a_rating_link(live_server))
+    rater.open(a_rating_link())
 
     applicants_saw: dict[str, int] = {}
     for who, email in APPLICANTS.items():
