@@ -208,7 +208,7 @@ def test_the_applicant_dashboard_shows_each_application_in_its_associations_zone
     Application.objects.filter(pk=elsewhere.pk).update(state_changed=MOMENT)  # 4:25 a.m., 6 Dec.
     client.force_login(applicant)
     page = text(client.get(reverse("accounts:dashboard.applicant")))
-    rows = re.findall(r"<td>(Dec\. \d, 2025)</td>", page)
+    rows = re.findall(r'<td data-label="Since">(Dec\. \d, 2025)</td>', page)
     assert rows == ["Dec. 6, 2025", LOCAL_DAY]  # newest application first
 
 

@@ -177,9 +177,11 @@ def test_table_lists_the_association_only_longest_in_state_first(
     assert "Lee Elsewhere" not in html
     ana = response.context["rows"][0]
     assert f'<a href="/coordinator/applications/{ana.pk}/">Ana Alba</a>' in html
-    assert "<td>ana@example.org</td>" in html
-    assert '<td><abbr title="Infant Family Specialist">IFS</abbr></td>' in html
-    assert "<td>Avery Advisor</td>" in html
+    assert '<td data-label="E-mail">ana@example.org</td>' in html
+    assert (
+        '<td data-label="Category"><abbr title="Infant Family Specialist">IFS</abbr></td>' in html
+    )
+    assert '<td data-label="Advisor">Avery Advisor</td>' in html
 
 
 def test_reviewers_of_the_current_round_and_the_endorsement_number(client, coordinator, ifs):
@@ -196,9 +198,9 @@ def test_reviewers_of_the_current_round_and_the_endorsement_number(client, coord
     assert rows[awarded.pk].reviewers == []
     assert rows[awarded.pk].endorsement_row.number == "NF-IFS-2026-0007"
     html = response.content.decode()
-    assert "<td>Nia Now, Ola Now</td>" in html
+    assert '<td data-label="Reviewers">Nia Now, Ola Now</td>' in html
     assert "Old Reviewer" not in html
-    assert "<td>NF-IFS-2026-0007</td>" in html
+    assert '<td data-label="Endorsement">NF-IFS-2026-0007</td>' in html
 
 
 # Filters and search

@@ -344,7 +344,7 @@ def test_upload_preview_and_import_the_valid_rows(client, owner, application):
     assert "Import the 2 valid rows</button>" in html
     assert html.count('<th scope="row">') == 3
     assert (
-        '<td class="text-danger-emphasis fw-semibold">'
+        '<td data-label="hours" class="text-danger-emphasis fw-semibold">'
         '<span class="visually-hidden">Not understood: </span>ten</td>' in html
     )
 

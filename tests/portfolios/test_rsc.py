@@ -101,20 +101,20 @@ def test_the_list_shows_the_entries_and_which_hours_count(client, owner, applica
     assert (
         '<th scope="row">Dana Provider<br><span class="small text-body-secondary">'
         "Endorsement no. NF-IMHM-0042</span></th>\n"
-        "      <td>Individual</td>\n"
-        "      <td>June 1, 2024</td>\n"
-        "      <td>Dec. 31, 2024</td>\n"
-        '      <td class="text-end">10</td>\n'
-        '      <td class="text-end">10</td>\n'
-        "      <td>No</td>"
+        '      <td data-label="Individual or group">Individual</td>\n'
+        '      <td data-label="From">June 1, 2024</td>\n'
+        '      <td data-label="To">Dec. 31, 2024</td>\n'
+        '      <td class="text-end" data-label="Hours">10</td>\n'
+        '      <td class="text-end" data-label="Hours that count">10</td>\n'
+        '      <td data-label="About the RS/C you provide">No</td>'
     ) in html
     assert (
         '<th scope="row">Old Provider</th>\n'
-        "      <td>Individual</td>\n"
-        "      <td>Jan. 1, 2024</td>\n"
-        "      <td>Feb. 29, 2024</td>\n"
-        '      <td class="text-end">6</td>\n'
-        '      <td class="text-end">0</td>'
+        '      <td data-label="Individual or group">Individual</td>\n'
+        '      <td data-label="From">Jan. 1, 2024</td>\n'
+        '      <td data-label="To">Feb. 29, 2024</td>\n'
+        '      <td class="text-end" data-label="Hours">6</td>\n'
+        '      <td class="text-end" data-label="Hours that count">0</td>'
     ) in html
 
 

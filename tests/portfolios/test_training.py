@@ -119,18 +119,18 @@ def test_the_list_shows_each_training_and_the_total_hours(client, owner, applica
     assert "Someone else" not in html
     assert (
         '<th scope="row">Supporting early relationships</th>\n'
-        "      <td>Regional Training Institute</td>\n"
-        '      <td class="text-nowrap">March 15, 2025</td>\n'
-        '      <td class="text-end">6</td>\n'
-        "      <td>Workshop or in-service</td>\n"
-        "      <td>\n"
+        '      <td data-label="Provider">Regional Training Institute</td>\n'
+        '      <td class="text-nowrap" data-label="Date">March 15, 2025</td>\n'
+        '      <td class="text-end" data-label="Hours">6</td>\n'
+        '      <td data-label="Format">Workshop or in-service</td>\n'
+        '      <td data-label="Competency items addressed">\n'
         '        <ul class="list-unstyled small mb-0">\n'
         "          <li>Cultural competence</li><li>Observation and listening</li>\n"
         "        </ul>\n"
         "      </td>\n"
-        "      <td>Yes</td>\n"
-        "      <td>No</td>\n"
-        '      <td><span class="text-body-secondary">None</span></td>'
+        '      <td data-label="DEI">Yes</td>\n'
+        '      <td data-label="RS/C">No</td>\n'
+        '      <td data-label="Certificate"><span class="text-body-secondary">None</span></td>'
     ) in html
     certificate = Training.objects.get(title="Reflective practice").certificate
     download = reverse(

@@ -41,7 +41,10 @@ def test_review_page_shows_check_links_and_reference_ratings_even_when_waived(
     page = text(response)
     assert [r.rater_name for r in response.context["references"]] == ["Pat Rater"]
     assert "The applicant waived the right to see this rating." in page
-    assert f"<td>{item.name}</td><td>Strong</td>" in page
+    assert (
+        f'<th scope="row" class="fw-normal">{item.name}</th><td data-label="Rating">Strong</td>'
+        in page
+    )
     assert "Warm and thoughtful." in page
     assert f'href="/portfolio/{application.pk}/"' in page
     assert response.context["check"].application == application
