@@ -171,9 +171,8 @@ def test_components_page_for_is_staff(client, db):
     assert client.get(URL).status_code == 200
 
 
-def test_components_page_in_spanish(client, make_staff, association, settings):
-    client.force_login(make_staff(Role.COORDINATOR, association))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+def test_components_page_in_spanish(client, make_staff, association):
+    client.force_login(make_staff(Role.COORDINATOR, association, user__preferred_language="es"))
     html = client.get(URL).content.decode()
     assert "<h1>Componentes</h1>" in html
     assert "Su próximo paso" in html
