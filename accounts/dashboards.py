@@ -24,6 +24,7 @@ rows here rather than editing the dashboard's template.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -155,9 +156,9 @@ def next_step_for(*, role: str, request, association, context: dict) -> NextStep
 def task_next_step(task: Task) -> NextStep:
     text = ""
     if task.overdue_days:
-        text = ngettext(
-            "%(count)d day overdue.", "%(count)d days overdue.", task.overdue_days
-        ) % {"count": task.overdue_days}
+        text = ngettext("%(count)d day overdue.", "%(count)d days overdue.", task.overdue_days) % {
+            "count": task.overdue_days
+        }
     return NextStep(
         heading=task.label,
         text=text,
@@ -169,8 +170,6 @@ def task_next_step(task: Task) -> NextStep:
 
 def association_admin_next_step(request, association, context) -> NextStep:
     """What exists for an association admin today: the admin site, scoped to the association."""
-    from django.urls import reverse
-
     return NextStep(
         heading=_("Manage your association"),
         text=_("Members, fees, roles and the framework are managed in the admin."),

@@ -18,6 +18,7 @@ from accounts.selectors import role_holders
 from accounts.ui import register_status_families
 from endorsement.enums import ApplicationState as S
 from endorsement.forms import PipelineFilterForm
+from endorsement.next_steps import applicant_next_step
 from endorsement.selectors import (
     annotate_rows,
     applicant_applications,
@@ -28,7 +29,6 @@ from endorsement.selectors import (
     registrations_waiting,
     state_summary,
 )
-from endorsement.next_steps import applicant_next_step
 
 
 def bulk_assign_url(association: Association) -> str:

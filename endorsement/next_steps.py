@@ -35,8 +35,11 @@ def application_step(application, retakes: dict) -> NextStep | None:
     if state == S.RETURNED:
         return NextStep(
             heading=_("Correct your registration"),
-            text=_("The coordinator returned your registration for %(about)s: read the reason, "
-                   "correct it and send it again.") % {"about": about},
+            text=_(
+                "The coordinator returned your registration for %(about)s: read the reason, "
+                "correct it and send it again."
+            )
+            % {"about": about},
             action_label=_("Correct your registration"),
             action_url=reverse(
                 "portfolios:registration.edit", kwargs={"application_id": application.pk}
@@ -49,8 +52,10 @@ def application_step(application, retakes: dict) -> NextStep | None:
     if state == S.DEFERRED:
         return NextStep(
             heading=_("Amend your portfolio"),
-            text=_("The review of %(about)s asks you to amend your portfolio, then submit it "
-                   "again.") % {"about": about},
+            text=_(
+                "The review of %(about)s asks you to amend your portfolio, then submit it again."
+            )
+            % {"about": about},
             action_label=_("Amend your portfolio"),
             action_url=_summary(application),
             detail_label=_("What to amend, from the coordinator:"),
@@ -94,8 +99,11 @@ def application_step(application, retakes: dict) -> NextStep | None:
     if state == S.ACCEPTED:
         return NextStep(
             heading=_("Continue your portfolio"),
-            text=_("Fill in each section of your portfolio for %(about)s, ask your raters for "
-                   "their ratings and sign the agreements.") % {"about": about},
+            text=_(
+                "Fill in each section of your portfolio for %(about)s, ask your raters for "
+                "their ratings and sign the agreements."
+            )
+            % {"about": about},
             action_label=_("Continue your portfolio"),
             action_url=_summary(application),
             kind="accepted",
@@ -104,8 +112,11 @@ def application_step(application, retakes: dict) -> NextStep | None:
     if state == S.ON_HOLD and application.state_before_hold not in PAUSED_REVIEW:
         return NextStep(
             heading=_("Take up your application again"),
-            text=_("Your application for %(about)s is on hold because nothing happened on it "
-                   "for a long time.") % {"about": about},
+            text=_(
+                "Your application for %(about)s is on hold because nothing happened on it "
+                "for a long time."
+            )
+            % {"about": about},
             action_label=_("Open your portfolio"),
             action_url=_summary(application),
             kind="on-hold",

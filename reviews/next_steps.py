@@ -88,7 +88,8 @@ def exam_grader_next_step(request, association, context) -> NextStep | None:
     if part1:
         registration = part1[0]
         return NextStep(
-            heading=_("Part 1 of %(name)s") % {"name": registration.application.applicant.get_full_name()},
+            heading=_("Part 1 of %(name)s")
+            % {"name": registration.application.applicant.get_full_name()},
             text=_("The Part 1 score is still to be entered."),
             action_label=_("Enter the Part 1 score"),
             action_url=reverse("reviews:exam.part1", kwargs={"pk": registration.pk}),

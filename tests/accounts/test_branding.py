@@ -52,7 +52,12 @@ def test_text_colour_is_the_one_with_more_contrast(background, text):
 
 def test_every_grey_and_primary_keeps_aa():
     colours = [f"#{v:02x}{v:02x}{v:02x}" for v in range(256)]
-    colours += [f"#{r:02x}{g:02x}{b:02x}" for r in (0, 128, 255) for g in (0, 128, 255) for b in (0, 128, 255)]
+    colours += [
+        f"#{r:02x}{g:02x}{b:02x}"
+        for r in (0, 128, 255)
+        for g in (0, 128, 255)
+        for b in (0, 128, 255)
+    ]
     worst = min(contrast_ratio(colour, text_colour_for(colour)) for colour in colours)
     assert worst >= 4.5
 

@@ -49,7 +49,9 @@ def primary(html: str) -> list[tuple[str, str]]:
     """(href, label) of every primary button in the html."""
     return [
         (href, text(label))
-        for href, label in re.findall(r'<a class="btn btn-primary[^"]*" href="([^"]+)">(.*?)</a>', html)
+        for href, label in re.findall(
+            r'<a class="btn btn-primary[^"]*" href="([^"]+)">(.*?)</a>', html
+        )
     ]
 
 
@@ -170,8 +172,9 @@ def role_url(association, role) -> str:
 def test_reviewer_next_step_is_the_review_due_first(client, make_staff, association, category):
     reviewer = make_staff(Role.REVIEWER, association)
     today = association.today()
-    ReviewAssignmentFactory(reviewer=reviewer, application__category=category,
-                            due_on=today + datetime.timedelta(days=9))
+    ReviewAssignmentFactory(
+        reviewer=reviewer, application__category=category, due_on=today + datetime.timedelta(days=9)
+    )
     first = ReviewAssignmentFactory(
         reviewer=reviewer,
         application__category=category,
@@ -202,7 +205,9 @@ def test_advisor_next_step_is_the_advisee_with_most_comments(
     assert "3 comment threads are not resolved yet." in text(html)
 
 
-def test_coordinator_next_step_is_the_first_needs_you_row(client, coordinator, association, category):
+def test_coordinator_next_step_is_the_first_needs_you_row(
+    client, coordinator, association, category
+):
     waiting = ApplicationFactory(
         category=category, state=S.REGISTERED, applicant__full_name="Rae Registered"
     )
@@ -211,8 +216,10 @@ def test_coordinator_next_step_is_the_first_needs_you_row(client, coordinator, a
     response = client.get(role_url(association, Role.COORDINATOR))
     first = response.context["needs_you"][0]
     html = card(response.content.decode())
-    assert heading(html) == first.label == (
-        f"Accept or return the registration of Rae Registered ({category.code})"
+    assert (
+        heading(html)
+        == first.label
+        == (f"Accept or return the registration of Rae Registered ({category.code})")
     )
     assert primary(html) == [(f"#registration-{waiting.pk}", "Do this now")]
     # The list stays whole.

@@ -60,8 +60,14 @@ def test_step_list_marks_done_current_and_upcoming():
 
 def item(detail, met, required=True):
     return SimpleNamespace(
-        detail=detail, met=met, required=required, notes=[], label="", missing=not met,
-        url_name="", section="work",
+        detail=detail,
+        met=met,
+        required=required,
+        notes=[],
+        label="",
+        missing=not met,
+        url_name="",
+        section="work",
     )
 
 
@@ -69,7 +75,9 @@ def test_checklist_rows_and_counts():
     items = [item("Work", True), item("Hours", False), item("Rating", False, required=False)]
     html = render("{% checklist items counts=True %}", items=items)
     assert '<p class="checklist-count small mb-1">1 of 2 met</p>' in html
-    badges = re.findall(r'<span class="badge ([^"]+)">(.*?)</span> <span class="check-detail">', html)
+    badges = re.findall(
+        r'<span class="badge ([^"]+)">(.*?)</span> <span class="check-detail">', html
+    )
     assert [(cls, re.sub("<[^>]+>", "", text).strip()) for cls, text in badges] == [
         ("text-bg-success", "✓ Met"),
         ("text-bg-danger", "✗ Not met"),
@@ -94,9 +102,9 @@ def test_status_badge_shows_the_words_and_the_family():
 def test_every_application_state_has_a_family():
     from endorsement.enums import ApplicationState
 
-    assert {state: ui.status_family(state) != ui.NEUTRAL for state in ApplicationState.values} == {
-        state: True for state in ApplicationState.values
-    }
+    assert {
+        state: ui.status_family(state) != ui.NEUTRAL for state in ApplicationState.values
+    } == dict.fromkeys(ApplicationState.values, True)
 
 
 def test_unknown_family_is_refused():
@@ -107,7 +115,8 @@ def test_unknown_family_is_refused():
 def test_empty_state_with_and_without_action():
     html = render("{% empty_state 'Nothing yet.' extra_class='needs-you-empty' %}")
     assert html == (
-        '<div class="empty-state"> <p class="empty-state-text needs-you-empty mb-0">Nothing yet.</p> </div>'
+        '<div class="empty-state"> <p class="empty-state-text needs-you-empty mb-0">'
+        "Nothing yet.</p> </div>"
     )
     html = render("{% empty_state 'Nothing yet.' action_label='Start' action_url='/s/' %}")
     assert '<a class="btn btn-outline-primary" href="/s/">Start</a>' in html

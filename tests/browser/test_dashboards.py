@@ -80,9 +80,10 @@ def test_a_deferred_applicant_is_led_to_amend(page, association, ifs):
     page.wait_for_url(f"**/portfolio/{application.pk}/")
     # The portfolio belongs to one association: the header wears its colour and name.
     expect(page.locator(".portal-association")).to_have_text(association.name)
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.portal-navbar')).backgroundColor"
-    ) == "rgb(240, 180, 0)"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.portal-navbar')).backgroundColor")
+        == "rgb(240, 180, 0)"
+    )
     page.wait_for_load_state()
     assert_accessible(page)
 

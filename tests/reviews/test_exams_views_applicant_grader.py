@@ -185,7 +185,12 @@ def test_grader_dashboard_lists_assignments_in_constant_queries(
     assert len(response.context["exam_assignments"]) == count
     assert response.context["exam_to_score"] == count - 1
     # Every row links its score page; the next-step card above the table links the first one.
-    html = re.sub(r'<section class="card next-step-card.*?</section>', "", response.content.decode(), flags=re.S)
+    html = re.sub(
+        r'<section class="card next-step-card.*?</section>',
+        "",
+        response.content.decode(),
+        flags=re.S,
+    )
     assert html.count("/exams/scores/") == count
 
 
