@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.enums import Role
 from competencies.enums import RequirementKind
@@ -15,9 +16,11 @@ from tests.factories import (
     ApplicationFactory,
     CommentFactory,
     EndorsementCategoryFactory,
+    ExamSittingFactory,
     RequirementFactory,
     ReviewAssignmentFactory,
     UserFactory,
+    VignetteScoreFactory,
 )
 
 URL = "/dashboard/applicant/"
@@ -239,3 +242,26 @@ def test_nothing_to_do_means_no_card(client, make_staff, association, role):
     client.force_login(make_staff(role, association))
     html = client.get(role_url(association, role)).content.decode()
     assert "next-step-card" not in html
+
+
+def test_grader_next_step_is_the_earliest_sitting_to_score(
+    client, make_staff, association, category
+):
+    grader = make_staff(Role.EXAM_GRADER, association)
+    now = timezone.now()
+    later = ExamSittingFactory(association=association, starts_at=now - datetime.timedelta(days=1))
+    earlier = ExamSittingFactory(
+        association=association, starts_at=now - datetime.timedelta(days=5)
+    )
+    VignetteScoreFactory(registration__sitting=later, grader=grader)
+    first = VignetteScoreFactory(
+        registration__sitting=earlier,
+        registration__application__applicant__full_name="Eve Early",
+        grader=grader,
+    )
+    client.force_login(grader)
+    html = card(client.get(role_url(association, Role.EXAM_GRADER)).content.decode())
+    assert heading(html) == "Score the vignettes of Eve Early"
+    assert primary(html) == [
+        (reverse("reviews:exam.score", kwargs={"pk": first.pk}), "Score the vignettes")
+    ]
