@@ -24,6 +24,10 @@ rows here rather than editing the dashboard's template.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 APPLICANT = "applicant"
 
 PROVIDERS: dict[str, list] = defaultdict(list)
@@ -93,6 +97,9 @@ def dashboard_context(*, role: str, request, association=None) -> dict:
         context["needs_you"] = tasks_for(
             role=role, request=request, association=association, context=context
         )
+    context["next_step"] = next_step_for(
+        role=role, request=request, association=association, context=context
+    )
     return context
 
 
@@ -100,3 +107,76 @@ def dashboard_has_content(*, role: str, user) -> bool:
     """Whether any registered check finds something for ``user`` (asked in order, until one
     does)."""
     return any(check(user) for check in CHECKS.get(role, []))
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the person must do now, the first thing on their dashboard (the ``next_step_card``
+    component): a heading, one sentence, at most ONE primary action (``action_url``; none when
+    they can only wait) and secondary ``links`` ((label, url) pairs). ``detail`` is a quoted
+    text under a ``detail_label`` (e.g. the coordinator's reasons); ``urgency`` orders the
+    candidates (lower first)."""
+
+    heading: str
+    text: str = ""
+    action_label: str = ""
+    action_url: str = ""
+    links: tuple = ()
+    detail_label: str = ""
+    detail: str = ""
+    kind: str = ""
+    urgency: int = 100
+
+
+NEXT_STEPS: dict[str, list] = defaultdict(list)
+
+
+def register_next_step(role: str):
+    """``function(request, association, context) -> NextStep | None``, called after the
+    providers and the tasks, with what they read: it must not query."""
+    return _registrar(NEXT_STEPS, role)
+
+
+def next_step_for(*, role: str, request, association, context: dict) -> NextStep | None:
+    """The most urgent step the registered functions offer; without one, the first "needs you
+    now" row."""
+    steps = [
+        step
+        for function in NEXT_STEPS.get(role, [])
+        if (step := function(request, association, context)) is not None
+    ]
+    if steps:
+        return min(steps, key=lambda step: step.urgency)
+    tasks = context.get("needs_you") or []
+    if tasks:
+        return task_next_step(tasks[0])
+    return None
+
+
+def task_next_step(task: Task) -> NextStep:
+    text = ""
+    if task.overdue_days:
+        text = ngettext("%(count)d day overdue.", "%(count)d days overdue.", task.overdue_days) % {
+            "count": task.overdue_days
+        }
+    return NextStep(
+        heading=task.label,
+        text=text,
+        action_label=_("Do this now"),
+        action_url=task.url,
+        kind=f"task-{task.kind}",
+    )
+
+
+def association_admin_next_step(request, association, context) -> NextStep:
+    """What exists for an association admin today: the admin site, scoped to the association."""
+    return NextStep(
+        heading=_("Manage your association"),
+        text=_("Members, fees, roles and the framework are managed in the admin."),
+        action_label=_("Manage members, fees, roles and the framework in the admin"),
+        action_url=reverse("admin:index"),
+        kind="admin",
+    )
+
+
+register_next_step("association_admin")(association_admin_next_step)

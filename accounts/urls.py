@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("language/", views.set_language, name="language"),
+    path("ui/", views.ComponentsView.as_view(), name="ui"),
 ]

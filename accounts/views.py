@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -21,6 +22,7 @@ from accounts.selectors import (
     user_role_grants,
 )
 from accounts.services import user_set_language
+from accounts.ui_samples import components_samples
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -118,3 +120,22 @@ def set_language(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         user_set_language(user=request.user, language=language)
     return response
+
+
+class ComponentsView(LoginRequiredMixin, TemplateView):
+    """Every component of the design system with sample data (docs/ui.md): for staff only
+    (anyone holding a staff role, or with admin access); applicants get 403."""
+
+    template_name = "accounts/ui.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.is_staff or user_role_grants(user=request.user).exists()
+        ):
+            raise PermissionDenied(_("Only staff may see the components page."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(components_samples())
+        return context

@@ -11,11 +11,14 @@ paginated table (50 a page) with a bulk "assign reviewers" form posting to
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from accounts import dashboards
+from accounts import dashboards, ui
 from accounts.enums import Role
 from accounts.models import Association
 from accounts.selectors import role_holders
+from accounts.ui import register_status_families
+from endorsement.enums import ApplicationState as S
 from endorsement.forms import PipelineFilterForm
+from endorsement.next_steps import applicant_next_step
 from endorsement.selectors import (
     annotate_rows,
     applicant_applications,
@@ -120,3 +123,26 @@ def applicant_progress(request, association) -> dict:
 @dashboards.register_check(dashboards.APPLICANT)
 def applicant_has_any(user) -> bool:
     return applicant_has_applications(user=user)
+
+
+dashboards.register_next_step(dashboards.APPLICANT)(applicant_next_step)
+
+register_status_families(
+    {
+        S.RETURNED: ui.ACTION,
+        S.DEFERRED: ui.ACTION,
+        S.ON_HOLD: ui.ACTION,
+        S.EXAM_FAILED: ui.ACTION,
+        S.REGISTERED: ui.PROGRESS,
+        S.ACCEPTED: ui.PROGRESS,
+        S.SUBMITTED: ui.PROGRESS,
+        S.IN_REVIEW: ui.PROGRESS,
+        S.APPROVED: ui.PROGRESS,
+        S.EXAM: ui.PROGRESS,
+        S.EXAM_PASSED: ui.PROGRESS,
+        S.AWARDED: ui.SUCCESS,
+        S.DENIED: ui.STOPPED,
+        S.WITHDRAWN: ui.CLOSED,
+    },
+    labels=dict(S.choices),
+)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import dashboards
 from accounts.enums import Role
 from endorsement.selectors import register_applicant_annotation
+from reviews.next_steps import advisor_next_step, exam_grader_next_step, reviewer_next_step
 from reviews.selectors import advising, exams, tasks
 from reviews.selectors.reviewing import reviewer_assignments, reviewer_declarations
 
@@ -128,3 +129,8 @@ def unresolved_comments() -> Count:
         "comments",
         filter=Q(comments__parent__isnull=True, comments__resolved_at__isnull=True),
     )
+
+
+dashboards.register_next_step(Role.ADVISOR)(advisor_next_step)
+dashboards.register_next_step(Role.REVIEWER)(reviewer_next_step)
+dashboards.register_next_step(Role.EXAM_GRADER)(exam_grader_next_step)

@@ -111,7 +111,8 @@ def test_applicant_dashboard_with_application_in_spanish(client, spanish_applica
     assert '<th scope="col">Asociación</th>' in page
     assert '<th scope="col">Categoría</th>' in page
     assert '<th scope="col">Estado</th>' in page
-    assert '<td data-label="Estado">Inscripción recibida</td>' in page
+    assert '<td data-label="Estado"><span class="' in page
+    assert 'data-state="registered">Inscripción recibida</span></td>' in page
     assert f"{association.name}: Activa, del " in page
 
 

@@ -129,11 +129,11 @@ def test_exam_from_sitting_to_passed(page, browser, live_server, northfield, app
     assert_page(page, heading)
     assert Application.objects.get(pk=approved.pk).state == ApplicationState.EXAM
 
-    # The applicant sees her sitting from her dashboard.
+    # The applicant sees her sitting from her dashboard: its next step links it.
     applicant = new_page(browser, live_server)
     log_in(applicant, "ana@example.org", DEFAULT_PASSWORD)
     applicant.wait_for_url("**/dashboard/applicant/")
-    applicant.get_by_role("link", name="Your exam sitting").click()
+    applicant.locator("#next-step").get_by_role("link", name="Your exam sitting").click()
     applicant.wait_for_url(f"**/exams/{approved.pk}/register/")
     expect(applicant.get_by_role("status")).to_contain_text("You are registered for the sitting of")
     expect(applicant.locator("main")).to_contain_text("Northfield Library, Room 2")

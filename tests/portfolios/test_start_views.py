@@ -514,7 +514,10 @@ def test_correct_needs_login(client, returned):
 def test_dashboard_offers_to_start(client, applicant, association):
     client.force_login(applicant)
     html = client.get("/dashboard/applicant/").content.decode()
-    assert '<a class="btn btn-primary" href="/portfolio/start/">Start an application</a>' in html
+    assert (
+        '<a class="btn btn-primary btn-lg" href="/portfolio/start/">Start an application</a>'
+        in html
+    )
     assert 'href="/portfolio/start/northfield/"' in html
 
 
