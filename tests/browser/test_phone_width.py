@@ -68,6 +68,7 @@ WALKED = {
     "account_change_password",
     "mfa_index",
     "accounts:dashboard.applicant",
+    "accounts:ui",
     "accounts:dashboard.role",
     "accounts:profile",
     "competencies:home",
@@ -251,6 +252,8 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server):
                 ("submitted", "hold"),
             ):
                 walk.open(f"/coordinator/applications/{extra[state].pk}/{step}/")
+            # The components page (staff only, reached by its address: docs/ui.md).
+            walk.open("/ui/")
 
     for walk in walks:
         walk.page.context.close()
