@@ -259,7 +259,11 @@ def application_email(
                 "category": f"{application.category.name} ({application.category.code})",
                 "association": association.name,
                 "contact_email": association.contact_email,
-                "state": str(application.get_state_display()),
+                "state": (
+                    application.state_for_applicant
+                    if recipient.pk == application.applicant_id
+                    else str(application.get_state_display())
+                ),
                 "note": "",
                 "url": application_url(application=application, recipient=recipient, key=key),
                 **_written(extra or {}),

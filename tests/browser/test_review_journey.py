@@ -148,7 +148,7 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
     )
     assert re.fullmatch(r"NORTHFIELD-IFS-\d{4}-\d{4}", number)
     timeline = coordinator.locator("table.timeline")
-    expect(timeline).to_contain_text("In review → Deferred: amend and resubmit")
+    expect(timeline).to_contain_text("In review → Amending after review")
     expect(timeline).to_contain_text(DEFER_REASONS)
     expect(timeline).to_contain_text(f"Endorsement {number}")
     assert Endorsement.objects.get(application=application).number == number
