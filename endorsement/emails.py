@@ -256,7 +256,7 @@ def application_email(
             context = {
                 "recipient": recipient.get_full_name(),
                 "applicant": application.applicant.get_full_name(),
-                "category": f"{application.category.name} ({application.category.code})",
+                "category": f"{application.category.display_name} ({application.category.code})",
                 "association": association.name,
                 "contact_email": association.contact_email,
                 "state": (
