@@ -205,3 +205,72 @@ def test_every_string_in_the_code_is_in_the_spanish_catalogue(tmp_path, settings
     assert len(entries) == len(
         [entry for entry in _po_entries(PO_FILE.read_text(encoding="utf-8")) if entry[1]]
     )
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+NOT_TEXT = re.compile(r"%\(\w+\)[sd]|%[sd]|<[^>]+>")
+NUMBER_WORDS = {
+    "one": ("un", "uno", "una"),
+    "two": ("dos",),
+    "three": ("tres",),
+    "four": ("cuatro",),
+    "five": ("cinco",),
+    "six": ("seis",),
+    "ten": ("diez",),
+    "twelve": ("doce",),
+    "fifteen": ("quince",),
+    "twenty": ("veinte",),
+    "thirty": ("treinta",),
+}
+SPELLED_TIME = re.compile(
+    r"\b(" + "|".join(NUMBER_WORDS) + r")\s+(?:minute|hour|day|week|month|year)s?\b", re.I
+)
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers a text states, a decimal comma read as a point."""
+    return sorted(n.replace(",", ".") for n in NUMBER.findall(NOT_TEXT.sub("", text)))
+
+
+def _missing_numbers(source: str, translation: str) -> list[str]:
+    """Numbers (digits, or a spelled number of minutes … years) of ``source`` that
+    ``translation`` does not state: the same estimate in both languages."""
+    missing = list(_numbers(source))
+    for number in _numbers(translation):
+        if number in missing:
+            missing.remove(number)
+    words = re.findall(r"\w+", translation.lower())
+    for spelled in SPELLED_TIME.findall(source):
+        spanish = NUMBER_WORDS[spelled.lower()]
+        if not any(word in words for word in spanish):
+            missing.append(spelled)
+    return missing
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "missing"),
+    [
+        ("About 15 minutes.", "Unos 20 minutos.", ["15"]),
+        ("About %(minutes)s minutes, 2 hours.", "Unos %(minutes)s minutos, 2 horas.", []),
+        ("Write 7.5, not 7.25.", "Escriba 7,5, no 7,25.", []),
+        ("It takes two weeks.", "Tarda unos días.", ["two"]),
+        ("It takes two weeks.", "Tarda dos semanas.", []),
+        ("Babies", "Bebés de hasta 3 años", []),
+    ],
+)
+def test_missing_numbers_reads_digits_and_spelled_times(source, translation, missing):
+    assert _missing_numbers(source, translation) == missing
+
+
+def test_every_number_in_a_message_is_in_its_spanish_translation():
+    """Time estimates, hours and limits say the same in both languages (a Spanish sentence may
+    add a number that explains, e.g. "babies" as "niños de hasta 3 años")."""
+    wrong = []
+    for _flags, msgid, plural, strs in _po_entries(PO_FILE.read_text(encoding="utf-8")):
+        if not msgid:
+            continue
+        sources = [msgid, plural or msgid]
+        for index, msgstr in enumerate(strs):
+            if missing := _missing_numbers(sources[min(index, 1)], msgstr):
+                wrong.append((msgid, missing))
+    assert wrong == []
