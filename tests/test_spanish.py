@@ -74,9 +74,14 @@ def test_association_page_in_spanish(spanish_client, association):
     assert "Categorías en esta página" in page
     assert "Bebés y familias (desde el nacimiento hasta los 36 meses)" in page
     assert "Primera infancia (de 3 a 6 años)" in page
-    # Category names and codes are proper names and stay in English.
-    assert "Infant Family Associate (IFA)" in page
-    assert "Infant Mental Health Specialist (IMHS)" in page
+    # Category names in Spanish (the framework's own data); the codes stay.
+    assert "Asociado/a en Bebés y Familias (IFA)" in page
+    assert "Especialista en Salud Mental Infantil (IMHS)" in page
+    assert (
+        "Más información sobre Mentor/a en Salud Mental de la Primera Infancia – "
+        "Investigación/Docencia y sus competencias" in page
+    )
+    assert "Infant Family Associate" not in page
     # Requirements are generated sentences, translated piece by piece.
     assert "Al menos 30 horas de capacitación especializada en servicio." in page
     assert "Una evaluación de referencia de su supervisor/a actual." in page
@@ -111,7 +116,7 @@ def test_applicant_dashboard_with_application_in_spanish(client, spanish_applica
     assert '<th scope="col">Asociación</th>' in page
     assert '<th scope="col">Categoría</th>' in page
     assert '<th scope="col">Estado</th>' in page
-    assert "<td>Inscripción recibida</td>" in page
+    assert "<td>Esperando a que la persona coordinadora acepte su inscripción</td>" in page
     assert f"{association.name}: Activa, del " in page
 
 
