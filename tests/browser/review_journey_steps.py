@@ -250,7 +250,9 @@ def applicant_amends_and_resubmits(page, application):
     assert_page(page, "Submit your portfolio")
     page.get_by_role("button", name="Submit my portfolio", exact=True).click()
     page.wait_for_url(f"**/portfolio/{application.pk}/")
-    expect(page.locator(".portfolio-state")).to_have_text("Status: Submitted.")
+    expect(page.locator(".portfolio-state")).to_have_text(
+        "Status: Portfolio submitted, waiting for the review."
+    )
     assert_page(page, f"Your portfolio: {application.category.name}")
     [added] = Training.objects.filter(application=application, title__startswith="Reflective")
     assert (added.hours, added.format) == (6, "online")

@@ -280,7 +280,8 @@ SPANISH = {
         "Su portafolio se envió. La persona coordinadora le avisará cuando comience la revisión."
     ),
     "Status: {state}.": "Estado: {state}.",
-    "Submitted": "Enviada",
+    "Portfolio submitted, waiting for the review": "Portafolio enviado, a la espera de la revisión",
+    "Infant Family Specialist": "Especialista en Bebés y Familias",
 }
 
 

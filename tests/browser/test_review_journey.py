@@ -258,7 +258,9 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
     assert application.state == ApplicationState.EXAM_PASSED
 
     applicant.goto("/dashboard/applicant/")
-    expect(applicant.locator(f"#application-{application.pk}")).to_contain_text("Exam passed")
+    expect(applicant.locator(f"#application-{application.pk}")).to_contain_text(
+        "You passed the exam"
+    )
     assert_page(applicant, "Welcome, Maya")
 
     number = coordinator_awards(coordinator, application, today.year, "Exam passed")
