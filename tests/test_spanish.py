@@ -111,8 +111,16 @@ def test_applicant_dashboard_without_applications_in_spanish(client, spanish_app
 
 def test_applicant_dashboard_with_application_in_spanish(client, spanish_applicant, association):
     MembershipFactory(user=spanish_applicant, association=association)
-    ApplicationFactory(applicant=spanish_applicant, category__framework__association=association)
+    ApplicationFactory(
+        applicant=spanish_applicant,
+        category__framework__association=association,
+        category__code="IFS",
+        category__name="Infant Family Specialist",
+        category__names={"es": "Especialista en Bebés y Familias"},
+    )
     page = client.get("/dashboard/applicant/").content.decode()
+    assert ">Especialista en Bebés y Familias (IFS)</a></td>" in page
+    assert "Infant Family Specialist" not in page
     assert '<th scope="col">Asociación</th>' in page
     assert '<th scope="col">Categoría</th>' in page
     assert '<th scope="col">Estado</th>' in page
