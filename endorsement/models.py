@@ -144,6 +144,12 @@ class Application(FSMModelMixin, models.Model):
         """The state as a plain sentence for the applicant (staff read ``get_state_display``)."""
         return applicant_state_label(self.state)
 
+    def state_for(self, user) -> str:
+        """The state as ``user`` reads it: the applicant's sentence or the staff's label."""
+        if user is not None and self.applicant_id == getattr(user, "pk", None):
+            return self.state_for_applicant
+        return str(self.get_state_display())
+
     # Every step of the workflow. ``permission`` says who may take it (``endorsement.rules``);
     # ``conditions`` what must be true, each with the sentence shown when it is not.
 

@@ -11,6 +11,4 @@ register = template.Library()
 
 @register.filter
 def state_for(application, user) -> str:
-    if user is not None and application.applicant_id == getattr(user, "pk", None):
-        return application.state_for_applicant
-    return str(application.get_state_display())
+    return application.state_for(user)
