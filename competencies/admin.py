@@ -6,6 +6,7 @@ version made with the "Create a new version from this one" action.
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AssociationScopedAdmin, administered_ids
@@ -232,14 +234,96 @@ class FrameworkAdmin(LockedFrameworkMixin, AssociationScopedAdmin):
         )
 
 
+def _other_languages() -> list[tuple[str, str]]:
+    """The site's languages besides the one ``name`` is written in."""
+    return [(code, label) for code, label in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class EndorsementCategoryAdminForm(forms.ModelForm):
+    """``names`` ({language: name}) edited as one plain field per language."""
+
+    class Meta:
+        model = EndorsementCategory
+        fields = [
+            "framework",
+            "code",
+            "name",
+            "family",
+            "track",
+            "summary",
+            "is_add_on",
+            "is_mentor",
+            "order",
+            "is_open",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, _label in _other_languages():
+            if f"name_{code}" in self.fields:
+                self.fields[f"name_{code}"].initial = self.instance.names.get(code, "")
+
+    def save(self, commit=True):
+        names = dict(self.instance.names)
+        for code, _label in _other_languages():
+            if f"name_{code}" in self.cleaned_data:
+                names[code] = self.cleaned_data[f"name_{code}"].strip()
+        self.instance.names = {code: name for code, name in names.items() if name}
+        return super().save(commit)
+
+
+for _code, _label in _other_languages():
+    EndorsementCategoryAdminForm.declared_fields[f"name_{_code}"] = forms.CharField(
+        label=lazy(lambda label=_label: _("Name in %(language)s") % {"language": label}, str)(),
+        max_length=200,
+        required=False,
+        help_text=_("Shown on pages and in e-mails in that language. Empty: the name above."),
+    )
+EndorsementCategoryAdminForm.base_fields.update(EndorsementCategoryAdminForm.declared_fields)
+
+
 @admin.register(EndorsementCategory)
 class EndorsementCategoryAdmin(LockedFrameworkMixin, AssociationScopedAdmin):
+    """Under a locked version only the names in other languages can be changed: a translation
+    changes no rule an application is judged by."""
+
+    form = EndorsementCategoryAdminForm
     association_path = "framework__association"
     list_display = ["code", "name", "family", "track", "framework", "is_open"]
     list_filter = ["framework__association", "framework", "family"]
     search_fields = ["code", "name"]
     list_select_related = ["framework__association"]
     inlines = [RequirementInline]
+
+    def has_change_permission(self, request, obj=None):
+        return AssociationScopedAdmin.has_change_permission(self, request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._is_locked(obj):
+            return [
+                field.name
+                for field in EndorsementCategory._meta.concrete_fields
+                if field.editable and not field.primary_key and field.name != "names"
+            ]
+        return super().get_readonly_fields(request, obj)
+
+    def get_fields(self, request, obj=None):
+        """The names in other languages right after the name."""
+        fields = list(super().get_fields(request, obj))
+        names = [field for field in fields if field.startswith("name_")]
+        rest = [field for field in fields if field not in names]
+        at = rest.index("name") + 1 if "name" in rest else 0
+        return [*rest[:at], *names, *rest[at:]]
+
+    def save_model(self, request, obj, form, change):
+        if self._is_locked(obj):
+            obj.save(update_fields=["names"])
+            return
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["names_editable"] = self._is_locked(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(CompetencyArea)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 
 from competencies.enums import (
     EducationLevel,
@@ -100,6 +101,7 @@ _REQUIRED = {
 _CATEGORY_KEYS = {
     "code",
     "name",
+    "names",
     "family",
     "track",
     "summary",
@@ -260,6 +262,7 @@ def _category(data, where, order) -> CategorySpec:
         raise FrameworkDataError(f"{where}: 'name' is missing.")
     values = {
         "name": name,
+        "names": _names(data.get("names") or {}, f"{where}: names"),
         "family": _choice(data.get("family"), Family, f"{where}: family", "family"),
         "track": _choice(data.get("track", ""), Track, f"{where}: track", "track"),
         "summary": _text(data.get("summary", ""), f"{where}: summary"),
@@ -404,6 +407,20 @@ def _known_keys(mapping: dict, allowed: set[str], where: str) -> None:
     unknown = sorted(str(key) for key in mapping if key not in allowed)
     if unknown:
         raise FrameworkDataError(f"{where}: unknown field {', '.join(unknown)}.")
+
+
+def _names(value, where) -> dict[str, str]:
+    """The name in other languages: {language code: name}, codes from settings.LANGUAGES."""
+    languages = [code for code, _label in settings.LANGUAGES]
+    names = {}
+    for language, name in _mapping(value, where).items():
+        if language not in languages:
+            raise FrameworkDataError(
+                f"{where}: unknown language {language!r}; use one of {', '.join(languages)}."
+            )
+        if text := _text(name, f"{where}: {language}"):
+            names[language] = text
+    return names
 
 
 def _text(value, where) -> str:

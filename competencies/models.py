@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Association
@@ -114,6 +114,10 @@ class EndorsementCategory(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="categories")
     code = models.CharField(_("code"), max_length=16)
     name = models.CharField(_("name"), max_length=200)
+    # The name in the site's other languages, {"es": "…"}: one JSON field rather than a column
+    # per language, so a language added to settings.LANGUAGES gets its field in the admin and
+    # its key in the framework file without a migration.
+    names = models.JSONField(_("name in other languages"), default=dict, blank=True)
     family = models.CharField(_("family"), max_length=20, choices=Family.choices)
     track = models.CharField(_("track"), max_length=20, choices=Track.choices, blank=True)
     summary = models.TextField(_("who it is for"), blank=True)
@@ -140,6 +144,13 @@ class EndorsementCategory(models.Model):
             "competencies:category",
             kwargs={"slug": self.framework.association.slug, "code": self.code},
         )
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (the reader's or the e-mail recipient's), else the
+        name as entered. Every page, e-mail and export a person reads shows this one."""
+        language = (get_language() or "").split("-")[0]
+        return self.names.get(language) or self.name
 
     @property
     def display_summary(self) -> str:

@@ -30,7 +30,8 @@ def framework_load(
 ) -> list[Framework]:
     """Give the association its own copy of every version in ``data`` (the parsed YAML file).
 
-    Adds what is missing and never changes what is already there: rows are matched by version,
+    Adds what is missing (a category's name in a language it lacks too) and never changes
+    what is already there: rows are matched by version,
     area code, category code and competency name, so loading twice creates nothing the second
     time and keeps the association's edits. A new category gets its requirements and its links
     to competencies. A locked version (an application was submitted under it) is skipped.
@@ -85,8 +86,10 @@ def _load_version(*, framework: Framework, spec: VersionSpec) -> dict[str, int]:
     categories = {category.code: category for category in framework.categories.all()}
     new_codes = set()
     new_requirements = []
+    named = 0
     for category_spec in spec.categories:
         if category_spec.code in categories:
+            named += _names_fill(categories[category_spec.code], category_spec.values["names"])
             continue
         category = EndorsementCategory.objects.create(
             framework=framework,
@@ -103,6 +106,8 @@ def _load_version(*, framework: Framework, spec: VersionSpec) -> dict[str, int]:
     Requirement.objects.bulk_create(new_requirements)
     counts["categories"] = len(new_codes)
     counts["requirements"] = len(new_requirements)
+    if named:
+        counts["category names in other languages"] = named
 
     existing = {
         (item.area.code, item.name): item
@@ -126,6 +131,19 @@ def _load_version(*, framework: Framework, spec: VersionSpec) -> dict[str, int]:
             ]
     CategoryLink.objects.bulk_create(links, ignore_conflicts=True)
     return counts
+
+
+def _names_fill(category: EndorsementCategory, names: dict[str, str]) -> int:
+    """Give an existing category its name in the languages it lacks (never changes one the
+    association entered). Returns 1 if it changed."""
+    missing = {
+        language: name for language, name in names.items() if not category.names.get(language)
+    }
+    if not missing:
+        return 0
+    category.names = {**category.names, **missing}
+    category.save(update_fields=["names"])
+    return 1
 
 
 def _counts(counts: dict[str, int]) -> str:

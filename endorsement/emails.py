@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 from accounts.models import User
 from accounts.selectors import role_holders
+from accounts.senders import sender_address
 from accounts.time_zones import association_time
 from endorsement.models import Application, ApplicationEvent, EmailTemplate
 from endorsement.notes import note_render
@@ -178,13 +179,15 @@ def application_url(*, application: Application, recipient: User, key: str = "")
     return settings.SITE_URL + path
 
 
-def _deliver(*, key: str, to: str, subject: str, body: str, reply_to: str = "") -> None:
+def _deliver(
+    *, key: str, to: str, subject: str, body: str, sender: str, reply_to: str = ""
+) -> None:
     """Send one rendered e-mail now; a failure is logged."""
     try:
         EmailMessage(
             subject=subject,
             body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=sender,
             to=[to],
             reply_to=[reply_to] if reply_to else None,
         ).send()
@@ -225,9 +228,18 @@ def email_on_commit(
         subject, body = email_render(
             association=association, key=key, language=language, context=_written(context)
         )
+        sender = sender_address(association=association)
     body = body.strip() + "\n"
     transaction.on_commit(
-        partial(_deliver, key=key, to=to, subject=subject, body=body, reply_to=reply_to)
+        partial(
+            _deliver,
+            key=key,
+            to=to,
+            subject=subject,
+            body=body,
+            sender=sender,
+            reply_to=reply_to,
+        )
     )
 
 
@@ -256,10 +268,14 @@ def application_email(
             context = {
                 "recipient": recipient.get_full_name(),
                 "applicant": application.applicant.get_full_name(),
-                "category": f"{application.category.name} ({application.category.code})",
+                "category": f"{application.category.display_name} ({application.category.code})",
                 "association": association.name,
                 "contact_email": association.contact_email,
-                "state": str(application.get_state_display()),
+                "state": (
+                    application.state_for_applicant
+                    if recipient.pk == application.applicant_id
+                    else str(application.get_state_display())
+                ),
                 "note": "",
                 "url": application_url(application=application, recipient=recipient, key=key),
                 **_written(extra or {}),
@@ -269,11 +285,13 @@ def application_email(
             subject, body = email_render(
                 association=association, key=key, language=language, context=context
             )
+            sender = sender_address(association=association)
         _deliver(
             key=key,
             to=recipient.email,
             subject=subject,
             body=body,
+            sender=sender,
             reply_to=association.contact_email,
         )
 

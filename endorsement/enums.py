@@ -3,15 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationState(models.TextChoices):
+    """The labels are the staff's short names; applicants read ``applicant_state_label``."""
+
     REGISTERED = "registered", _("Registered")
     RETURNED = "returned", _("Registration returned")
-    ACCEPTED = "accepted", _("Accepted: building portfolio")
+    ACCEPTED = "accepted", _("Building the portfolio")
     SUBMITTED = "submitted", _("Submitted")
     IN_REVIEW = "in_review", _("In review")
-    DEFERRED = "deferred", _("Deferred: amend and resubmit")
+    DEFERRED = "deferred", _("Amending after review")
     ON_HOLD = "on_hold", _("On hold")
     APPROVED = "approved", _("Approved")
-    EXAM = "exam", _("Exam")
+    EXAM = "exam", _("Registered for the exam")
     EXAM_PASSED = "exam_passed", _("Exam passed")
     EXAM_FAILED = "exam_failed", _("Exam failed")
     AWARDED = "awarded", _("Awarded")
@@ -27,3 +29,57 @@ OPEN_STATES = [state for state in S.values if state not in CLOSED_STATES]
 # Building the portfolio: the applicant may change the evidence; 12 months without activity in
 # these puts the application on hold.
 BUILDING_STATES = [S.REGISTERED, S.RETURNED, S.ACCEPTED, S.DEFERRED]
+
+
+# What the applicant reads about their own application: a plain sentence about them.
+APPLICANT_STATE_LABELS = {
+    S.REGISTERED: _("Waiting for the coordinator to accept your registration"),
+    S.RETURNED: _("Your registration was returned: correct it and send it again"),
+    S.ACCEPTED: _("Building your portfolio"),
+    S.SUBMITTED: _("Portfolio submitted, waiting for the review"),
+    S.IN_REVIEW: _("Your portfolio is being reviewed"),
+    S.DEFERRED: _("Amend and resubmit your portfolio"),
+    S.ON_HOLD: _("Your application is on hold"),
+    S.APPROVED: _("Your portfolio is approved"),
+    S.EXAM: _("Registered for the exam"),
+    S.EXAM_PASSED: _("You passed the exam"),
+    S.EXAM_FAILED: _("You did not pass the exam"),
+    S.AWARDED: _("Your endorsement is awarded"),
+    S.WITHDRAWN: _("You withdrew your application"),
+    S.DENIED: _("Your application was declined"),
+}
+
+# What the applicant reads for a step on their timeline, by the state it led to.
+APPLICANT_STEP_LABELS = {
+    S.REGISTERED: _("You registered"),
+    S.RETURNED: _("The coordinator returned your registration"),
+    S.ACCEPTED: _("The coordinator accepted your registration"),
+    S.SUBMITTED: _("You submitted your portfolio"),
+    S.IN_REVIEW: _("The review of your portfolio started"),
+    S.DEFERRED: _("You were asked to amend and resubmit your portfolio"),
+    S.ON_HOLD: _("Your application was put on hold"),
+    S.APPROVED: _("Your portfolio was approved"),
+    S.EXAM: _("You registered for the exam"),
+    S.EXAM_PASSED: _("You passed the exam"),
+    S.EXAM_FAILED: _("You did not pass the exam"),
+    S.AWARDED: _("You were awarded the endorsement"),
+    S.WITHDRAWN: _("You withdrew your application"),
+    S.DENIED: _("Your application was declined"),
+}
+
+
+def applicant_state_label(state: str) -> str:
+    """The state as the applicant reads it (the staff's label for an unknown value)."""
+    label = APPLICANT_STATE_LABELS.get(state)
+    return str(label) if label is not None else str(S(state).label)
+
+
+def applicant_step_label(*, from_state: str, to_state: str) -> str:
+    """A timeline step as the applicant reads it."""
+    if from_state == S.ON_HOLD and to_state not in (S.WITHDRAWN, S.DENIED):
+        return str(_("You resumed your application"))
+    if from_state == S.RETURNED and to_state == S.REGISTERED:
+        return str(_("You sent your registration again"))
+    if from_state == S.DEFERRED and to_state == S.SUBMITTED:
+        return str(_("You resubmitted your portfolio"))
+    return str(APPLICANT_STEP_LABELS[to_state])

@@ -8,7 +8,12 @@ from accounts.models import Association
 from competencies.enums import EducationLevel
 from competencies.models import EndorsementCategory
 from endorsement import rules as perms
-from endorsement.enums import BUILDING_STATES, OPEN_STATES
+from endorsement.enums import (
+    BUILDING_STATES,
+    OPEN_STATES,
+    applicant_state_label,
+    applicant_step_label,
+)
 from endorsement.enums import ApplicationState as S
 from endorsement.notes import NOTES
 
@@ -133,6 +138,17 @@ class Application(FSMModelMixin, models.Model):
     @property
     def framework(self):
         return self.category.framework
+
+    @property
+    def state_for_applicant(self) -> str:
+        """The state as a plain sentence for the applicant (staff read ``get_state_display``)."""
+        return applicant_state_label(self.state)
+
+    def state_for(self, user) -> str:
+        """The state as ``user`` reads it: the applicant's sentence or the staff's label."""
+        if user is not None and self.applicant_id == getattr(user, "pk", None):
+            return self.state_for_applicant
+        return str(self.get_state_display())
 
     # Every step of the workflow. ``permission`` says who may take it (``endorsement.rules``);
     # ``conditions`` what must be true, each with the sentence shown when it is not.
@@ -333,6 +349,11 @@ class ApplicationEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Application events are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def step_for_applicant(self) -> str:
+        """The step as the applicant reads it on their timeline."""
+        return applicant_step_label(from_state=self.from_state, to_state=self.to_state)
 
     @property
     def note_text(self) -> str:

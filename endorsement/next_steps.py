@@ -23,7 +23,7 @@ def _exam(application) -> str:
 
 
 def _named(application) -> str:
-    return f"{application.category.name} ({application.category.code})"
+    return f"{application.category.display_name} ({application.category.code})"
 
 
 def application_step(application, retakes: dict) -> NextStep | None:
@@ -137,7 +137,7 @@ def application_step(application, retakes: dict) -> NextStep | None:
         return NextStep(
             heading=_("Nothing to do for now"),
             text=_("%(about)s: %(state)s. You will get an e-mail when something changes.")
-            % {"about": about, "state": application.get_state_display()},
+            % {"about": about, "state": application.state_for_applicant},
             links=links,
             kind="waiting",
             urgency=85,

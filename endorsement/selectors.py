@@ -95,15 +95,16 @@ def latest_public_event(*, application: Application, to_state: str) -> Applicati
 
 
 def association_categories(association: Association) -> list[tuple[str, str]]:
-    """(code, "name (code)") of the association's categories, one per code across versions."""
+    """(code, "name (code)") of the association's categories, one per code across versions,
+    the name in the active language."""
     seen: dict[str, str] = {}
     rows = (
         EndorsementCategory.objects.filter(framework__association=association)
         .order_by("code", "-framework__effective_from", "-id")
-        .values_list("code", "name")
+        .only("code", "name", "names")
     )
-    for code, name in rows:
-        seen.setdefault(code, f"{name} ({code})")
+    for category in rows:
+        seen.setdefault(category.code, f"{category.display_name} ({category.code})")
     return list(seen.items())
 
 

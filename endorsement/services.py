@@ -64,7 +64,7 @@ def application_register(
             % {
                 "association": association.name,
                 "category": current.category.code,
-                "state": current.get_state_display(),
+                "state": current.state_for_applicant,
             }
         )
     application = Application.objects.create(

@@ -40,11 +40,11 @@ RELATIONSHIP_FOR_READERS = {
 
 
 class ReferenceStatus(models.TextChoices):
-    INVITED = "invited", _("Invitation sent")
+    INVITED = "invited", _("Invitation sent, waiting for the rating")
     COMPLETED = "completed", _("Rating received")
-    NOT_COUNTED = "not_counted", _("Not counted: too many 'not enough information' answers")
-    REPLACED = "replaced", _("Replaced")
-    EXPIRED = "expired", _("Expired")
+    NOT_COUNTED = "not_counted", _("Does not count: too many “not enough information” answers")
+    REPLACED = "replaced", _("Replaced by another person")
+    EXPIRED = "expired", _("The invitation expired")
 
 
 class RatingScore(models.TextChoices):

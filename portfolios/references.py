@@ -147,7 +147,7 @@ def _send_invitation(*, reference: Reference, token: str, is_new_link: bool) -> 
             "rater": reference.rater_name,
             "applicant": application.applicant.get_full_name(),
             "association": application.association.name,
-            "category": application.category.name,
+            "category": application.category.display_name,
             "role": str(RATER_ROLE[reference.relationship]),
             "items": items,
             "minutes": minutes_to_rate(items),

@@ -18,8 +18,8 @@ class PortfolioLocked(Exception):
 def portfolio_assert_editable(*, application: Application) -> None:
     if application.state not in BUILDING_STATES:
         raise PortfolioLocked(
-            _("Your portfolio is %(state)s: it cannot be changed now.")
-            % {"state": application.get_state_display().lower()}
+            _("Your portfolio cannot be changed now (status: “%(state)s”).")
+            % {"state": application.state_for_applicant}
         )
 
 

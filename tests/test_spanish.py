@@ -74,9 +74,14 @@ def test_association_page_in_spanish(spanish_client, association):
     assert "Categorías en esta página" in page
     assert "Bebés y familias (desde el nacimiento hasta los 36 meses)" in page
     assert "Primera infancia (de 3 a 6 años)" in page
-    # Category names and codes are proper names and stay in English.
-    assert "Infant Family Associate (IFA)" in page
-    assert "Infant Mental Health Specialist (IMHS)" in page
+    # Category names in Spanish (the framework's own data); the codes stay.
+    assert "Asociado/a en Bebés y Familias (IFA)" in page
+    assert "Especialista en Salud Mental Infantil (IMHS)" in page
+    assert (
+        "Más información sobre Mentor/a en Salud Mental de la Primera Infancia – "
+        "Investigación/Docencia y sus competencias" in page
+    )
+    assert "Infant Family Associate" not in page
     # Requirements are generated sentences, translated piece by piece.
     assert "Al menos 30 horas de capacitación especializada en servicio." in page
     assert "Una evaluación de referencia de su supervisor/a actual." in page
@@ -106,13 +111,24 @@ def test_applicant_dashboard_without_applications_in_spanish(client, spanish_app
 
 def test_applicant_dashboard_with_application_in_spanish(client, spanish_applicant, association):
     MembershipFactory(user=spanish_applicant, association=association)
-    ApplicationFactory(applicant=spanish_applicant, category__framework__association=association)
+    ApplicationFactory(
+        applicant=spanish_applicant,
+        category__framework__association=association,
+        category__code="IFS",
+        category__name="Infant Family Specialist",
+        category__names={"es": "Especialista en Bebés y Familias"},
+    )
     page = client.get("/dashboard/applicant/").content.decode()
+    assert ">Especialista en Bebés y Familias (IFS)</a></td>" in page
+    assert "Infant Family Specialist" not in page
     assert '<th scope="col">Asociación</th>' in page
     assert '<th scope="col">Categoría</th>' in page
     assert '<th scope="col">Estado</th>' in page
     assert '<td data-label="Estado"><span class="' in page
-    assert 'data-state="registered">Inscripción recibida</span></td>' in page
+    assert (
+        'data-state="registered">Esperando a que la persona coordinadora acepte su inscripción'
+        "</span></td>"
+    ) in page
     assert f"{association.name}: Activa, del " in page
 
 
@@ -206,3 +222,72 @@ def test_every_string_in_the_code_is_in_the_spanish_catalogue(tmp_path, settings
     assert len(entries) == len(
         [entry for entry in _po_entries(PO_FILE.read_text(encoding="utf-8")) if entry[1]]
     )
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+NOT_TEXT = re.compile(r"%\(\w+\)[sd]|%[sd]|<[^>]+>")
+NUMBER_WORDS = {
+    "one": ("un", "uno", "una"),
+    "two": ("dos",),
+    "three": ("tres",),
+    "four": ("cuatro",),
+    "five": ("cinco",),
+    "six": ("seis",),
+    "ten": ("diez",),
+    "twelve": ("doce",),
+    "fifteen": ("quince",),
+    "twenty": ("veinte",),
+    "thirty": ("treinta",),
+}
+SPELLED_TIME = re.compile(
+    r"\b(" + "|".join(NUMBER_WORDS) + r")\s+(?:minute|hour|day|week|month|year)s?\b", re.I
+)
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers a text states, a decimal comma read as a point."""
+    return sorted(n.replace(",", ".") for n in NUMBER.findall(NOT_TEXT.sub("", text)))
+
+
+def _missing_numbers(source: str, translation: str) -> list[str]:
+    """Numbers (digits, or a spelled number of minutes … years) of ``source`` that
+    ``translation`` does not state: the same estimate in both languages."""
+    missing = list(_numbers(source))
+    for number in _numbers(translation):
+        if number in missing:
+            missing.remove(number)
+    words = re.findall(r"\w+", translation.lower())
+    for spelled in SPELLED_TIME.findall(source):
+        spanish = NUMBER_WORDS[spelled.lower()]
+        if not any(word in words for word in spanish):
+            missing.append(spelled)
+    return missing
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "missing"),
+    [
+        ("About 15 minutes.", "Unos 20 minutos.", ["15"]),
+        ("About %(minutes)s minutes, 2 hours.", "Unos %(minutes)s minutos, 2 horas.", []),
+        ("Write 7.5, not 7.25.", "Escriba 7,5, no 7,25.", []),
+        ("It takes two weeks.", "Tarda unos días.", ["two"]),
+        ("It takes two weeks.", "Tarda dos semanas.", []),
+        ("Babies", "Bebés de hasta 3 años", []),
+    ],
+)
+def test_missing_numbers_reads_digits_and_spelled_times(source, translation, missing):
+    assert _missing_numbers(source, translation) == missing
+
+
+def test_every_number_in_a_message_is_in_its_spanish_translation():
+    """Time estimates, hours and limits say the same in both languages (a Spanish sentence may
+    add a number that explains, e.g. "babies" as "niños de hasta 3 años")."""
+    wrong = []
+    for _flags, msgid, plural, strs in _po_entries(PO_FILE.read_text(encoding="utf-8")):
+        if not msgid:
+            continue
+        sources = [msgid, plural or msgid]
+        for index, msgstr in enumerate(strs):
+            if missing := _missing_numbers(sources[min(index, 1)], msgstr):
+                wrong.append((msgid, missing))
+    assert wrong == []

@@ -146,7 +146,7 @@ class RegisterView(AssociationStartMixin, FormView):
                 "You are registered for %(category)s. The coordinator will look at your "
                 "registration; we will e-mail you when it is accepted."
             )
-            % {"category": self.category.name},
+            % {"category": self.category.display_name},
         )
         return HttpResponseRedirect(reverse("accounts:dashboard.applicant"))
 

@@ -68,7 +68,7 @@ def advisor_request(*, application: Application, by: User) -> Application:
     if application.state not in BUILDING_STATES:
         raise AdvisingRefused(
             _("You can ask for an advisor while you build your portfolio (status: “%(state)s”).")
-            % {"state": application.get_state_display()}
+            % {"state": application.state_for_applicant}
         )
     application.advisor_requested_at = timezone.now()
     application.save(update_fields=["advisor_requested_at"])

@@ -196,7 +196,7 @@ def exam_register(*, application: Application, sitting: ExamSitting, by: User) -
                 "Only an approved application, or one whose exam was not passed, can be "
                 "registered for the exam (this one is “%(state)s”)."
             )
-            % {"state": application.get_state_display()}
+            % {"state": application.state_for(by)}
         )
     if sitting.association_id != application.association_id:
         raise ExamRefused(_("This sitting belongs to another association."))

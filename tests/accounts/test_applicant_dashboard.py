@@ -162,7 +162,7 @@ def test_a_private_deferral_note_is_never_shown(client, applicant, ifs):
     assert "Reviewer A was harsh" not in html
     assert "What to amend, from the coordinator:" not in html
     # The step itself is in the latest steps, without its note.
-    assert "Deferred: amend and resubmit</li>" in html
+    assert "You were asked to amend and resubmit your portfolio</li>" in html
 
 
 def test_denial_shows_the_reasons(client, applicant, ifs):
@@ -203,9 +203,9 @@ def test_latest_steps_show_public_notes_and_link_the_timeline(client, applicant,
     card = section(client, application)
     entries = re.findall(r'<ul class="latest-events">(.*?)</ul>', card)[0]
     assert [re.sub(r"^.*?: ", "", text(li)) for li in re.findall(r"<li>(.*?)</li>", entries)] == [
-        "In review",
-        "Submitted",
-        "Accepted: building portfolio – Welcome aboard.",
+        "The review of your portfolio started",
+        "You submitted your portfolio",
+        "The coordinator accepted your registration – Welcome aboard.",
     ]
     assert "Two reviewers" not in card
     assert f'<a href="/portfolio/{application.pk}/timeline/">The whole timeline (IFS)</a>' in card

@@ -103,7 +103,7 @@ def check_and_register(page, association, who: Journey) -> Application:
 
     page.get_by_role("link", name=t("Register for {code}", code="IFS")).click()
     page.wait_for_url("**/portfolio/start/northfield/IFS/?*")
-    assert_page(page, t("Register for {name} ({code})", name=IFS, code="IFS"))
+    assert_page(page, t("Register for {name} ({code})", name=t(IFS), code="IFS"))
     expect(page.get_by_label(t("Years of related work"))).to_have_value("3")
     page.get_by_label(t("Anything the coordinator should know (optional)")).fill(who.typed["note"])
     page.get_by_role("button", name=t("Register"), exact=True).click()
@@ -143,13 +143,13 @@ def open_portfolio(page, who: Journey, application: Application) -> None:
     t = who.t
     # The coordinator's decision reaches the applicant in her language.
     assert last_mail_to(who.email).subject == t(
-        "Your registration for {category} is accepted", category=f"{IFS} (IFS)"
+        "Your registration for {category} is accepted", category=f"{t(IFS)} (IFS)"
     )
     page.reload()
     page.get_by_role("link", name=t("Open your portfolio ({code})", code="IFS")).click()
     page.wait_for_url(f"**/portfolio/{application.pk}/")
     expect(page.locator("#check-status")).to_contain_text(t("requirements met"))
-    assert_page(page, t("Your portfolio: {category}", category=IFS))
+    assert_page(page, t("Your portfolio: {category}", category=t(IFS)))
 
 
 def section_link(page, who: Journey, name: str):
@@ -464,7 +464,7 @@ def submit(page, who: Journey, application: Application) -> None:
         t("Every requirement is met. You can submit your portfolio.")
     )
     expect(page.locator(".check-item .badge", has_text=t("Not met"))).to_have_count(0)
-    assert_page(page, t("Your portfolio: {category}", category=IFS))
+    assert_page(page, t("Your portfolio: {category}", category=t(IFS)))
     page.get_by_role("link", name=t("Submit my portfolio…")).click()
     page.wait_for_url(f"**/portfolio/{application.pk}/submit/")
     expect(page.locator("main")).to_contain_text(t("Every requirement is met."))
@@ -479,5 +479,7 @@ def submit(page, who: Journey, application: Application) -> None:
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED
     assert application.submitted_at is not None
-    expect(page.locator(f"#application-{application.pk}")).to_contain_text(t("Submitted"))
+    expect(page.locator(f"#application-{application.pk}")).to_contain_text(
+        t("Portfolio submitted, waiting for the review")
+    )
     assert_page(page, t("Welcome, {name}", name=who.short_name))

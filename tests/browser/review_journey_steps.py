@@ -250,7 +250,9 @@ def applicant_amends_and_resubmits(page, application):
     assert_page(page, "Submit your portfolio")
     page.get_by_role("button", name="Submit my portfolio", exact=True).click()
     page.wait_for_url("**/dashboard/applicant/")
-    expect(page.locator(f"#application-{application.pk}")).to_contain_text("Submitted")
+    expect(page.locator(f"#application-{application.pk}")).to_contain_text(
+        "Portfolio submitted, waiting for the review"
+    )
     [added] = Training.objects.filter(application=application, title__startswith="Reflective")
     assert (added.hours, added.format) == (6, "online")
 

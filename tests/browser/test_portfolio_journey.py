@@ -292,7 +292,8 @@ SPANISH = {
     "Your portfolio is submitted. The coordinator will let you know when the review starts.": (
         "Su portafolio se envió. La persona coordinadora le avisará cuando comience la revisión."
     ),
-    "Submitted": "Enviada",
+    "Portfolio submitted, waiting for the review": "Portafolio enviado, a la espera de la revisión",
+    "Infant Family Specialist": "Especialista en Bebés y Familias",
 }
 
 

@@ -168,7 +168,7 @@ def test_ifs_deferred_resubmitted_and_awarded(browser, live_server, northfield, 
     # Two review rounds, the deferral and the award.
     assert_fewer_loads(effort, "IFS journey with a deferral")
     timeline = coordinator.locator("table.timeline")
-    expect(timeline).to_contain_text("In review → Deferred: amend and resubmit")
+    expect(timeline).to_contain_text("In review → Amending after review")
     expect(timeline).to_contain_text(DEFER_REASONS)
     expect(timeline).to_contain_text(f"Endorsement {number}")
     assert Endorsement.objects.get(application=application).number == number
@@ -279,7 +279,9 @@ def test_imhm_c_reviewed_examined_and_awarded(browser, live_server, northfield, 
     assert application.state == ApplicationState.EXAM_PASSED
 
     applicant.goto("/dashboard/applicant/")
-    expect(applicant.locator(f"#application-{application.pk}")).to_contain_text("Exam passed")
+    expect(applicant.locator(f"#application-{application.pk}")).to_contain_text(
+        "You passed the exam"
+    )
     assert_page(applicant, "Welcome, Maya")
 
     number = coordinator_awards(coordinator, application, today.year, "Exam passed")

@@ -106,7 +106,9 @@ def test_superuser_cannot_change_or_delete_anything_in_a_locked_version(
     data = form_data(page)
     data["name"] = "Changed"
     response = superuser_client.post(change_url(obj), data)
-    assert response.status_code == 403
+    # A category's names in other languages stay editable: its page may be saved, but the
+    # name is read-only there.
+    assert response.status_code == (302 if isinstance(obj, EndorsementCategory) else 403)
     obj.refresh_from_db()
     assert obj.name != "Changed"
     delete_url = reverse(f"admin:competencies_{obj._meta.model_name}_delete", args=[obj.pk])
@@ -128,7 +130,7 @@ def test_requirement_inline_of_a_locked_category_is_read_only(locked, superuser_
     data = form_data(response)
     rsc_index = [f.instance.kind for f in requirements.formset.forms].index(RequirementKind.RSC)
     data[f"requirements-{rsc_index}-min_hours"] = "30"
-    assert superuser_client.post(change_url(category), data).status_code == 403
+    assert superuser_client.post(change_url(category), data).status_code == 302
     (rsc,) = category.requirements.filter(kind=RequirementKind.RSC)
     assert rsc.min_hours == Decimal("24.0")
 
@@ -308,3 +310,38 @@ def test_association_admin_sees_and_edits_only_their_association(
     response = client.get(change_url(category))
     (requirements,) = response.context["inline_admin_formsets"]
     assert (requirements.has_add_permission, requirements.has_change_permission) == (True, True)
+
+
+def test_the_admin_edits_a_categorys_spanish_name(loaded, superuser_client):
+    category = loaded["2017"].categories.get(code="IFS")
+    assert category.names == {"es": "Especialista en Bebés y Familias"}
+    page = superuser_client.get(change_url(category))
+    assert page.context["adminform"].form["name_es"].value() == "Especialista en Bebés y Familias"
+    assert '<label for="id_name_es">Name in Spanish:</label>' in page.content.decode()
+    data = form_data(page)
+    data["name_es"] = "Especialista en Familia e Infancia"
+    assert superuser_client.post(change_url(category), data).status_code == 302
+    category.refresh_from_db()
+    assert category.names == {"es": "Especialista en Familia e Infancia"}
+    assert category.name == "Infant Family Specialist"
+    data["name_es"] = ""
+    superuser_client.post(change_url(category), data)
+    category.refresh_from_db()
+    assert category.names == {}
+
+
+def test_a_locked_categorys_spanish_name_stays_editable_and_nothing_else(locked, superuser_client):
+    category = locked.categories.get(code="IFS")
+    page = superuser_client.get(change_url(category))
+    content = page.content.decode()
+    assert "Only the names in other languages can still be changed." in content
+    assert list(page.context["adminform"].form.fields) == ["name_es"]
+    data = form_data(page)
+    data.update(name_es="Especialista en Bebés, Niñas, Niños y Familias", code="XX", name="Changed")
+    assert superuser_client.post(change_url(category), data).status_code == 302
+    category.refresh_from_db()
+    assert (category.code, category.name, category.names) == (
+        "IFS",
+        "Infant Family Specialist",
+        {"es": "Especialista en Bebés, Niñas, Niños y Familias"},
+    )

@@ -141,6 +141,14 @@ def test_unknown_category_code_in_item_mapping(framework_data):
             lambda d: d["versions"][1].update(version="2025"),
             "Version '2025' appears twice.",
         ),
+        (
+            lambda d: category(d, "2025", "IFS").update(names={"fr": "Spécialiste"}),
+            "version 2025, category IFS: names: unknown language 'fr'; use one of en, es.",
+        ),
+        (
+            lambda d: category(d, "2025", "IFS").update(names=["Especialista"]),
+            "version 2025, category IFS: names: expected a mapping (key: value).",
+        ),
         (lambda d: d.update(versions=[]), "The file has no versions."),
         (lambda d: d.update(colour="blue"), "the file: unknown field colour."),
     ],
@@ -161,3 +169,20 @@ def test_reading_a_missing_or_broken_file(tmp_path):
     with pytest.raises(FrameworkDataError) as error:
         framework_data_read(path=broken)
     assert str(error.value).startswith(f"{broken} is not valid YAML:")
+
+
+def test_every_category_has_its_spanish_name(framework_data):
+    """Pages and e-mails in Spanish name each category in Spanish."""
+    names = {
+        (version.version, spec.code): spec.values["names"]
+        for version in framework_data_parse(framework_data)
+        for spec in version.categories
+    }
+    assert len(names) == 26
+    assert [key for key, value in names.items() if set(value) != {"es"}] == []
+    assert names["2025", "IFA"] == {"es": "Asociado/a en Bebés y Familias"}
+    assert names["2017", "ECMHM-RF"] == {
+        "es": "Mentor/a en Salud Mental de la Primera Infancia – Investigación/Docencia"
+    }
+    # One name per code, the same in both versions.
+    assert names["2017", "IMHS"] == names["2025", "IMHS"]

@@ -458,3 +458,28 @@ def test_invalid_data_writes_nothing(association, framework_data):
     with pytest.raises(FrameworkDataError):
         framework_load(association=association, data=framework_data)
     assert Framework.objects.count() == 0
+
+
+def test_load_gives_existing_categories_the_names_they_lack(loaded, association, framework_data):
+    framework = loaded["2025"]
+    EndorsementCategory.objects.filter(framework=framework, code="IFS").update(names={})
+    EndorsementCategory.objects.filter(framework=framework, code="IFA").update(
+        names={"es": "Nuestro nombre"}
+    )
+    messages = []
+    framework_load(
+        association=association,
+        data=framework_data,
+        report=lambda framework, message: messages.append(message),
+    )
+    assert messages == [
+        "northfield 2025: added 0 areas, 0 categories, 0 competencies, 0 requirements, "
+        "1 category names in other languages.",
+        "northfield 2017: up to date.",
+    ]
+    names = dict(framework.categories.filter(code__in=["IFS", "IFA"]).values_list("code", "names"))
+    # The missing name is filled; the association's own is kept.
+    assert names == {
+        "IFS": {"es": "Especialista en Bebés y Familias"},
+        "IFA": {"es": "Nuestro nombre"},
+    }

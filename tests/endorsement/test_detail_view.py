@@ -82,7 +82,7 @@ def test_page_shows_applicant_category_state_days_and_advisor(
     page = response.content.decode()
     assert "<h1>Ana Applicant – Infant Family Specialist (IFS)</h1>" in page
     assert response.context["days_in_state"] == 9
-    assert "Accepted: building portfolio</span>, for 9 days" in page
+    assert "Building the portfolio</span>, for 9 days" in page
     assert "Avery Advisor" in page
     assert "ana@example.org" in page
 
@@ -111,7 +111,7 @@ def test_timeline_shows_every_event_in_the_association_time_zone_with_private_no
     assert "Times in America/New_York." in page
     assert page.count("Private note</span>") == 1
     assert "Reviewer is slow." in page
-    assert "Registered → Accepted: building portfolio" in page
+    assert "Registered → Building the portfolio" in page
     assert "the portal" in page
     assert "Casey Coord" in page
 

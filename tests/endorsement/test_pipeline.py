@@ -160,6 +160,23 @@ def test_counts_by_state_with_the_oldest_days(client, coordinator, ifs, imhs, el
         '<tr id="state-in_review"><td>In review</td><td class="text-end">0</td>'
         '<td class="text-end">—</td></tr>'
     ) in html
+    # Staff read short plain labels, not the applicant's sentences.
+    assert [row["label"] for row in response.context["state_summary"]] == [
+        "Registered",
+        "Registration returned",
+        "Building the portfolio",
+        "Submitted",
+        "In review",
+        "Amending after review",
+        "On hold",
+        "Approved",
+        "Registered for the exam",
+        "Exam passed",
+        "Exam failed",
+        "Awarded",
+        "Withdrawn",
+        "Denied",
+    ]
 
 
 def test_table_lists_the_association_only_longest_in_state_first(

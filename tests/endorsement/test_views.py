@@ -141,7 +141,7 @@ def test_accept_twice_shows_the_reason_not_an_error_page(
     assert response.status_code == 200
     assert response.redirect_chain == [(DASHBOARD, 302)]
     assert messages_of(response) == [
-        "This step is not possible while the application is “Accepted: building portfolio”."
+        "This step is not possible while the application is “Building the portfolio”."
     ]
     assert "This step is not possible" in response.content.decode()
     assert len(events(registration)) == 1
@@ -213,7 +213,7 @@ def test_return_when_already_accepted(client, coordinator, registration):
     response = client.post(return_url(registration), {"reason": "Too late"}, follow=True)
     assert response.status_code == 200
     assert messages_of(response) == [
-        "This step is not possible while the application is “Accepted: building portfolio”."
+        "This step is not possible while the application is “Building the portfolio”."
     ]
     assert state_of(registration) == S.ACCEPTED
 

@@ -1,5 +1,7 @@
 """The applicant's timeline, withdrawing and resuming after an inactivity hold."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
@@ -66,7 +68,15 @@ def test_timeline_shows_public_notes_and_never_private_ones(
         (S.SUBMITTED, ""),
         (S.IN_REVIEW, ""),
     ]
-    assert "Submitted → In review" in page
+    # The applicant reads plain sentences about themselves, not the staff's labels.
+    steps = re.findall(r'<th scope="row" class="fw-normal">(.*?)</th>', page)
+    assert steps == [
+        "You registered",
+        "The coordinator accepted your registration",
+        "You submitted your portfolio",
+        "The review of your portfolio started",
+    ]
+    assert '<span class="portfolio-state">Status: Your portfolio is being reviewed.</span>' in page
     assert "<h1>Your application’s timeline</h1>" in page
     assert response.context["can_withdraw"] is True
     assert response.context["can_resume"] is False
@@ -81,8 +91,32 @@ def test_the_coordinator_may_read_the_applicants_timeline_without_private_notes(
     client.force_login(coordinator)
     response = client.get(url("timeline", application))
     assert response.status_code == 200
-    assert "Reviewer is slow." not in response.content.decode()
+    page = response.content.decode()
+    assert "Reviewer is slow." not in page
+    # Staff read their short labels.
+    assert '<th scope="row" class="fw-normal">Submitted → In review</th>' in page
+    assert '<span class="portfolio-state">Status: In review.</span>' in page
     assert (response.context["can_withdraw"], response.context["can_resume"]) == (False, False)
+
+
+def test_the_applicant_reads_the_timeline_in_spanish(client, category, applicant):
+    applicant.preferred_language = "es"
+    applicant.save()
+    application = ApplicationFactory(category=category, applicant=applicant, state=S.DEFERRED)
+    event(application, applicant, "", S.REGISTERED)
+    event(application, None, S.IN_REVIEW, S.DEFERRED)
+    event(application, None, S.DEFERRED, S.ON_HOLD)
+    event(application, applicant, S.ON_HOLD, S.DEFERRED)
+    client.force_login(applicant)
+    page = client.get(url("timeline", application), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    steps = re.findall(r'<th scope="row" class="fw-normal">(.*?)</th>', page)
+    assert steps == [
+        "Usted se inscribió",
+        "Se le pidió corregir y volver a enviar su portafolio",
+        "Su solicitud quedó en pausa",
+        "Usted reanudó su solicitud",
+    ]
+    assert "Estado: Corrija y vuelva a enviar su portafolio." in page
 
 
 @pytest.mark.parametrize(

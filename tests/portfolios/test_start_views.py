@@ -339,7 +339,7 @@ def test_register_refuses_a_second_open_application(client, applicant, ifs):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
         "You already have an application with Northfield Association for Infant Mental Health "
-        "(IFS, “Accepted: building portfolio”). You can start another one when it is finished."
+        "(IFS, “Building your portfolio”). You can start another one when it is finished."
     ]
     assert Application.objects.count() == 1
 
@@ -527,7 +527,7 @@ def test_dashboard_shows_the_return_reason_and_the_way_to_correct(client, applic
     [application] = response.context["applications"]
     assert application.return_reason == "Count your years as a home visitor too."
     html = response.content.decode()
-    assert "Registration returned" in html
+    assert "<td>Your registration was returned: correct it and send it again" in html
     assert "Count your years as a home visitor too." in html
     assert f'href="{edit_url(returned)}"' in html
 
@@ -554,7 +554,7 @@ def test_dashboard_waiting_and_accepted(client, applicant, ifs, make_staff):
     assert "Waiting for the coordinator to accept your registration." in html
     application_transition(application=application, action="accept", by=None)
     html = client.get("/dashboard/applicant/").content.decode()
-    assert "Accepted: building portfolio" in html
+    assert "<td>Building your portfolio" in html
     assert f'href="/portfolio/{application.pk}/"' in html
 
 

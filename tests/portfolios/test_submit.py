@@ -187,9 +187,10 @@ def test_registered_portfolio_cannot_be_submitted(client, ifs):
     client.force_login(application.applicant)
     response = client.post(submit_url(application))
     assert response.status_code == 200
-    assert "Your portfolio cannot be submitted while its status is “Registered”." in text(
-        response.content.decode()
-    )
+    assert (
+        "Your portfolio cannot be submitted while its status is “Waiting for the coordinator "
+        "to accept your registration”."
+    ) in text(response.content.decode())
     application.refresh_from_db()
     assert application.state == ApplicationState.REGISTERED
 

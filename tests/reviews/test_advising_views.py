@@ -326,7 +326,7 @@ def test_the_advisor_dashboard_lists_advisees(client, advised, advisor, category
     html = response.content.decode()
     assert f'href="{url("portfolios:summary", advised)}"' in html
     row = page_text(response).split(f'id="advisee-{advised.pk}"')[1].split("</tr>")[0]
-    assert "Ana Applicant" in row and "IFS" in row and "Accepted" in row
+    assert "Ana Applicant" in row and "IFS" in row and "Building the portfolio</span></td>" in row
     assert '<td class="text-end unresolved" data-label="Unresolved comments">2</td>' in row
     assert "Not yet" in row
 

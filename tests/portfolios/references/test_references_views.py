@@ -91,12 +91,12 @@ def test_the_list_shows_each_rater_with_status_dates_and_actions(applicant_clien
     assert "<caption>The people you asked</caption>" in response.content.decode()
     assert [row.reference for row in response.context["rows"]] == [invited, done]
     assert [row.status for row in response.context["rows"]] == [
-        "Invitation sent",
+        "Invitation sent, waiting for the rating",
         "Rating received",
     ]
     assert (
-        "Grace Supervisor grace@example.org My current supervisor Invitation sent May 4, 2026"
-        in page
+        "Grace Supervisor grace@example.org My current supervisor "
+        "Invitation sent, waiting for the rating May 4, 2026" in page
     )
     links = re.findall(r'(?:href|action)="(/portfolio/[^"]+)"', response.content.decode())
     assert [link for link in links if "/references/" in link] == [
@@ -133,7 +133,7 @@ def test_the_list_tells_the_applicant_to_ask_someone_else_and_marks_expired_link
     response = applicant_client.get(url("list", application))
     page = text(response)
     assert [row.status for row in response.context["rows"]] == [
-        "Not counted: too many 'not enough information' answers",
+        "Does not count: too many “not enough information” answers",
         "Link expired: send a new one",
         "Rating more than 12 months old: no longer valid",
     ]
