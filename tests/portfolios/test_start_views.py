@@ -527,7 +527,9 @@ def test_dashboard_shows_the_return_reason_and_the_way_to_correct(client, applic
     [application] = response.context["applications"]
     assert application.return_reason == "Count your years as a home visitor too."
     html = response.content.decode()
-    assert "<td>Your registration was returned: correct it and send it again" in html
+    assert (
+        'data-state="returned">Your registration was returned: correct it and send it again' in html
+    )
     assert "Count your years as a home visitor too." in html
     assert f'href="{edit_url(returned)}"' in html
 
@@ -554,7 +556,7 @@ def test_dashboard_waiting_and_accepted(client, applicant, ifs, make_staff):
     assert "Waiting for the coordinator to accept your registration." in html
     application_transition(application=application, action="accept", by=None)
     html = client.get("/dashboard/applicant/").content.decode()
-    assert "<td>Building your portfolio" in html
+    assert 'data-state="accepted">Building your portfolio</span>' in html
     assert f'href="/portfolio/{application.pk}/"' in html
 
 
