@@ -166,6 +166,8 @@ def test_components_page_shows_every_component_to_staff(client, make_staff, asso
         'class="list-unstyled checklist"',
         'class="badge status-badge status-action"',
         'class="empty-state"',
+        '<table class="table table-stack" id="ui-table-stack-example">',
+        '<td data-label="Provider">Northfield University</td>',
     ):
         assert marker in html, marker
     assert html.count('class="badge status-badge') == 14
