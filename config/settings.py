@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "endorsement",
     "portfolios",
     "reviews",
+    "credentials",
     "demo",
 ]
 

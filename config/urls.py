@@ -19,4 +19,5 @@ urlpatterns = [
     path("portfolio/", include("portfolios.urls")),
     path("coordinator/", include("endorsement.urls")),
     path("", include("reviews.urls")),
+    path("", include("credentials.urls")),
 ]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApplicationState(models.TextChoices):
@@ -83,3 +84,22 @@ def applicant_step_label(*, from_state: str, to_state: str) -> str:
     if from_state == S.DEFERRED and to_state == S.SUBMITTED:
         return str(_("You resubmitted your portfolio"))
     return str(APPLICANT_STEP_LABELS[to_state])
+
+
+class EndorsementStatus(models.TextChoices):
+    """An awarded endorsement's standing, as the public verification page states it."""
+
+    ACTIVE = "active", pgettext_lazy("endorsement status", "Active")
+    RENEWAL_DUE = "renewal_due", pgettext_lazy("endorsement status", "Renewal due")
+    LAPSED = "lapsed", pgettext_lazy("endorsement status", "Lapsed")
+    REVOKED = "revoked", pgettext_lazy("endorsement status", "Revoked")
+    EMERITUS = "emeritus", pgettext_lazy("endorsement status", "Emeritus")
+    SUPERSEDED = "superseded", pgettext_lazy("endorsement status", "Superseded")
+
+
+# Standing that an employer may rely on: the holder is listed in the registry.
+CURRENT_ENDORSEMENT_STATUSES = [
+    EndorsementStatus.ACTIVE,
+    EndorsementStatus.RENEWAL_DUE,
+    EndorsementStatus.EMERITUS,
+]

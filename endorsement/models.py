@@ -11,6 +11,7 @@ from endorsement import rules as perms
 from endorsement.enums import (
     BUILDING_STATES,
     OPEN_STATES,
+    EndorsementStatus,
     applicant_state_label,
     applicant_step_label,
 )
@@ -380,6 +381,15 @@ class Endorsement(models.Model):
     number = models.CharField(_("endorsement number"), max_length=60)
     awarded_on = models.DateField(_("awarded on"))
     valid_through = models.DateField(_("valid through"))
+    # Its standing (public on the verification page), since when and, when revoked, why.
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EndorsementStatus.choices,
+        default=EndorsementStatus.ACTIVE,
+    )
+    status_since = models.DateTimeField(_("status since"), default=timezone.now)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

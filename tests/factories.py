@@ -16,7 +16,7 @@ from competencies.models import (
     Framework,
     Requirement,
 )
-from endorsement.models import Application
+from endorsement.models import Application, Endorsement
 
 DEFAULT_PASSWORD = "a-Long-test-passw0rd"
 
@@ -127,6 +127,24 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(EndorsementCategoryFactory)
     association = factory.LazyAttribute(lambda o: o.category.framework.association)
     applicant = factory.SubFactory(UserFactory)
+
+
+class EndorsementFactory(factory.django.DjangoModelFactory):
+    """An awarded endorsement (without the award's events: ``endorsement.awards`` writes those);
+    ``category__names={...}`` and the like reach its category."""
+
+    class Meta:
+        model = Endorsement
+
+    category = factory.SubFactory(EndorsementCategoryFactory)
+    application = factory.SubFactory(
+        ApplicationFactory, state="awarded", category=factory.SelfAttribute("..category")
+    )
+    association = factory.LazyAttribute(lambda o: o.application.association)
+    holder = factory.LazyAttribute(lambda o: o.application.applicant)
+    number = factory.Sequence(lambda n: f"TEST-IFS-2026-{n + 1:04d}")
+    awarded_on = factory.LazyFunction(lambda: datetime.date.today())
+    valid_through = factory.LazyAttribute(lambda o: datetime.date(o.awarded_on.year, 12, 31))
 
 
 # --- Portfolio evidence (DOCUMENTS part) ----------------------------------------------------

@@ -1,0 +1,78 @@
+"""Reads of endorsements as the public may see them: the same facts on the verification page,
+in the API and in the registry, and nothing else personal."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from endorsement.enums import EndorsementStatus
+from endorsement.models import Endorsement
+
+# What an endorsement number looks like ("NORTHFIELD-IFS-2026-0001"): anything else is malformed
+# and never reaches the database.
+NUMBER = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*-\d{4}-\d{4}$")
+
+
+def number_is_well_formed(number: str) -> bool:
+    return isinstance(number, str) and len(number) <= 60 and bool(NUMBER.match(number))
+
+
+@dataclass(frozen=True)
+class PublicEndorsement:
+    """The public facts of one endorsement. ``category_name`` is in the language active when it
+    was read; ``status_reason`` is only given for a revocation."""
+
+    number: str
+    holder_name: str
+    category_code: str
+    category_name: str
+    association_name: str
+    association_slug: str
+    status: str
+    status_label: str
+    status_since: datetime.datetime
+    status_reason: str
+    awarded_on: datetime.date
+    valid_through: datetime.date
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in (
+            EndorsementStatus.ACTIVE,
+            EndorsementStatus.RENEWAL_DUE,
+            EndorsementStatus.EMERITUS,
+        )
+
+
+def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
+    status = EndorsementStatus(endorsement.status)
+    return PublicEndorsement(
+        number=endorsement.number,
+        holder_name=endorsement.holder.get_full_name(),
+        category_code=endorsement.category.code,
+        category_name=endorsement.category.display_name,
+        association_name=endorsement.association.name,
+        association_slug=endorsement.association.slug,
+        status=status.value,
+        status_label=str(status.label),
+        status_since=endorsement.status_since,
+        status_reason=endorsement.status_reason if status == EndorsementStatus.REVOKED else "",
+        awarded_on=endorsement.awarded_on,
+        valid_through=endorsement.valid_through,
+    )
+
+
+def public_endorsements(numbers: list[str]) -> dict[str, PublicEndorsement]:
+    """The public facts of each well-formed number that exists, by number (one query)."""
+    wanted = [number for number in numbers if number_is_well_formed(number)]
+    if not wanted:
+        return {}
+    rows = Endorsement.objects.filter(number__in=wanted).select_related(
+        "holder", "category", "association"
+    )
+    return {row.number: public_endorsement_from(row) for row in rows}
+
+
+def public_endorsement(number: str) -> PublicEndorsement | None:
+    """One endorsement's public facts; None when the number is malformed or unknown."""
+    return public_endorsements([number]).get(number)
