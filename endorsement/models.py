@@ -390,6 +390,10 @@ class Endorsement(models.Model):
     )
     status_since = models.DateTimeField(_("status since"), default=timezone.now)
     status_reason = models.TextField(_("reason for the status"), blank=True)
+    # The holder's choice to appear in the association's public registry (while the status is
+    # current), and the city or region shown there.
+    registry_listed = models.BooleanField(_("listed in the public registry"), default=False)
+    registry_place = models.CharField(_("city or region"), max_length=100, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
