@@ -100,6 +100,9 @@ def dashboard_context(*, role: str, request, association=None) -> dict:
     context["next_step"] = next_step_for(
         role=role, request=request, association=association, context=context
     )
+    context["sections"] = sections_for(
+        role=role, request=request, association=association, context=context
+    )
     return context
 
 
@@ -180,3 +183,29 @@ def association_admin_next_step(request, association, context) -> NextStep:
 
 
 register_next_step("association_admin")(association_admin_next_step)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block a later app adds at the end of a dashboard: its own template (included with
+    ``section`` in the context) and what that template reads (``data``)."""
+
+    template: str
+    data: dict
+
+
+SECTIONS: dict[str, list] = defaultdict(list)
+
+
+def register_section(role: str):
+    """``function(request, association, context) -> Section | None``, called after the
+    providers; it costs a constant number of queries."""
+    return _registrar(SECTIONS, role)
+
+
+def sections_for(*, role: str, request, association, context: dict) -> list[Section]:
+    return [
+        section
+        for function in SECTIONS.get(role, [])
+        if (section := function(request, association, context)) is not None
+    ]

@@ -8,3 +8,6 @@ class CredentialsConfig(AppConfig):
 
     name = "credentials"
     verbose_name = _("Credentials")
+
+    def ready(self):
+        from credentials import dashboards, rules  # noqa: F401 (registered on import)

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from credentials import registry_views
 
 app_name = "credentials"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("a/<slug:slug>/registry/", registry_views.RegistryView.as_view(), name="registry"),
+    path(
+        "a/<slug:slug>/coordinator/registry.csv",
+        registry_views.RegistryCsvView.as_view(),
+        name="registry.csv",
+    ),
+    path(
+        "endorsements/<int:pk>/listing/",
+        registry_views.ListingView.as_view(),
+        name="registry.listing",
+    ),
+]

@@ -136,4 +136,7 @@ def application_move(
 
 def application_award(*, application: Application, by: User, on: datetime.date) -> None:
     endorsement = endorsement_award(application=application, by=by)
-    Endorsement.objects.filter(pk=endorsement.pk).update(awarded_on=on)
+    # The demo's holder chose to be listed in the public registry (credentials.registry).
+    Endorsement.objects.filter(pk=endorsement.pk).update(
+        awarded_on=on, registry_listed=True, registry_place="Lakeview"
+    )

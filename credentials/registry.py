@@ -1,0 +1,84 @@
+"""Reads of an association's public registry: the holders who chose to be listed, while their
+endorsement's status is current (lapsed, revoked and superseded holders leave it at once, since
+the status is read with every request). Each read costs a constant number of queries."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+
+from accounts.models import Association
+from endorsement.enums import CURRENT_ENDORSEMENT_STATUSES, EndorsementStatus
+from endorsement.models import Endorsement
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    """One listed holder as the public reads them (the category name in the reader's
+    language)."""
+
+    number: str
+    holder_name: str
+    category_code: str
+    category_name: str
+    place: str
+    status: str
+    status_label: str
+    valid_through: object
+
+
+def registry_endorsements(
+    *, association: Association, q: str = "", category: str = ""
+) -> QuerySet[Endorsement]:
+    """The association's listed, current endorsements, by holder's name; ``q`` matches the
+    name or the place, ``category`` is a category code."""
+    rows = Endorsement.objects.filter(
+        association=association,
+        registry_listed=True,
+        status__in=CURRENT_ENDORSEMENT_STATUSES,
+    )
+    if q:
+        rows = rows.filter(Q(holder__full_name__icontains=q) | Q(registry_place__icontains=q))
+    if category:
+        rows = rows.filter(category__code=category)
+    return rows.select_related("holder", "category").order_by(
+        "holder__full_name", "category__code", "pk"
+    )
+
+
+def registry_row(endorsement: Endorsement) -> RegistryRow:
+    status = EndorsementStatus(endorsement.status)
+    return RegistryRow(
+        number=endorsement.number,
+        holder_name=endorsement.holder.get_full_name(),
+        category_code=endorsement.category.code,
+        category_name=endorsement.category.display_name,
+        place=endorsement.registry_place,
+        status=status.value,
+        status_label=str(status.label),
+        valid_through=endorsement.valid_through,
+    )
+
+
+def registry_page(
+    *, association: Association, q: str = "", category: str = "", number=None
+) -> tuple[Page, list[RegistryRow]]:
+    """One page of the registry (25 rows) and its rows (2 queries: the count and the page)."""
+    paginator = Paginator(
+        registry_endorsements(association=association, q=q, category=category), PER_PAGE
+    )
+    page = paginator.get_page(number)
+    return page, [registry_row(endorsement) for endorsement in page.object_list]
+
+
+def holder_endorsements(*, user) -> list[Endorsement]:
+    """The person's endorsements with what their listing needs (1 query)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Endorsement.objects.filter(holder=user)
+        .select_related("category", "association")
+        .order_by("association__name", "category__code", "pk")
+    )
