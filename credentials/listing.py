@@ -1,8 +1,8 @@
 """The one writer of a holder's registry listing: whether they are listed and the place shown."""
 
+import rules
 from django.core.exceptions import PermissionDenied
 
-import rules
 from endorsement.models import Endorsement
 
 

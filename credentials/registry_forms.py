@@ -1,7 +1,8 @@
 """The registry's search form (from the query string) and the holder's listing form."""
 
 from django import forms
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistrySearchForm(forms.Form):
