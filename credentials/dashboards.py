@@ -4,22 +4,26 @@ registry and its CSV on the coordinator's."""
 
 from django.urls import reverse
 
-from accounts import dashboards, ui
+from accounts import dashboards
 from accounts.enums import Role
-from credentials.registry import holder_endorsements
-from endorsement.enums import EndorsementStatus
 
 
 @dashboards.register_section(dashboards.APPLICANT)
 def applicant_listing(request, association, context):
-    """Each of the person's endorsements, listed or not, with the link to change it (1 query;
-    nothing when they hold none)."""
-    endorsements = holder_endorsements(user=request.user)
-    if not endorsements:
+    """Each of the person's endorsements, listed or not, with the link to change it; read from
+    the applications the dashboard already loaded (no query; nothing when they hold none)."""
+    rows = [
+        {
+            "endorsement": application.endorsement_row,
+            "association": application.association,
+            "category": application.category,
+        }
+        for application in context.get("applications", [])
+        if getattr(application, "endorsement_row", None) is not None
+    ]
+    if not rows:
         return None
-    return dashboards.Section(
-        template="credentials/_dashboard_listing.html", data={"endorsements": endorsements}
-    )
+    return dashboards.Section(template="credentials/_dashboard_listing.html", data={"rows": rows})
 
 
 @dashboards.register_section(Role.COORDINATOR)
@@ -32,16 +36,3 @@ def coordinator_registry(request, association, context):
             "csv_url": reverse("credentials:registry.csv", kwargs={"slug": association.slug}),
         },
     )
-
-
-ui.register_status_families(
-    {
-        EndorsementStatus.ACTIVE: ui.SUCCESS,
-        EndorsementStatus.RENEWAL_DUE: ui.ACTION,
-        EndorsementStatus.EMERITUS: ui.SUCCESS,
-        EndorsementStatus.LAPSED: ui.STOPPED,
-        EndorsementStatus.REVOKED: ui.STOPPED,
-        EndorsementStatus.SUPERSEDED: ui.CLOSED,
-    },
-    labels=dict(EndorsementStatus.choices),
-)

@@ -71,14 +71,3 @@ def registry_page(
     )
     page = paginator.get_page(number)
     return page, [registry_row(endorsement) for endorsement in page.object_list]
-
-
-def holder_endorsements(*, user) -> list[Endorsement]:
-    """The person's endorsements with what their listing needs (1 query)."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        Endorsement.objects.filter(holder=user)
-        .select_related("category", "association")
-        .order_by("association__name", "category__code", "pk")
-    )

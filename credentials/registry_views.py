@@ -19,7 +19,7 @@ from credentials.registry import registry_endorsements, registry_page, registry_
 from credentials.registry_forms import ListingForm, RegistrySearchForm
 from endorsement.models import Endorsement
 from endorsement.selectors import association_categories
-from endorsement.views import CSV_CHUNK, _Echo, csv_safe
+from endorsement.csvs import CSV_CHUNK, Echo, csv_safe
 
 
 class RegistryView(TemplateView):
@@ -127,7 +127,7 @@ class RegistryCsvView(AssociationRoleRequiredMixin, View):
     def get(self, request, slug):
         association = self.association
         endorsements = registry_endorsements(association=association)
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
 
         def lines():
             yield "\ufeff" + writer.writerow(registry_csv_header())

@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from accounts.permissions import AssociationRoleRequiredMixin
 from endorsement.awards import endorsement_award, endorsement_number_next, endorsement_valid_through
+from endorsement.csvs import CSV_CHUNK, Echo, csv_safe
 from endorsement.enums import OPEN_STATES
 from endorsement.enums import ApplicationState as S
 from endorsement.forms import DenyForm, PipelineFilterForm, ReturnRegistrationForm, StepNoteForm
@@ -280,26 +281,8 @@ class AwardView(ApplicationStepMixin, TemplateView):
 
 # The pipeline as CSV
 
+
 # The CSV export reads the applications in chunks of this many (a few queries per chunk).
-CSV_CHUNK = 2000
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
 def pipeline_csv_header() -> list[str]:
     return [
         _("Applicant"),
@@ -341,7 +324,7 @@ class PipelineCsvView(AssociationRoleRequiredMixin, View):
         form = PipelineFilterForm(request.GET, categories=association_categories(association))
         applications = pipeline_applications(association=association, filters=form.filters())
         now = timezone.now()
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
 
         def lines():
             yield "\ufeff" + writer.writerow(pipeline_csv_header())
