@@ -17,9 +17,9 @@ from accounts.permissions import AssociationRoleRequiredMixin
 from credentials.listing import registry_listing_set
 from credentials.registry import registry_endorsements, registry_page, registry_row
 from credentials.registry_forms import ListingForm, RegistrySearchForm
+from endorsement.csvs import CSV_CHUNK, Echo, csv_safe
 from endorsement.models import Endorsement
 from endorsement.selectors import association_categories
-from endorsement.csvs import CSV_CHUNK, Echo, csv_safe
 
 
 class RegistryView(TemplateView):
