@@ -127,6 +127,8 @@ WALKED = {
     "reviews:exam.graders",
     "reviews:exam.score",
     "reviews:exam.register",
+    "credentials:registry",
+    "credentials:registry.listing",
 }
 
 
