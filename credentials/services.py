@@ -6,7 +6,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from credentials.certificates import certificate_pdf
 from credentials.models import Certificate, CertificateState
 from endorsement.models import Endorsement
 
@@ -33,6 +32,9 @@ def certificate_issue(*, endorsement: Endorsement) -> Certificate:
 def certificate_produce(*, certificate_id: int) -> Certificate | None:
     """Render and store a pending certificate's PDF; it becomes ready, or failed when the
     rendering raises. A certificate that is not pending is left alone (the task may run twice)."""
+    # WeasyPrint is loaded by the worker that renders, not by every process that awards.
+    from credentials.certificates import certificate_pdf
+
     with transaction.atomic():
         certificate = (
             Certificate.objects.select_for_update()
