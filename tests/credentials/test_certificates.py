@@ -252,3 +252,15 @@ def test_the_coordinators_application_page_links_the_certificate(
     content = client.get(url).content.decode()
     assert reverse("credentials:certificate.download", kwargs={"pk": ready.pk}) in content
     assert "linkedin" not in content
+
+
+def test_the_logo_is_embedded_only_when_it_is_a_png_or_jpeg_of_the_storage(association):
+    from django.core.files.base import ContentFile
+
+    from credentials.certificates import logo_data_url
+
+    assert logo_data_url(association) == ""  # no logo: the name alone
+    association.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 20), save=False)
+    assert logo_data_url(association).startswith("data:image/png;base64,")
+    association.logo.save("logo.png", ContentFile(b"<svg onload=alert(1)>"), save=False)
+    assert logo_data_url(association) == ""
