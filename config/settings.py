@@ -268,5 +268,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # WeasyPrint (certificates) logs every rendering step at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

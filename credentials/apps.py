@@ -10,4 +10,8 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Credentials")
 
     def ready(self):
-        from credentials import dashboards, rules  # noqa: F401 (registered on import)
+        from credentials import dashboards, rules  # noqa: F401
+        from credentials.services import certificate_on_award
+        from endorsement.awards import register_on_award
+
+        register_on_award(certificate_on_award)

@@ -1,11 +1,57 @@
-"""What ``credentials`` adds to the dashboards of ``accounts`` (registered from
-``CredentialsConfig.ready``): the holder's registry listing on the applicant's dashboard, the
-registry and its CSV on the coordinator's."""
+"""What credentials adds to lower apps' pages (imported from ``CredentialsConfig.ready``): the
+holder's certificates and registry listing on their dashboard and the registry and its CSV on the
+coordinator's (``accounts.dashboards``), the certificate on the coordinator's application page
+(``endorsement.panels``)."""
 
 from django.urls import reverse
 
 from accounts import dashboards
 from accounts.enums import Role
+from credentials.links import linkedin_add_url
+from credentials.selectors import application_certificate, holder_certificates
+from endorsement.panels import Panel, register_application_panel
+
+PANEL_TEMPLATE = "credentials/_dashboard_certificates.html"
+
+
+def certificate_context(*, certificate, user) -> dict:
+    """What the certificate's block shows to ``user`` (no query: the certificate was read with
+    its endorsement, association, category and holder)."""
+    endorsement = certificate.endorsement
+    linkedin = ""
+    if certificate.is_ready and endorsement.holder_id == user.pk:
+        linkedin = linkedin_add_url(
+            name=endorsement.category.display_name,
+            organization=endorsement.association.name,
+            issued=endorsement.awarded_on,
+            expires=endorsement.valid_through,
+            number=endorsement.number,
+        )
+    return {"certificate": certificate, "endorsement": endorsement, "linkedin_url": linkedin}
+
+
+@dashboards.register(dashboards.APPLICANT)
+def holder_certificates_panel(request, association) -> dict:
+    rows = [
+        certificate_context(certificate=certificate, user=request.user)
+        for certificate in holder_certificates(user=request.user)
+    ]
+    if not rows:
+        return {}
+    return {"certificates": rows, "applicant_panels": [PANEL_TEMPLATE]}
+
+
+@register_application_panel
+def application_certificate_panel(request, application):
+    if application.state != "awarded":
+        return None
+    certificate = application_certificate(application_id=application.pk)
+    if certificate is None:
+        return None
+    return Panel(
+        template="credentials/_application_certificate.html",
+        context=certificate_context(certificate=certificate, user=request.user),
+    )
 
 
 @dashboards.register_section(dashboards.APPLICANT)

@@ -1,9 +1,10 @@
 """Who may do what with the credentials (django-rules): the holder changes their own registry
-listing; the association's coordinators export its registry."""
+listing; the association's coordinators export its registry; a certificate is downloaded by its
+holder and the coordinators and admins of the endorsement's association."""
 
 import rules
 
-from accounts.rules import is_coordinator_of
+from accounts.rules import is_association_admin_of, is_coordinator_of
 
 
 @rules.predicate
@@ -12,5 +13,17 @@ def is_endorsement_holder(user, endorsement):
     return user.is_authenticated and endorsement.holder_id == user.pk
 
 
+@rules.predicate
+def is_certificate_holder(user, certificate) -> bool:
+    return user.is_authenticated and certificate.endorsement.holder_id == user.pk
+
+
+@rules.predicate
+def is_certificate_staff(user, certificate) -> bool:
+    association = certificate.endorsement.association
+    return is_coordinator_of(user, association) or is_association_admin_of(user, association)
+
+
 rules.add_perm("credentials.change_registry_listing", is_endorsement_holder)
 rules.add_perm("credentials.export_registry", is_coordinator_of)
+rules.add_perm("credentials.download_certificate", is_certificate_holder | is_certificate_staff)

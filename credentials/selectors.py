@@ -76,3 +76,33 @@ def public_endorsements(numbers: list[str]) -> dict[str, PublicEndorsement]:
 def public_endorsement(number: str) -> PublicEndorsement | None:
     """One endorsement's public facts; None when the number is malformed or unknown."""
     return public_endorsements([number]).get(number)
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+def _certificates():
+    from credentials.models import Certificate
+
+    return Certificate.objects.select_related(
+        "endorsement__association", "endorsement__category", "endorsement__holder"
+    )
+
+
+def certificate_by_id(pk: int):
+    """One certificate with what its permission and page read (one query), or None."""
+    return _certificates().filter(pk=pk).first()
+
+
+def holder_certificates(*, user) -> list:
+    """The person's current certificates (one per endorsement, not superseded), newest first."""
+    return list(_certificates().filter(endorsement__holder=user, superseded_at__isnull=True))
+
+
+def application_certificate(*, application_id: int):
+    """The current certificate of the application's endorsement, or None."""
+    return (
+        _certificates()
+        .filter(endorsement__application_id=application_id, superseded_at__isnull=True)
+        .first()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from credentials import registry_views
+from credentials import registry_views, views
 
 app_name = "credentials"
 
@@ -15,5 +15,15 @@ urlpatterns: list = [
         "endorsements/<int:pk>/listing/",
         registry_views.ListingView.as_view(),
         name="registry.listing",
+    ),
+    path(
+        "certificates/<int:pk>/download/",
+        views.CertificateDownloadView.as_view(),
+        name="certificate.download",
+    ),
+    path(
+        "certificates/<int:pk>/status/",
+        views.CertificateStatusView.as_view(),
+        name="certificate.status",
     ),
 ]

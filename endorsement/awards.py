@@ -20,6 +20,22 @@ from accounts.models import Association, User, membership_period
 from endorsement.models import Application, Endorsement
 from endorsement.services import TransitionNotAllowed, application_transition
 
+# What follows an award once it is committed (e.g. ``credentials`` produces the certificate):
+# functions ``fn(endorsement)`` registered by later apps in their ``AppConfig.ready``.
+ON_AWARD: list = []
+
+
+def register_on_award(function):
+    """Call ``function(endorsement)`` after each award, once its transaction commits."""
+    if function not in ON_AWARD:
+        ON_AWARD.append(function)
+    return function
+
+
+def _awarded(endorsement: Endorsement) -> None:
+    for function in ON_AWARD:
+        function(endorsement)
+
 
 def endorsement_valid_through(awarded_on: datetime.date) -> datetime.date:
     """31 December of the award year; of the next year when awarded from 1 October."""
@@ -75,4 +91,5 @@ def endorsement_award(*, application: Application, by: User) -> Endorsement:
         awarded_on=awarded_on,
         valid_through=valid_through,
     )
+    transaction.on_commit(lambda: _awarded(endorsement))
     return endorsement

@@ -21,6 +21,7 @@ from endorsement.enums import OPEN_STATES
 from endorsement.enums import ApplicationState as S
 from endorsement.forms import DenyForm, PipelineFilterForm, ReturnRegistrationForm, StepNoteForm
 from endorsement.models import Application
+from endorsement.panels import application_panels
 from endorsement.permissions import CoordinatorApplicationMixin
 from endorsement.registration import registration_decide
 from endorsement.selectors import (
@@ -146,6 +147,7 @@ class ApplicationDetailView(CoordinatorApplicationMixin, TemplateView):
             award_refusal=award_refusal,
             endorsement=awarded_endorsement(application=application),
             related=related,
+            panels=application_panels(request=self.request, application=application),
             hold_form=StepNoteForm(prefix="hold"),
             resume_form=StepNoteForm(prefix="resume"),
         )

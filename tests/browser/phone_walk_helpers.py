@@ -51,6 +51,8 @@ SKIPPED = {
     "reviews:conflict.withdraw": "POST only: withdraw a conflict of interest",
     "reviews:exam.sitting.register": "POST only: register an applicant for a sitting",
     "reviews:exam.part1.check": "an htmx fragment of the sitting page",
+    "credentials:certificate.download": "a PDF download",
+    "credentials:certificate.status": "htmx fragment: the certificate's progress",
     "credentials:registry.csv": "a CSV download",
 }
 

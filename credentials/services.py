@@ -1,0 +1,65 @@
+"""Writes of the credentials app: certificates."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from credentials.models import Certificate, CertificateState
+from endorsement.models import Endorsement
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def certificate_issue(*, endorsement: Endorsement) -> Certificate:
+    """A new certificate for the endorsement, with the holder's name as it is now: the
+    earlier ones are superseded, the PDF is produced by a Celery task once committed."""
+    from credentials.tasks import certificate_render
+
+    now = timezone.now()
+    Certificate.objects.filter(endorsement=endorsement, superseded_at__isnull=True).update(
+        superseded_at=now
+    )
+    certificate = Certificate.objects.create(
+        endorsement=endorsement, holder_name=endorsement.holder.get_full_name()
+    )
+    transaction.on_commit(lambda: certificate_render.delay(certificate.pk))
+    return certificate
+
+
+def certificate_produce(*, certificate_id: int) -> Certificate | None:
+    """Render and store a pending certificate's PDF; it becomes ready, or failed when the
+    rendering raises. A certificate that is not pending is left alone (the task may run twice)."""
+    # WeasyPrint is loaded by the worker that renders, not by every process that awards.
+    from credentials.certificates import certificate_pdf
+
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("endorsement__association", "endorsement__category")
+            .select_related("endorsement__holder")
+            .filter(pk=certificate_id, state=CertificateState.PENDING)
+            .first()
+        )
+        if certificate is None:
+            return None
+        try:
+            pdf = certificate_pdf(
+                endorsement=certificate.endorsement, holder_name=certificate.holder_name
+            )
+        except Exception:
+            logger.exception("Certificate %s could not be produced", certificate_id)
+            certificate.state = CertificateState.FAILED
+            certificate.save(update_fields=["state"])
+            return certificate
+        certificate.file.save(f"{certificate.endorsement.number}.pdf", ContentFile(pdf), save=False)
+        certificate.state = CertificateState.READY
+        certificate.save(update_fields=["file", "state"])
+    return certificate
+
+
+def certificate_on_award(endorsement: Endorsement) -> None:
+    """Registered with ``endorsement.awards.register_on_award``."""
+    certificate_issue(endorsement=endorsement)
