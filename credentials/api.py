@@ -138,20 +138,6 @@ def as_json(facts: PublicEndorsement) -> dict:
     }
 
 
-@api.get(
-    "/endorsements/{path:number}",
-    response={200: Endorsement, 404: Detail, 429: Detail},
-    throttle=IPRateThrottle("get", "API_RATE_LIMIT_GET"),
-    summary="One endorsement's public facts",
-    description="404 when the number is malformed or matches no endorsement. " + LANGUAGE_NOTE,
-)
-def endorsement(request, number: str):
-    facts = public_endorsements([number]).get(number)
-    if facts is None:
-        raise HttpError(404, _("No endorsement has this number."))
-    return as_json(facts)
-
-
 @api.post(
     "/endorsements/lookup",
     response={200: LookupResponse, 422: ValidationErrors, 429: Detail},
@@ -169,3 +155,18 @@ def lookup(request, body: LookupRequest):
         "found": [as_json(found[number]) for number in wanted if number in found],
         "not_found": [number for number in wanted if number not in found],
     }
+
+
+# After the look-up: "{path:number}" would take "lookup" too.
+@api.get(
+    "/endorsements/{path:number}",
+    response={200: Endorsement, 404: Detail, 429: Detail},
+    throttle=IPRateThrottle("get", "API_RATE_LIMIT_GET"),
+    summary="One endorsement's public facts",
+    description="404 when the number is malformed or matches no endorsement. " + LANGUAGE_NOTE,
+)
+def endorsement(request, number: str):
+    facts = public_endorsements([number]).get(number)
+    if facts is None:
+        raise HttpError(404, _("No endorsement has this number."))
+    return as_json(facts)
