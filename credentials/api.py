@@ -103,7 +103,7 @@ api = NinjaAPI(
         + LANGUAGE_NOTE
     ),
     urls_namespace="api",
-    docs=Swagger(settings={"tryItOutEnabled": False}),
+    docs=Swagger(settings={"tryItOutEnabled": False, "validatorUrl": None}),
 )
 
 
