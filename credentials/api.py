@@ -10,6 +10,7 @@ import datetime
 from typing import Annotated
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Swagger
@@ -114,6 +115,11 @@ def throttled(request, exc):
     )
 
 
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return api.create_response(request, {"detail": _("The request is too large.")}, status=413)
+
+
 def verification_url(number: str) -> str:
     try:
         path = reverse("credentials:verify", args=[number])
@@ -140,7 +146,7 @@ def as_json(facts: PublicEndorsement) -> dict:
 
 @api.post(
     "/endorsements/lookup",
-    response={200: LookupResponse, 422: ValidationErrors, 429: Detail},
+    response={200: LookupResponse, 400: Detail, 413: Detail, 422: ValidationErrors, 429: Detail},
     throttle=IPRateThrottle("lookup", "API_RATE_LIMIT_LOOKUP"),
     summary="The public facts of up to 500 endorsements",
     description=(

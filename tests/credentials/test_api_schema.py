@@ -64,7 +64,5 @@ def test_real_endorsements_conform(api_schema):
         assert response.status_code == (404 if number.startswith("NOPE") else 200)
     many = api_schema["/api/v1/endorsements/lookup"]["POST"]
     body = {"numbers": [revoked.number, active.number, "NOPE-2026-0001"]}
-    response = many.Case(body=body, media_type="application/json").call_and_validate(
-        checks=CHECKS
-    )
+    response = many.Case(body=body, media_type="application/json").call_and_validate(checks=CHECKS)
     assert len(response.json()["found"]) == 2
