@@ -33,8 +33,10 @@ LANGUAGE_NOTE = (
 class IPRateThrottle(SimpleRateThrottle):
     """At most ``settings.<setting>`` requests per client address (the cache keeps the count).
 
-    The rate is read on each request, so a test or a deployment may change it; the address is
-    REMOTE_ADDR (the proxy in front sets it), never a header a client could forge.
+    The rate is read on each request, so a test or a deployment may change it. The address is
+    REMOTE_ADDR, or behind ``API_TRUSTED_PROXY_COUNT`` proxies that each append to
+    X-Forwarded-For (nginx does), the entry the outermost of them added: never one a client
+    could forge.
     """
 
     def __init__(self, scope: str, setting: str):
@@ -46,8 +48,16 @@ class IPRateThrottle(SimpleRateThrottle):
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
 
+    def get_ident(self, request) -> str:
+        proxies = settings.API_TRUSTED_PROXY_COUNT
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if proxies and forwarded:
+            addresses = [address.strip() for address in forwarded.split(",")]
+            return addresses[-min(proxies, len(addresses))]
+        return request.META.get("REMOTE_ADDR", "")
+
     def get_cache_key(self, request) -> str:
-        return f"api-throttle:{self.scope}:{request.META.get('REMOTE_ADDR', '')}"
+        return f"api-throttle:{self.scope}:{self.get_ident(request)}"
 
 
 class Detail(Schema):

@@ -164,6 +164,19 @@ def test_the_rate_limit_ignores_a_forged_forwarded_for(client, db, settings):
     assert get(client, "NOPE-2026-0001", x_forwarded_for="10.1.2.3").status_code == 429
 
 
+def test_behind_a_proxy_the_limit_counts_the_address_it_forwards(client, db, settings):
+    settings.API_RATE_LIMIT_GET = "1/m"
+    settings.API_TRUSTED_PROXY_COUNT = 1
+
+    def from_client(address, forged=""):
+        chain = f"{forged}, {address}" if forged else address
+        return get(client, "NOPE-2026-0001", x_forwarded_for=chain).status_code
+
+    assert from_client("203.0.113.5") == 404
+    assert from_client("203.0.113.5", forged="10.9.9.9") == 429
+    assert from_client("203.0.113.6") == 404
+
+
 def test_the_openapi_document_and_the_docs_page_are_served(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
