@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "portfolios",
     "reviews",
     "credentials",
+    "ninja",  # the API docs page with its assets served from our static files
     "demo",
 ]
 
@@ -222,6 +223,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The verification API (credentials/api.py): requests per client address.
+API_RATE_LIMIT_GET = env("API_RATE_LIMIT_GET", default="60/m")
+API_RATE_LIMIT_LOOKUP = env("API_RATE_LIMIT_LOOKUP", default="10/m")
+# Proxies in front that append the client's address to X-Forwarded-For (1 behind deploy/nginx).
+API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
 
 # Celery: a broker when REDIS_URL is set; otherwise every task runs inline (the demo).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")

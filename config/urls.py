@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from config import health
+from credentials.api import api as credentials_api
 
 admin.site.site_header = _("Endorsement portal administration")
 admin.site.site_title = _("Endorsement portal administration")
@@ -20,4 +21,5 @@ urlpatterns = [
     path("coordinator/", include("endorsement.urls")),
     path("", include("reviews.urls")),
     path("", include("credentials.urls")),
+    path("api/v1/", credentials_api.urls),
 ]
