@@ -8,3 +8,28 @@ class CredentialsConfig(AppConfig):
 
     name = "credentials"
     verbose_name = _("Credentials")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from accounts import ui
+        from credentials import emails, notes, rules  # noqa: F401
+        from credentials.verification import forget_on_save
+        from endorsement.enums import EndorsementStatus as E
+        from endorsement.models import Endorsement
+
+        # The endorsement statuses' badge colours (``accounts.ui``).
+        ui.register_status_families(
+            {
+                E.ACTIVE: ui.SUCCESS,
+                E.RENEWAL_DUE: ui.PROGRESS,
+                E.EMERITUS: ui.SUCCESS,
+                E.LAPSED: ui.ACTION,
+                E.REVOKED: ui.STOPPED,
+                E.SUPERSEDED: ui.CLOSED,
+            },
+            labels={status: status.label for status in E},
+        )
+        # Whatever changes an endorsement (revocation, lapsing, renewal), its cached public
+        # facts are emptied: the page shows the change at once.
+        post_save.connect(forget_on_save, sender=Endorsement, dispatch_uid="credentials.verify")
