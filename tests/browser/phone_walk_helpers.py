@@ -10,7 +10,14 @@ from django.urls import Resolver404, resolve
 from tests.browser.helpers import PHONE, TIMEOUT_MS, axe_violations, format_violations
 
 # The portal apps whose GET pages the walk must reach (or skip with a reason below).
-PORTAL_NAMESPACES = ("accounts", "competencies", "endorsement", "portfolios", "reviews")
+PORTAL_NAMESPACES = (
+    "accounts",
+    "competencies",
+    "endorsement",
+    "portfolios",
+    "reviews",
+    "credentials",
+)
 
 # URL names the walk never opens, with the reason. POST-only views answer a GET with 405 or a
 # redirect; downloads are not pages; htmx fragments are parts of pages the walk checks.
@@ -44,6 +51,9 @@ SKIPPED = {
     "reviews:conflict.withdraw": "POST only: withdraw a conflict of interest",
     "reviews:exam.sitting.register": "POST only: register an applicant for a sitting",
     "reviews:exam.part1.check": "an htmx fragment of the sitting page",
+    "credentials:verify": "public, no login: tests/browser/test_verification.py (1280, 390, axe)",
+    "credentials:lookup": "public, no login: tests/browser/test_verification.py (1280, 390, axe)",
+    "credentials:revoke": "tests/browser/test_verification.py (1280, 390, axe)",
 }
 
 # Links the walk does not follow: they change the session or leave the portal's pages.

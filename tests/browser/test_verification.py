@@ -58,6 +58,7 @@ def test_someone_looks_up_a_number_and_reads_its_standing(page, endorsement):
     expect(page.locator("main")).to_contain_text("This is not an endorsement number.")
 
     page.goto(f"/a/{endorsement.association.slug}/")
+    assert_page(page, endorsement.association.name)
     page.get_by_label("Endorsement number").fill("NFAIMH-IFS-2026-0001")
     page.get_by_role("button", name="Verify").click()
     assert_page(page, "Endorsement NFAIMH-IFS-2026-0001")

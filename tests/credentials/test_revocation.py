@@ -141,6 +141,4 @@ def test_the_rule(endorsement, coordinator, applicant, make_staff, other_associa
     assert rules.has_perm(perm, coordinator, endorsement)
     assert not rules.has_perm(perm, applicant, endorsement)
     assert not rules.has_perm(perm, AnonymousUser(), endorsement)
-    assert not rules.has_perm(
-        perm, make_staff(Role.COORDINATOR, other_association), endorsement
-    )
+    assert not rules.has_perm(perm, make_staff(Role.COORDINATOR, other_association), endorsement)
