@@ -3,7 +3,6 @@
 import rules
 
 from accounts.rules import is_coordinator_of
-from endorsement.enums import EndorsementStatus
 
 
 @rules.predicate
@@ -12,10 +11,5 @@ def is_endorsement_coordinator(user, endorsement):
     return is_coordinator_of(user, endorsement.association)
 
 
-@rules.predicate
-def endorsement_is_revoked(user, endorsement):
-    return endorsement.status == EndorsementStatus.REVOKED
-
-
-# The revocation page (a revoked endorsement stays revoked: the page then says so).
+# The revocation page (revoking a revoked endorsement changes nothing: the page says so).
 rules.add_perm("credentials.revoke_endorsement", is_endorsement_coordinator)

@@ -67,6 +67,7 @@ def endorsement_revoke(*, endorsement: Endorsement, by: User | None, reason: str
             "verify_url": verification_url(endorsement.number),
         },
     )
-    transaction.on_commit(lambda: verification_cache_forget(endorsement.number))
+    # Now, and again once committed: a page read in between may have cached the old facts.
     verification_cache_forget(endorsement.number)
+    transaction.on_commit(lambda: verification_cache_forget(endorsement.number))
     return endorsement
