@@ -75,6 +75,7 @@ def test_the_coordinator_revokes_and_the_page_says_so(page, endorsement, associa
     page.wait_for_url("**/dashboard/coordinator/")
 
     page.goto(f"/coordinator/applications/{endorsement.application_id}/")
+    assert_page(page, "Ana <b>Applicant</b> – Infant Family Specialist (IFS)")
     revoke = page.locator(".endorsement-revoke")
     expect(revoke.get_by_role("link", name="Write the reason…")).to_be_hidden()
     revoke.get_by_text("Revoke the endorsement…").click()
