@@ -10,8 +10,30 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Credentials")
 
     def ready(self):
-        from credentials import dashboards, rules  # noqa: F401
-        from credentials.services import certificate_on_award
-        from endorsement.awards import register_on_award
+        from django.db.models.signals import post_save
 
+        from accounts import ui
+        from credentials import dashboards, emails, notes, rules  # noqa: F401
+        from credentials.services import certificate_on_award
+        from credentials.verification import forget_on_save
+        from endorsement.awards import register_on_award
+        from endorsement.enums import EndorsementStatus as E
+        from endorsement.models import Endorsement
+
+        # A certificate for every award, produced once the award commits.
         register_on_award(certificate_on_award)
+        # The endorsement statuses' badge colours (``accounts.ui``).
+        ui.register_status_families(
+            {
+                E.ACTIVE: ui.SUCCESS,
+                E.RENEWAL_DUE: ui.PROGRESS,
+                E.EMERITUS: ui.SUCCESS,
+                E.LAPSED: ui.ACTION,
+                E.REVOKED: ui.STOPPED,
+                E.SUPERSEDED: ui.CLOSED,
+            },
+            labels={status: status.label for status in E},
+        )
+        # Whatever changes an endorsement (revocation, lapsing, renewal), its cached public
+        # facts are emptied: the page shows the change at once.
+        post_save.connect(forget_on_save, sender=Endorsement, dispatch_uid="credentials.verify")

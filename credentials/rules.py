@@ -1,6 +1,7 @@
-"""Who may do what with the credentials (django-rules): the holder changes their own registry
-listing; the association's coordinators export its registry; a certificate is downloaded by its
-holder and the coordinators and admins of the endorsement's association."""
+"""Who may do what with the credentials (django-rules): the coordinator revokes an
+endorsement; the holder changes their own registry listing; the association's coordinators
+export its registry; a certificate is downloaded by its holder and the coordinators and admins
+of the endorsement's association."""
 
 import rules
 
@@ -24,6 +25,14 @@ def is_certificate_staff(user, certificate) -> bool:
     return is_coordinator_of(user, association) or is_association_admin_of(user, association)
 
 
+@rules.predicate
+def is_endorsement_coordinator(user, endorsement):
+    """A coordinator of the endorsement's association."""
+    return is_coordinator_of(user, endorsement.association)
+
+
 rules.add_perm("credentials.change_registry_listing", is_endorsement_holder)
 rules.add_perm("credentials.export_registry", is_coordinator_of)
 rules.add_perm("credentials.download_certificate", is_certificate_holder | is_certificate_staff)
+# The revocation page (revoking a revoked endorsement changes nothing: the page says so).
+rules.add_perm("credentials.revoke_endorsement", is_endorsement_coordinator)

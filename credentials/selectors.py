@@ -34,6 +34,8 @@ class PublicEndorsement:
     status_reason: str
     awarded_on: datetime.date
     valid_through: datetime.date
+    # The association's time zone (an IANA name): where the page shows the dates.
+    association_time_zone: str = "UTC"
 
     @property
     def is_current(self) -> bool:
@@ -59,6 +61,7 @@ def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
         status_reason=endorsement.status_reason if status == EndorsementStatus.REVOKED else "",
         awarded_on=endorsement.awarded_on,
         valid_through=endorsement.valid_through,
+        association_time_zone=endorsement.association.time_zone,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from credentials import registry_views, views
+from credentials import registry_views, verification_views, views
 
 app_name = "credentials"
 
@@ -25,5 +25,14 @@ urlpatterns: list = [
         "certificates/<int:pk>/status/",
         views.CertificateStatusView.as_view(),
         name="certificate.status",
+    ),
+    # Public verification (no login). Any text after verify/ reaches the page: a malformed
+    # number gets its 404 page with the look-up form, never Django's.
+    path("verify/", verification_views.LookupView.as_view(), name="lookup"),
+    path("verify/<path:number>/", verification_views.VerifyView.as_view(), name="verify"),
+    path(
+        "coordinator/endorsements/<int:pk>/revoke/",
+        verification_views.RevokeView.as_view(),
+        name="revoke",
     ),
 ]

@@ -77,6 +77,9 @@ def applicant_state_label(state: str) -> str:
 
 def applicant_step_label(*, from_state: str, to_state: str) -> str:
     """A timeline step as the applicant reads it."""
+    if from_state == to_state == S.AWARDED:
+        # A change of the endorsement's standing (a revocation): the note says which.
+        return str(_("The standing of your endorsement changed"))
     if from_state == S.ON_HOLD and to_state not in (S.WITHDRAWN, S.DENIED):
         return str(_("You resumed your application"))
     if from_state == S.RETURNED and to_state == S.REGISTERED:

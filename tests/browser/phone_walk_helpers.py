@@ -54,6 +54,9 @@ SKIPPED = {
     "credentials:certificate.download": "a PDF download",
     "credentials:certificate.status": "htmx fragment: the certificate's progress",
     "credentials:registry.csv": "a CSV download",
+    "credentials:verify": "public, no login: tests/browser/test_verification.py (1280, 390, axe)",
+    "credentials:lookup": "public, no login: tests/browser/test_verification.py (1280, 390, axe)",
+    "credentials:revoke": "tests/browser/test_verification.py (1280, 390, axe)",
 }
 
 # Links the walk does not follow: they change the session or leave the portal's pages.

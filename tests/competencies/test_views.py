@@ -100,6 +100,7 @@ def test_association_page_explains_every_category(client, loaded, association):
         "Infant family (birth to 36 months)",
         "Early childhood (3 up to 6 years)",
         "Membership",
+        "Verify an endorsement",
         "Questions",
     ]
     h3 = [title for level, title in headings(response) if level == 3]

@@ -328,6 +328,7 @@ def test_every_note_renders_in_both_languages():
             "sitting_note": "",
         },
         "exam_result": {"passed": True},
+        "endorsement_revoked": {"number": "N-1", "reason": "Board decision."},
     }
     assert set(samples) == set(NOTES)
     for key, values in samples.items():

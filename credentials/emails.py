@@ -1,0 +1,20 @@
+"""The e-mails of credentials, registered with the one e-mail door
+(``endorsement.emails.register_emails``) when the app loads; their default wording is in
+``credentials/templates/credentials/emails/``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from endorsement.emails import CONTEXT_HELP, register_emails
+
+register_emails(
+    folder="credentials/emails",
+    emails={"endorsement_revoked": _("Endorsement revoked (to the holder)")},
+    values={
+        "endorsement_revoked": {
+            **CONTEXT_HELP,
+            "number": _("the endorsement number"),
+            "reason": _("the reason for the revocation"),
+            "verify_url": _("the endorsement's public verification page"),
+        }
+    },
+)

@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from endorsement.forms import reason_field
+
+
+class LookupForm(forms.Form):
+    """The public look-up: an endorsement number (checked by the page, not here: a malformed
+    number gets the same answer as an unknown one)."""
+
+    number = forms.CharField(
+        label=_("Endorsement number"),
+        help_text=_("As printed on the certificate, e.g. NFAIMH-IFS-2026-0001."),
+        max_length=100,
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = reason_field(
+        _("Reason for the revocation"),
+        _("Required. The holder reads it in the e-mail; the verification page shows it."),
+        max_length=2000,
+    )
