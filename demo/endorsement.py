@@ -137,6 +137,10 @@ def application_move(
 def application_award(*, application: Application, by: User, on: datetime.date) -> None:
     endorsement = endorsement_award(application=application, by=by)
     # The demo's holder chose to be listed in the public registry (credentials.registry).
+    # Its standing dates from the award, like the rest of the story.
     Endorsement.objects.filter(pk=endorsement.pk).update(
-        awarded_on=on, registry_listed=True, registry_place="Lakeview"
+        awarded_on=on,
+        status_since=datetime.datetime.combine(on, datetime.time(12), tzinfo=datetime.UTC),
+        registry_listed=True,
+        registry_place="Lakeview",
     )
