@@ -5,7 +5,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from endorsement.enums import EndorsementStatus
+from endorsement.enums import CURRENT_ENDORSEMENT_STATUSES, EndorsementStatus
 from endorsement.models import Endorsement
 
 # What an endorsement number looks like ("NORTHFIELD-IFS-2026-0001"): anything else is malformed
@@ -39,11 +39,7 @@ class PublicEndorsement:
 
     @property
     def is_current(self) -> bool:
-        return self.status in (
-            EndorsementStatus.ACTIVE,
-            EndorsementStatus.RENEWAL_DUE,
-            EndorsementStatus.EMERITUS,
-        )
+        return self.status in CURRENT_ENDORSEMENT_STATUSES
 
 
 def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from accounts.rate_limits import count_hit
 from accounts.time_zones import zone_for
 from credentials.selectors import PublicEndorsement, number_is_well_formed, public_endorsement
 
@@ -56,14 +57,7 @@ def lookup_allowed(request) -> bool:
     """Count one look-up from the request's address; False once it made ``LOOKUP_LIMIT`` in
     the current window (the window starts with its first look-up)."""
     key = f"credentials:lookups:{_client_address(request)}"
-    if cache.add(key, 1, LOOKUP_WINDOW_SECONDS):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
-        return True
-    return count <= LOOKUP_LIMIT
+    return count_hit(key, LOOKUP_WINDOW_SECONDS) <= LOOKUP_LIMIT
 
 
 def forget_on_save(sender, instance, **kwargs) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from accounts.rate_limits import count_hit
 from competencies.selectors import category_areas
 from portfolios.enums import ReferenceStatus
 from portfolios.forms.references import WAIVE_HELP, RatingForm, ReferenceInviteForm
@@ -322,11 +323,7 @@ class RateView(View):
             return render(request, "portfolios/rate/too_many.html", status=429)
         reference = reference_for_token(token=kwargs["token"])
         if reference is None:
-            if not cache.add(key, 1, RATE_LIMIT_SECONDS):
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, RATE_LIMIT_SECONDS)
+            count_hit(key, RATE_LIMIT_SECONDS)
             return render(request, "portfolios/rate/invalid.html", status=404)
         self.reference = reference
         self.application = reference.application
