@@ -1,0 +1,389 @@
+"""Every URL the credentials app serves (its pages and the verification API), tried by everyone
+around an endorsement, with GET and POST.
+
+The URLs are read from the project's URLconf: every pattern of the ``credentials`` and ``api``
+namespaces and any other whose view lives in the ``credentials`` package. A URL this test has
+no expectation for fails it: add one line to ``PAGES`` (who may reach it, with what answers;
+which object of the world fills its ``<pk>``).
+
+Public pages (verification, look-up, registry, the API) answer everyone alike, anonymous
+visitors included. The holder's and the staff's pages answer 404 to signed-in people who may
+not see the object (a certificate, the holder's listing) and 403 to anyone without the
+coordinator's role on the coordinator's pages (the portal's ``AssociationRoleRequiredMixin``);
+anonymous visitors are sent to log in. Refused requests change nothing, send nothing.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.enums import Role
+from credentials import verification
+from credentials.models import Certificate, CertificateState
+from endorsement.enums import EndorsementStatus
+from tests.factories import (
+    PDF_BYTES,
+    ApplicationFactory,
+    EndorsementFactory,
+    MembershipFactory,
+    RoleGrantFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The namespaces that are the credentials app's (its pages, the verification API).
+NAMESPACES = ("credentials", "api")
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Who may reach a URL and what they are answered.
+
+    ``public``: everyone (anonymous visitors too) gets ``(GET, POST)`` = ``answers``.
+    Otherwise ``may`` maps each person who may reach it to their ``(GET, POST)`` answers, every
+    other signed-in person gets ``refused`` to both, anonymous visitors a log-in redirect.
+    ``fill`` names the world's object whose pk fills each other parameter of the URL (``slug``
+    and ``number`` are the association's and the endorsement's). ``json``: POST the look-up's
+    JSON body instead of the form fields."""
+
+    public: bool = False
+    answers: tuple[int, int] = (200, 405)
+    may: dict = field(default_factory=dict)
+    refused: int = 404
+    fill: dict = field(default_factory=dict)
+    json: bool = False
+
+
+def public(get: int = 200, post: int = 405, **fill) -> Expect:
+    json_body = fill.pop("json", False)
+    return Expect(public=True, answers=(get, post), fill=fill, json=json_body)
+
+
+def private(refused: int, may: dict, **fill) -> Expect:
+    return Expect(may=may, refused=refused, fill=fill)
+
+
+READ_ONLY = (200, 405)
+# The holder, and the coordinators and admins of the endorsement's association.
+CERTIFICATE_READERS = dict.fromkeys(("holder", "coordinator", "association admin"), READ_ONLY)
+
+PAGES = {
+    # Public, no login.
+    "credentials:verify": public(),
+    "credentials:lookup": public(),
+    "credentials:registry": public(),
+    "api:api-root": public(404, 404),
+    # django-ninja serves its document and docs page whatever the method.
+    "api:openapi-json": public(200, 200),
+    "api:openapi-view": public(200, 200),
+    "api:endorsement": public(),
+    "api:lookup": public(405, 200, json=True),
+    # The holder's certificate, for them and their association's coordinators and admins.
+    "credentials:certificate.download": private(404, CERTIFICATE_READERS, pk="certificate"),
+    "credentials:certificate.status": private(404, CERTIFICATE_READERS, pk="certificate"),
+    # The holder's registry listing.
+    "credentials:registry.listing": private(404, {"holder": (200, 302)}, pk="endorsement"),
+    # The coordinator's pages.
+    "credentials:registry.csv": private(403, {"coordinator": READ_ONLY}),
+    "credentials:revoke": private(403, {"coordinator": (200, 302)}, pk="endorsement"),
+}
+
+SIGNED_IN = (
+    "holder",
+    "coordinator",
+    "association admin",
+    "another holder",
+    "another applicant",
+    "unassigned advisor",
+    "unassigned reviewer",
+    "unassigned grader",
+    "member without roles",
+    "coordinator of another association",
+    "admin of another association",
+    "staff of another association",
+    "platform admin",
+)
+PEOPLE = (*SIGNED_IN, ANONYMOUS)
+
+
+def certificate_of(endorsement) -> Certificate:
+    certificate = Certificate.objects.create(
+        endorsement=endorsement,
+        holder_name=endorsement.holder.get_full_name(),
+        state=CertificateState.READY,
+    )
+    certificate.file.save("certificate.pdf", ContentFile(PDF_BYTES))
+    return certificate
+
+
+@pytest.fixture
+def world(association, other_association, category, make_staff, settings, monkeypatch):
+    """Ana's endorsement in Northfield with its certificate, not listed in the registry; Bea
+    holds another one with her own certificate; and everyone around them. Returns
+    (people, objects)."""
+    settings.API_RATE_LIMIT_GET = settings.API_RATE_LIMIT_LOOKUP = "10000/m"
+    monkeypatch.setattr(verification, "LOOKUP_LIMIT", 10_000)
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(superuser, generate_totp_secret())
+    people = {
+        "holder": UserFactory(full_name="Ana Holder"),
+        "coordinator": make_staff(Role.COORDINATOR, association),
+        "association admin": make_staff(Role.ASSOCIATION_ADMIN, association),
+        "another holder": UserFactory(full_name="Bea Holder"),
+        "another applicant": UserFactory(),
+        "unassigned advisor": make_staff(Role.ADVISOR, association),
+        "unassigned reviewer": make_staff(Role.REVIEWER, association),
+        "unassigned grader": make_staff(Role.EXAM_GRADER, association),
+        "member without roles": MembershipFactory(association=association).user,
+        "coordinator of another association": make_staff(Role.COORDINATOR, other_association),
+        "admin of another association": make_staff(Role.ASSOCIATION_ADMIN, other_association),
+        "staff of another association": make_staff(Role.REVIEWER, other_association),
+        "platform admin": superuser,
+    }
+    for role in (Role.ADVISOR, Role.EXAM_GRADER):
+        RoleGrantFactory(
+            role=role, association=other_association, user=people["staff of another association"]
+        )
+    endorsement = EndorsementFactory(
+        category=category,
+        application__applicant=people["holder"],
+        number="NORTHFIELD-IFS-2026-0001",
+    )
+    theirs = EndorsementFactory(
+        category=category,
+        application__applicant=people["another holder"],
+        number="NORTHFIELD-IFS-2026-0002",
+        registry_listed=True,
+        registry_place="Lakeview",
+    )
+    ApplicationFactory(category=category, applicant=people["another applicant"], state="accepted")
+    objects = {
+        "association": association,
+        "endorsement": endorsement,
+        "certificate": certificate_of(endorsement),
+        "their certificate": certificate_of(theirs),
+    }
+    return people, objects
+
+
+def _view_module(callback) -> str:
+    view = getattr(callback, "view_class", None) or getattr(callback, "func", None) or callback
+    return getattr(view, "__module__", "") or ""
+
+
+def credentials_patterns() -> list[tuple[str, set[str]]]:
+    """(name, parameters) of every URL of the credentials app in the project's URLconf."""
+    found = []
+
+    def walk(patterns, namespace: str, params: set[str]):
+        for entry in patterns:
+            here = params | set(entry.pattern.converters)
+            if isinstance(entry, URLResolver):
+                inner = ":".join(filter(None, (namespace, entry.namespace)))
+                walk(entry.url_patterns, inner, here)
+            elif isinstance(entry, URLPattern) and (
+                namespace in NAMESPACES or _view_module(entry.callback).startswith("credentials.")
+            ):
+                assert entry.name, f"give the URL {entry.pattern} a name (and a line in PAGES)"
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                found.append((name, here))
+
+    walk(get_resolver().url_patterns, "", set())
+    return found
+
+
+def credentials_urls(objects) -> list[tuple[str, str]]:
+    """(name, address) of every URL of the credentials app, filled with the world's objects."""
+    defaults = {
+        "slug": objects["association"].slug,
+        "number": objects["endorsement"].number,
+    }
+    urls = []
+    for name, params in credentials_patterns():
+        assert name in PAGES, (
+            f"tell this test who may reach {name}: add a line to PAGES in {__name__}"
+        )
+        kwargs = {}
+        for param in params:
+            if param in PAGES[name].fill:
+                kwargs[param] = objects[PAGES[name].fill[param]].pk
+            elif param in defaults:
+                kwargs[param] = defaults[param]
+        unknown = params - set(kwargs)
+        assert not unknown, f"tell this test how to fill {unknown} in {name} (PAGES' fill)"
+        urls.append((name, reverse(name, kwargs=kwargs)))
+    return urls
+
+
+def post_data(people, objects) -> dict:
+    """Every form's fields, filled in, so a page that let a refused POST through would act."""
+    return {
+        "listed": "on",
+        "place": "Somewhere else",
+        "reason": "Because.",
+        "number": objects["endorsement"].number,
+        "q": "Ana",
+    }
+
+
+def request(client, method: str, name: str, url: str, data: dict, objects):
+    """The answer to ``method`` on ``url``, its content read into ``body`` (which closes a
+    file download's handle)."""
+    if method == "post" and PAGES[name].json:
+        body = {"numbers": [objects["endorsement"].number, "NOPE-2026-0001"]}
+        response = client.post(url, data=json.dumps(body), content_type="application/json")
+    else:
+        response = getattr(client, method)(url, data if method == "post" else None)
+    if response.streaming:
+        response.body = b"".join(response.streaming_content)  # which closes the file
+    else:
+        response.body = response.content
+    return response
+
+
+def expected(name: str, who: str, method: str) -> int:
+    page = PAGES[name]
+    if page.public:
+        answers = page.answers
+    elif who in page.may:
+        answers = page.may[who]
+    elif who == ANONYMOUS:
+        answers = (302, 302)
+    else:
+        answers = (page.refused, page.refused)
+    return answers[0] if method == "get" else answers[1]
+
+
+def may_act(name: str, who: str) -> bool:
+    """Whether ``who``'s POST on ``name`` may change something (the people the page is for)."""
+    return who in PAGES[name].may
+
+
+def snapshot() -> dict:
+    """Every row of the portal's own tables (log-ins only touch ``last_login``)."""
+    rows = {}
+    labels = ("accounts", "competencies", "endorsement", "portfolios", "reviews", "credentials")
+    for label in labels:
+        for model in apps.get_app_config(label).get_models():
+            values = list(model.objects.order_by("pk").values())
+            if model._meta.label == "accounts.User":
+                for row in values:
+                    row.pop("last_login")
+            rows[model._meta.label] = values
+    return rows
+
+
+def log_in(client, people, who):
+    client.logout()
+    if who != ANONYMOUS:
+        client.force_login(people[who])
+
+
+def test_every_credentials_url_is_known(world):
+    _people, objects = world
+    names = [name for name, _url in credentials_urls(objects)]
+    assert len(names) == len(set(names))
+    stale = set(PAGES) - set(names)
+    assert not stale, f"PAGES names URLs that no longer exist: {sorted(stale)}"
+    assert {"credentials:certificate.download", "credentials:revoke", "api:lookup"} <= set(names)
+
+
+def test_a_url_without_an_expectation_fails_with_a_clear_message(world, monkeypatch):
+    _people, objects = world
+    monkeypatch.delitem(PAGES, "credentials:revoke")
+    with pytest.raises(AssertionError, match="tell this test who may reach credentials:revoke"):
+        credentials_urls(objects)
+
+
+def test_the_people_concerned_reach_every_page(client, world):
+    """The addresses are filled in right: each page opens for the people it is for (so a 404
+    below is a refusal, not a wrong id), and public pages open for everyone."""
+    people, objects = world
+    urls = credentials_urls(objects)
+    answers, wanted = {}, {}
+    for who in PEOPLE:
+        log_in(client, people, who)
+        for name, url in urls:
+            if PAGES[name].public or who in PAGES[name].may:
+                answers[(name, who)] = request(client, "get", name, url, {}, objects).status_code
+                wanted[(name, who)] = expected(name, who, "get")
+    assert answers == wanted
+    assert ("credentials:certificate.download", "holder") in answers
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_everyone_else_is_refused_on_every_url_and_nothing_changes(
+    client, world, mailoutbox, django_capture_on_commit_callbacks, method
+):
+    people, objects = world
+    urls = credentials_urls(objects)
+    data = post_data(people, objects)
+    before = snapshot()
+    with django_capture_on_commit_callbacks() as callbacks:
+        for who in PEOPLE:
+            log_in(client, people, who)
+            tried = [(name, url) for name, url in urls if not may_act(name, who)]
+            answers = {
+                name: request(client, method, name, url, data, objects).status_code
+                for name, url in tried
+            }
+            assert answers == {name: expected(name, who, method) for name, _url in tried}, who
+    assert snapshot() == before
+    assert callbacks == []
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_are_sent_to_log_in_from_every_private_url(client, world, method):
+    people, objects = world
+    urls = [(name, url) for name, url in credentials_urls(objects) if not PAGES[name].public]
+    data = post_data(people, objects)
+    answers = {name: request(client, method, name, url, data, objects) for name, url in urls}
+    locations = {
+        name: response["Location"] if response.status_code == 302 else response.status_code
+        for name, response in answers.items()
+    }
+    assert locations == {name: f"/accounts/login/?next={url}" for name, url in urls}
+
+
+def test_the_posts_of_the_people_concerned_act(client, world, mailoutbox):
+    """The refused POSTs above carry data that works: from the people a page is for, they
+    list the holder, revoke the endorsement (so an unchanged database means refused)."""
+    people, objects = world
+    urls = credentials_urls(objects)
+    data = post_data(people, objects)
+    answers, wanted = {}, {}
+    for name, url in urls:
+        for who in PAGES[name].may:
+            log_in(client, people, who)
+            answers[(name, who)] = request(client, "post", name, url, data, objects).status_code
+            wanted[(name, who)] = expected(name, who, "post")
+    assert answers == wanted
+    endorsement = objects["endorsement"]
+    endorsement.refresh_from_db()
+    assert endorsement.registry_listed is True
+    assert endorsement.registry_place == "Somewhere else"
+    assert endorsement.status == EndorsementStatus.REVOKED
+    assert endorsement.status_reason == "Because."
+
+
+def test_the_public_answers_show_only_public_facts(client, world):
+    """What an outsider reads on the public URLs: the holder's name and number, never their
+    e-mail address or the certificate's private file name."""
+    people, objects = world
+    log_in(client, people, "another applicant")
+    holder = people["holder"]
+    certificate = objects["certificate"]
+    for name, url in credentials_urls(objects):
+        if not PAGES[name].public:
+            continue
+        text = request(client, "get", name, url, {}, objects).body.decode()
+        assert holder.email not in text, name
+        assert certificate.file.name not in text, name
