@@ -7,12 +7,14 @@ Public facts only, so no authentication and no CSRF; a per-IP rate limit instead
 """
 
 import datetime
+from functools import wraps
 from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Swagger
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError, Throttled
 from ninja.throttling import SimpleRateThrottle
 from pydantic import Field, StringConstraints
@@ -130,6 +132,23 @@ def too_big(request, exc):
     return api.create_response(request, {"detail": _("The request is too large.")}, status=413)
 
 
+def json_body_required(run):
+    """Answers 415 with what to send when the body is not declared as JSON (a form or plain
+    text), before the body is read and before it counts against the rate limit."""
+
+    @wraps(run)
+    def checked(request, *args, **kwargs):
+        if request.content_type != "application/json":
+            return api.create_response(
+                request,
+                {"detail": _("Send the numbers as JSON, with Content-Type: application/json.")},
+                status=415,
+            )
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
 def as_json(facts: PublicEndorsement) -> dict:
     return {
         "number": facts.number,
@@ -148,14 +167,23 @@ def as_json(facts: PublicEndorsement) -> dict:
 
 @api.post(
     "/endorsements/lookup",
-    response={200: LookupResponse, 400: Detail, 413: Detail, 422: ValidationErrors, 429: Detail},
+    response={
+        200: LookupResponse,
+        400: Detail,
+        413: Detail,
+        415: Detail,
+        422: ValidationErrors,
+        429: Detail,
+    },
     throttle=IPRateThrottle("lookup", "API_RATE_LIMIT_LOOKUP"),
     summary="The public facts of up to 500 endorsements",
     description=(
         "Numbers that are malformed or match no endorsement are listed in not_found; "
-        "a number asked for twice is answered once. " + LANGUAGE_NOTE
+        "a number asked for twice is answered once. The body is JSON "
+        "(Content-Type: application/json). " + LANGUAGE_NOTE
     ),
 )
+@decorate_view(json_body_required)
 def lookup(request, body: LookupRequest):
     wanted = list(dict.fromkeys(body.numbers))
     found = public_endorsements(wanted)

@@ -9,12 +9,12 @@ from endorsement.enums import CURRENT_ENDORSEMENT_STATUSES, EndorsementStatus
 from endorsement.models import Endorsement
 
 # What an endorsement number looks like ("NORTHFIELD-IFS-2026-0001"): anything else is malformed
-# and never reaches the database.
-NUMBER = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*-\d{4}-\d{4}$")
+# and never reaches the database. ASCII digits only, and the whole string (no trailing newline).
+NUMBER = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*-\d{4}-\d{4}", re.ASCII)
 
 
 def number_is_well_formed(number: str) -> bool:
-    return isinstance(number, str) and len(number) <= 60 and bool(NUMBER.match(number))
+    return isinstance(number, str) and len(number) <= 60 and bool(NUMBER.fullmatch(number))
 
 
 @dataclass(frozen=True)

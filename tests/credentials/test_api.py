@@ -71,7 +71,21 @@ def test_a_name_with_markup_comes_back_as_the_same_text(client, db):
 
 @pytest.mark.parametrize(
     "number",
-    ["TEST-IFS-2026-9999", "..%2F..%2Fetc", "A" * 300, "Señora-2026-0001", "%00", "a/b/c"],
+    [
+        "TEST-IFS-2026-9999",
+        "..%2F..%2Fetc",
+        "../../etc/passwd",
+        "A" * 300,
+        "A" * 5000 + "-2026-0001",
+        "Señora-2026-0001",
+        "TEST-IFS-%D9%A2%D9%A0%D9%A2%D9%A6-0001",  # Arabic-Indic digits
+        "%00",
+        "TEST-IFS-2026-0001%00",
+        "%E2%80%AE",
+        "%ff%fe",
+        "a/b/c",
+        "TEST-IFS-2026-0001/extra",
+    ],
 )
 def test_unknown_and_malformed_numbers_are_a_json_404(client, db, number):
     response = get(client, number)
@@ -127,14 +141,78 @@ def test_bad_lookups_are_a_422(client, db, django_assert_num_queries, body):
     assert response.json()["detail"]
 
 
-@pytest.mark.parametrize(
-    ("data", "content_type"),
-    [("{not json", "application/json"), ("numbers=X", "application/x-www-form-urlencoded")],
-)
-def test_a_body_that_is_not_json_is_a_400(client, db, data, content_type):
-    response = client.post(LOOKUP, data=data, content_type=content_type)
+@pytest.mark.parametrize("data", ["{not json", b"\xff\xfe", "[" * 5000 + "]" * 5000, "numbers=X"])
+def test_a_body_that_is_not_json_is_a_400(client, db, data):
+    response = client.post(LOOKUP, data=data, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"detail": "Cannot parse request body"}
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded",
+        "text/plain",
+        "multipart/form-data; boundary=xx",
+        "application/xml",
+        "",
+    ],
+)
+def test_a_body_not_sent_as_json_is_a_415_that_says_what_to_send(
+    client, db, content_type, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.post(
+            LOOKUP, data='{"numbers": ["TEST-IFS-2026-0001"]}', content_type=content_type
+        )
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": "Send the numbers as JSON, with Content-Type: application/json."
+    }
+
+
+def test_an_empty_body_is_a_4xx_that_says_why(client, db):
+    declared = client.generic("POST", LOOKUP, b"", CONTENT_TYPE="application/json")
+    assert declared.status_code == 422
+    assert declared.json()["detail"][0]["msg"] == "Field required"
+    undeclared = client.generic("POST", LOOKUP, b"")
+    assert undeclared.status_code == 415
+
+
+def test_json_with_a_charset_is_json(client, db):
+    endorsement = EndorsementFactory()
+    response = client.post(
+        LOOKUP,
+        data=json.dumps({"numbers": [endorsement.number]}),
+        content_type="application/json; charset=utf-8",
+    )
+    assert response.status_code == 200
+    assert [item["number"] for item in response.json()["found"]] == [endorsement.number]
+
+
+@pytest.mark.parametrize("item", [None, 1, {"number": "TEST-IFS-2026-0001"}, [[["x"]]], True])
+def test_ten_thousand_non_strings_are_a_422_that_says_why(client, db, item):
+    response = lookup(client, {"numbers": [item] * 10_000})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == (
+        "List should have at most 500 items after validation, not 10000"
+    )
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["a\u0000b-2026-0001", "TEST-IFS-2026-0001\n", "Señora-2026-0001", "../../etc/passwd", "😀"],
+)
+def test_odd_strings_in_a_lookup_are_not_found(client, db, number):
+    EndorsementFactory(number="TEST-IFS-2026-0001")
+    response = lookup(client, {"numbers": [number]})
+    assert response.status_code == 200
+    assert response.json() == {"found": [], "not_found": [number]}
+
+
+def test_the_lookup_takes_only_post(client, db):
+    response = client.get(LOOKUP)
+    assert response.status_code == 405
 
 
 def test_a_body_above_the_upload_limit_is_a_413(client, db, settings):

@@ -20,6 +20,11 @@ from tests.factories import EndorsementFactory
         ("<script>-2026-0001", False),
         ("A" * 60 + "-2026-0001", False),
         (42, False),
+        (None, False),
+        ("NFAIMH-IFS-2026-0001\n", False),
+        ("NFAIMH-IFS-\u0662\u0660\u0662\u0666-0001", False),  # Arabic-Indic digits
+        ("NFAIMH-IFS-2026-0001\x00", False),
+        ("NFAIMH/../IFS-2026-0001", False),
     ],
 )
 def test_well_formed_numbers(number, ok):

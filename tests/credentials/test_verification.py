@@ -118,12 +118,45 @@ def test_an_unknown_number_gets_the_404_page_with_the_form(client, db):
 
 @pytest.mark.parametrize(
     "number",
-    ["../etc", "..%2F..%2Fetc%2Fpasswd", "A" * 300, "<script>alert(1)</script>", "x/y/z", "%00"],
+    [
+        "../etc",
+        "..%2F..%2Fetc%2Fpasswd",
+        "../../../etc/passwd",
+        "A" * 300,
+        "A" * 5000 + "-2026-0001",
+        "<script>alert(1)</script>",
+        "x/y/z",
+        "%00",
+        "NFAIMH-IFS-2026-0001%00",
+        "Señora-2026-0001",
+        "NFAIMH-IFS-%D9%A2%D9%A0%D9%A2%D9%A6-0001",  # Arabic-Indic digits
+        "%E2%80%AE",
+        "%ff%fe",
+        "%25",
+        "NFAIMH-IFS-2026-0001/extra",
+    ],
 )
-def test_malformed_numbers_get_the_404_page_never_a_500(client, db, number):
+def test_malformed_numbers_get_the_404_page_never_a_500(client, endorsement, number):
     response = client.get(f"/verify/{number}/")
     assert response.status_code == 404
+    assert response.templates[0].name == "credentials/not_found.html"
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_a_newline_in_the_address_is_a_404_too(client, endorsement):
+    response = client.get("/verify/NFAIMH-IFS-2026-0001%0A/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["A" * 5000, "NFAIMH-IFS-2026-0001\x00", "NFAIMH-IFS-\u0662\u0660\u0662\u0666-0001", "../x"],
+)
+def test_the_lookup_form_refuses_malformed_numbers_with_a_400(client, endorsement, number):
+    response = client.get(reverse("credentials:lookup"), {"number": number})
+    assert response.status_code == 400
+    assert response.templates[0].name == "credentials/lookup.html"
+    assert response.context["form"].errors["number"]
 
 
 def test_html_in_the_holders_name_and_the_association_is_text(client, db):
