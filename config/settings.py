@@ -227,8 +227,11 @@ else:
 # The verification API (credentials/api.py): requests per client address.
 API_RATE_LIMIT_GET = env("API_RATE_LIMIT_GET", default="60/m")
 API_RATE_LIMIT_LOOKUP = env("API_RATE_LIMIT_LOOKUP", default="10/m")
-# Proxies in front that append the client's address to X-Forwarded-For (1 behind deploy/nginx).
-API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
+# Proxies in front that append the client's address to X-Forwarded-For (1 behind deploy/nginx):
+# every rate limit counts the address the outermost of them saw (accounts.rate_limits), and so
+# do allauth's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Celery: a broker when REDIS_URL is set; otherwise every task runs inline (the demo).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")

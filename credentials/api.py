@@ -19,6 +19,7 @@ from ninja.errors import HttpError, Throttled
 from ninja.throttling import SimpleRateThrottle
 from pydantic import Field, StringConstraints
 
+from accounts.rate_limits import client_address
 from credentials.links import verification_url
 from credentials.selectors import PublicEndorsement, public_endorsements
 from endorsement.enums import EndorsementStatus
@@ -36,9 +37,9 @@ class IPRateThrottle(SimpleRateThrottle):
     """At most ``settings.<setting>`` requests per client address (the cache keeps the count).
 
     The rate is read on each request, so a test or a deployment may change it. The address is
-    REMOTE_ADDR, or behind ``API_TRUSTED_PROXY_COUNT`` proxies that each append to
-    X-Forwarded-For (nginx does), the entry the outermost of them added: never one a client
-    could forge.
+    ``accounts.rate_limits.client_address``: REMOTE_ADDR, or behind ``TRUSTED_PROXY_COUNT``
+    proxies the X-Forwarded-For entry the outermost of them added, never one a client could
+    forge.
     """
 
     def __init__(self, scope: str, setting: str):
@@ -51,12 +52,7 @@ class IPRateThrottle(SimpleRateThrottle):
         return super().allow_request(request)
 
     def get_ident(self, request) -> str:
-        proxies = settings.API_TRUSTED_PROXY_COUNT
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if proxies and forwarded:
-            addresses = [address.strip() for address in forwarded.split(",")]
-            return addresses[-min(proxies, len(addresses))]
-        return request.META.get("REMOTE_ADDR", "")
+        return client_address(request)
 
     def get_cache_key(self, request) -> str:
         return f"api-throttle:{self.scope}:{self.get_ident(request)}"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from accounts.rate_limits import count_hit
+from accounts.rate_limits import client_address, count_hit
 from accounts.time_zones import zone_for
 from credentials.selectors import PublicEndorsement, number_is_well_formed, public_endorsement
 
@@ -49,14 +49,11 @@ def verification_zone(facts: PublicEndorsement, user) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(facts.association_time_zone)
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def lookup_allowed(request) -> bool:
-    """Count one look-up from the request's address; False once it made ``LOOKUP_LIMIT`` in
-    the current window (the window starts with its first look-up)."""
-    key = f"credentials:lookups:{_client_address(request)}"
+    """Count one look-up from the request's address (``client_address``: behind trusted
+    proxies, the one they saw); False once it made ``LOOKUP_LIMIT`` in the current window (the
+    window starts with its first look-up)."""
+    key = f"credentials:lookups:{client_address(request)}"
     return count_hit(key, LOOKUP_WINDOW_SECONDS) <= LOOKUP_LIMIT
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from accounts.rate_limits import client_address
 from portfolios.agreements import (
     SignatureRefused,
     agreement_sign,
@@ -73,7 +74,7 @@ class AgreementsView(PortfolioMixin, TemplateView):
                         agreement=agreement,
                         by=request.user,
                         typed_name=form.cleaned_data["typed_name"],
-                        ip_address=request.META.get("REMOTE_ADDR"),
+                        ip_address=client_address(request) or None,
                     )
                 except PortfolioLocked as exc:
                     raise PermissionDenied(str(exc)) from exc

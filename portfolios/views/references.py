@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from accounts.rate_limits import count_hit
+from accounts.rate_limits import client_address, count_hit
 from competencies.selectors import category_areas
 from portfolios.enums import ReferenceStatus
 from portfolios.forms.references import WAIVE_HELP, RatingForm, ReferenceInviteForm
@@ -296,7 +296,7 @@ RATE_LIMIT_SECONDS = 15 * 60
 
 
 def _rate_limit_key(request) -> str:
-    return f"reference-link-misses:{request.META.get('REMOTE_ADDR', '')}"
+    return f"reference-link-misses:{client_address(request)}"
 
 
 def _rater_language(request, reference: Reference) -> str:

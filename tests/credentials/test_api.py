@@ -244,7 +244,7 @@ def test_the_rate_limit_ignores_a_forged_forwarded_for(client, db, settings):
 
 def test_behind_a_proxy_the_limit_counts_the_address_it_forwards(client, db, settings):
     settings.API_RATE_LIMIT_GET = "1/m"
-    settings.API_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
 
     def from_client(address, forged=""):
         chain = f"{forged}, {address}" if forged else address

@@ -548,3 +548,20 @@ def test_admin_signatures_are_read_only_and_scoped(
     change = as_assoc_admin.get(f"/admin/portfolios/signature/{mine.pk}/change/")
     assert change.status_code == 200
     assert 'name="typed_name"' not in change.content.decode()
+
+
+def test_behind_a_proxy_the_signature_records_the_clients_address(
+    client, applicant, application, texts, settings
+):
+    """The address the trusted proxy saw (``accounts.rate_limits.client_address``), not the
+    proxy's own nor one the client wrote in front of it."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.force_login(applicant)
+    response = client.post(
+        url(application),
+        sign_data(texts[ETHICS, "en"], "  ana   maría APPLICANT "),
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9",
+    )
+    assert response.status_code == 302
+    assert Signature.objects.get().ip_address == "203.0.113.9"
