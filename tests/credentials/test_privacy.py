@@ -61,9 +61,8 @@ class Expect:
     json: bool = False
 
 
-def public(get: int = 200, post: int = 405, **fill) -> Expect:
-    json_body = fill.pop("json", False)
-    return Expect(public=True, answers=(get, post), fill=fill, json=json_body)
+def public(get: int = 200, post: int = 405, *, json: bool = False, **fill) -> Expect:
+    return Expect(public=True, answers=(get, post), fill=fill, json=json)
 
 
 def private(refused: int, may: dict, **fill) -> Expect:
@@ -330,11 +329,15 @@ def test_everyone_else_is_refused_on_every_url_and_nothing_changes(
         for who in PEOPLE:
             log_in(client, people, who)
             tried = [(name, url) for name, url in urls if not may_act(name, who)]
-            answers = {
-                name: request(client, method, name, url, data, objects).status_code
-                for name, url in tried
+            responses = {
+                name: request(client, method, name, url, data, objects) for name, url in tried
             }
+            answers = {name: response.status_code for name, response in responses.items()}
             assert answers == {name: expected(name, who, method) for name, _url in tried}, who
+            # A refusal tells nothing about the holder.
+            for name, response in responses.items():
+                if not PAGES[name].public:
+                    assert people["holder"].get_full_name() not in response.body.decode(), name
     assert snapshot() == before
     assert callbacks == []
     assert mailoutbox == []
