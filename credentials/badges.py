@@ -287,14 +287,24 @@ def bit_is_set(bits: bytes, index: int) -> bool:
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
+def _generation_key(association_id: int) -> str:
+    return f"credentials:statuslist:{association_id}:generation"
+
+
 def _status_list_cache_key(association_id: int, purpose: str) -> str:
-    return f"credentials:statuslist:{association_id}:{purpose}"
+    """The cache key of a list: it names the association's current generation, so a list
+    computed before a change and stored after it is never read again."""
+    generation = cache.get(_generation_key(association_id), 0)
+    return f"credentials:statuslist:{association_id}:{generation}:{purpose}"
 
 
 def status_list_forget(association_id: int) -> None:
-    cache.delete_many(
-        [_status_list_cache_key(association_id, purpose) for purpose in STATUS_PURPOSES]
-    )
+    """The association's cached status lists are no longer read (a new generation)."""
+    key = _generation_key(association_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # not in the cache yet
+        cache.set(key, 1, None)
 
 
 def status_list_forget_on_save(sender, instance, **kwargs) -> None:

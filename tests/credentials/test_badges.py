@@ -433,3 +433,26 @@ def test_the_verification_page_links_the_issuer_and_the_check(client, key, endor
     assert "/a/northfield/issuer/" in html
     assert "/a/northfield/issuer/jwks.json" in html
     assert reverse("credentials:badge.check") in html
+
+
+def test_a_list_computed_before_a_change_and_stored_after_it_is_not_served(
+    client, key, endorsement, monkeypatch
+):
+    """A request that read the bits, then a revocation commits, then the request stores its
+    list: the stale list must not be served."""
+    from credentials import badges
+
+    download(client, endorsement)
+    endorsement.refresh_from_db()
+    real = badges.set_indexes
+
+    def read_then_change(association, purpose):
+        indexes = real(association, purpose)
+        endorsement.status = EndorsementStatus.REVOKED
+        endorsement.save()  # forgets (post_save) while the list is being built
+        return indexes
+
+    monkeypatch.setattr(badges, "set_indexes", read_then_change)
+    assert status_bit(client, endorsement, "revocation") is False  # computed before the change
+    monkeypatch.setattr(badges, "set_indexes", real)
+    assert status_bit(client, endorsement, "revocation") is True
