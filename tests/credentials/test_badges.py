@@ -158,6 +158,9 @@ def test_the_credential_verifies_with_the_served_jwks(client, key, endorsement):
     assert achievement["description"] == "For those who work with families."
     assert "30 hours" in achievement["criteria"]["narrative"]
     assert [a["targetName"] for a in achievement["alignment"]] == ["Theory"]
+    area_url = achievement["alignment"][0]["targetUrl"]
+    page = client.get(urlsplit(area_url).path).content.decode()
+    assert f'id="{urlsplit(area_url).fragment}"' in page
     statuses = {entry["statusPurpose"]: entry for entry in vc["credentialStatus"]}
     index = str(endorsement.status_list_entry.index)
     assert set(statuses) == {"revocation", "suspension"}
