@@ -4,6 +4,7 @@ coordinators and admins; 404 to anyone else, log-in for anonymous visitors); the
 digital badge" form."""
 
 import json
+import logging
 
 import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,6 +20,7 @@ from credentials.badges import (
     MEDIA_TYPE,
     STATUS_LIST_CACHE_SECONDS,
     STATUS_PURPOSES,
+    StatusListFull,
     endorsement_credential,
     issuer_profile,
     status_list_credential,
@@ -28,6 +30,8 @@ from credentials.keys import KeyUnavailable, jwks
 from credentials.verification import lookup_allowed
 from credentials.views import _secure
 from endorsement.models import Endorsement
+
+logger = logging.getLogger(__name__)
 
 
 def _public(response: HttpResponse, seconds: int) -> HttpResponse:
@@ -72,9 +76,11 @@ class StatusListView(View):
     def get(self, request, slug: str, purpose: str):
         if purpose not in STATUS_PURPOSES:
             raise Http404
+        association = _association(slug)
         try:
-            token = status_list_credential(_association(slug), purpose)
+            token = status_list_credential(association, purpose)
         except KeyUnavailable as exc:
+            logger.warning("Status list of %s: %s", association.slug, exc)
             raise Http404 from exc
         return _public(HttpResponse(token, content_type=MEDIA_TYPE), STATUS_LIST_CACHE_SECONDS)
 
@@ -96,7 +102,8 @@ class BadgeMixin(LoginRequiredMixin):
             raise Http404
         try:
             self.signed = endorsement_credential(endorsement)
-        except KeyUnavailable as exc:
+        except (KeyUnavailable, StatusListFull) as exc:
+            logger.warning("Badge of %s: %s", endorsement.number, exc or type(exc).__name__)
             raise Http404 from exc
         self.endorsement = endorsement
         return super().dispatch(request, *args, **kwargs)

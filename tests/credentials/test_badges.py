@@ -459,3 +459,11 @@ def test_a_list_computed_before_a_change_and_stored_after_it_is_not_served(
     assert status_bit(client, endorsement, "revocation") is False  # computed before the change
     monkeypatch.setattr(badges, "set_indexes", real)
     assert status_bit(client, endorsement, "revocation") is True
+
+
+def test_an_unreadable_key_gives_404_not_500(client, key, endorsement, settings):
+    settings.CREDENTIAL_KEYS_SECRET = "not the secret the key was stored with"
+    client.force_login(endorsement.holder)
+    url = reverse("credentials:badge.download", kwargs={"pk": endorsement.pk})
+    assert client.get(url).status_code == 404
+    assert client.get("/a/northfield/issuer/status/revocation/").status_code == 404
