@@ -21,6 +21,9 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Encrypts the associations' Open Badges signing keys at rest (credentials.keys); derived from
+# SECRET_KEY when unset. Changing it makes the stored keys unreadable: rotate them afterwards.
+CREDENTIAL_KEYS_SECRET = env("CREDENTIAL_KEYS_SECRET", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

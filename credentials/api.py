@@ -202,3 +202,73 @@ def endorsement(request, number: str):
     if facts is None:
         raise HttpError(404, _("No endorsement has this number."))
     return as_json(facts)
+
+
+# --- Open Badges ---------------------------------------------------------------------------
+
+
+class BadgeVerifyRequest(Schema):
+    credential: str = Field(
+        max_length=20_000,
+        description="The badge: the compact VC-JWT, i.e. the whole text of the .jwt file.",
+    )
+
+
+class BadgeVerifyResponse(Schema):
+    valid: bool = Field(
+        description=(
+            "True when the signature verifies with the issuing association's published key "
+            "(the header's kid; retired keys included) and the credential is one of the "
+            "portal's OpenBadgeCredentials. A tampered, truncated or foreign badge is false."
+        )
+    )
+    reason: str = Field(description="Why it is not valid; empty when it is.")
+    kid: str = ""
+    issuer: str = Field("", description="The issuer profile's URL.")
+    issuer_name: str = ""
+    holder_name: str = Field("", description="As in the badge; plain text, never markup.")
+    achievement_name: str = ""
+    valid_from: str = ""
+    valid_until: str = ""
+    expired: bool = Field(False, description="The badge's validUntil has passed.")
+    current: bool = Field(
+        False,
+        description="Valid, not expired, and the endorsement is current today (not revoked, "
+        "lapsed or superseded).",
+    )
+    endorsement: Endorsement | None = Field(
+        None, description="The endorsement's public facts today (its status may have changed)."
+    )
+
+
+@api.post(
+    "/credentials/verify",
+    response={200: BadgeVerifyResponse, 413: Detail, 422: ValidationErrors, 429: Detail},
+    throttle=IPRateThrottle("badge", "API_RATE_LIMIT_GET"),
+    summary="Check an Open Badges 3.0 credential (VC-JWT) issued through the portal",
+    description=(
+        "Checks the signature against the issuing association's published keys (JWKS) and "
+        "answers with the endorsement's current status. A badge that is damaged, changed or not "
+        "the portal's gets 200 with valid=false and the reason; a request that is not "
+        '{"credential": "<text up to 20,000 characters>"} gets 422. ' + LANGUAGE_NOTE
+    ),
+)
+def badge_verify(request, body: BadgeVerifyRequest):
+    from credentials.badge_check import badge_check
+
+    result = badge_check(body.credential)
+    answer = {
+        "valid": result.valid,
+        "reason": result.reason,
+        "kid": result.kid,
+        "issuer": result.issuer,
+        "issuer_name": result.issuer_name,
+        "holder_name": result.holder_name,
+        "achievement_name": result.achievement_name,
+        "valid_from": result.valid_from,
+        "valid_until": result.valid_until,
+        "expired": result.expired,
+        "current": result.current,
+        "endorsement": as_json(result.facts) if result.facts is not None else None,
+    }
+    return answer

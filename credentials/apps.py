@@ -14,6 +14,7 @@ class CredentialsConfig(AppConfig):
 
         from accounts import ui
         from credentials import dashboards, emails, notes, rules  # noqa: F401
+        from credentials.badges import status_list_forget_on_save
         from credentials.services import certificate_on_award
         from credentials.verification import forget_on_save
         from endorsement.awards import register_on_award
@@ -37,3 +38,7 @@ class CredentialsConfig(AppConfig):
         # Whatever changes an endorsement (revocation, lapsing, renewal), its cached public
         # facts are emptied: the page shows the change at once.
         post_save.connect(forget_on_save, sender=Endorsement, dispatch_uid="credentials.verify")
+        # And its association's status lists: a revocation or lapse shows in them at once.
+        post_save.connect(
+            status_list_forget_on_save, sender=Endorsement, dispatch_uid="credentials.status_list"
+        )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts import dashboards
 from accounts.enums import Role
 from credentials.links import linkedin_add_url
+from credentials.models import IssuerKey
 from credentials.selectors import application_certificate, holder_certificates
 from endorsement.panels import Panel, register_application_panel
 
@@ -30,6 +31,23 @@ def certificate_context(*, certificate, user) -> dict:
     return {"certificate": certificate, "endorsement": endorsement, "linkedin_url": linkedin}
 
 
+def signing_associations(association_ids) -> set[int]:
+    """Which of the associations have a current signing key (one query): their holders can
+    download their endorsement's Open Badges credential."""
+    return set(
+        IssuerKey.objects.filter(
+            association_id__in=set(association_ids), retired_at__isnull=True
+        ).values_list("association_id", flat=True)
+    )
+
+
+def badge_links(endorsement) -> dict:
+    return {
+        "badge_url": reverse("credentials:badge.download", kwargs={"pk": endorsement.pk}),
+        "badge_json_url": reverse("credentials:badge.json", kwargs={"pk": endorsement.pk}),
+    }
+
+
 @dashboards.register(dashboards.APPLICANT)
 def holder_certificates_panel(request, association) -> dict:
     rows = [
@@ -38,6 +56,10 @@ def holder_certificates_panel(request, association) -> dict:
     ]
     if not rows:
         return {}
+    signing = signing_associations(row["endorsement"].association_id for row in rows)
+    for row in rows:
+        if row["endorsement"].association_id in signing:
+            row.update(badge_links(row["endorsement"]))
     return {"certificates": rows, "applicant_panels": [PANEL_TEMPLATE]}
 
 
@@ -48,10 +70,10 @@ def application_certificate_panel(request, application):
     certificate = application_certificate(application_id=application.pk)
     if certificate is None:
         return None
-    return Panel(
-        template="credentials/_application_certificate.html",
-        context=certificate_context(certificate=certificate, user=request.user),
-    )
+    context = certificate_context(certificate=certificate, user=request.user)
+    if signing_associations([certificate.endorsement.association_id]):
+        context.update(badge_links(certificate.endorsement))
+    return Panel(template="credentials/_application_certificate.html", context=context)
 
 
 @dashboards.register_section(dashboards.APPLICANT)

@@ -21,3 +21,14 @@ class RevokeForm(forms.Form):
         _("Required. The holder reads it in the e-mail; the verification page shows it."),
         max_length=2000,
     )
+
+
+class BadgeCheckForm(forms.Form):
+    """The public badge check: the text of a .jwt file, pasted."""
+
+    badge = forms.CharField(
+        label=_("Digital badge"),
+        help_text=_("Open the .jwt file in a text editor and paste all of its text."),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+    )

@@ -47,3 +47,68 @@ class Certificate(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.state == CertificateState.READY and bool(self.file)
+
+
+class IssuerKey(models.Model):
+    """An association's Ed25519 key for signing its Open Badges credentials (``credentials.keys``).
+
+    The private key is stored encrypted (Fernet, with a key derived from
+    ``settings.CREDENTIAL_KEYS_SECRET``); the public JWK is published in the association's JWKS.
+    One key per association is current (``retired_at`` empty); a rotated key is retired but still
+    published, so the credentials it signed still verify.
+    """
+
+    association = models.ForeignKey(
+        "accounts.Association", on_delete=models.PROTECT, related_name="issuer_keys"
+    )
+    kid = models.CharField(_("key id"), max_length=100, unique=True)
+    public_jwk = models.JSONField(_("public key (JWK)"))
+    private_key_encrypted = models.TextField(_("private key, encrypted"), editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("issuer key")
+        verbose_name_plural = _("issuer keys")
+        ordering = ["association", "-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association"],
+                condition=models.Q(retired_at__isnull=True),
+                name="issuer_key_one_current_per_association",
+            )
+        ]
+
+    def __str__(self):
+        return self.kid
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_at is None
+
+
+class StatusListEntry(models.Model):
+    """An endorsement's place in its association's Bitstring Status Lists: the bit at ``index``
+    is set in the revocation list when it is revoked, in the suspension list when it lapsed.
+    Given on the first credential issued for it and never changed."""
+
+    endorsement = models.OneToOneField(
+        Endorsement, on_delete=models.CASCADE, related_name="status_list_entry"
+    )
+    association = models.ForeignKey(
+        "accounts.Association", on_delete=models.PROTECT, related_name="status_list_entries"
+    )
+    index = models.PositiveIntegerField(_("status list index"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status list entry")
+        verbose_name_plural = _("status list entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "index"], name="status_list_index_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association_id}:{self.index}"

@@ -36,3 +36,14 @@ rules.add_perm("credentials.export_registry", is_coordinator_of)
 rules.add_perm("credentials.download_certificate", is_certificate_holder | is_certificate_staff)
 # The revocation page (revoking a revoked endorsement changes nothing: the page says so).
 rules.add_perm("credentials.revoke_endorsement", is_endorsement_coordinator)
+
+
+@rules.predicate
+def is_endorsement_staff(user, endorsement) -> bool:
+    """A coordinator or admin of the endorsement's association."""
+    association = endorsement.association
+    return is_coordinator_of(user, association) or is_association_admin_of(user, association)
+
+
+# The endorsement's Open Badges credential (signed on download).
+rules.add_perm("credentials.download_badge", is_endorsement_holder | is_endorsement_staff)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from credentials import registry_views, verification_views, views
+from credentials import badge_views, registry_views, verification_views, views
 
 app_name = "credentials"
 
@@ -26,6 +26,23 @@ urlpatterns: list = [
         views.CertificateStatusView.as_view(),
         name="certificate.status",
     ),
+    # Open Badges 3.0: the issuer, its keys and status lists (public), the holder's credential.
+    path("a/<slug:slug>/issuer/", badge_views.IssuerView.as_view(), name="issuer"),
+    path("a/<slug:slug>/issuer/jwks.json", badge_views.JwksView.as_view(), name="issuer.jwks"),
+    path(
+        "a/<slug:slug>/issuer/status/<str:purpose>/",
+        badge_views.StatusListView.as_view(),
+        name="status_list",
+    ),
+    path(
+        "endorsements/<int:pk>/badge.jwt",
+        badge_views.BadgeDownloadView.as_view(),
+        name="badge.download",
+    ),
+    path(
+        "endorsements/<int:pk>/badge.json", badge_views.BadgeJsonView.as_view(), name="badge.json"
+    ),
+    path("badges/check/", badge_views.BadgeCheckView.as_view(), name="badge.check"),
     # Public verification (no login). Any text after verify/ reaches the page: a malformed
     # number gets its 404 page with the look-up form, never Django's.
     path("verify/", verification_views.LookupView.as_view(), name="lookup"),

@@ -57,6 +57,14 @@ SKIPPED = {
     "credentials:verify": "public, no login: tests/browser/test_verification.py (1280, 390, axe)",
     "credentials:lookup": "public, no login: tests/browser/test_verification.py (1280, 390, axe)",
     "credentials:revoke": "tests/browser/test_verification.py (1280, 390, axe)",
+    "credentials:issuer": "JSON for badge verifiers (tests/credentials/test_badges.py)",
+    "credentials:issuer.jwks": "JSON for badge verifiers (tests/credentials/test_badges.py)",
+    "credentials:status_list": "a signed VC-JWT for badge verifiers",
+    "credentials:badge.download": "a .jwt download",
+    "credentials:badge.json": "JSON: the badge's content",
+    "credentials:badge.check": (
+        "public, no login: tests/browser/test_verification.py (1280, 390, axe)"
+    ),
 }
 
 # Links the walk does not follow: they change the session or leave the portal's pages.

@@ -92,3 +92,23 @@ def test_the_coordinator_revokes_and_the_page_says_so(page, endorsement, associa
     page.goto("/verify/NFAIMH-IFS-2026-0001/")
     assert_page(page, "Endorsement NFAIMH-IFS-2026-0001")
     expect(page.locator(".verification-reason")).to_have_text("Ethics board decision.")
+
+
+def test_someone_checks_a_digital_badge(page, endorsement):
+    from credentials.badges import endorsement_credential
+    from credentials.keys import key_generate
+
+    key_generate(association=endorsement.association)
+    token = endorsement_credential(endorsement).token
+    page.goto(f"/verify/{endorsement.number}/")
+    page.get_by_role("link", name="Check a digital badge").click()
+    assert_page(page, "Check a digital badge")
+    page.get_by_label("Digital badge").fill(token)
+    page.get_by_role("button", name="Check the badge").click()
+    assert_page(page, "Check a digital badge")
+    expect(page.locator(".badge-check-result")).to_have_attribute("data-valid", "true")
+    expect(page.locator(".badge-holder")).to_have_text("Ana <b>Applicant</b>")
+    page.get_by_label("Digital badge").fill(token[:-10])
+    page.get_by_role("button", name="Check the badge").click()
+    assert_page(page, "Check a digital badge")
+    expect(page.locator(".badge-check-result")).to_have_attribute("data-valid", "false")

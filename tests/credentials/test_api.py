@@ -261,6 +261,7 @@ def test_the_openapi_document_and_the_docs_page_are_served(client, db):
     assert set(schema["paths"]) == {
         "/api/v1/endorsements/{number}",
         "/api/v1/endorsements/lookup",
+        "/api/v1/credentials/verify",
     }
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200

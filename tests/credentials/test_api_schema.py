@@ -38,6 +38,7 @@ def test_generated_requests_get_no_server_error_and_conform(api_schema):
     assert {(op.method.upper(), op.path) for op in operations} == {
         ("GET", "/api/v1/endorsements/{number}"),
         ("POST", "/api/v1/endorsements/lookup"),
+        ("POST", "/api/v1/credentials/verify"),
     }
     for operation in operations:
 

@@ -463,3 +463,27 @@ def test_seed_demo_refuses_to_submit_a_portfolio_missing_a_requirement(monkeypat
         "RS/C: 0 of 50 hours within 24 months"
     )
     assert Application.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_farah_downloads_a_digital_badge_signed_with_her_associations_key(client):
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
+
+    from credentials.keys import registry
+    from credentials.models import IssuerKey
+
+    seed()
+    keys = dict(IssuerKey.objects.values_list("association__slug", "kid"))
+    seed()
+    assert dict(IssuerKey.objects.values_list("association__slug", "kid")) == keys
+    assert set(keys) == {"northfield", "lakeshore"}
+    farah = Application.objects.get(applicant__email="farah@northfield.example.org")
+    client.force_login(farah.applicant)
+    # (The dashboard's link, next to the certificate: tests/credentials/test_badges.py.)
+    url = reverse("credentials:badge.download", kwargs={"pk": farah.endorsement.pk})
+    token = client.get(url).content.decode()
+    jwks = client.get("/a/northfield/issuer/jwks.json").json()
+    decoded = jwt.decode(token, KeySet.import_key_set(jwks), registry=registry())
+    assert decoded.header["kid"] == keys["northfield"]
+    assert decoded.claims["credentialSubject"]["name"] == farah.applicant.get_full_name()

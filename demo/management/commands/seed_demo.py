@@ -15,6 +15,7 @@ from django.test.utils import override_settings
 
 from accounts.enums import Role
 from accounts.models import Association
+from credentials.keys import key_generate
 from demo.accounts import (
     ASSOCIATIONS,
     DEMO_PASSWORD,
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             association = association_seed(spec)
             framework_load(association)
             agreements_load(association)
+            # Its Open Badges signing key (kept when there is one): farah's badge downloads.
+            key_generate(association=association)
             with transaction.atomic():
                 rows += self._seed_association(association)
         if options["verbosity"] >= 1:
