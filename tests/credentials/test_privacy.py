@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.enums import Role
 from credentials import verification
+from credentials.keys import key_generate
 from credentials.models import Certificate, CertificateState
 from endorsement.enums import EndorsementStatus
 from tests.factories import (
@@ -84,9 +85,19 @@ PAGES = {
     "api:openapi-view": public(200, 200),
     "api:endorsement": public(),
     "api:lookup": public(405, 200, json=True),
+    "api:badge_verify": public(405, 200, json=True),
+    # Open Badges 3.0: the issuer's profile, keys and status lists are public; a pasted badge
+    # that is not valid is answered 400 on the check page.
+    "credentials:issuer": public(),
+    "credentials:issuer.jwks": public(),
+    "credentials:status_list": public(),
+    "credentials:badge.check": public(200, 400),
     # The holder's certificate, for them and their association's coordinators and admins.
     "credentials:certificate.download": private(404, CERTIFICATE_READERS, pk="certificate"),
     "credentials:certificate.status": private(404, CERTIFICATE_READERS, pk="certificate"),
+    # The holder's Open Badges credential, for the same people.
+    "credentials:badge.download": private(404, CERTIFICATE_READERS, pk="endorsement"),
+    "credentials:badge.json": private(404, CERTIFICATE_READERS, pk="endorsement"),
     # The holder's registry listing.
     "credentials:registry.listing": private(404, {"holder": (200, 302)}, pk="endorsement"),
     # The coordinator's pages.
@@ -163,6 +174,7 @@ def world(association, other_association, category, make_staff, settings, monkey
         registry_place="Lakeview",
     )
     ApplicationFactory(category=category, applicant=people["another applicant"], state="accepted")
+    key_generate(association=association)
     objects = {
         "association": association,
         "endorsement": endorsement,
@@ -203,6 +215,7 @@ def credentials_urls(objects) -> list[tuple[str, str]]:
     defaults = {
         "slug": objects["association"].slug,
         "number": objects["endorsement"].number,
+        "purpose": "revocation",
     }
     urls = []
     for name, params in credentials_patterns():
@@ -229,6 +242,7 @@ def post_data(people, objects) -> dict:
         "reason": "Because.",
         "number": objects["endorsement"].number,
         "q": "Ana",
+        "badge": "not.a.badge",
     }
 
 
@@ -236,7 +250,10 @@ def request(client, method: str, name: str, url: str, data: dict, objects):
     """The answer to ``method`` on ``url``, its content read into ``body`` (which closes a
     file download's handle)."""
     if method == "post" and PAGES[name].json:
-        body = {"numbers": [objects["endorsement"].number, "NOPE-2026-0001"]}
+        if name == "api:badge_verify":
+            body = {"credential": "not.a.badge"}
+        else:
+            body = {"numbers": [objects["endorsement"].number, "NOPE-2026-0001"]}
         response = client.post(url, data=json.dumps(body), content_type="application/json")
     else:
         response = getattr(client, method)(url, data if method == "post" else None)
