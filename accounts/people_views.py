@@ -404,8 +404,12 @@ class InvitationAcceptView(View):
         except PeopleError as exc:
             return self.unusable(request, exc.message)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        # They just typed their password: setting up the authenticator needs no second time.
-        record_authentication(request, user, method="password", email=user.email)
+        # They typed their password in this very request: allauth need not ask for it again
+        # before the authenticator is set up (``reauthenticated`` is what its check reads; were
+        # that to change, the person would merely be asked for the password once more).
+        record_authentication(
+            request, user, method="password", email=user.email, reauthenticated=True
+        )
         messages.success(
             request,
             _("Welcome to %(association)s. Now set up your authenticator app.")
