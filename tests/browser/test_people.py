@@ -139,12 +139,34 @@ def test_admin_invites_a_reviewer_who_joins_and_logs_in_with_mfa(
     expect(changes.get_by_role("row").nth(1)).to_contain_text("Invitation accepted")
     expect(changes.get_by_role("row").nth(2)).to_contain_text("Alex Admin")
 
-    # The admin opens Casey's page and deactivates them (asked first).
+    # The admin opens Casey's page: makes them an exam grader instead (asked first), then
+    # deactivates them (asked first too).
     page.get_by_role("link", name="Casey Reviewer").click()
     assert_page(page, "Casey Reviewer")
+    page.get_by_label("Reviewer", exact=True).uncheck()
+    page.get_by_label("Exam grader", exact=True).check()
+    page.get_by_role("button", name="Save the roles").click()
+    assert_page(page, "Take roles away?")
+    expect(page.locator("main")).to_contain_text("Casey Reviewer will no longer be: Reviewer.")
+    expect(page.locator("main")).to_contain_text("They will also be given: Exam grader.")
+    page.get_by_role("button", name="Yes, take them away").click()
+    assert_page(page, "Casey Reviewer")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "The roles of Casey Reviewer are saved."
+    )
+    assert list(RoleGrant.objects.filter(user=casey).values_list("role", flat=True)) == [
+        "exam_grader"
+    ]
     page.get_by_role("link", name="Deactivate…").click()
     assert_page(page, "Deactivate?")
     page.get_by_role("button", name="Yes, deactivate").click()
     assert_page(page, "Casey Reviewer")
     expect(page.get_by_role("status").first).to_contain_text("Casey Reviewer is deactivated")
     assert not RoleGrant.objects.filter(user=casey).exists()
+
+    page.get_by_role("link", name="People").click()
+    page.get_by_role("link", name="Every change").click()
+    assert_page(page, "Changes to the staff")
+    rows = page.get_by_role("table", name="Changes to the staff").get_by_role("row")
+    expect(rows).to_have_count(6)  # the header and five changes, newest first
+    expect(rows.nth(1)).to_contain_text("Deactivated")
