@@ -19,6 +19,7 @@ from accounts.people import (
     staff_deactivate,
     staff_invitation_accept,
     staff_invite,
+    staff_reactivate,
     staff_roles_set,
 )
 from accounts.services import role_grant
@@ -620,3 +621,41 @@ def test_the_admin_dashboard_links_to_people(as_assoc_admin, association):
         "accounts:dashboard.role", kwargs={"slug": "northfield", "role": "association_admin"}
     )
     assert people_url(association) in as_assoc_admin.get(url).content.decode()
+
+
+def test_the_pages_speak_spanish_to_a_spanish_admin(client, association, assoc_admin, reviewer):
+    assoc_admin.preferred_language = "es"
+    assoc_admin.save()
+    client.force_login(assoc_admin)
+    page = client.get(people_url(association)).content.decode()
+    assert "<h1>Personas</h1>" in page
+    assert "Invitar a alguien" in page
+    assert "Activo/a" in page
+    person = client.get(people_url(association, "people.person", user_id=reviewer.pk))
+    assert "Cambiar los roles" in person.content.decode()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_person_s_page_and_the_log_cost_the_same_queries_for_1_and_many_changes(
+    as_assoc_admin, association, reviewer, assoc_admin
+):
+    person_url = people_url(association, "people.person", user_id=reviewer.pk)
+    log_url = people_url(association, "people.log")
+    staff_roles_set(
+        association=association, person=reviewer, roles=["reviewer", "advisor"], by=assoc_admin
+    )
+    few = (_queries(as_assoc_admin, person_url), _queries(as_assoc_admin, log_url))
+    for _ in range(10):
+        staff_deactivate(association=association, person=reviewer, by=assoc_admin)
+        staff_reactivate(association=association, person=reviewer, by=assoc_admin)
+    many = (_queries(as_assoc_admin, person_url), _queries(as_assoc_admin, log_url))
+    assert many == few
+    assert max(few) <= 15
