@@ -169,9 +169,10 @@ def staff_changes(*, association: Association, user: User | None = None) -> Quer
 # --- writes -------------------------------------------------------------------------------------
 
 
-def _log(
+def staff_change_record(
     *, association: Association, by: User | None, action: str, email: str, user=None, roles=()
 ) -> StaffChange:
+    """Add a row to the association's staff log (the admin site's role grants write here too)."""
     return StaffChange.objects.create(
         association=association,
         actor=by,
@@ -264,7 +265,7 @@ def staff_invite(
         deactivation = StaffDeactivation.objects.filter(association=association, user=user)
         if deactivation.exists():
             deactivation.delete()
-            _log(
+            staff_change_record(
                 association=association,
                 by=by,
                 action=StaffChangeAction.REACTIVATED,
@@ -273,7 +274,7 @@ def staff_invite(
             )
         for role in roles:
             role_grant(association=association, user=user, role=role, by=by)
-        _log(
+        staff_change_record(
             association=association,
             by=by,
             action=StaffChangeAction.ROLES_ADDED,
@@ -314,7 +315,7 @@ def staff_invite(
         invited_by=by,
         sent_at=now,
     )
-    _log(
+    staff_change_record(
         association=association,
         by=by,
         action=StaffChangeAction.INVITED,
@@ -347,7 +348,7 @@ def staff_invitation_resend(*, invitation: StaffInvitation, by: User) -> StaffIn
     locked.expires = now + datetime.timedelta(days=INVITATION_DAYS)
     locked.sent_at = now
     locked.save(update_fields=["token_hash", "expires", "sent_at"])
-    _log(
+    staff_change_record(
         association=locked.association,
         by=by,
         action=StaffChangeAction.INVITATION_RESENT,
@@ -364,7 +365,7 @@ def staff_invitation_cancel(*, invitation: StaffInvitation, by: User) -> None:
     locked = _lock_open(invitation)
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["cancelled_at"])
-    _log(
+    staff_change_record(
         association=locked.association,
         by=by,
         action=StaffChangeAction.INVITATION_CANCELLED,
@@ -408,7 +409,7 @@ def staff_invitation_accept(
         role_grant(association=association, user=user, role=role, by=locked.invited_by)
     locked.accepted_at = timezone.now()
     locked.save(update_fields=["accepted_at"])
-    _log(
+    staff_change_record(
         association=association,
         by=user,
         action=StaffChangeAction.INVITATION_ACCEPTED,
@@ -456,7 +457,7 @@ def staff_roles_set(
     for role in removed:
         role_revoke(association=association, user=person, role=role)
     if added:
-        _log(
+        staff_change_record(
             association=association,
             by=by,
             action=StaffChangeAction.ROLES_ADDED,
@@ -465,7 +466,7 @@ def staff_roles_set(
             roles=added,
         )
     if removed:
-        _log(
+        staff_change_record(
             association=association,
             by=by,
             action=StaffChangeAction.ROLES_REMOVED,
@@ -496,7 +497,7 @@ def staff_deactivate(*, association: Association, person: User, by: User) -> Sta
     deactivation = StaffDeactivation.objects.create(
         association=association, user=person, roles=roles, by=by
     )
-    _log(
+    staff_change_record(
         association=association,
         by=by,
         action=StaffChangeAction.DEACTIVATED,
@@ -521,7 +522,7 @@ def staff_reactivate(*, association: Association, person: User, by: User) -> lis
     for role in roles:
         role_grant(association=association, user=person, role=role, by=by)
     deactivation.delete()
-    _log(
+    staff_change_record(
         association=association,
         by=by,
         action=StaffChangeAction.REACTIVATED,

@@ -114,11 +114,9 @@ class PeopleView(PeopleMixin, TemplateView):
         for person in page:
             person.roles_here = [Role(r).label for r in person_roles(person)]
             person.deactivation = person_deactivation(person)
-        query = {key: value for key, value in (("q", q), ("role", role)) if value}
         context.update(
             search=search,
             page=page,
-            query=query,
             invitations=list(open_invitations(association=self.association)),
             changes=list(staff_changes(association=self.association)[:LATEST_CHANGES]),
         )

@@ -659,3 +659,29 @@ def test_a_person_s_page_and_the_log_cost_the_same_queries_for_1_and_many_change
     many = (_queries(as_assoc_admin, person_url), _queries(as_assoc_admin, log_url))
     assert many == few
     assert max(few) <= 15
+
+
+def test_role_grants_made_in_the_admin_site_are_logged_too(
+    as_assoc_admin, association, assoc_admin
+):
+    person = UserFactory(email="new.coordinator@example.org")
+    response = as_assoc_admin.post(
+        "/admin/accounts/rolegrant/add/",
+        {"association": association.pk, "user_email": person.email, "role": Role.COORDINATOR},
+    )
+    assert response.status_code == 302
+    grant = RoleGrant.objects.get(user=person)
+    change_url = f"/admin/accounts/rolegrant/{grant.pk}/change/"
+    unchanged = {"association": association.pk, "user_email": person.email, "role": "coordinator"}
+    assert as_assoc_admin.post(change_url, unchanged).status_code == 302
+    changed = as_assoc_admin.post(change_url, {**unchanged, "role": Role.ADVISOR})
+    assert changed.status_code == 302
+    grant = RoleGrant.objects.get(user=person)
+    deleted = as_assoc_admin.post(f"/admin/accounts/rolegrant/{grant.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+    assert log_of(association) == [
+        (assoc_admin.email, "roles_added", person.email, ["coordinator"]),
+        (assoc_admin.email, "roles_removed", person.email, ["coordinator"]),
+        (assoc_admin.email, "roles_added", person.email, ["advisor"]),
+        (assoc_admin.email, "roles_removed", person.email, ["advisor"]),
+    ]
