@@ -63,6 +63,8 @@ STAFF_ROLES = [
 LINK_USED = "used"
 LINK_EXPIRED = "expired"
 LINK_CANCELLED = "cancelled"
+# The address's account was disabled by the platform admin.
+LINK_DISABLED = "disabled"
 
 
 class PeopleError(ValidationError):
@@ -395,6 +397,8 @@ def staff_invitation_accept(
             full_name=full_name.strip() or locked.full_name,
             preferred_language=locked.language,
         )
+    elif not user.is_active:
+        raise PeopleError(LINK_DISABLED)
     else:
         user.set_password(password)
         if full_name.strip():

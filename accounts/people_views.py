@@ -33,6 +33,7 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.people import (
     LINK_CANCELLED,
+    LINK_DISABLED,
     LINK_EXPIRED,
     LINK_USED,
     STAFF_ROLES,
@@ -359,6 +360,7 @@ class InvitationAcceptView(View):
                 "LINK_USED": LINK_USED,
                 "LINK_EXPIRED": LINK_EXPIRED,
                 "LINK_CANCELLED": LINK_CANCELLED,
+                "LINK_DISABLED": LINK_DISABLED,
             },
             status=410,
         )

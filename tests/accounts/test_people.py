@@ -685,3 +685,17 @@ def test_role_grants_made_in_the_admin_site_are_logged_too(
         (assoc_admin.email, "roles_added", person.email, ["advisor"]),
         (assoc_admin.email, "roles_removed", person.email, ["advisor"]),
     ]
+
+
+def test_a_disabled_account_cannot_join_through_a_link(client, association, assoc_admin):
+    disabled = UserFactory(email="gone@example.org", is_active=False)
+    disabled.set_unusable_password()
+    disabled.save()
+    invite(association=association, email="gone@example.org", roles=["reviewer"], by=assoc_admin)
+    data = {"full_name": "G", "new_password1": PASSWORD, "new_password2": PASSWORD}
+    response = client.post(join_path(mail.outbox[0]), data)
+    assert response.status_code == 410
+    assert "The account of this address is disabled" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    assert roles_of(disabled, association) == []
+    assert StaffInvitation.objects.get().accepted_at is None
