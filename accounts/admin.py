@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from accounts.enums import StaffChangeAction
 from accounts.models import Association, Membership, RoleGrant, User
+from accounts.people import staff_change_record
 from accounts.selectors import associations_administered
 from accounts.services import role_grant, role_revoke
 
@@ -273,14 +275,37 @@ class RoleGrantAdmin(AssociationScopedAdmin):
             raise PermissionDenied
         if change:
             before = RoleGrant.objects.select_related("association", "user").get(pk=obj.pk)
-            role_revoke(association=before.association, user=before.user, role=before.role)
+            if (before.association_id, before.user_id, before.role) == (
+                obj.association_id,
+                obj.user_id,
+                obj.role,
+            ):
+                return
+            self.delete_model(request, before)
         grant = role_grant(
             association=obj.association, user=obj.user, role=obj.role, by=request.user
         )
         obj.pk, obj.granted_by, obj.created = grant.pk, grant.granted_by, grant.created
+        # The association's staff log (People) records the grants made here too.
+        staff_change_record(
+            association=obj.association,
+            by=request.user,
+            action=StaffChangeAction.ROLES_ADDED,
+            email=obj.user.email,
+            user=obj.user,
+            roles=[obj.role],
+        )
 
     def delete_model(self, request, obj):
         role_revoke(association=obj.association, user=obj.user, role=obj.role)
+        staff_change_record(
+            association=obj.association,
+            by=request.user,
+            action=StaffChangeAction.ROLES_REMOVED,
+            email=obj.user.email,
+            user=obj.user,
+            roles=[obj.role],
+        )
 
     def delete_queryset(self, request, queryset):
         for grant in queryset.select_related("association", "user"):

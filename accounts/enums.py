@@ -17,3 +17,16 @@ class MembershipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     LAPSED = "lapsed", _("Lapsed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class StaffChangeAction(models.TextChoices):
+    """What changed in an association's staff (``accounts.models.StaffChange``)."""
+
+    INVITED = "invited", _("Invited")
+    INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+    INVITATION_CANCELLED = "invitation_cancelled", _("Invitation cancelled")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    ROLES_ADDED = "roles_added", _("Roles given")
+    ROLES_REMOVED = "roles_removed", _("Roles taken away")
+    DEACTIVATED = "deactivated", _("Deactivated")
+    REACTIVATED = "reactivated", _("Reactivated")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import MembershipStatus, Role
+from accounts.enums import MembershipStatus, Role, StaffChangeAction
 
 # Joining on or after this day of the year also covers the whole next calendar year.
 MEMBERSHIP_NEXT_YEAR_FROM = (10, 1)
@@ -220,3 +220,136 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.association}"
+
+
+class StaffInvitation(models.Model):
+    """An invitation to join an association's staff, sent to an address without a usable
+    account: a single-use link (only the token's SHA-256 is kept) where the person sets their
+    password; the roles are granted when they do (``accounts.people``)."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="staff_invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    roles = models.JSONField(_("roles"), default=list)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires = models.DateTimeField(_("link valid until"), editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "email"],
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="staff_invitation_one_open_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} – {self.association}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor cancelled (it may have expired)."""
+        return self.accepted_at is None and self.cancelled_at is None
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires <= (now or timezone.now())
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in self.roles]
+
+
+class StaffDeactivation(models.Model):
+    """A person's access to one association's staff pages, ended by its admin: their roles there
+    were taken away (and are kept here, to give back on reactivation). Their account, their
+    roles in other associations and their own applications are untouched."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="staff_deactivations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_deactivations"
+    )
+    roles = models.JSONField(_("roles"), default=list)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff deactivation")
+        verbose_name_plural = _("staff deactivations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "user"], name="staff_deactivation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.association}"
+
+
+class StaffChangeQuerySet(models.QuerySet):
+    """Rows are only ever added."""
+
+    def update(self, **kwargs):
+        raise ValueError("Staff changes are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError("Staff changes are append-only.")
+
+
+class StaffChange(models.Model):
+    """Append-only log of the changes to an association's staff: who did what to whom, when."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="staff_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_changes",
+    )
+    # The person's address when the change was made (an invitee has no account yet).
+    email = models.EmailField(_("e-mail address"))
+    action = models.CharField(_("change"), max_length=32, choices=StaffChangeAction.choices)
+    roles = models.JSONField(_("roles"), default=list, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = StaffChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff change")
+        verbose_name_plural = _("staff changes")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["association", "-at"], name="staff_change_recent")]
+
+    def __str__(self):
+        return f"{self.email}: {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Staff changes are append-only.")
+        super().save(*args, **kwargs)
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in self.roles if role in Role.values]

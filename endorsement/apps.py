@@ -7,5 +7,14 @@ class EndorsementConfig(AppConfig):
     verbose_name = _("Endorsement")
 
     def ready(self):
-        # The coordinator's pipeline and the applicant's progress (accounts.dashboards).
+        from accounts import emails as staff_emails
         from endorsement import dashboards  # noqa: F401
+        from endorsement.emails import email_on_commit, register_emails
+
+        # The coordinator's pipeline and the applicant's progress come with ``dashboards``
+        # (accounts.dashboards). The staff e-mails of accounts (below this app) leave through
+        # this app's e-mail door.
+        register_emails(
+            folder=staff_emails.FOLDER, emails=staff_emails.EMAILS, values=staff_emails.VALUES
+        )
+        staff_emails.door_open(email_on_commit)

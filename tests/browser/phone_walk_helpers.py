@@ -65,6 +65,12 @@ SKIPPED = {
     "credentials:badge.check": (
         "public, no login: tests/browser/test_verification.py (1280, 390, axe)"
     ),
+    "accounts:people.reactivate": "POST only: reactivate a person",
+    "accounts:people.invitation.resend": "POST only: a new invitation link",
+    "accounts:people.invitation.cancel": "POST only: cancel an invitation",
+    "accounts:invitation.accept": (
+        "the invitee's link, no login: tests/browser/test_people.py (1280, 390, axe)"
+    ),
 }
 
 # Links the walk does not follow: they change the session or leave the portal's pages.

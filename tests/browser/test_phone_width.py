@@ -56,8 +56,9 @@ STAFF = {
     "grader": f"grader@{NORTHFIELD}",
     "association admin": f"admin@{NORTHFIELD}",
 }
-# The coordinator's pages of an application show other buttons in each state.
-LIMITS = {"endorsement:detail": 12, "reviews:exam.sitting": 3}
+# The coordinator's pages of an application show other buttons in each state; the admin's own
+# page on People has no "Deactivate" link, another person's has.
+LIMITS = {"endorsement:detail": 12, "reviews:exam.sitting": 3, "accounts:people.person": 2}
 
 # The URL names the walk reaches (all persons together).
 WALKED = {
@@ -71,6 +72,11 @@ WALKED = {
     "accounts:ui",
     "accounts:dashboard.role",
     "accounts:profile",
+    "accounts:people",
+    "accounts:people.invite",
+    "accounts:people.log",
+    "accounts:people.person",
+    "accounts:people.deactivate",
     "competencies:home",
     "competencies:association",
     "competencies:category",
