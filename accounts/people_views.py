@@ -56,7 +56,7 @@ from accounts.people import (
 )
 from accounts.people_forms import InviteForm, JoinForm, PeopleSearchForm, RolesForm
 from accounts.permissions import AssociationRoleRequiredMixin
-from accounts.rate_limits import count_hit
+from accounts.rate_limits import client_address, count_hit
 
 PEOPLE_PER_PAGE = 25
 CHANGES_PER_PAGE = 50
@@ -324,7 +324,7 @@ class InvitationCancelView(InvitationActionView):
 
 
 def _join_misses_key(request) -> str:
-    return f"staff-invitation-misses:{request.META.get('REMOTE_ADDR', '')}"
+    return f"staff-invitation-misses:{client_address(request)}"
 
 
 class InvitationAcceptView(View):
