@@ -6,12 +6,19 @@ serves only the portal's own static files (``/static/…`` under ``SITE_URL``, f
 static-files finders or in ``STATIC_ROOT``) and ``data:`` URLs (the association's logo, read
 from the storage and embedded); every other address is refused. The QR code is an inline SVG
 (segno) that opens the public verification page.
+
+Each thread renders with one shared ``FontConfiguration``: the fonts are found once, and
+renders stay flat in memory. A new one per document (WeasyPrint's default) costs about a third
+more time and grows the process by about 0.25 MB with every certificate (WeasyPrint 70: its
+Pango font map is not given back), which a worker rendering hundreds would feel
+(``bench/certificates.py`` shows both).
 """
 
 import base64
 import mimetypes
 import posixpath
 import re
+import threading
 from urllib.parse import unquote, urlsplit
 
 import segno
@@ -23,6 +30,7 @@ from django.utils import translation
 from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from credentials.links import verification_url
@@ -132,10 +140,31 @@ def certificate_language(endorsement: Endorsement) -> str:
     return endorsement.holder.preferred_language or settings.LANGUAGE_CODE
 
 
-def certificate_pdf(*, endorsement: Endorsement, holder_name: str) -> bytes:
-    """The certificate as PDF/UA-1 bytes, in the holder's language."""
+_fonts = threading.local()
+
+
+def font_configuration() -> FontConfiguration:
+    """This thread's FontConfiguration, made on its first render (Pango's font maps are not
+    shared between threads)."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
+def certificate_html(*, endorsement: Endorsement, holder_name: str) -> str:
+    """The certificate's HTML page, in the holder's language."""
     with translation.override(certificate_language(endorsement)):
         context = certificate_context(endorsement=endorsement, holder_name=holder_name)
-        html = render_to_string("credentials/certificate.html", context)
+        return render_to_string("credentials/certificate.html", context)
+
+
+# The PDF variant of every certificate: tagged, accessible PDF.
+PDF_VARIANT = "pdf/ua-1"
+
+
+def certificate_pdf(*, endorsement: Endorsement, holder_name: str) -> bytes:
+    """The certificate as PDF/UA-1 bytes, in the holder's language."""
+    html = certificate_html(endorsement=endorsement, holder_name=holder_name)
     document = HTML(string=html, base_url=static_prefix(), url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=font_configuration())

@@ -48,7 +48,7 @@ TIMESTAMPS = [
     (Reference, ("created", "updated", "sent_at", "completed_at")),
     (Signature, ("signed_at",)),
     (EvidenceChange, ("at",)),
-    (Endorsement, ("created",)),
+    (Endorsement, ("created", "status_since")),
     (ExamSitting, ("created", "starts_at")),
     (ExamRegistration, ("registered_at",)),
     (VignetteScore, ("created",)),

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Association, User
 from competencies.models import EndorsementCategory
+from credentials.revocation import endorsement_revoke
 from demo.endorsement import (
     StepTimes,
     application_award,
@@ -73,6 +74,8 @@ class Step:
     and is skipped where the association has fewer reviewers per portfolio; reviewers are
     given ``due_in`` days. A sitting planned (``plan_sitting``) takes place ``sitting_days_ago``
     days before today, at 09:00. A ``rating`` is the answer of the portfolio's ``rater``-th rater.
+    A ``revoke`` is the coordinator's revocation of the endorsement, ``note`` its reason. A step
+    with an ``association`` (a slug) is taken only in that association's story.
     """
 
     days_ago: int
@@ -84,6 +87,7 @@ class Step:
     due_in: int = 0
     sitting_days_ago: int = 0
     rater: int = 0
+    association: str = ""
 
 
 def _reviewed(
@@ -203,15 +207,24 @@ STORIES = {
         ),
         Step(30, "11:15", "approve"),
         Step(20, "09:30", "award"),
+        # Lakeshore's Farah is revoked some days after her award.
+        Step(
+            6,
+            "15:40",
+            "revoke",
+            note="The ethics committee upheld a complaint about a breach of client "
+            "confidentiality; the endorsement is revoked under the Code of Ethics.",
+            association="lakeshore",
+        ),
     ],
 }
 
 
 def step_moment(association: Association, step: Step) -> datetime.datetime:
     """When the step was taken. The award's number, validity and note are those of an award
-    made today, so it is never dated before ``award_period_start``."""
+    made today, so it is never dated before ``award_period_start`` (nor is a revocation)."""
     day = association.today() - datetime.timedelta(days=step.days_ago)
-    if step.action == "award":
+    if step.action in ("award", "revoke"):
         day = max(day, award_period_start(association))
     zone = zoneinfo.ZoneInfo(association.time_zone)
     moment = datetime.datetime.combine(day, datetime.time.fromisoformat(step.time), tzinfo=zone)
@@ -233,6 +246,8 @@ def story_take(
         return
     application = None
     for step in steps:
+        if step.association and step.association != association.slug:
+            continue
         moment = step_moment(association, step)
         begin = timezone.now()
         if step.action == "register":
@@ -291,6 +306,8 @@ def _step(application: Application, step: Step, moment, staff: dict[str, User]) 
         )
     elif action == "award":
         application_award(application=application, by=coordinator, on=day.date())
+    elif action == "revoke":
+        endorsement_revoke(endorsement=application.endorsement, by=coordinator, reason=step.note)
     else:
         if action == "submit":
             portfolio_sign_and_check(application)

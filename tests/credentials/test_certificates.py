@@ -264,3 +264,28 @@ def test_the_logo_is_embedded_only_when_it_is_a_png_or_jpeg_of_the_storage(assoc
     assert logo_data_url(association).startswith("data:image/png;base64,")
     association.logo.save("logo.png", ContentFile(b"<svg onload=alert(1)>"), save=False)
     assert logo_data_url(association) == ""
+
+
+def test_renders_of_one_thread_share_their_font_configuration(endorsement, monkeypatch):
+    import threading
+
+    from credentials import certificates
+
+    used = []
+    write_pdf = certificates.HTML.write_pdf
+
+    def spying(self, *args, **kwargs):
+        used.append(kwargs["font_config"])
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(certificates.HTML, "write_pdf", spying)
+    first = certificate_pdf(endorsement=endorsement, holder_name="Ana Ortega")
+    second = certificate_pdf(endorsement=endorsement, holder_name="Ana María Ortega")
+    assert used[0] is used[1] is certificates.font_configuration()
+    assert "Ana Ortega" in pdf_text(first)
+    assert "Ana María Ortega" in pdf_text(second)
+    other = []
+    thread = threading.Thread(target=lambda: other.append(certificates.font_configuration()))
+    thread.start()
+    thread.join()
+    assert other[0] is not used[0]

@@ -5,6 +5,7 @@ import zoneinfo
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,9 +15,9 @@ from competencies.models import Competency
 from demo import evidence
 from demo.accounts import demo_staff_emails
 from endorsement.awards import endorsement_valid_through
-from endorsement.enums import ApplicationState
+from endorsement.enums import ApplicationState, EndorsementStatus
 from endorsement.inactivity import applications_hold_inactive
-from endorsement.models import Application, ApplicationEvent
+from endorsement.models import Application, ApplicationEvent, Endorsement
 from portfolios.enums import AgreementKind, RatingScore, ReferenceStatus
 from portfolios.models import (
     Education,
@@ -159,7 +160,9 @@ def test_every_seeded_history_reads_in_order_over_past_months():
         assert times == sorted(set(times)), application  # chronological, no two at once
         assert times[-1] < now - datetime.timedelta(days=1)
         assert application.created == times[0]
-        assert application.state_changed == times[-1]
+        # A revocation (Lakeshore's Farah) is in the timeline; the application stays awarded.
+        changes = application.events.exclude(from_state=F("to_state")).order_by("id")
+        assert application.state_changed == changes.values_list("at", flat=True).last()
         submissions = application.events.filter(to_state=ApplicationState.SUBMITTED)
         latest = submissions.order_by("-at").values_list("at", flat=True).first()
         assert application.submitted_at == latest
@@ -235,7 +238,9 @@ def test_farahs_endorsement_was_awarded_weeks_ago_and_is_valid_by_the_award_rule
         today = association.today()
         farah = Application.objects.get(applicant__email=f"farah@{slug}.example.org")
         endorsement = farah.endorsement
-        award = farah.events.get(to_state=ApplicationState.AWARDED)
+        award = farah.events.exclude(from_state=ApplicationState.AWARDED).get(
+            to_state=ApplicationState.AWARDED
+        )
         zone = zoneinfo.ZoneInfo(association.time_zone)
         expected_day = max(today - datetime.timedelta(days=20), award_period_start(today))
         assert endorsement.awarded_on == expected_day
@@ -247,6 +252,43 @@ def test_farahs_endorsement_was_awarded_weeks_ago_and_is_valid_by_the_award_rule
         assert endorsement.number in award.note
         approved = farah.events.get(to_state=ApplicationState.APPROVED)
         assert approved.at < award.at
+
+
+REVOCATION_REASON = (
+    "The ethics committee upheld a complaint about a breach of client confidentiality; "
+    "the endorsement is revoked under the Code of Ethics."
+)
+
+
+@pytest.mark.django_db
+def test_lakeshores_farah_was_revoked_by_its_coordinator_days_after_her_award(client):
+    seed()
+    northfield = Endorsement.objects.get(holder__email="farah@northfield.example.org")
+    assert northfield.status == EndorsementStatus.ACTIVE
+    association = Association.objects.get(slug="lakeshore")
+    today = association.today()
+    zone = zoneinfo.ZoneInfo(association.time_zone)
+    endorsement = Endorsement.objects.get(holder__email="farah@lakeshore.example.org")
+    assert endorsement.status == EndorsementStatus.REVOKED
+    assert endorsement.status_reason == REVOCATION_REASON
+    revoked_on = timezone.localtime(endorsement.status_since, zone).date()
+    assert revoked_on == max(today - datetime.timedelta(days=6), award_period_start(today))
+    assert endorsement.awarded_on <= revoked_on
+    event = endorsement.application.events.get(note_key="endorsement_revoked")
+    assert event.actor.email == "coordinator@lakeshore.example.org"
+    assert event.at == endorsement.status_since
+    assert endorsement.application.state == ApplicationState.AWARDED
+
+    page = client.get(f"/verify/{endorsement.number}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Revoked" in html and REVOCATION_REASON in html
+    api = client.get(f"/api/v1/endorsements/{endorsement.number}").json()
+    assert (api["status"], api["status_reason"]) == ("revoked", REVOCATION_REASON)
+    # Listed in the registry until revoked; Northfield's Farah still is.
+    assert endorsement.registry_listed
+    assert "Farah Endorsed" not in client.get("/a/lakeshore/registry/").content.decode()
+    assert "Farah Endorsed" in client.get("/a/northfield/registry/").content.decode()
 
 
 @pytest.mark.django_db
