@@ -7,5 +7,6 @@ class EndorsementConfig(AppConfig):
     verbose_name = _("Endorsement")
 
     def ready(self):
-        # The coordinator's pipeline and the applicant's progress (accounts.dashboards).
-        from endorsement import dashboards  # noqa: F401
+        # The coordinator's pipeline and the applicant's progress (accounts.dashboards); the
+        # applicant's membership on the coordinator's application page (endorsement.panels).
+        from endorsement import dashboards, membership_panel  # noqa: F401
