@@ -71,6 +71,8 @@ WALKED = {
     "accounts:ui",
     "accounts:dashboard.role",
     "accounts:profile",
+    "accounts:members",
+    "accounts:workforce",
     "competencies:home",
     "competencies:association",
     "competencies:category",
