@@ -10,11 +10,12 @@ from django.db import models
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import StaffChangeAction
-from accounts.models import Association, Membership, RoleGrant, User
+from accounts.models import Association, Membership, RoleGrant, User, membership_end
 from accounts.people import staff_change_record
 from accounts.selectors import associations_administered
 from accounts.services import role_grant, role_revoke
@@ -196,9 +197,30 @@ class UserByEmailForm(forms.ModelForm):
 
 
 class MembershipForm(UserByEmailForm):
+    """The admin enters the day the person joined or paid; the end follows the calendar-year
+    rule (``membership_period``) and is shown, never typed."""
+
     class Meta:
         model = Membership
-        fields = ["association", "user_email", "member_number", "status", "start", "end"]
+        fields = ["association", "user_email", "member_number", "status", "start"]
+        labels = {"start": _("Joined or paid on")}
+        help_texts = {
+            "start": _(
+                "The membership runs to 31 December of this year, or of the next year when "
+                "joined on or after 1 October."
+            )
+        }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start, association = cleaned_data.get("start"), cleaned_data.get("association")
+        if start is not None:
+            today = association.today() if association else timezone.localdate()
+            if start > today:
+                self.add_error("start", _("The day joined or paid cannot be in the future."))
+            else:
+                self.instance.end = membership_end(start)
+        return cleaned_data
 
 
 class RoleGrantForm(UserByEmailForm):
@@ -259,6 +281,7 @@ class MembershipAdmin(AssociationScopedAdmin):
     search_fields = ["user__email", "user__full_name", "member_number"]
     list_select_related = ["user", "association"]
     date_hierarchy = "end"
+    readonly_fields = ["end"]
 
 
 @admin.register(RoleGrant)

@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
         from allauth.mfa.signals import authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
+        from accounts import member_sections  # noqa: F401
         from accounts.signals import activate_preferred_language, forget_totp_mark, remember_totp
 
         user_logged_in.connect(activate_preferred_language, dispatch_uid="preferred_language")

@@ -3,6 +3,13 @@ from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from accounts.enums import (
+    Discipline,
+    MemberStanding,
+    RaceEthnicity,
+    ServiceLanguage,
+    WorkSetting,
+)
 from accounts.models import User
 
 
@@ -49,3 +56,98 @@ class ProfileForm(forms.ModelForm):
         zones = self.fields["time_zone"].choices[1:]
         self.fields["time_zone"].choices = [("", _("Each association's own")), *zones]
         self.fields["time_zone"].help_text = _("Dates and times are shown in this time zone.")
+
+
+class MemberFilterForm(forms.Form):
+    """The member list's search and filter (from the query string; invalid values ignored)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("A name, an e-mail address or a member number."),
+    )
+    standing = forms.ChoiceField(label=_("Membership"), required=False, choices=())
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.fields["standing"].choices = [
+            ("", _("Any")),
+            *[(s.value, s.label) for s in MemberStanding if s != MemberStanding.NONE],
+        ]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "q": (cleaned.get("q") or "").strip(),
+            "standing": cleaned.get("standing") or "",
+        }
+
+
+class WorkforceProfileForm(forms.Form):
+    """The person's professional profile, in plain words; only the work setting is required."""
+
+    work_setting = forms.ChoiceField(
+        label=_("Where do you mainly work with families?"),
+        choices=WorkSetting.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the place where you mainly work.")},
+    )
+    discipline = forms.ChoiceField(
+        label=_("Your professional field (optional)"),
+        required=False,
+        choices=(),
+    )
+    region = forms.CharField(
+        label=_("County or region where you serve families (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: Hartford County, or the north of the state."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages in which you serve families (optional)"),
+        required=False,
+        choices=ServiceLanguage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose every language you use with families."),
+    )
+    other_languages = forms.CharField(
+        label=_("Other languages (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("Languages not in the list, separated by commas."),
+    )
+    race_ethnicity = forms.MultipleChoiceField(
+        label=_("Race or ethnicity (optional)"),
+        required=False,
+        choices=RaceEthnicity.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Choose all that apply, or “Prefer not to say”. Your association counts these only "
+            "as totals, never by name."
+        ),
+    )
+    race_ethnicity_description = forms.CharField(
+        label=_("Race or ethnicity in your own words (optional)"),
+        required=False,
+        max_length=200,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["discipline"].choices = [("", _("Choose one")), *Discipline.choices]
+
+    def clean_race_ethnicity(self):
+        chosen = self.cleaned_data["race_ethnicity"]
+        if RaceEthnicity.PREFER_NOT in chosen and len(chosen) > 1:
+            raise forms.ValidationError(
+                _("“Prefer not to say” cannot be chosen together with another answer.")
+            )
+        return chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        if RaceEthnicity.PREFER_NOT in cleaned.get("race_ethnicity", []):
+            cleaned["race_ethnicity_description"] = ""
+        return cleaned

@@ -4,13 +4,22 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import MembershipStatus, Role, StaffChangeAction
+from accounts.enums import (
+    Discipline,
+    MembershipStatus,
+    RaceEthnicity,
+    Role,
+    ServiceLanguage,
+    StaffChangeAction,
+    WorkSetting,
+)
 
 # Joining on or after this day of the year also covers the whole next calendar year.
 MEMBERSHIP_NEXT_YEAR_FROM = (10, 1)
@@ -146,6 +155,21 @@ def membership_period(joined_on: datetime.date) -> tuple[datetime.date, datetime
     return joined_on, datetime.date(end_year, 12, 31)
 
 
+def membership_end(joined_on: datetime.date) -> datetime.date:
+    """The last day of the membership that starts on ``joined_on`` (``membership_period``)."""
+    return membership_period(joined_on)[1]
+
+
+# The calendar-year rule as the database checks it: a membership ends on 31 December of the year
+# it starts, or of the next year when it starts on or after 1 October (``membership_period``).
+MEMBERSHIP_RULE = models.Q(end__month=12, end__day=31) & (
+    models.Q(start__month__lt=MEMBERSHIP_NEXT_YEAR_FROM[0], end__year=models.F("start__year"))
+    | models.Q(
+        start__month__gte=MEMBERSHIP_NEXT_YEAR_FROM[0], end__year=models.F("start__year") + 1
+    )
+)
+
+
 class Membership(models.Model):
     """Individual membership of an association (organisational memberships do not count)."""
 
@@ -174,6 +198,14 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__gte=models.F("start")), name="membership_end_after_start"
             ),
+            models.CheckConstraint(
+                condition=MEMBERSHIP_RULE,
+                name="membership_calendar_year",
+                violation_error_message=_(
+                    "A membership ends on 31 December of the year it starts, or of the next "
+                    "year when it starts on or after 1 October."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["association", "member_number"],
                 condition=~models.Q(member_number=""),
@@ -183,6 +215,22 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.association} ({self.start:%Y}–{self.end:%Y})"
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end != membership_end(self.start):
+            raise ValidationError(
+                {
+                    "end": _(
+                        "A membership that starts on %(start)s ends on %(end)s (the calendar-"
+                        "year rule)."
+                    )
+                    % {
+                        "start": self.start.isoformat(),
+                        "end": membership_end(self.start).isoformat(),
+                    }
+                }
+            )
 
     def is_current(self, on: datetime.date | None = None) -> bool:
         on = on or self.association.today()
@@ -353,3 +401,57 @@ class StaffChange(models.Model):
 
     def role_labels(self) -> list[str]:
         return [str(Role(role).label) for role in self.roles if role in Role.values]
+
+
+class WorkforceProfile(models.Model):
+    """A person's short professional profile, which they alone edit. Associations read it only in
+    aggregate (``endorsement.workforce.workforce_counts``); the public registry shows the
+    languages and the region only when the person opts in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workforce_profile"
+    )
+    discipline = models.CharField(
+        _("discipline"), max_length=32, choices=Discipline.choices, blank=True
+    )
+    work_setting = models.CharField(
+        _("work setting"), max_length=32, choices=WorkSetting.choices, blank=True
+    )
+    region = models.CharField(_("county or region served"), max_length=100, blank=True)
+    # Codes of ServiceLanguage; JSON so the demo's SQLite keeps them too.
+    languages = models.JSONField(_("languages in which you serve families"), default=list)
+    other_languages = models.CharField(_("other languages"), max_length=200, blank=True)
+    race_ethnicity = models.JSONField(_("race or ethnicity"), default=list)
+    race_ethnicity_description = models.CharField(
+        _("race or ethnicity in your own words"), max_length=200, blank=True
+    )
+    show_languages = models.BooleanField(
+        _("show my languages in the public registry"), default=False
+    )
+    show_region = models.BooleanField(_("show my region in the public registry"), default=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("workforce profile")
+        verbose_name_plural = _("workforce profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    def language_labels(self) -> list[str]:
+        """The languages in words (the chosen ones, then the ones typed)."""
+        labels = [
+            str(ServiceLanguage(code).label)
+            for code in self.languages
+            if code in ServiceLanguage.values
+        ]
+        if self.other_languages:
+            labels.append(self.other_languages)
+        return labels
+
+    def race_ethnicity_labels(self) -> list[str]:
+        return [
+            str(RaceEthnicity(code).label)
+            for code in self.race_ethnicity
+            if code in RaceEthnicity.values
+        ]

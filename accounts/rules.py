@@ -63,3 +63,6 @@ rules.add_perm("accounts.manage_association", is_association_admin_of | is_super
 rules.add_perm("accounts.coordinate_association", is_coordinator_of)
 for _role, _predicate in ROLE_PREDICATES.items():
     rules.add_perm(f"accounts.dashboard_{_role}", _predicate)
+
+# The member list (names, e-mail addresses, membership standing) of one association.
+rules.add_perm("accounts.view_members", is_coordinator_of | is_association_admin_of)

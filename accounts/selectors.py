@@ -1,6 +1,8 @@
-from django.db.models import Exists, QuerySet
+import datetime
 
-from accounts.enums import MembershipStatus, Role
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+
+from accounts.enums import EXPIRING_WITHIN_DAYS, MembershipStatus, MemberStanding, Role
 from accounts.models import Association, Membership, RoleGrant, User
 from accounts.rules import role_map
 
@@ -82,3 +84,95 @@ def association_role_grants(*, association) -> QuerySet[RoleGrant]:
 def association_member_count(*, association) -> int:
     """The memberships recorded in the association (any year, any status)."""
     return Membership.objects.filter(association=association).count()
+
+
+def membership_standing(
+    *, member_until: datetime.date | None, pending: bool, today: datetime.date
+) -> MemberStanding:
+    """Where a membership stands on ``today``, from the end of the person's latest active
+    membership (``member_until``) and whether a membership waits for its payment."""
+    if member_until is not None and member_until >= today:
+        if (member_until - today).days <= EXPIRING_WITHIN_DAYS:
+            return MemberStanding.EXPIRING
+        return MemberStanding.CURRENT
+    if pending:
+        return MemberStanding.PENDING
+    return MemberStanding.NONE if member_until is None else MemberStanding.EXPIRED
+
+
+def membership_annotations(*, user, association, today: datetime.date) -> dict:
+    """Annotations for ``membership_standing``: ``member_until`` (the end of the latest active
+    membership) and ``membership_pending``; ``user`` and ``association`` may be ``OuterRef``s."""
+    memberships = Membership.objects.filter(user=user, association=association)
+    return {
+        "member_until": Subquery(
+            memberships.filter(status=MembershipStatus.ACTIVE).order_by("-end").values("end")[:1]
+        ),
+        "membership_pending": Exists(
+            memberships.filter(status=MembershipStatus.PENDING, end__gte=today)
+        ),
+    }
+
+
+def association_members(
+    *, association: Association, q: str = "", standing: str = ""
+) -> QuerySet[User]:
+    """The people with a membership of the association (any year, any status), by name, each
+    with ``member_until``, ``member_number`` (of their latest membership) and ``standing``
+    (a ``MemberStanding``; people whose memberships all ended are "expired"). ``q`` matches the
+    name, the e-mail address or a member number; ``standing`` filters."""
+    today = association.today()
+    memberships = Membership.objects.filter(user=OuterRef("pk"), association=association)
+    expiring_by = today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+    people = (
+        User.objects.filter(Exists(memberships))
+        .annotate(
+            **membership_annotations(user=OuterRef("pk"), association=association, today=today),
+            member_number=Subquery(memberships.order_by("-end").values("member_number")[:1]),
+        )
+        .annotate(
+            standing=Case(
+                When(member_until__gt=expiring_by, then=Value(MemberStanding.CURRENT.value)),
+                When(member_until__gte=today, then=Value(MemberStanding.EXPIRING.value)),
+                When(membership_pending=True, then=Value(MemberStanding.PENDING.value)),
+                default=Value(MemberStanding.EXPIRED.value),
+                output_field=CharField(),
+            )
+        )
+    )
+    q = (q or "").strip()
+    if q:
+        people = people.filter(
+            Q(full_name__icontains=q)
+            | Q(email__icontains=q)
+            | Exists(memberships.filter(member_number__icontains=q))
+        )
+    if standing:
+        people = people.filter(standing=standing)
+    return people.order_by("full_name", "email", "pk")
+
+
+def user_membership_standings(*, memberships: list[Membership]) -> list[dict]:
+    """Per association (by name), where the person's membership stands today: ``association``,
+    ``standing`` (a ``MemberStanding``) and ``member_until``; read from ``user_memberships``
+    (no query)."""
+    by_association: dict[int, list[Membership]] = {}
+    for membership in memberships:
+        by_association.setdefault(membership.association_id, []).append(membership)
+    rows = []
+    for own in by_association.values():
+        association = own[0].association
+        today = association.today()
+        ends = [m.end for m in own if m.status == MembershipStatus.ACTIVE]
+        pending = any(m.status == MembershipStatus.PENDING and m.end >= today for m in own)
+        member_until = max(ends) if ends else None
+        rows.append(
+            {
+                "association": association,
+                "standing": membership_standing(
+                    member_until=member_until, pending=pending, today=today
+                ),
+                "member_until": member_until,
+            }
+        )
+    return sorted(rows, key=lambda row: row["association"].name)

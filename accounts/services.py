@@ -3,7 +3,14 @@ import datetime
 from django.db import transaction
 
 from accounts.enums import MembershipStatus, Role
-from accounts.models import Association, Membership, RoleGrant, User, membership_period
+from accounts.models import (
+    Association,
+    Membership,
+    RoleGrant,
+    User,
+    WorkforceProfile,
+    membership_period,
+)
 
 
 def _forget_cached_roles(user: User) -> None:
@@ -67,3 +74,36 @@ def user_set_language(*, user: User, language: str) -> None:
     """Remember the language the person chose (the site speaks it to them from then on)."""
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
+
+
+WORKFORCE_FIELDS = (
+    "discipline",
+    "work_setting",
+    "region",
+    "languages",
+    "other_languages",
+    "race_ethnicity",
+    "race_ethnicity_description",
+)
+
+
+@transaction.atomic
+def workforce_profile_update(*, user: User, **fields) -> WorkforceProfile:
+    """The person's own professional profile (only its ``WORKFORCE_FIELDS``; the registry
+    choices are ``workforce_registry_set``'s)."""
+    unknown = set(fields) - set(WORKFORCE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    if "region" in fields:
+        fields["region"] = " ".join((fields["region"] or "").split())
+    profile, _ = WorkforceProfile.objects.update_or_create(user=user, defaults=fields)
+    return profile
+
+
+@transaction.atomic
+def workforce_registry_set(*, user: User, show_languages: bool, show_region: bool) -> None:
+    """Whether the public registry shows the person's languages and region (their choice)."""
+    WorkforceProfile.objects.update_or_create(
+        user=user,
+        defaults={"show_languages": bool(show_languages), "show_region": bool(show_region)},
+    )

@@ -14,7 +14,10 @@ urlpatterns = [
         views.RoleDashboardView.as_view(),
         name="dashboard.role",
     ),
+    path("a/<slug:slug>/members/", views.MemberListView.as_view(), name="members"),
+    path("a/<slug:slug>/members.csv", views.MemberCsvView.as_view(), name="members.csv"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/workforce/", views.WorkforceProfileView.as_view(), name="workforce"),
     path("language/", views.set_language, name="language"),
     path("ui/", views.ComponentsView.as_view(), name="ui"),
     # People: the association admin's staff (accounts.people_views).

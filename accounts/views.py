@@ -1,27 +1,35 @@
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView, UpdateView
+from django.views.generic import FormView, TemplateView, UpdateView, View
 from django.views.i18n import set_language as django_set_language
 
 from accounts import dashboards
-from accounts.enums import Role
-from accounts.forms import ProfileForm
+from accounts.csvs import CSV_CHUNK, Echo, csv_safe
+from accounts.enums import MemberStanding, Role
+from accounts.forms import MemberFilterForm, ProfileForm, WorkforceProfileForm
+from accounts.models import WorkforceProfile
 from accounts.permissions import AssociationRoleRequiredMixin
 from accounts.selectors import (
     association_member_count,
+    association_members,
     association_role_grants,
     listed_associations,
+    user_membership_standings,
     user_memberships,
     user_role_grants,
 )
-from accounts.services import user_set_language
+from accounts.services import WORKFORCE_FIELDS, user_set_language, workforce_profile_update
 from accounts.ui_samples import components_samples
 
 
@@ -62,6 +70,10 @@ class ApplicantDashboardView(LoginRequiredMixin, TemplateView):
         for application in context.setdefault("applications", []):
             application.is_member = application.association_id in member_of
         context["memberships"] = memberships
+        context["membership_standings"] = user_membership_standings(memberships=memberships)
+        context["workforce_profile"] = WorkforceProfile.objects.filter(
+            user=self.request.user
+        ).first()
         context["associations"] = listed_associations()
         return context
 
@@ -139,3 +151,110 @@ class ComponentsView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(components_samples())
         return context
+
+
+MEMBERS_PER_PAGE = 50
+
+
+class MemberListMixin(AssociationRoleRequiredMixin):
+    """The association's members, for its coordinators and association admins only (404 to
+    anyone else: the page does not reveal who is a member)."""
+
+    required_role = None
+    required_permission = "accounts.view_members"
+    hide_from_others = True
+
+    def members(self):
+        self.filter_form = MemberFilterForm(self.request.GET)
+        self.filters = self.filter_form.filters()
+        return association_members(association=self.association, **self.filters)
+
+
+class MemberListView(MemberListMixin, TemplateView):
+    """Search, filter by standing, 50 a page (2 queries: the count and the page)."""
+
+    template_name = "accounts/members.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(self.members(), MEMBERS_PER_PAGE).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        for person in rows:
+            person.standing_label = MemberStanding(person.standing).label
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            association=self.association,
+            filter_form=self.filter_form,
+            filtered=any(self.filters.values()),
+            page_obj=page,
+            rows=rows,
+            csv_url=reverse("accounts:members.csv", kwargs={"slug": self.association.slug})
+            + (f"?{query.urlencode()}" if query else ""),
+        )
+        return context
+
+
+def member_csv_header() -> list[str]:
+    return [
+        gettext("Name"),
+        gettext("E-mail"),
+        gettext("Member number"),
+        gettext("Membership"),
+        gettext("Member until"),
+    ]
+
+
+def member_csv_row(person) -> list[str]:
+    cells = [
+        person.get_full_name(),
+        person.email,
+        person.member_number or "",
+        MemberStanding(person.standing).label,
+        person.member_until.isoformat() if person.member_until else "",
+    ]
+    return [csv_safe(cell) for cell in cells]
+
+
+class MemberCsvView(MemberListMixin, View):
+    """The member list (with the page's filters) as CSV, every page at once."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, slug):
+        members = self.members()
+        writer = csv.writer(Echo())
+
+        def lines():
+            yield "\ufeff" + writer.writerow(member_csv_header())
+            for person in members.iterator(chunk_size=CSV_CHUNK):
+                yield writer.writerow(member_csv_row(person))
+
+        filename = f"members-{self.association.slug}-{self.association.today().isoformat()}.csv"
+        return StreamingHttpResponse(
+            lines(),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+
+class WorkforceProfileView(LoginRequiredMixin, FormView):
+    """The person's own professional profile: nobody else opens it (there is no address for
+    someone else's); associations read it only as totals."""
+
+    template_name = "accounts/workforce_profile.html"
+    form_class = WorkforceProfileForm
+
+    def get_initial(self):
+        profile = WorkforceProfile.objects.filter(user=self.request.user).first()
+        if profile is None:
+            return {}
+        return {field: getattr(profile, field) for field in WORKFORCE_FIELDS}
+
+    def form_valid(self, form):
+        workforce_profile_update(
+            user=self.request.user,
+            **{field: form.cleaned_data[field] for field in WORKFORCE_FIELDS},
+        )
+        messages.success(self.request, _("Your professional profile is saved. Thank you."))
+        return HttpResponseRedirect(reverse("accounts:dashboard.applicant"))

@@ -4,6 +4,7 @@ the status is read with every request). Each read costs a constant number of que
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
@@ -27,6 +28,7 @@ class RegistryRow:
     status: str
     status_label: str
     valid_through: object
+    languages: str = ""
 
 
 def registry_endorsements(
@@ -43,22 +45,41 @@ def registry_endorsements(
         rows = rows.filter(Q(holder__full_name__icontains=q) | Q(registry_place__icontains=q))
     if category:
         rows = rows.filter(category__code=category)
-    return rows.select_related("holder", "category").order_by(
+    return rows.select_related("holder", "holder__workforce_profile", "category").order_by(
         "holder__full_name", "category__code", "pk"
     )
 
 
+def holder_profile(endorsement: Endorsement):
+    """The holder's workforce profile, read with the endorsement (None when they have none)."""
+    try:
+        return endorsement.holder.workforce_profile
+    except ObjectDoesNotExist:
+        return None
+
+
 def registry_row(endorsement: Endorsement) -> RegistryRow:
+    """The place is the one the holder typed on their listing, else their profile's region when
+    they chose to show it; the languages only when they chose to show them."""
     status = EndorsementStatus(endorsement.status)
+    profile = holder_profile(endorsement)
+    place = endorsement.registry_place
+    languages = ""
+    if profile is not None:
+        if not place and profile.show_region:
+            place = profile.region
+        if profile.show_languages:
+            languages = ", ".join(profile.language_labels())
     return RegistryRow(
         number=endorsement.number,
         holder_name=endorsement.holder.get_full_name(),
         category_code=endorsement.category.code,
         category_name=endorsement.category.display_name,
-        place=endorsement.registry_place,
+        place=place,
         status=status.value,
         status_label=str(status.label),
         valid_through=endorsement.valid_through,
+        languages=languages,
     )
 
 

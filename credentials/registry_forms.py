@@ -39,3 +39,13 @@ class ListingForm(forms.Form):
         ),
     )
     place = forms.CharField(label=_("City or region"), required=False, max_length=100)
+    show_languages = forms.BooleanField(
+        label=_("Show the languages in which I serve families"),
+        required=False,
+        help_text=_("From your professional profile. This choice applies to all your listings."),
+    )
+    show_region = forms.BooleanField(
+        label=_("Show my region when the city or region above is empty"),
+        required=False,
+        help_text=_("From your professional profile. This choice applies to all your listings."),
+    )

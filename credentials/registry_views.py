@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from accounts.models import Association
+from accounts.models import Association, WorkforceProfile
 from accounts.permissions import AssociationRoleRequiredMixin
+from accounts.services import workforce_registry_set
 from credentials.listing import registry_listing_set
 from credentials.registry import registry_endorsements, registry_page, registry_row
 from credentials.registry_forms import ListingForm, RegistrySearchForm
@@ -67,14 +68,21 @@ class ListingView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
+        profile = self.profile()
         return {
             "listed": self.endorsement.registry_listed,
             "place": self.endorsement.registry_place,
+            "show_languages": bool(profile and profile.show_languages),
+            "show_region": bool(profile and profile.show_region),
         }
+
+    def profile(self) -> WorkforceProfile | None:
+        return WorkforceProfile.objects.filter(user=self.request.user).first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["endorsement"] = self.endorsement
+        context["profile"] = self.profile()
         return context
 
     def form_valid(self, form):
@@ -83,6 +91,11 @@ class ListingView(LoginRequiredMixin, FormView):
             by=self.request.user,
             listed=form.cleaned_data["listed"],
             place=form.cleaned_data["place"],
+        )
+        workforce_registry_set(
+            user=self.request.user,
+            show_languages=form.cleaned_data["show_languages"],
+            show_region=form.cleaned_data["show_region"],
         )
         if self.endorsement.registry_listed:
             messages.success(self.request, _("You are listed in the public registry."))

@@ -11,8 +11,13 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from accounts.enums import Role
-from accounts.models import Association, Membership, User
-from accounts.services import membership_record, role_grant
+from accounts.models import Association, Membership, User, WorkforceProfile
+from accounts.services import (
+    membership_record,
+    role_grant,
+    workforce_profile_update,
+    workforce_registry_set,
+)
 
 DEMO_PASSWORD = "demo-endorse-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -111,4 +116,51 @@ def applicant_seed(*, association: Association, local: str, name: str, language:
             joined_on=datetime.date(timezone.localdate().year, 1, 15),
             member_number=f"{association.number_prefix}-{user.pk:05d}",
         )
+    workforce_profile_seed(user=user, local=local)
     return user
+
+
+# Each demo applicant's professional profile: (setting, discipline, region, languages,
+# race/ethnicity, shown in the registry). Farah, the holder, shows her languages and region.
+WORKFORCE_PROFILES = {
+    "ana": (
+        "home_visiting",
+        "family_support",
+        "Hartford County",
+        ["es", "en"],
+        ["hispanic"],
+        False,
+    ),
+    "ben": ("child_care", "early_childhood", "Hartford County", ["en"], ["white"], False),
+    "carla": ("early_intervention", "therapy", "New Haven County", ["en", "pt"], [], False),
+    "dmitri": ("clinic", "psychology", "Fairfield County", ["en", "ru"], ["prefer_not"], False),
+    "gus": ("home_visiting", "social_work", "New Haven County", ["en"], ["black"], False),
+    "erin": (
+        "clinic",
+        "social_work",
+        "Hartford County",
+        ["en", "es"],
+        ["white", "hispanic"],
+        False,
+    ),
+    "hana": ("hospital", "nursing", "Fairfield County", ["en", "ko"], ["asian"], False),
+    "farah": ("early_intervention", "counseling", "Hartford County", ["en", "ar"], [], True),
+}
+
+
+def workforce_profile_seed(*, user: User, local: str) -> None:
+    """The applicant's profile, written once (a demo visitor's changes stay)."""
+    spec = WORKFORCE_PROFILES.get(local)
+    if spec is None or WorkforceProfile.objects.filter(user=user).exists():
+        return
+    setting, discipline, region, languages, race_ethnicity, shown = spec
+    workforce_profile_update(
+        user=user,
+        work_setting=setting,
+        discipline=discipline,
+        region=region,
+        languages=languages,
+        race_ethnicity=race_ethnicity,
+    )
+    if shown:
+        workforce_registry_set(user=user, show_languages=True, show_region=True)

@@ -8,12 +8,13 @@ class EndorsementConfig(AppConfig):
 
     def ready(self):
         from accounts import emails as staff_emails
-        from endorsement import dashboards  # noqa: F401
+        from endorsement import dashboards, membership_panel  # noqa: F401
         from endorsement.emails import email_on_commit, register_emails
 
         # The coordinator's pipeline and the applicant's progress come with ``dashboards``
-        # (accounts.dashboards). The staff e-mails of accounts (below this app) leave through
-        # this app's e-mail door.
+        # (accounts.dashboards); the applicant's membership on the coordinator's application
+        # page with ``membership_panel`` (endorsement.panels). The staff e-mails of accounts
+        # (below this app) leave through this app's e-mail door.
         register_emails(
             folder=staff_emails.FOLDER, emails=staff_emails.EMAILS, values=staff_emails.VALUES
         )

@@ -1,20 +1,6 @@
-"""What every CSV export shares (the pipeline's, the registry's): cells a spreadsheet does not
-run as formulas, and a streaming writer."""
+"""The CSV helpers moved to ``accounts.csvs`` (the member list in ``accounts`` uses them too);
+imported from here by the apps above ``endorsement``."""
 
-CSV_CHUNK = 2000
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from accounts.csvs import CSV_CHUNK, FORMULA_STARTS, Echo, csv_safe
 
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-class Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
+__all__ = ["CSV_CHUNK", "FORMULA_STARTS", "Echo", "csv_safe"]

@@ -129,7 +129,9 @@ def test_applicant_dashboard_with_application_in_spanish(client, spanish_applica
         'data-state="registered">Esperando a que la persona coordinadora acepte su inscripción'
         "</span></td>"
     ) in page
-    assert f"{association.name}: Activa, del " in page
+    assert f'<span class="fw-semibold">{association.name}</span>:' in page
+    # Current, or ending within 30 days (in December), in Spanish.
+    assert "es miembro hasta el" in page or "su membresía termina el" in page
 
 
 def _po_entries(text):

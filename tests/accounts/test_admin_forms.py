@@ -1,6 +1,10 @@
 """The admin site's membership and role-grant forms: an association admin adds people by e-mail to
 their own association only, with clear errors; role grants go through the accounts services."""
 
+import datetime
+
+import pytest
+
 from accounts.enums import MembershipStatus, Role
 from accounts.models import Membership, RoleGrant
 from accounts.services import role_grant
@@ -62,16 +66,64 @@ def test_membership_change_to_another_association_is_a_form_error(as_assoc_admin
     assert Membership.objects.get(pk=membership.pk).association == world.own.association
 
 
-def test_membership_end_before_start_is_a_form_error(as_assoc_admin, world):
+@pytest.mark.parametrize(
+    ("joined", "end"),
+    [("2026-05-01", datetime.date(2026, 12, 31)), ("2026-10-01", datetime.date(2027, 12, 31))],
+)
+def test_membership_end_follows_the_calendar_year_rule_whatever_is_posted(
+    as_assoc_admin, world, monkeypatch, joined, end
+):
+    """The form has no end field: a wrong end posted by hand is ignored, the rule's is stored."""
+    monkeypatch.setattr(
+        "accounts.models.Association.today", lambda self: datetime.date(2026, 12, 6)
+    )
     person = UserFactory(email="new@example.org")
     response = as_assoc_admin.post(
         "/admin/accounts/membership/add/",
-        _membership_data(world.own.association, person.email, start="2026-05-01", end="2026-04-30"),
+        _membership_data(world.own.association, person.email, start=joined, end="2026-04-30"),
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=person)
+    assert (membership.start.isoformat(), membership.end) == (joined, end)
+
+
+def test_membership_change_recomputes_the_end(as_assoc_admin, world):
+    membership = world.own.membership
+    response = as_assoc_admin.post(
+        f"/admin/accounts/membership/{membership.pk}/change/",
+        _membership_data(world.own.association, membership.user.email, start="2025-10-20"),
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.start, membership.end) == (
+        datetime.date(2025, 10, 20),
+        datetime.date(2026, 12, 31),
+    )
+
+
+def test_membership_form_shows_the_end_read_only(as_assoc_admin, world):
+    membership = world.own.membership
+    response = as_assoc_admin.get(f"/admin/accounts/membership/{membership.pk}/change/")
+    form = response.context["adminform"].form
+    assert "end" not in form.fields
+    assert "start" in form.fields
+    html = response.content.decode()
+    assert "Joined or paid on" in html
+    assert '<div class="readonly">' in html and membership.end.strftime("%Y") in html
+
+
+def test_membership_joined_in_the_future_is_a_form_error(as_assoc_admin, world):
+    person = UserFactory(email="new@example.org")
+    tomorrow = world.own.association.today() + datetime.timedelta(days=1)
+    response = as_assoc_admin.post(
+        "/admin/accounts/membership/add/",
+        _membership_data(world.own.association, person.email, start=tomorrow.isoformat()),
     )
     assert response.status_code == 200
-    assert response.context["adminform"].form.non_field_errors() == [
-        "Constraint “membership_end_after_start” is violated."
+    assert response.context["adminform"].form.errors["start"] == [
+        "The day joined or paid cannot be in the future."
     ]
+    assert not Membership.objects.filter(user=person).exists()
 
 
 def test_duplicate_member_number_is_a_form_error(as_assoc_admin, world):

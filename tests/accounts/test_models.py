@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.enums import MembershipStatus
-from accounts.models import Membership, membership_period
+from accounts.models import Membership, membership_end, membership_period
 from tests.factories import AssociationFactory, MembershipFactory, UserFactory
 
 
@@ -59,15 +60,51 @@ def test_membership_is_current_defaults_to_today_in_the_association_time_zone(db
 
 
 def test_membership_end_before_start_is_refused_by_the_database(db):
-    with pytest.raises(IntegrityError, match="membership_end_after_start"), transaction.atomic():
+    with pytest.raises(IntegrityError, match="membership_"), transaction.atomic():
         MembershipFactory(start=datetime.date(2026, 5, 1), end=datetime.date(2026, 4, 30))
     assert Membership.objects.count() == 0
 
 
-def test_membership_one_day_long_is_allowed(db):
-    day = datetime.date(2026, 5, 1)
-    membership = MembershipFactory(start=day, end=day)
-    assert Membership.objects.get().pk == membership.pk
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        # One day long, or ending mid-year: not the calendar year.
+        (datetime.date(2026, 5, 1), datetime.date(2026, 5, 1)),
+        (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)),
+        # Joined before 1 October: this year only.
+        (datetime.date(2026, 9, 30), datetime.date(2027, 12, 31)),
+        # Joined from 1 October: the next year too, not this year only nor two more.
+        (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)),
+        (datetime.date(2026, 11, 15), datetime.date(2028, 12, 31)),
+    ],
+)
+def test_membership_off_the_calendar_year_rule_is_refused_by_the_database(db, start, end):
+    with pytest.raises(IntegrityError, match="membership_calendar_year"), transaction.atomic():
+        MembershipFactory(start=start, end=end)
+    assert Membership.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "start",
+    [datetime.date(2026, 1, 1), datetime.date(2026, 9, 30), datetime.date(2026, 10, 1)],
+)
+def test_membership_by_the_rule_is_stored(db, start):
+    membership = MembershipFactory(start=start, end=membership_end(start))
+    assert Membership.objects.get().end == membership_period(start)[1] == membership.end
+
+
+def test_membership_clean_names_the_end_the_rule_gives(db):
+    membership = MembershipFactory.build(
+        association=AssociationFactory(),
+        user=UserFactory(),
+        start=datetime.date(2026, 10, 2),
+        end=datetime.date(2026, 12, 31),
+    )
+    with pytest.raises(ValidationError) as caught:
+        membership.full_clean()
+    assert caught.value.message_dict["end"] == [
+        "A membership that starts on 2026-10-02 ends on 2027-12-31 (the calendar-year rule)."
+    ]
 
 
 def test_duplicate_member_number_in_one_association_is_refused(db, association):

@@ -160,3 +160,15 @@ def test_role_revoke_of_another_role_leaves_staff_alone(db, association, user):
 def test_role_revoke_of_a_grant_that_does_not_exist_does_nothing(db, association, user):
     role_revoke(association=association, user=user, role=Role.REVIEWER)
     assert RoleGrant.objects.count() == 0
+
+
+def test_workforce_profile_update_writes_only_profile_fields(db, user):
+    from accounts.models import WorkforceProfile
+    from accounts.services import workforce_profile_update
+
+    with pytest.raises(ValueError, match="show_languages"):
+        workforce_profile_update(user=user, work_setting="clinic", show_languages=True)
+    assert not WorkforceProfile.objects.exists()
+    profile = workforce_profile_update(user=user, work_setting="clinic", region=" a   b ")
+    again = workforce_profile_update(user=user, region="c")
+    assert (again.pk, again.work_setting, again.region) == (profile.pk, "clinic", "c")

@@ -24,6 +24,7 @@ PORTAL_NAMESPACES = (
 SKIPPED = {
     "accounts:language": "POST only: the language switch",
     "accounts:dashboard": "redirects to the person's own dashboard, which the walk opens",
+    "accounts:members.csv": "a CSV download",
     "portfolios:education.restore": "POST only: undo a deletion",
     "portfolios:work.restore": "POST only: undo a deletion",
     "portfolios:training.restore": "POST only: undo a deletion",

@@ -77,6 +77,8 @@ WALKED = {
     "accounts:people.log",
     "accounts:people.person",
     "accounts:people.deactivate",
+    "accounts:members",
+    "accounts:workforce",
     "competencies:home",
     "competencies:association",
     "competencies:category",

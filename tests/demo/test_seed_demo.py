@@ -529,3 +529,31 @@ def test_farah_downloads_a_digital_badge_signed_with_her_associations_key(client
     decoded = jwt.decode(token, KeySet.import_key_set(jwks), registry=registry())
     assert decoded.header["kid"] == keys["northfield"]
     assert decoded.claims["credentialSubject"]["name"] == farah.applicant.get_full_name()
+
+
+def test_demo_applicants_have_professional_profiles_and_farah_shows_hers_in_the_registry(client):
+    from accounts.models import WorkforceProfile
+    from endorsement.workforce import workforce_counts
+
+    seed()
+    applicants = User.objects.filter(applications__association__slug="northfield").distinct()
+    profiles = WorkforceProfile.objects.filter(user__in=applicants)
+    assert profiles.count() == applicants.count() == 8
+    assert list(profiles.filter(show_languages=True).values_list("user__email", flat=True)) == [
+        "farah@northfield.example.org"
+    ]
+    # A visitor's change survives a second seeding.
+    ana = profiles.get(user__email="ana@northfield.example.org")
+    ana.region = "Changed County"
+    ana.save()
+    seed()
+    assert WorkforceProfile.objects.get(pk=ana.pk).region == "Changed County"
+    rows = client.get("/a/northfield/registry/").context["rows"]
+    assert [(row.holder_name, row.languages) for row in rows] == [
+        ("Farah Endorsed", "English, Arabic")
+    ]
+    settings_rows = workforce_counts(
+        association=Association.objects.get(slug="northfield"), by="work_setting"
+    )
+    # Eight people: every setting has fewer than 5.
+    assert {row.shown for row in settings_rows} == {"fewer than 5"}

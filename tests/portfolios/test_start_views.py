@@ -579,8 +579,8 @@ def test_dashboard_query_count_is_constant(
     client.force_login(applicant)
     # Session, user, staff-role check; applications (with the reason), their latest events,
     # the failed ones' retake dates (reviews), the current certificates (credentials),
-    # memberships, associations.
-    with django_assert_num_queries(9):
+    # memberships, the professional profile, associations.
+    with django_assert_num_queries(10):
         response = client.get("/dashboard/applicant/")
     assert [a.return_reason for a in response.context["applications"]] == ["Why"] * size
     assert [a.is_member for a in response.context["applications"]] == [True] * size
