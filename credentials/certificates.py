@@ -111,9 +111,9 @@ def qr_svg(url: str) -> str:
     )
 
 
-def certificate_context(*, endorsement: Endorsement, holder_name: str) -> dict:
+def certificate_context(*, endorsement: Endorsement, holder_name: str, code: str = "") -> dict:
     association = endorsement.association
-    url = verification_url(endorsement.number)
+    url = verification_url(endorsement.number, certificate=code)
     return {
         "endorsement": endorsement,
         "association": association,
@@ -132,10 +132,11 @@ def certificate_language(endorsement: Endorsement) -> str:
     return endorsement.holder.preferred_language or settings.LANGUAGE_CODE
 
 
-def certificate_pdf(*, endorsement: Endorsement, holder_name: str) -> bytes:
-    """The certificate as PDF/UA-1 bytes, in the holder's language."""
+def certificate_pdf(*, endorsement: Endorsement, holder_name: str, code: str = "") -> bytes:
+    """The certificate as PDF/UA-1 bytes, in the holder's language; its QR code opens the
+    verification page of the certificate ``code`` (of the endorsement alone without one)."""
     with translation.override(certificate_language(endorsement)):
-        context = certificate_context(endorsement=endorsement, holder_name=holder_name)
+        context = certificate_context(endorsement=endorsement, holder_name=holder_name, code=code)
         html = render_to_string("credentials/certificate.html", context)
     document = HTML(string=html, base_url=static_prefix(), url_fetcher=StaticOnlyFetcher())
     return document.write_pdf(pdf_variant="pdf/ua-1")

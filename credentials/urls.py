@@ -1,6 +1,6 @@
 from django.urls import path
 
-from credentials import registry_views, verification_views, views
+from credentials import name_change_views, registry_views, verification_views, views
 
 app_name = "credentials"
 
@@ -25,6 +25,21 @@ urlpatterns: list = [
         "certificates/<int:pk>/status/",
         views.CertificateStatusView.as_view(),
         name="certificate.status",
+    ),
+    path(
+        "certificates/<int:pk>/retry/",
+        name_change_views.CertificateRetryView.as_view(),
+        name="certificate.retry",
+    ),
+    path(
+        "endorsements/<int:pk>/name-change/",
+        name_change_views.NameChangeRequestView.as_view(),
+        name="name_change.request",
+    ),
+    path(
+        "coordinator/name-changes/<int:pk>/",
+        name_change_views.NameChangeDecideView.as_view(),
+        name="name_change.decide",
     ),
     # Public verification (no login). Any text after verify/ reaches the page: a malformed
     # number gets its 404 page with the look-up form, never Django's.
