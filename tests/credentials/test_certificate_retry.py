@@ -2,7 +2,10 @@
 again; the coordinator sees it on the dashboard and the application page and presses "Try
 again" (POST, their association only); retrying anything else changes nothing."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.enums import Role
@@ -147,3 +150,25 @@ def test_the_holder_is_told_the_office_can_produce_it_again(client, failed):
         "produce it again"
     ) in content
     assert retry_url(failed) not in content
+
+
+def test_the_command_retries_the_failed_certificates_of_an_association(
+    failed, other_association, queued, django_capture_on_commit_callbacks
+):
+    elsewhere = EndorsementFactory(
+        application__association=other_association,
+        category__framework__association=other_association,
+    )
+    other = Certificate.objects.create(
+        endorsement=elsewhere, holder_name="B", state=CertificateState.FAILED
+    )
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("certificates_retry", association="northfield", stdout=out)
+    assert out.getvalue() == "1 certificates queued to be produced again.\n"
+    assert queued == [failed.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("certificates_retry", stdout=out)
+    assert queued == [failed.pk, other.pk]
+    with pytest.raises(CommandError, match="No association with slug: nowhere."):
+        call_command("certificates_retry", association="nowhere")
