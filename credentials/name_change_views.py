@@ -160,16 +160,23 @@ class NameChangeDecideView(AssociationRoleRequiredMixin, FormView):
 
 
 class CertificateRetryView(LoginRequiredMixin, View):
-    """POST: produce a failed certificate again (a coordinator or admin of its association)."""
+    """POST: produce a failed certificate again (a coordinator or admin of its association;
+    404 to everyone else, whatever the method)."""
 
     http_method_names = ["post"]
 
-    def post(self, request, pk: int):
-        certificate = certificate_by_id(pk)
-        if certificate is None or not rules.has_perm(
-            "credentials.retry_certificate", request.user, certificate
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.certificate = certificate_by_id(kwargs["pk"])
+        if self.certificate is None or not rules.has_perm(
+            "credentials.retry_certificate", request.user, self.certificate
         ):
             raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk: int):
+        certificate = self.certificate
         try:
             certificate_retry(certificate=certificate)
         except RetryRefused:

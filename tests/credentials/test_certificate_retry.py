@@ -112,6 +112,7 @@ def test_others_cannot_retry(
     }[who]()
     client.force_login(user)
     assert client.post(retry_url(failed)).status_code == 404
+    assert client.get(retry_url(failed)).status_code == 404
     assert Certificate.objects.get().state == CertificateState.FAILED
     assert queued == []
 
