@@ -18,6 +18,7 @@ from credentials.selectors import (
     endorsement_name_change_pending,
     holder_certificates,
 )
+from endorsement.enums import EndorsementStatus
 from endorsement.panels import Panel, register_application_panel
 
 PANEL_TEMPLATE = "credentials/_dashboard_certificates.html"
@@ -54,12 +55,13 @@ def holder_certificates_panel(request, association) -> dict:
     rows = []
     for certificate in certificates:
         row = certificate_context(certificate=certificate, user=request.user)
-        if pending is None:
+        if pending is not None:
+            if pending.endorsement_id == certificate.endorsement_id:
+                row["name_change_pending"] = pending
+        elif certificate.endorsement.status != EndorsementStatus.REVOKED:
             row["name_change_url"] = reverse(
                 "credentials:name_change.request", kwargs={"pk": certificate.endorsement_id}
             )
-        elif pending.endorsement_id == certificate.endorsement_id:
-            row["name_change_pending"] = pending
         rows.append(row)
     return {"certificates": rows, "applicant_panels": [PANEL_TEMPLATE]}
 

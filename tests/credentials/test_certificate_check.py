@@ -111,3 +111,11 @@ def test_the_page_with_a_code_costs_one_query_more(
     page(client)  # the endorsement's facts are now cached
     with django_assert_max_num_queries(2):
         assert page(client, old.code).status_code == 200
+
+
+def test_the_superseded_certificate_in_spanish(client, old_and_new, settings):
+    old, _new = old_and_new
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    content = page(client, old.code).content.decode()
+    assert "Este certificado fue reemplazado el 2 de junio de 2026" in content
+    assert "Ana Applicant" not in content

@@ -298,6 +298,15 @@ def test_the_holders_dashboard_offers_the_request_then_says_it_waits(
     assert "You asked for your name to become Ana Beltrán" in content
 
 
+def test_a_revoked_endorsement_offers_no_change_of_name(client, endorsement, certificate):
+    endorsement.status = EndorsementStatus.REVOKED
+    endorsement.save()
+    client.force_login(endorsement.holder)
+    content = client.get(reverse("accounts:dashboard.applicant")).content.decode()
+    assert f'id="certificate-{certificate.pk}"' in content
+    assert request_url(endorsement) not in content
+
+
 @pytest.mark.parametrize("who", ["other applicant", "coordinator"])
 def test_only_the_holder_reaches_the_request_page(
     client, endorsement, make_staff, association, who
