@@ -119,9 +119,9 @@ def qr_svg(url: str) -> str:
     )
 
 
-def certificate_context(*, endorsement: Endorsement, holder_name: str) -> dict:
+def certificate_context(*, endorsement: Endorsement, holder_name: str, code: str = "") -> dict:
     association = endorsement.association
-    url = verification_url(endorsement.number)
+    url = verification_url(endorsement.number, certificate=code)
     return {
         "endorsement": endorsement,
         "association": association,
@@ -152,10 +152,11 @@ def font_configuration() -> FontConfiguration:
     return config
 
 
-def certificate_html(*, endorsement: Endorsement, holder_name: str) -> str:
-    """The certificate's HTML page, in the holder's language."""
+def certificate_html(*, endorsement: Endorsement, holder_name: str, code: str = "") -> str:
+    """The certificate's HTML page, in the holder's language; its QR code opens the
+    verification page of the certificate ``code`` (of the endorsement alone without one)."""
     with translation.override(certificate_language(endorsement)):
-        context = certificate_context(endorsement=endorsement, holder_name=holder_name)
+        context = certificate_context(endorsement=endorsement, holder_name=holder_name, code=code)
         return render_to_string("credentials/certificate.html", context)
 
 
@@ -163,8 +164,8 @@ def certificate_html(*, endorsement: Endorsement, holder_name: str) -> str:
 PDF_VARIANT = "pdf/ua-1"
 
 
-def certificate_pdf(*, endorsement: Endorsement, holder_name: str) -> bytes:
+def certificate_pdf(*, endorsement: Endorsement, holder_name: str, code: str = "") -> bytes:
     """The certificate as PDF/UA-1 bytes, in the holder's language."""
-    html = certificate_html(endorsement=endorsement, holder_name=holder_name)
+    html = certificate_html(endorsement=endorsement, holder_name=holder_name, code=code)
     document = HTML(string=html, base_url=static_prefix(), url_fetcher=StaticOnlyFetcher())
     return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=font_configuration())

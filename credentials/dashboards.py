@@ -3,13 +3,22 @@ holder's certificates and registry listing on their dashboard and the registry a
 coordinator's (``accounts.dashboards``), the certificate on the coordinator's application page
 (``endorsement.panels``)."""
 
+import rules
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts import dashboards
 from accounts.enums import Role
 from credentials.links import linkedin_add_url
-from credentials.models import IssuerKey
-from credentials.selectors import application_certificate, holder_certificates
+from credentials.models import IssuerKey, NameChangeRequest, NameChangeState
+from credentials.selectors import (
+    application_certificate,
+    association_failed_certificates,
+    association_name_changes_pending,
+    endorsement_name_change_pending,
+    holder_certificates,
+)
+from endorsement.enums import EndorsementStatus
 from endorsement.panels import Panel, register_application_panel
 
 PANEL_TEMPLATE = "credentials/_dashboard_certificates.html"
@@ -50,12 +59,27 @@ def badge_links(endorsement) -> dict:
 
 @dashboards.register(dashboards.APPLICANT)
 def holder_certificates_panel(request, association) -> dict:
-    rows = [
-        certificate_context(certificate=certificate, user=request.user)
-        for certificate in holder_certificates(user=request.user)
-    ]
-    if not rows:
+    """The person's certificates, each with the way to ask for a change of name (or the
+    request waiting); three queries."""
+    certificates = holder_certificates(user=request.user)
+    if not certificates:
         return {}
+    pending = (
+        NameChangeRequest.objects.filter(holder=request.user, state=NameChangeState.PENDING)
+        .only("endorsement_id", "requested_name", "created")
+        .first()
+    )
+    rows = []
+    for certificate in certificates:
+        row = certificate_context(certificate=certificate, user=request.user)
+        if pending is not None:
+            if pending.endorsement_id == certificate.endorsement_id:
+                row["name_change_pending"] = pending
+        elif certificate.endorsement.status != EndorsementStatus.REVOKED:
+            row["name_change_url"] = reverse(
+                "credentials:name_change.request", kwargs={"pk": certificate.endorsement_id}
+            )
+        rows.append(row)
     signing = signing_associations(row["endorsement"].association_id for row in rows)
     for row in rows:
         if row["endorsement"].association_id in signing:
@@ -73,7 +97,48 @@ def application_certificate_panel(request, application):
     context = certificate_context(certificate=certificate, user=request.user)
     if signing_associations([certificate.endorsement.association_id]):
         context.update(badge_links(certificate.endorsement))
+    context["can_retry"] = certificate.state == "failed" and rules.has_perm(
+        "credentials.retry_certificate", request.user, certificate
+    )
+    context["name_change"] = endorsement_name_change_pending(
+        endorsement_id=certificate.endorsement_id
+    )
     return Panel(template="credentials/_application_certificate.html", context=context)
+
+
+@dashboards.register_tasks(Role.COORDINATOR)
+def coordinator_certificate_tasks(request, association, context) -> list[dashboards.Task]:
+    """Changes of name to decide and certificates to produce again (two queries)."""
+    rows = [
+        dashboards.Task(
+            kind="name_change",
+            label=_("Decide the change of name of %(name)s (%(code)s)")
+            % {"name": change.holder.get_full_name(), "code": change.endorsement.category.code},
+            url=reverse("credentials:name_change.decide", kwargs={"pk": change.pk}),
+            priority=45,
+            since=change.created,
+        )
+        for change in association_name_changes_pending(association=association)
+    ]
+    rows += [
+        dashboards.Task(
+            kind="certificate_failed",
+            label=_("Produce the certificate of %(name)s (%(code)s) again")
+            % {
+                "name": certificate.endorsement.holder.get_full_name(),
+                "code": certificate.endorsement.category.code,
+            },
+            url=reverse(
+                "endorsement:detail",
+                kwargs={"application_id": certificate.endorsement.application_id},
+            )
+            + "#certificate-heading",
+            priority=46,
+            since=certificate.created,
+        )
+        for certificate in association_failed_certificates(association=association)
+    ]
+    return rows
 
 
 @dashboards.register_section(dashboards.APPLICANT)

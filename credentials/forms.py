@@ -32,3 +32,28 @@ class BadgeCheckForm(forms.Form):
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
     )
+
+
+class NameChangeRequestForm(forms.Form):
+    """The holder's request; the service checks the rest (unchanged name, one waiting)."""
+
+    requested_name = forms.CharField(
+        label=_("Your name as it should be printed"),
+        help_text=_("Your full name, as on your identity documents."),
+        max_length=200,
+    )
+    reason = reason_field(
+        _("Why your name changes"),
+        _("Required. Only the association's office reads it (e.g. marriage, a legal change)."),
+        max_length=2000,
+        rows=3,
+    )
+
+
+class NameChangeRefuseForm(forms.Form):
+    reason = reason_field(
+        _("Reason for the refusal"),
+        _("Required. The holder reads it in the e-mail."),
+        max_length=2000,
+        rows=3,
+    )

@@ -7,9 +7,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 
-def verification_url(number: str) -> str:
-    """The public verification page of an endorsement number (``credentials:verify``)."""
-    return f"{settings.SITE_URL.rstrip('/')}/verify/{number}/"
+def verification_url(number: str, *, certificate: str = "") -> str:
+    """The public verification page of an endorsement number (``credentials:verify``); with a
+    certificate's public code (the QR code's address), the page also says whether that
+    certificate is the current one."""
+    url = f"{settings.SITE_URL.rstrip('/')}/verify/{number}/"
+    if certificate:
+        url += "?" + urlencode({"certificate": certificate})
+    return url
 
 
 def linkedin_add_url(

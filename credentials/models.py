@@ -1,5 +1,7 @@
+import secrets
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,12 @@ class CertificateState(models.TextChoices):
     PENDING = "pending", _("Being produced")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Could not be produced")
+
+
+def certificate_code() -> str:
+    """A certificate's public code (20 hex digits, 80 random bits): printed in its QR code's
+    address, it tells the verification page which certificate is being checked."""
+    return secrets.token_hex(10)
 
 
 def certificate_path(instance, filename: str) -> str:
@@ -35,6 +43,9 @@ class Certificate(models.Model):
     holder_name = models.CharField(_("holder's name as printed"), max_length=300)
     created = models.DateTimeField(auto_now_add=True)
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    code = models.CharField(
+        _("public code"), max_length=20, unique=True, default=certificate_code, editable=False
+    )
 
     class Meta:
         verbose_name = _("certificate")
@@ -112,3 +123,58 @@ class StatusListEntry(models.Model):
 
     def __str__(self):
         return f"{self.association_id}:{self.index}"
+
+
+class NameChangeState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the office")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class NameChangeRequest(models.Model):
+    """A holder asks for their name to change on an endorsement's certificate; a coordinator
+    (or admin) of the endorsement's association approves it (the name changes and the
+    certificate is reissued) or refuses it with a reason. One pending request per person;
+    ``credentials.name_changes`` is the only writer of ``state``."""
+
+    endorsement = models.ForeignKey(
+        Endorsement, on_delete=models.CASCADE, related_name="name_change_requests"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="name_change_requests"
+    )
+    requested_name = models.CharField(_("new name"), max_length=200)
+    reason = models.TextField(_("reason"), max_length=2000)
+    # The name the person had when the request was decided (kept for the audit, never public).
+    previous_name = models.CharField(_("previous name"), max_length=200, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=NameChangeState.choices,
+        default=NameChangeState.PENDING,
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
+
+    class Meta:
+        verbose_name = _("name change request")
+        verbose_name_plural = _("name change requests")
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder"],
+                condition=models.Q(state="pending"),
+                name="one_pending_name_change_per_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.endorsement.number}: {self.get_state_display()}"

@@ -1,7 +1,8 @@
 """Who may do what with the credentials (django-rules): the coordinator revokes an
 endorsement; the holder changes their own registry listing; the association's coordinators
 export its registry; a certificate is downloaded by its holder and the coordinators and admins
-of the endorsement's association."""
+of the endorsement's association, who also decide the holder's change of name and produce a
+failed certificate again."""
 
 import rules
 
@@ -31,6 +32,13 @@ def is_endorsement_coordinator(user, endorsement):
     return is_coordinator_of(user, endorsement.association)
 
 
+@rules.predicate
+def is_name_change_staff(user, request) -> bool:
+    """A coordinator or admin of the association of the request's endorsement."""
+    association = request.endorsement.association
+    return is_coordinator_of(user, association) or is_association_admin_of(user, association)
+
+
 rules.add_perm("credentials.change_registry_listing", is_endorsement_holder)
 rules.add_perm("credentials.export_registry", is_coordinator_of)
 rules.add_perm("credentials.download_certificate", is_certificate_holder | is_certificate_staff)
@@ -47,3 +55,8 @@ def is_endorsement_staff(user, endorsement) -> bool:
 
 # The endorsement's Open Badges credential (signed on download).
 rules.add_perm("credentials.download_badge", is_endorsement_holder | is_endorsement_staff)
+# A holder asks for a change of their name on the certificate; the association decides.
+rules.add_perm("credentials.request_name_change", is_endorsement_holder)
+rules.add_perm("credentials.decide_name_change", is_name_change_staff)
+# Producing a failed certificate again (the application page's "Try again").
+rules.add_perm("credentials.retry_certificate", is_certificate_staff)

@@ -105,3 +105,51 @@ def application_certificate(*, application_id: int):
         .filter(endorsement__application_id=application_id, superseded_at__isnull=True)
         .first()
     )
+
+
+def association_failed_certificates(*, association) -> list:
+    """The association's current certificates that could not be produced (one query)."""
+    from credentials.models import CertificateState
+
+    return list(
+        _certificates().filter(
+            endorsement__association=association,
+            state=CertificateState.FAILED,
+            superseded_at__isnull=True,
+        )
+    )
+
+
+def certificate_by_code(*, number: str, code: str):
+    """The certificate ``code`` of the endorsement ``number`` (only what the public page says:
+    when it was made and whether it was replaced), or None (one query)."""
+    from credentials.models import Certificate
+
+    return (
+        Certificate.objects.filter(code=code, endorsement__number=number)
+        .only("pk", "created", "superseded_at")
+        .first()
+    )
+
+
+# --- Changes of name ---------------------------------------------------------------------------
+
+
+def association_name_changes_pending(*, association) -> list:
+    """The requests waiting for the association's decision, oldest first (one query)."""
+    from credentials.models import NameChangeRequest, NameChangeState
+
+    return list(
+        NameChangeRequest.objects.filter(
+            endorsement__association=association, state=NameChangeState.PENDING
+        ).select_related("holder", "endorsement__category")
+    )
+
+
+def endorsement_name_change_pending(*, endorsement_id: int):
+    """The endorsement's request waiting for a decision, or None (one query)."""
+    from credentials.models import NameChangeRequest, NameChangeState
+
+    return NameChangeRequest.objects.filter(
+        endorsement_id=endorsement_id, state=NameChangeState.PENDING
+    ).first()

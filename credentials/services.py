@@ -47,7 +47,9 @@ def certificate_produce(*, certificate_id: int) -> Certificate | None:
             return None
         try:
             pdf = certificate_pdf(
-                endorsement=certificate.endorsement, holder_name=certificate.holder_name
+                endorsement=certificate.endorsement,
+                holder_name=certificate.holder_name,
+                code=certificate.code,
             )
         except Exception:
             logger.exception("Certificate %s could not be produced", certificate_id)
@@ -57,6 +59,27 @@ def certificate_produce(*, certificate_id: int) -> Certificate | None:
         certificate.file.save(f"{certificate.endorsement.number}.pdf", ContentFile(pdf), save=False)
         certificate.state = CertificateState.READY
         certificate.save(update_fields=["file", "state"])
+    return certificate
+
+
+class RetryRefused(Exception):
+    """The certificate is not one that failed (it is being produced, ready, or replaced)."""
+
+
+def certificate_retry(*, certificate: Certificate) -> Certificate:
+    """Produce a failed certificate again: it is pending once more and the Celery task is
+    queued once committed. Only the current certificate of an endorsement, and only when it
+    failed (asking twice queues it once: the second finds it pending and raises)."""
+    from credentials.tasks import certificate_render
+
+    with transaction.atomic():
+        updated = Certificate.objects.filter(
+            pk=certificate.pk, state=CertificateState.FAILED, superseded_at__isnull=True
+        ).update(state=CertificateState.PENDING)
+        if not updated:
+            raise RetryRefused
+        transaction.on_commit(lambda: certificate_render.delay(certificate.pk))
+    certificate.state = CertificateState.PENDING
     return certificate
 
 

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from credentials import badge_views, registry_views, verification_views, views
+from credentials import (
+    badge_views,
+    name_change_views,
+    registry_views,
+    verification_views,
+    views,
+)
 
 app_name = "credentials"
 
@@ -43,6 +49,21 @@ urlpatterns: list = [
         "endorsements/<int:pk>/badge.json", badge_views.BadgeJsonView.as_view(), name="badge.json"
     ),
     path("badges/check/", badge_views.BadgeCheckView.as_view(), name="badge.check"),
+    path(
+        "certificates/<int:pk>/retry/",
+        name_change_views.CertificateRetryView.as_view(),
+        name="certificate.retry",
+    ),
+    path(
+        "endorsements/<int:pk>/name-change/",
+        name_change_views.NameChangeRequestView.as_view(),
+        name="name_change.request",
+    ),
+    path(
+        "coordinator/name-changes/<int:pk>/",
+        name_change_views.NameChangeDecideView.as_view(),
+        name="name_change.decide",
+    ),
     # Public verification (no login). Any text after verify/ reaches the page: a malformed
     # number gets its 404 page with the look-up form, never Django's.
     path("verify/", verification_views.LookupView.as_view(), name="lookup"),

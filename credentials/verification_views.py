@@ -1,6 +1,8 @@
 """The public verification page and its look-up form (no login), and the coordinator's
 revocation of an endorsement."""
 
+import re
+
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,7 +18,7 @@ from django.views.generic import FormView
 from accounts.permissions import AssociationRoleRequiredMixin
 from credentials.forms import LookupForm, RevokeForm
 from credentials.revocation import RevocationRefused, endorsement_revoke
-from credentials.selectors import number_is_well_formed
+from credentials.selectors import certificate_by_code, number_is_well_formed
 from credentials.verification import (
     VERIFICATION_CACHE_SECONDS,
     lookup_allowed,
@@ -25,6 +27,24 @@ from credentials.verification import (
 )
 from endorsement.enums import EndorsementStatus
 from endorsement.models import Endorsement
+
+# A certificate's public code (``credentials.models.certificate_code``).
+CODE = re.compile(r"^[0-9a-f]{20}$")
+
+
+def certificate_check(number: str, code: str | None) -> dict | None:
+    """What the page says about the certificate whose QR code was scanned (``?certificate=``):
+    the current one, replaced on a date, or not one of this endorsement's; None without a
+    code. Never the name it printed (a change of name is the holder's own business)."""
+    if code is None:
+        return None
+    code = code.strip().lower()
+    certificate = certificate_by_code(number=number, code=code) if CODE.fullmatch(code) else None
+    if certificate is None:
+        return {"state": "unknown"}
+    if certificate.superseded_at is not None:
+        return {"state": "superseded", "since": certificate.superseded_at}
+    return {"state": "current", "since": certificate.created}
 
 
 def _too_many(request):
@@ -53,7 +73,11 @@ class VerifyView(View):
         response = render(
             request,
             "credentials/verify.html",
-            {"facts": facts, "revoked": facts.status == EndorsementStatus.REVOKED},
+            {
+                "facts": facts,
+                "revoked": facts.status == EndorsementStatus.REVOKED,
+                "checked": certificate_check(facts.number, request.GET.get("certificate")),
+            },
         )
         # A signed-in reader's page shows their own menu: browsers may keep it, proxies not.
         if request.user.is_authenticated:

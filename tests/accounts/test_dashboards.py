@@ -263,8 +263,9 @@ DASHBOARD_QUERIES = {
     # Registrations waiting; the pipeline (endorsement.dashboards): categories for the filter,
     # counts by state, the table's count, its page, the page's review assignments, the
     # reviewers for bulk assignment; applicants asking for an advisor (reviews.views.advisor);
-    # "needs you now": the awards waiting (endorsement) and the review and exam rows (reviews).
-    Role.COORDINATOR: 4 + 1 + 6 + 1 + 2,
+    # "needs you now": the awards waiting (endorsement), the review and exam rows (reviews), the
+    # changes of name to decide and the certificates that failed (credentials).
+    Role.COORDINATOR: 4 + 1 + 6 + 1 + 2 + 2,
     Role.ASSOCIATION_ADMIN: 4 + 2,  # grants with their users, membership count
 }
 

@@ -72,6 +72,9 @@ SKIPPED = {
     "accounts:invitation.accept": (
         "the invitee's link, no login: tests/browser/test_people.py (1280, 390, axe)"
     ),
+    "credentials:certificate.retry": "POST only: the coordinator's Try again",
+    "credentials:name_change.request": "tests/browser/test_name_change.py (1280, 390, axe)",
+    "credentials:name_change.decide": "tests/browser/test_name_change.py (1280, 390, axe)",
 }
 
 # Links the walk does not follow: they change the session or leave the portal's pages.

@@ -76,22 +76,43 @@ def test_markup_in_the_name_is_printed_as_text(endorsement):
     assert "<b>Bold</b>" in text
 
 
-@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is installed by .ci/run")
-def test_the_qr_code_decodes_to_the_verification_url(endorsement, tmp_path):
+def decode_qr(pdf_bytes: bytes, tmp_path) -> list[str]:
+    """The QR codes of the PDF's first page, as a real decoder (zbarimg) reads them."""
     pdf = tmp_path / "certificate.pdf"
-    pdf.write_bytes(certificate_pdf(endorsement=endorsement, holder_name="Ana Ortega"))
+    pdf.write_bytes(pdf_bytes)
     subprocess.run(
         ["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf), str(tmp_path / "page")],
         check=True,
     )
-    decoded = subprocess.run(
+    return subprocess.run(
         ["zbarimg", "--quiet", "--raw", str(tmp_path / "page.png")],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.split()
-    assert decoded == [f"{settings.SITE_URL}/verify/NORTHFIELD-IFS-2026-0007/"]
-    assert decoded[0] == verification_url("NORTHFIELD-IFS-2026-0007")
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is installed by .ci/run")
+def test_the_qr_code_decodes_to_the_verification_url_of_the_certificate(
+    eager, endorsement, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = certificate_issue(endorsement=endorsement)
+    certificate.refresh_from_db()
+    assert certificate.state == CertificateState.READY
+    assert len(certificate.code) == 20
+    with certificate.file.open("rb") as handle:
+        decoded = decode_qr(handle.read(), tmp_path)
+    assert decoded == [
+        f"{settings.SITE_URL}/verify/NORTHFIELD-IFS-2026-0007/?certificate={certificate.code}"
+    ]
+    assert decoded[0] == verification_url("NORTHFIELD-IFS-2026-0007", certificate=certificate.code)
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is installed by .ci/run")
+def test_without_a_code_the_qr_code_opens_the_endorsements_page(endorsement, tmp_path):
+    pdf = certificate_pdf(endorsement=endorsement, holder_name="Ana Ortega")
+    assert decode_qr(pdf, tmp_path) == [f"{settings.SITE_URL}/verify/NORTHFIELD-IFS-2026-0007/"]
 
 
 @pytest.mark.parametrize(

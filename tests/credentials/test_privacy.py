@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.enums import Role
 from credentials import verification
 from credentials.keys import key_generate
-from credentials.models import Certificate, CertificateState
+from credentials.models import Certificate, CertificateState, NameChangeRequest
 from endorsement.enums import EndorsementStatus
 from tests.factories import (
     PDF_BYTES,
@@ -98,6 +98,15 @@ PAGES = {
     # The holder's Open Badges credential, for the same people.
     "credentials:badge.download": private(404, CERTIFICATE_READERS, pk="endorsement"),
     "credentials:badge.json": private(404, CERTIFICATE_READERS, pk="endorsement"),
+    # The coordinator's "Try again" for a failed certificate (POST only).
+    "credentials:certificate.retry": private(
+        404, dict.fromkeys(("coordinator", "association admin"), (405, 302)), pk="certificate"
+    ),
+    # A change of name: the holder asks, the association's coordinators and admins decide.
+    "credentials:name_change.request": private(404, {"holder": (200, 400)}, pk="endorsement"),
+    "credentials:name_change.decide": private(
+        404, dict.fromkeys(("coordinator", "association admin"), (200, 400)), pk="name change"
+    ),
     # The holder's registry listing.
     "credentials:registry.listing": private(404, {"holder": (200, 302)}, pk="endorsement"),
     # The coordinator's pages.
@@ -180,6 +189,12 @@ def world(association, other_association, category, make_staff, settings, monkey
         "endorsement": endorsement,
         "certificate": certificate_of(endorsement),
         "their certificate": certificate_of(theirs),
+        "name change": NameChangeRequest.objects.create(
+            endorsement=endorsement,
+            holder=people["holder"],
+            requested_name="Ana Beltrán",
+            reason="Married.",
+        ),
     }
     return people, objects
 

@@ -329,6 +329,8 @@ def test_every_note_renders_in_both_languages():
         },
         "exam_result": {"passed": True},
         "endorsement_revoked": {"number": "N-1", "reason": "Board decision."},
+        "name_change_approved": {"number": "N-1"},
+        "name_change_refused": {"number": "N-1", "reason": "No proof."},
     }
     assert set(samples) == set(NOTES)
     for key, values in samples.items():
