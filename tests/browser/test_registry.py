@@ -59,7 +59,7 @@ def test_the_holder_lists_themselves(page, category):
     assert_page(page, "Your listing in the registry")
     fits(page)
     page.get_by_label("List me in the association's public registry").check()
-    page.get_by_label("City or region").fill("Lakeview")
+    page.get_by_label("City or region", exact=True).fill("Lakeview")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("You are listed in the public registry.")).to_be_visible()
     page.goto("/a/northfield/registry/")

@@ -531,6 +531,7 @@ def test_farah_downloads_a_digital_badge_signed_with_her_associations_key(client
     assert decoded.claims["credentialSubject"]["name"] == farah.applicant.get_full_name()
 
 
+@pytest.mark.django_db
 def test_demo_applicants_have_professional_profiles_and_farah_shows_hers_in_the_registry(client):
     from accounts.models import WorkforceProfile
     from endorsement.workforce import workforce_counts
