@@ -21,6 +21,8 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The online payment gateway (``billing.gateways``): "manual" needs no keys (the demo's).
+BILLING_GATEWAY = env("BILLING_GATEWAY", default="manual")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "portfolios",
     "reviews",
     "credentials",
+    "billing",
     "ninja",  # the API docs page with its assets served from our static files
     "demo",
 ]
