@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 
 from accounts import dashboards
 from accounts.enums import Role
-from billing.selectors import category_costs, open_invoices_of
+from billing.enums import InvoiceStatus
+from billing.models import Invoice
+from billing.selectors import category_costs, invoices_of
+from endorsement.panels import Panel, register_application_panel
 
 
 def money_text(amount, currency: str) -> str:
@@ -35,13 +38,17 @@ def category_cost_sentences(association) -> dict[str, str]:
 
 @dashboards.register_section(dashboards.APPLICANT)
 def applicant_invoices(request, association, context):
-    """The person's invoices still to pay, with the link to all of them (one query)."""
-    invoices = open_invoices_of(user=request.user)
+    """The person's invoices still to pay, with the link to all of them; nothing when they
+    have none (one query)."""
+    invoices = invoices_of(user=request.user)
     if not invoices:
         return None
     return dashboards.Section(
         template="billing/_dashboard_invoices.html",
-        data={"invoices": invoices, "all_url": reverse("billing:invoices")},
+        data={
+            "invoices": [invoice for invoice in invoices if invoice.status == InvoiceStatus.OPEN],
+            "all_url": reverse("billing:invoices"),
+        },
     )
 
 
@@ -55,3 +62,16 @@ def admin_billing(request, association, context):
             "invoices_url": reverse("billing:admin.invoices", kwargs={"slug": association.slug}),
         },
     )
+
+
+@register_application_panel
+def application_fees_panel(request, application):
+    """The application's invoices on the coordinator's application page (one query)."""
+    invoices = list(
+        Invoice.objects.filter(application=application)
+        .select_related("association")
+        .order_by("issued_at", "pk")
+    )
+    if not invoices:
+        return None
+    return Panel(template="billing/_application_fees.html", context={"invoices": invoices})

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import Association
-from billing.enums import FeeType, InvoiceStatus, PaymentKind
+from billing.enums import FeeType, PaymentKind
 from billing.models import ZERO, CategoryFee, FeeSchedule, Invoice, Payment
 
 
@@ -109,11 +109,10 @@ def association_waivers(*, association: Association) -> list[Payment]:
     )
 
 
-def open_invoices_of(*, user) -> list[Invoice]:
+def invoices_of(*, user) -> list[Invoice]:
+    """The person's invoices, oldest first, with their association (one query)."""
     return list(
-        Invoice.objects.filter(person=user, status=InvoiceStatus.OPEN)
-        .select_related("association")
-        .order_by("issued_at")
+        Invoice.objects.filter(person=user).select_related("association").order_by("issued_at")
     )
 
 

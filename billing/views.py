@@ -230,6 +230,7 @@ class RecordMixin(InvoiceMixin, View):
         page.setup(request, *args, **kwargs)
         page.invoice = selectors.invoice_by_id(self.invoice.pk)
         context = page.get_context_data(**self.form_context(form))
+        context["record_errors"] = [str(error) for error in form.non_field_errors()]
         response = page.render_to_response(context)
         response.status_code = 400
         return response

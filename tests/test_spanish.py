@@ -211,6 +211,7 @@ APPS_WITH_TEXT = (
     "portfolios",
     "reviews",
     "credentials",
+    "billing",
     "config",
 )
 

@@ -17,6 +17,7 @@ PORTAL_NAMESPACES = (
     "portfolios",
     "reviews",
     "credentials",
+    "billing",
 )
 
 # URL names the walk never opens, with the reason. POST-only views answer a GET with 405 or a
@@ -57,6 +58,15 @@ SKIPPED = {
     "credentials:verify": "public, no login: tests/browser/test_verification.py (1280, 390, axe)",
     "credentials:lookup": "public, no login: tests/browser/test_verification.py (1280, 390, axe)",
     "credentials:revoke": "tests/browser/test_verification.py (1280, 390, axe)",
+    "billing:invoice.pdf": "a PDF download",
+    "billing:receipt.pdf": "a PDF download",
+    "billing:invoice.pay": "POST only: the applicant starts an online payment",
+    "billing:payment.record": "POST only: the association admin records a payment",
+    "billing:waiver.record": "POST only: the association admin records a waiver",
+    "billing:refund.record": "POST only: the association admin records a refund",
+    "billing:manual.checkout": (
+        "opened by paying an invoice: tests/browser/test_billing.py (390, axe)"
+    ),
 }
 
 # Links the walk does not follow: they change the session or leave the portal's pages.

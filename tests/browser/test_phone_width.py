@@ -57,7 +57,7 @@ STAFF = {
     "association admin": f"admin@{NORTHFIELD}",
 }
 # The coordinator's pages of an application show other buttons in each state.
-LIMITS = {"endorsement:detail": 12, "reviews:exam.sitting": 3}
+LIMITS = {"endorsement:detail": 12, "reviews:exam.sitting": 3, "billing:invoice": 3}
 
 # The URL names the walk reaches (all persons together).
 WALKED = {
@@ -129,6 +129,10 @@ WALKED = {
     "reviews:exam.register",
     "credentials:registry",
     "credentials:registry.listing",
+    "billing:invoices",
+    "billing:invoice",
+    "billing:fees",
+    "billing:admin.invoices",
 }
 
 
