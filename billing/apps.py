@@ -9,9 +9,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
-        from accounts import ui
         from billing import conditions, dashboards, rules  # noqa: F401
-        from billing.enums import InvoiceStatus as I
         from billing.services import fee_due_on_step
         from competencies import costs
         from endorsement.services import register_after_step
@@ -20,8 +18,3 @@ class BillingConfig(AppConfig):
         register_after_step("register", "accept", "submit")(fee_due_on_step)
         # What each category costs, on the public pages and the eligibility check.
         costs.register(dashboards.category_cost_sentences)
-        # The invoice statuses' badge colours (``accounts.ui``).
-        ui.register_status_families(
-            {I.OPEN: ui.ACTION, I.PAID: ui.SUCCESS, I.WAIVED: ui.SUCCESS, I.REFUNDED: ui.CLOSED},
-            labels={status: status.label for status in I},
-        )

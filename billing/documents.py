@@ -1,20 +1,20 @@
 """Invoice and receipt PDFs: HTML rendered by WeasyPrint as tagged PDF/UA-1, with the
 association's name, logo, colour and contact, fetching nothing but the portal's static files
-(``credentials.certificates.StaticOnlyFetcher``, shared with the certificate)."""
+(``accounts.pdfs.StaticOnlyFetcher``, shared with the certificate)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
 
-from billing.models import Invoice, Payment
-from billing.selectors import invoice_totals
-from credentials.certificates import (
+from accounts.pdfs import (
     StaticOnlyFetcher,
     brand_colour,
     logo_data_url,
     static_prefix,
 )
+from billing.models import Invoice, Payment
+from billing.selectors import invoice_totals
 
 
 def _render(template: str, context: dict, language: str) -> bytes:

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Subquery
 
 from accounts.models import Association
 from billing.enums import FeeType, PaymentKind
@@ -57,13 +57,19 @@ def fee_amount(*, schedule: FeeSchedule | None, fee_type: str, category_code: st
 
 
 def category_costs(*, association: Association) -> dict[str, tuple[Decimal, Decimal, str]]:
-    """{category code: (registration fee, processing fee, currency)} of the schedule in force."""
-    schedule = fee_schedule_in_force(association=association)
-    if schedule is None:
-        return {}
+    """{category code: (registration fee, processing fee, currency)} of the schedule in force
+    (one query)."""
+    in_force = (
+        FeeSchedule.objects.filter(association=association, effective_from__lte=association.today())
+        .order_by("-effective_from")
+        .values("pk")[:1]
+    )
+    rows = CategoryFee.objects.filter(schedule=Subquery(in_force)).values_list(
+        "category_code", "registration_fee", "processing_fee", "schedule__currency"
+    )
     return {
-        row.category_code: (row.registration_fee, row.processing_fee, schedule.currency)
-        for row in schedule.category_fees.all()
+        code: (registration, processing, currency)
+        for code, registration, processing, currency in rows
     }
 
 

@@ -289,8 +289,9 @@ def test_applicant_dashboard_query_count_is_constant(
     _fill(association, category, size, applicant=user)
     client.force_login(user)
     # Session, user, staff-role check; applications, their latest events, the failed ones'
-    # retake dates (reviews), the current certificates (credentials), memberships, associations.
-    with django_assert_num_queries(9):
+    # retake dates (reviews), the current certificates (credentials), memberships, associations,
+    # the invoices (billing).
+    with django_assert_num_queries(10):
         response = client.get("/dashboard/applicant/")
     assert len(response.context["applications"]) == size
     assert len(response.context["memberships"]) == size
