@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Association, User
+from billing.emails import fee_email_on_commit
 from billing.enums import (
     ONCE_PER_APPLICATION,
     WAIVER_METHODS,
@@ -338,6 +339,7 @@ def payment_record(
         currency=currency,
         note=f"{method} {reference}".strip(),
     )
+    fee_email_on_commit(key="fee_paid", invoice=invoice, amount=amount)
     return payment
 
 
@@ -385,6 +387,7 @@ def waiver_record(
         currency=invoice.currency,
         note=reason,
     )
+    fee_email_on_commit(key="fee_waived", invoice=invoice, amount=balance)
     return waiver
 
 

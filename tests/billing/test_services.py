@@ -363,3 +363,33 @@ def test_each_application_has_one_invoice_per_fee(association, category, schedul
     second = invoice_for_application(application=application, fee_type=FeeType.PROCESSING)
     assert first.pk == second.pk
     assert first.amount == Decimal("100.00")
+
+
+def test_the_applicant_is_e_mailed_the_payment_in_their_language(
+    invoice, assoc_admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    invoice.person.preferred_language = "es"
+    invoice.person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_record(
+            invoice=invoice,
+            amount="15",
+            currency="USD",
+            method=PaymentMethod.CASH,
+            by=assoc_admin,
+        )
+    [message] = mailoutbox
+    assert message.to == [invoice.person.email]
+    assert message.subject == f"Pago recibido: factura {invoice.display_number}"
+    assert "15.00 USD" in message.body
+    assert f"/billing/invoices/{invoice.pk}/" in message.body
+
+
+def test_the_applicant_is_e_mailed_a_waiver(
+    invoice, assoc_admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        waiver_record(invoice=invoice, method=PaymentMethod.WAIVER, reason="r", by=assoc_admin)
+    [message] = mailoutbox
+    assert message.subject == f"Fee waived: invoice {invoice.display_number}"
+    assert "has waived 15.00 USD of invoice" in message.body
