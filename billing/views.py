@@ -8,6 +8,7 @@ the invoice's association admins; anyone else 404). Anonymous people are sent to
 """
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -92,6 +93,7 @@ class InvoiceView(InvoiceMixin, TemplateView):
             payments=payments,
             is_person=invoice.person_id == user.pk,
             can_pay=invoice.person_id == user.pk and invoice.status == InvoiceStatus.OPEN,
+            pays_online=active_gateway() is not None,
             can_record=can_record,
         )
         if can_record:
@@ -146,6 +148,8 @@ class PayView(InvoiceMixin, View):
 
     def post(self, request, *args, **kwargs):
         gateway = active_gateway()
+        if gateway is None:
+            raise Http404
         url = request.build_absolute_uri(self.invoice_url())
         try:
             start = gateway.checkout_start(
@@ -167,6 +171,8 @@ class ManualCheckoutView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        if getattr(settings, "BILLING_GATEWAY", "") != "manual":
+            raise Http404
         checkout = (
             CheckoutSession.objects.filter(
                 gateway="manual", session_id=kwargs["session_id"], started_by=request.user

@@ -26,8 +26,10 @@ def gateway_named(name: str) -> Gateway:
     return import_string(path)()
 
 
-def active_gateway() -> Gateway:
-    return gateway_named(getattr(settings, "BILLING_GATEWAY", "manual"))
+def active_gateway() -> Gateway | None:
+    """The configured gateway; None when the portal takes no payment online."""
+    name = getattr(settings, "BILLING_GATEWAY", "")
+    return gateway_named(name) if name else None
 
 
 __all__ = ["GATEWAYS", "Gateway", "GatewayError", "active_gateway", "gateway_named"]

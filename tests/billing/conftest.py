@@ -25,6 +25,12 @@ def schedule_for(association, *, days_ago=30, fees=None, **flags):
     )
 
 
+@pytest.fixture(autouse=True)
+def manual_gateway(settings):
+    """The demo's gateway (on only with DEBUG otherwise)."""
+    settings.BILLING_GATEWAY = "manual"
+
+
 @pytest.fixture
 def schedule(association, category):
     return schedule_for(association)

@@ -506,3 +506,25 @@ def test_html_in_a_name_renders_as_text(client, invoice, assoc_admin):
     assert "&lt;b&gt;Ana&lt;/b&gt;" in page
     assert "<b>Ana</b>" not in page
     assert Invoice.objects.count() == 1
+
+
+def test_without_a_gateway_nobody_pays_online(client, invoice, applicant, settings):
+    settings.BILLING_GATEWAY = ""
+    client.force_login(applicant)
+    page = client.get(invoice_url(invoice)).content.decode()
+    assert "Pay 15.00 USD" not in page
+    assert "write to" in page
+    assert client.post(invoice_url(invoice, "billing:invoice.pay")).status_code == 404
+    assert CheckoutSession.objects.count() == 0
+
+
+def test_the_manual_page_is_closed_when_another_gateway_is_configured(
+    client, invoice, applicant, settings
+):
+    client.force_login(applicant)
+    client.post(invoice_url(invoice, "billing:invoice.pay"))
+    checkout = CheckoutSession.objects.get()
+    settings.BILLING_GATEWAY = ""
+    url = reverse("billing:manual.checkout", kwargs={"session_id": checkout.session_id})
+    assert client.post(url, {"action": "confirm"}).status_code == 404
+    assert Payment.objects.count() == 0

@@ -22,6 +22,11 @@ from tests.factories import (
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def manual_gateway(settings):
+    settings.BILLING_GATEWAY = "manual"
+
+
 @pytest.fixture
 def category(association):
     return EndorsementCategoryFactory(
