@@ -528,3 +528,25 @@ def test_the_manual_page_is_closed_when_another_gateway_is_configured(
     url = reverse("billing:manual.checkout", kwargs={"session_id": checkout.session_id})
     assert client.post(url, {"action": "confirm"}).status_code == 404
     assert Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["applicant", "assoc_admin"])
+def test_the_invoice_page_costs_the_same_queries_for_one_or_many_payments(
+    client, invoice, who, request
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(request.getfixturevalue(who))
+    payment_record(invoice=invoice, amount="1", currency="USD", method=PaymentMethod.CASH, by=None)
+    with CaptureQueriesContext(connection) as one:
+        client.get(invoice_url(invoice))
+    for _ in range(10):
+        payment_record(
+            invoice=invoice, amount="1", currency="USD", method=PaymentMethod.CASH, by=None
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(invoice_url(invoice))
+    assert len(response.context["payments"]) == 11
+    assert len(many) == len(one)
+    assert len(one) <= 15
