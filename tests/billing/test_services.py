@@ -393,3 +393,23 @@ def test_the_applicant_is_e_mailed_a_waiver(
     [message] = mailoutbox
     assert message.subject == f"Fee waived: invoice {invoice.display_number}"
     assert "has waived 15.00 USD of invoice" in message.body
+
+
+def test_a_gateways_report_records_one_payment_however_often_it_comes(invoice, applicant):
+    from billing.models import CheckoutSession
+    from billing.services import UnknownCheckout, checkout_complete, checkout_open
+
+    checkout_open(invoice=invoice, gateway="manual", session_id="s1", by=applicant)
+    with pytest.raises(UnknownCheckout):
+        checkout_complete(gateway="manual", session_id="nope", amount="15", currency="USD")
+    with pytest.raises(BillingRefused):
+        checkout_complete(gateway="manual", session_id="s1", amount="14", currency="USD")
+    with pytest.raises(BillingRefused):
+        checkout_complete(gateway="manual", session_id="s1", amount="15", currency="EUR")
+    first = checkout_complete(gateway="manual", session_id="s1", amount="15", currency="USD")
+    again = checkout_complete(gateway="manual", session_id="s1", amount="15", currency="USD")
+    assert again.pk == first.pk
+    assert Payment.objects.count() == 1
+    assert CheckoutSession.objects.get().status == "completed"
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
