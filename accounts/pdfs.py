@@ -3,6 +3,11 @@ fetches nothing from the network and no file of the machine. ``StaticOnlyFetcher
 the portal's own static files (``/static/…`` under ``SITE_URL``, found by the static-files
 finders or in ``STATIC_ROOT``) and ``data:`` URLs (the association's logo, read from the storage
 and embedded: ``logo_data_url``); every other address is refused.
+
+The same code as ``credentials.certificates`` has (billing may not import credentials: the
+two apps share a layer); ``credentials.certificates`` should import these from here instead of
+keeping its own copy (left for after the merge of issue 11's billing branch, to keep the merge
+free of conflicts with the certificate's font configuration).
 """
 
 import base64

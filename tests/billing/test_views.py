@@ -550,3 +550,13 @@ def test_the_invoice_page_costs_the_same_queries_for_one_or_many_payments(
     assert len(response.context["payments"]) == 11
     assert len(many) == len(one)
     assert len(one) <= 15
+
+
+@pytest.mark.parametrize(
+    "url", ["http://example.org/x.css", "file:///etc/passwd", "http://127.0.0.1:8000/admin/"]
+)
+def test_the_pdfs_fetch_nothing_but_static_files(url):
+    from accounts.pdfs import FetchRefused, StaticOnlyFetcher
+
+    with pytest.raises(FetchRefused):
+        StaticOnlyFetcher().fetch(url)
