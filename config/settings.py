@@ -21,10 +21,6 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
-# The online payment gateway (``billing.gateways``): "manual" needs no keys and takes no money
-# (the demo's: the person confirms on the portal's own page), so it is on only with DEBUG;
-# empty: no online payment (the office records payments).
-BILLING_GATEWAY = env("BILLING_GATEWAY", default="manual" if DEBUG else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -286,3 +282,8 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# The online payment gateway (``billing.gateways``): "manual" needs no keys and takes no money
+# (the demo's: the person confirms on the portal's own page), so it is on only with DEBUG;
+# empty: no online payment (the office records payments).
+BILLING_GATEWAY = env("BILLING_GATEWAY", default="manual" if DEBUG else "")
