@@ -57,7 +57,7 @@ STAFF = {
     "association admin": f"admin@{NORTHFIELD}",
 }
 # The coordinator's pages of an application show other buttons in each state.
-LIMITS = {"endorsement:detail": 12, "reviews:exam.sitting": 3, "billing:invoice": 3}
+LIMITS = {"endorsement:detail": 12, "reviews:exam.sitting": 3}
 
 # The URL names the walk reaches (all persons together).
 WALKED = {
@@ -134,6 +134,8 @@ WALKED = {
     "billing:fees",
     "billing:admin.invoices",
 }
+# An association's invoices are alike: a few are enough.
+LIMITS["billing:invoice"] = 3
 
 
 def portal_url_names() -> set[str]:
