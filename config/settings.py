@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portfolios",
     "reviews",
     "credentials",
+    "billing",
     "ninja",  # the API docs page with its assets served from our static files
     "demo",
 ]
@@ -287,3 +288,8 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# The online payment gateway (``billing.gateways``): "manual" needs no keys and takes no money
+# (the demo's: the person confirms on the portal's own page), so it is on only with DEBUG;
+# empty: no online payment (the office records payments).
+BILLING_GATEWAY = env("BILLING_GATEWAY", default="manual" if DEBUG else "")

@@ -21,5 +21,6 @@ urlpatterns = [
     path("coordinator/", include("endorsement.urls")),
     path("", include("reviews.urls")),
     path("", include("credentials.urls")),
+    path("", include("billing.urls")),
     path("api/v1/", credentials_api.urls),
 ]

@@ -8,6 +8,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Replace
 
 from accounts.models import MEMBERSHIP_NEXT_YEAR_FROM, Association, User
+from billing.models import BillingEvent, Invoice, Payment
 from competencies.models import EndorsementCategory, Framework
 from endorsement.awards import endorsement_award
 from endorsement.models import Application, ApplicationEvent, Endorsement
@@ -52,6 +53,9 @@ TIMESTAMPS = [
     (ExamSitting, ("created", "starts_at")),
     (ExamRegistration, ("registered_at",)),
     (VignetteScore, ("created",)),
+    (Invoice, ("issued_at", "settled_at")),
+    (Payment, ("recorded_at",)),
+    (BillingEvent, ("at",)),
 ]
 
 

@@ -26,6 +26,23 @@ class TransitionNotAllowed(Exception):
         self.reasons = reasons
 
 
+# What later apps do within a step's transaction (e.g. ``billing`` issues the fee that falls
+# due): ``fn(application=…, action=…, by=…)`` registered per action in their
+# ``AppConfig.ready`` with ``register_after_step``; "register" is the registration itself.
+AFTER_STEP: dict[str, list] = {}
+
+
+def register_after_step(*actions: str):
+    def decorate(function):
+        for action in actions:
+            functions = AFTER_STEP.setdefault(action, [])
+            if function not in functions:
+                functions.append(function)
+        return function
+
+    return decorate
+
+
 # Steps whose note is the reason the applicant is given: it may not be empty.
 NOTE_REQUIRED = {"return_registration", "defer", "deny"}
 
@@ -233,6 +250,8 @@ def _step_record(
         note_values=note_values or {},
     )
     transition_email_on_commit(action=action, event=event, values=email_values)
+    for function in AFTER_STEP.get(action, []):
+        function(application=application, action=action, by=by)
     return event
 
 

@@ -213,6 +213,7 @@ APPS_WITH_TEXT = (
     "portfolios",
     "reviews",
     "credentials",
+    "billing",
     "config",
 )
 

@@ -291,7 +291,7 @@ def test_applicant_dashboard_query_count_is_constant(
     client.force_login(user)
     # Session, user, staff-role check; applications, their latest events, the failed ones'
     # retake dates (reviews), the current certificates (credentials), memberships, the
-    # professional profile, associations.
+    # professional profile, associations, the invoices (billing).
     with django_assert_num_queries(10):
         response = client.get("/dashboard/applicant/")
     assert len(response.context["applications"]) == size

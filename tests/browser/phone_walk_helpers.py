@@ -17,6 +17,7 @@ PORTAL_NAMESPACES = (
     "portfolios",
     "reviews",
     "credentials",
+    "billing",
 )
 
 # URL names the walk never opens, with the reason. POST-only views answer a GET with 405 or a
@@ -44,6 +45,15 @@ SKIPPED = {
     "endorsement:accept": "POST only: the coordinator accepts a registration",
     "reviews:comment.reply": "POST only: reply to a comment",
     "endorsement:pipeline.csv": "a CSV download",
+    "billing:invoice.pdf": "a PDF download",
+    "billing:receipt.pdf": "a PDF download",
+    "billing:invoice.pay": "POST only: the applicant starts an online payment",
+    "billing:payment.record": "POST only: the association admin records a payment",
+    "billing:waiver.record": "POST only: the association admin records a waiver",
+    "billing:refund.record": "POST only: the association admin records a refund",
+    "billing:manual.checkout": (
+        "opened by paying an invoice: tests/browser/test_billing.py (390, axe)"
+    ),
     "reviews:advisor.request": "POST only: the applicant asks for an advisor",
     "reviews:advisor.ready": "POST only: the advisor marks the portfolio ready",
     "reviews:comment.resolve": "POST only: resolve a comment",

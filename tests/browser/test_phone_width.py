@@ -137,7 +137,13 @@ WALKED = {
     "reviews:exam.register",
     "credentials:registry",
     "credentials:registry.listing",
+    "billing:invoices",
+    "billing:invoice",
+    "billing:fees",
+    "billing:admin.invoices",
 }
+# An association's invoices are alike: a few are enough.
+LIMITS["billing:invoice"] = 3
 
 
 def portal_url_names() -> set[str]:

@@ -390,8 +390,8 @@ def test_association_page_query_count(
     client, association, django_assert_num_queries, categories, requirements, items
 ):
     build(association, categories=categories, requirements=requirements, items=items)
-    # association, version in force, categories, their requirements
-    with django_assert_num_queries(4):
+    # association, version in force, categories, their requirements, the fees (billing)
+    with django_assert_num_queries(5):
         response = client.get(f"/a/{association.slug}/")
     assert response.status_code == 200
     assert len([c for f in response.context["families"] for c in f.categories]) == categories
@@ -404,8 +404,9 @@ def test_category_page_query_count(
     client, association, django_assert_num_queries, categories, requirements, items
 ):
     build(association, categories=categories, requirements=requirements, items=items)
-    # association, version in force, category, its requirements, its competencies with areas
-    with django_assert_num_queries(5):
+    # association, version in force, category, its requirements, its competencies with areas,
+    # the fees (billing)
+    with django_assert_num_queries(6):
         response = client.get(f"/a/{association.slug}/categories/C0/")
     assert response.status_code == 200
     assert sum(len(group.items) for group in response.context["areas"]) == items

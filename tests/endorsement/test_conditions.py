@@ -120,14 +120,15 @@ def test_state_and_permission_come_before_the_conditions(
 
 def test_the_apps_register_their_conditions_when_they_load():
     """portfolios: the portfolio meets its requirements; reviews: every review is in, the
-    retake rules."""
+    retake rules; billing: the fees the association wants paid first."""
     names = {
         action: [function.__name__ for function in functions]
         for action, functions in conditions.CONDITIONS.items()
         if functions
     }
     assert names == {
-        "submit": ["portfolio_meets_requirements"],
+        "submit": ["portfolio_meets_requirements", "processing_fee_settled"],
+        "accept": ["registration_fee_settled"],
         "approve": ["every_review_in"],
         "defer": ["every_review_in"],
         "retake_exam": ["retake_allowed"],

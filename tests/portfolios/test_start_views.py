@@ -249,8 +249,8 @@ def test_check_with_an_open_application_offers_no_registration(client, applicant
 def test_check_query_count(client, applicant, loaded, django_assert_num_queries, answers):
     client.force_login(applicant)
     # Session, user, staff-role check, association, membership, open application;
-    # with answers: framework in force, categories, requirements.
-    with django_assert_num_queries(6 + (3 if answers else 0)):
+    # with answers: framework in force, categories, requirements, the fees (billing).
+    with django_assert_num_queries(6 + (4 if answers else 0)):
         response = client.get(check_url(loaded), answers)
     assert response.status_code == 200
 
@@ -579,7 +579,7 @@ def test_dashboard_query_count_is_constant(
     client.force_login(applicant)
     # Session, user, staff-role check; applications (with the reason), their latest events,
     # the failed ones' retake dates (reviews), the current certificates (credentials),
-    # memberships, the professional profile, associations.
+    # memberships, the professional profile, associations, the invoices (billing).
     with django_assert_num_queries(10):
         response = client.get("/dashboard/applicant/")
     assert [a.return_reason for a in response.context["applications"]] == ["Why"] * size

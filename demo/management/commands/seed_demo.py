@@ -26,6 +26,7 @@ from demo.accounts import (
     platform_admin_seed,
     staff_seed,
 )
+from demo.billing import fee_schedule_seed, payments_seed
 from demo.competencies import categories_by_code, framework_load
 from demo.endorsement import StepTimes, back_date
 from demo.portfolios import agreements_load
@@ -75,6 +76,8 @@ class Command(BaseCommand):
             rows.append((f"{Role(role).label} – {association.slug}", user.email, "yes"))
         sitting_ahead(association, staff["coordinator"])
         categories = categories_by_code(association)
+        # Before the stories, so each registration and submission is invoiced as it happens.
+        fee_schedule_seed(association, categories)
         taken: StepTimes = []
         for local, name, code, stage, language in APPLICANTS:
             user = applicant_seed(
@@ -86,6 +89,7 @@ class Command(BaseCommand):
             rows.append(
                 (f"applicant, {code}, {stage.label} – {association.slug}", user.email, "no")
             )
+        payments_seed(association, staff["admin"])
         back_date(taken)
         return rows
 

@@ -1,0 +1,49 @@
+"""Billing in the admin site: read-only, for the platform admin. Association admins edit the fee
+schedule and record payments on the portal's own pages (``billing:fees``, the invoice page),
+where every write goes through ``billing.services`` and its audit log."""
+
+from django.contrib import admin
+
+from accounts.admin import ReadOnlyAdminMixin
+from billing.models import BillingEvent, CategoryFee, FeeSchedule, Invoice, Payment
+
+
+class PlatformOnlyMixin(ReadOnlyAdminMixin):
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class CategoryFeeInline(PlatformOnlyMixin, admin.TabularInline):
+    model = CategoryFee
+    extra = 0
+
+
+@admin.register(FeeSchedule)
+class FeeScheduleAdmin(PlatformOnlyMixin, admin.ModelAdmin):
+    list_display = ["association", "effective_from", "currency", "membership_fee"]
+    list_filter = ["association"]
+    inlines = [CategoryFeeInline]
+
+
+class PaymentInline(PlatformOnlyMixin, admin.TabularInline):
+    model = Payment
+    fk_name = "invoice"
+    extra = 0
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(PlatformOnlyMixin, admin.ModelAdmin):
+    list_display = ["__str__", "person", "fee_type", "amount", "currency", "status", "issued_at"]
+    list_filter = ["association", "status", "fee_type"]
+    list_select_related = ["association", "person"]
+    inlines = [PaymentInline]
+
+
+@admin.register(BillingEvent)
+class BillingEventAdmin(PlatformOnlyMixin, admin.ModelAdmin):
+    list_display = ["at", "association", "action", "actor", "amount", "currency"]
+    list_filter = ["association", "action"]
+    list_select_related = ["association", "actor"]
