@@ -4,22 +4,25 @@ the portal's own static files (``/static/…`` under ``SITE_URL``, found by the 
 finders or in ``STATIC_ROOT``) and ``data:`` URLs (the association's logo, read from the storage
 and embedded: ``logo_data_url``); every other address is refused.
 
-The same code as ``credentials.certificates`` has (billing may not import credentials: the
-two apps share a layer); ``credentials.certificates`` should import these from here instead of
-keeping its own copy (left for after the merge of issue 11's billing branch, to keep the merge
-free of conflicts with the certificate's font configuration).
+Each thread renders with one shared ``FontConfiguration`` (``font_configuration``): the fonts
+are found once, and renders stay flat in memory. A new one per document (WeasyPrint's default)
+costs about a third more time and grows the process by about 0.25 MB with every PDF
+(WeasyPrint 70: its Pango font map is not given back), which a worker rendering hundreds would
+feel (``bench/certificates.py`` shows both).
 """
 
 import base64
 import mimetypes
 import posixpath
 import re
+import threading
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.utils._os import safe_join
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # The logo is embedded only when it is a small PNG or JPEG file of the storage.
@@ -97,3 +100,15 @@ def logo_data_url(association) -> str:
 def brand_colour(association) -> str:
     colour = association.brand_colour or ""
     return colour if re.fullmatch(r"#[0-9a-fA-F]{6}", colour) else "#1f5f8b"
+
+
+_fonts = threading.local()
+
+
+def font_configuration() -> FontConfiguration:
+    """This thread's FontConfiguration, made on its first render (Pango's font maps are not
+    shared between threads)."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config

@@ -10,6 +10,7 @@ from weasyprint import HTML
 from accounts.pdfs import (
     StaticOnlyFetcher,
     brand_colour,
+    font_configuration,
     logo_data_url,
     static_prefix,
 )
@@ -26,7 +27,7 @@ def _render(template: str, context: dict, language: str) -> bytes:
         }
         html = render_to_string(template, context)
     document = HTML(string=html, base_url=static_prefix(), url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.write_pdf(pdf_variant="pdf/ua-1", font_config=font_configuration())
 
 
 def _common(invoice: Invoice) -> dict:
