@@ -292,7 +292,7 @@ def test_applicant_dashboard_query_count_is_constant(
     # Session, user, staff-role check; applications, their latest events, the failed ones'
     # retake dates (reviews), the current certificates (credentials), memberships, the
     # professional profile, associations, the invoices (billing).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/dashboard/applicant/")
     assert len(response.context["applications"]) == size
     assert len(response.context["memberships"]) == size

@@ -580,7 +580,7 @@ def test_dashboard_query_count_is_constant(
     # Session, user, staff-role check; applications (with the reason), their latest events,
     # the failed ones' retake dates (reviews), the current certificates (credentials),
     # memberships, the professional profile, associations, the invoices (billing).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/dashboard/applicant/")
     assert [a.return_reason for a in response.context["applications"]] == ["Why"] * size
     assert [a.is_member for a in response.context["applications"]] == [True] * size
