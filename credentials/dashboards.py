@@ -13,8 +13,7 @@ from credentials.links import linkedin_add_url
 from credentials.models import IssuerKey, NameChangeRequest, NameChangeState
 from credentials.selectors import (
     application_certificate,
-    association_failed_certificates,
-    association_name_changes_pending,
+    association_certificate_tasks,
     endorsement_name_change_pending,
     holder_certificates,
 )
@@ -108,37 +107,31 @@ def application_certificate_panel(request, application):
 
 @dashboards.register_tasks(Role.COORDINATOR)
 def coordinator_certificate_tasks(request, association, context) -> list[dashboards.Task]:
-    """Changes of name to decide and certificates to produce again (two queries)."""
-    rows = [
-        dashboards.Task(
-            kind="name_change",
-            label=_("Decide the change of name of %(name)s (%(code)s)")
-            % {"name": change.holder.get_full_name(), "code": change.endorsement.category.code},
-            url=reverse("credentials:name_change.decide", kwargs={"pk": change.pk}),
-            priority=45,
-            since=change.created,
-        )
-        for change in association_name_changes_pending(association=association)
-    ]
-    rows += [
-        dashboards.Task(
-            kind="certificate_failed",
-            label=_("Produce the certificate of %(name)s (%(code)s) again")
-            % {
-                "name": certificate.endorsement.holder.get_full_name(),
-                "code": certificate.endorsement.category.code,
-            },
-            url=reverse(
-                "endorsement:detail",
-                kwargs={"application_id": certificate.endorsement.application_id},
+    """Changes of name to decide and certificates to produce again (one query)."""
+    rows = []
+    for task in association_certificate_tasks(association=association):
+        if task.kind == "name_change":
+            label = _("Decide the change of name of %(name)s (%(code)s)")
+            url = reverse("credentials:name_change.decide", kwargs={"pk": task.object_id})
+            priority = 45
+        else:
+            label = _("Produce the certificate of %(name)s (%(code)s) again")
+            url = (
+                reverse("endorsement:detail", kwargs={"application_id": task.application_id})
+                + "#certificate-heading"
             )
-            + "#certificate-heading",
-            priority=46,
-            since=certificate.created,
+            priority = 46
+        rows.append(
+            dashboards.Task(
+                kind=task.kind,
+                label=label % {"name": task.holder, "code": task.code},
+                url=url,
+                priority=priority,
+                since=task.since,
+            )
         )
-        for certificate in association_failed_certificates(association=association)
-    ]
     return rows
+
 
 
 @dashboards.register_section(dashboards.APPLICANT)

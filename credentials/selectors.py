@@ -107,19 +107,6 @@ def application_certificate(*, application_id: int):
     )
 
 
-def association_failed_certificates(*, association) -> list:
-    """The association's current certificates that could not be produced (one query)."""
-    from credentials.models import CertificateState
-
-    return list(
-        _certificates().filter(
-            endorsement__association=association,
-            state=CertificateState.FAILED,
-            superseded_at__isnull=True,
-        )
-    )
-
-
 def certificate_by_code(*, number: str, code: str):
     """The certificate ``code`` of the endorsement ``number`` (only what the public page says:
     when it was made and whether it was replaced), or None (one query)."""
@@ -135,15 +122,55 @@ def certificate_by_code(*, number: str, code: str):
 # --- Changes of name ---------------------------------------------------------------------------
 
 
-def association_name_changes_pending(*, association) -> list:
-    """The requests waiting for the association's decision, oldest first (one query)."""
-    from credentials.models import NameChangeRequest, NameChangeState
+@dataclass(frozen=True)
+class CoordinatorTask:
+    """A change of name to decide (``kind`` "name_change", ``object_id`` the request) or a
+    certificate to produce again ("certificate_failed", the certificate)."""
 
-    return list(
-        NameChangeRequest.objects.filter(
-            endorsement__association=association, state=NameChangeState.PENDING
-        ).select_related("holder", "endorsement__category")
+    kind: str
+    object_id: int
+    application_id: int
+    holder: str
+    code: str
+    since: datetime.datetime
+
+
+def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
+    """What waits for the association's coordinators in the credentials: the changes of name
+    waiting for a decision and the current certificates that could not be produced, oldest
+    first; one UNION query whatever the data."""
+    from django.db.models import CharField, Value
+
+    from credentials.models import (
+        Certificate,
+        CertificateState,
+        NameChangeRequest,
+        NameChangeState,
     )
+
+    def columns(qs, *, kind: str, endorsement: str):
+        return qs.order_by().values_list(
+            Value(kind, output_field=CharField()),
+            "pk",
+            f"{endorsement}application_id",
+            f"{endorsement}application__applicant__full_name",
+            f"{endorsement}category__code",
+            "created",
+        )
+
+    names = NameChangeRequest.objects.filter(
+        endorsement__association=association, state=NameChangeState.PENDING
+    )
+    failed = Certificate.objects.filter(
+        endorsement__association=association,
+        state=CertificateState.FAILED,
+        superseded_at__isnull=True,
+    )
+    rows = columns(names, kind="name_change", endorsement="endorsement__").union(
+        columns(failed, kind="certificate_failed", endorsement="endorsement__"), all=True
+    )
+    tasks = [CoordinatorTask(*row) for row in rows]
+    return sorted(tasks, key=lambda task: (task.since, task.object_id))
 
 
 def endorsement_name_change_pending(*, endorsement_id: int):

@@ -320,8 +320,8 @@ def test_dashboard_query_count_is_constant(
     # Session, user, roles (TOTP remembered at log-in), association; waiting list; the pipeline
     # (categories, counts by state, table count, page, review assignments, reviewers);
     # applicants asking for an advisor; "needs you now": awards waiting, review and exam rows,
-    # changes of name to decide, failed certificates.
-    with django_assert_num_queries(16):
+    # changes of name to decide and failed certificates (one query).
+    with django_assert_num_queries(15):
         response = client.get(DASHBOARD)
     assert len(response.context["waiting"]) == size
     assert response.content.decode().count('class="card mb-3 registration"') == size
