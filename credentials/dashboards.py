@@ -133,7 +133,6 @@ def coordinator_certificate_tasks(request, association, context) -> list[dashboa
     return rows
 
 
-
 @dashboards.register_section(dashboards.APPLICANT)
 def applicant_listing(request, association, context):
     """Each of the person's endorsements, listed or not, with the link to change it; read from

@@ -84,5 +84,10 @@ def certificate_retry(*, certificate: Certificate) -> Certificate:
 
 
 def certificate_on_award(endorsement: Endorsement) -> None:
-    """Registered with ``endorsement.awards.register_on_award``."""
+    """Registered with ``endorsement.awards.register_on_award``: the certificate, and the
+    endorsement's place in the association's status lists (so its bit follows a revocation or
+    a lapse whether or not the holder has downloaded the badge yet)."""
+    from credentials.badges import status_list_entry
+
     certificate_issue(endorsement=endorsement)
+    status_list_entry(endorsement)

@@ -467,3 +467,23 @@ def test_an_unreadable_key_gives_404_not_500(client, key, endorsement, settings)
     url = reverse("credentials:badge.download", kwargs={"pk": endorsement.pk})
     assert client.get(url).status_code == 404
     assert client.get("/a/northfield/issuer/status/revocation/").status_code == 404
+
+
+def test_an_award_takes_its_place_in_the_status_lists_so_a_revocation_shows_before_any_download(
+    client, key, association, make_staff, django_capture_on_commit_callbacks, eager
+):
+    from endorsement.awards import endorsement_award
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(
+        association=association,
+        category__framework__association=association,
+        state=ApplicationState.APPROVED,
+    )
+    coordinator = make_staff(Role.COORDINATOR, association)
+    with django_capture_on_commit_callbacks(execute=True):
+        awarded = endorsement_award(application=application, by=coordinator)
+    assert StatusListEntry.objects.filter(endorsement=awarded).exists()
+    assert status_bit(client, awarded, "revocation") is False
+    endorsement_revoke(endorsement=awarded, by=coordinator, reason="Board decision.")
+    assert status_bit(client, awarded, "revocation") is True

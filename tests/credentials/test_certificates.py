@@ -12,7 +12,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.enums import Role
-from config.celery import app as celery_app
 from credentials.certificates import StaticOnlyFetcher, certificate_pdf, static_prefix
 from credentials.links import verification_url
 from credentials.models import Certificate, CertificateState
@@ -20,15 +19,6 @@ from credentials.services import certificate_issue, certificate_produce
 from endorsement.awards import endorsement_award
 from endorsement.enums import ApplicationState as S
 from tests.factories import ApplicationFactory, EndorsementFactory, UserFactory
-
-
-@pytest.fixture
-def eager():
-    """Tasks run where they are sent (the test settings send them to Redis)."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

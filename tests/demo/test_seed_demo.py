@@ -261,8 +261,12 @@ REVOCATION_REASON = (
 
 
 @pytest.mark.django_db
-def test_lakeshores_farah_was_revoked_by_its_coordinator_days_after_her_award(client):
-    seed()
+def test_lakeshores_farah_was_revoked_by_its_coordinator_days_after_her_award(
+    client, django_capture_on_commit_callbacks
+):
+    # The awards' follow-ups (certificate, status-list place) run once the seed commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
     northfield = Endorsement.objects.get(holder__email="farah@northfield.example.org")
     assert northfield.status == EndorsementStatus.ACTIVE
     association = Association.objects.get(slug="lakeshore")
@@ -289,6 +293,24 @@ def test_lakeshores_farah_was_revoked_by_its_coordinator_days_after_her_award(cl
     assert endorsement.registry_listed
     assert "Farah Endorsed" not in client.get("/a/lakeshore/registry/").content.decode()
     assert "Farah Endorsed" in client.get("/a/northfield/registry/").content.decode()
+    # Her bit is set in Lakeshore's revocation list (a place is taken at the award).
+    from joserfc import jwt as jose_jwt
+
+    from credentials.badges import bit_is_set, decode_bits
+    from credentials.keys import registry
+
+    token = client.get("/a/lakeshore/issuer/status/revocation/").content.decode()
+    keys = public_keys(client, "lakeshore")
+    subject = jose_jwt.decode(token, keys, registry=registry()).claims["credentialSubject"]
+    bits = decode_bits(subject["encodedList"])
+    assert bit_is_set(bits, endorsement.status_list_entry.index)
+    assert not bit_is_set(bits, northfield.status_list_entry.index)
+
+
+def public_keys(client, slug: str):
+    from joserfc.jwk import KeySet
+
+    return KeySet.import_key_set(client.get(f"/a/{slug}/issuer/jwks.json").json())
 
 
 @pytest.mark.django_db
