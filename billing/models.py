@@ -339,3 +339,47 @@ class BillingEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Billing events are never deleted.")
+
+
+class GatewayEventOutcome(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    IGNORED = "ignored", _("Nothing to do")
+    DEFERRED = "deferred", _("Waiting for the payment")
+    FLAGGED = "flagged", _("To check")
+
+
+class GatewayEvent(models.Model):
+    """A notification a card gateway sent (e.g. a Stripe webhook event), kept once per event id:
+    the same event delivered again is a no-op. ``flagged`` ones need a person: money taken
+    that did not match the invoice, a payment on an invoice that owed nothing (to refund), a
+    refund larger than the payment. ``deferred``: a refund that arrived before its payment,
+    applied when the payment is recorded."""
+
+    gateway = models.CharField(max_length=32)
+    event_id = models.CharField(max_length=255)
+    event_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=255, blank=True)
+    payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="gateway_events"
+    )
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=GatewayEventOutcome.choices, db_index=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gateway notification")
+        verbose_name_plural = _("gateway notifications")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "event_id"], name="gateway_event_once_per_id"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.gateway} {self.event_type} {self.event_id}"
