@@ -102,6 +102,10 @@ class InvoiceView(InvoiceMixin, TemplateView):
             can_pay=invoice.person_id == user.pk and invoice.status == InvoiceStatus.OPEN,
             pays_online=active_gateway() is not None,
             can_record=can_record,
+            # Back from a card gateway's page before its webhook recorded the payment.
+            checkout_pending=self.request.GET.get("checkout") == "done"
+            and invoice.person_id == user.pk
+            and invoice.status == InvoiceStatus.OPEN,
         )
         if can_record:
             refundable = [payment for payment in payments if payment.kind == PaymentKind.PAYMENT]

@@ -142,7 +142,9 @@ class StripeGateway(Gateway):
             "client_reference_id": str(invoice.pk),
             "metadata": metadata,
             "payment_intent_data": {"metadata": metadata},
-            "success_url": success_url,
+            # Back on the invoice page, which says the payment is being confirmed until the
+            # webhook has recorded it.
+            "success_url": success_url + ("&" if "?" in success_url else "?") + "checkout=done",
             "cancel_url": cancel_url,
             "locale": "es" if (translation.get_language() or "").startswith("es") else "auto",
         }
@@ -246,15 +248,16 @@ def _session_paid(record: GatewayEvent, obj: dict) -> None:
     session_id = str(obj.get("id") or "")
     record.object_id = session_id[:255]
     record.payment_intent = str(obj.get("payment_intent") or "")[:255]
+    # Locked: two events of one session at once are applied one after the other.
     checkout = (
-        CheckoutSession.objects.filter(gateway=NAME, session_id=session_id)
-        .select_related("invoice")
+        CheckoutSession.objects.select_for_update()
+        .filter(gateway=NAME, session_id=session_id)
         .first()
     )
     if checkout is None:
         record.note = "no checkout of the portal has this session id"
         return
-    invoice = checkout.invoice
+    invoice = Invoice.objects.get(pk=checkout.invoice_id)
     record.invoice = invoice
     if obj.get("payment_status") != "paid":
         record.note = f"payment status {obj.get('payment_status')!r}: waiting for the money"
@@ -277,7 +280,7 @@ def _session_paid(record: GatewayEvent, obj: dict) -> None:
     if checkout.payment_id is not None:
         record.note = "the payment of this session is already recorded"
         return
-    owed = invoice.status == InvoiceStatus.OPEN and _balance(invoice) >= amount
+    owed = _balance(invoice) if invoice.status == InvoiceStatus.OPEN else ZERO
     was = invoice.get_status_display()
     try:
         payment = checkout_complete(
@@ -293,11 +296,12 @@ def _session_paid(record: GatewayEvent, obj: dict) -> None:
         return
     record.outcome = GatewayEventOutcome.RECORDED
     record.note = f"payment {payment.pk}"
-    if not owed:
+    if owed < amount:
         _flag(
             record,
-            f"payment {payment.pk} recorded on an invoice that no longer owed it (it was "
-            f"{was}): refund {amount} {currency} in Stripe",
+            f"payment {payment.pk} of {amount} {currency} recorded on an invoice that owed "
+            f"{max(owed, ZERO)} {currency} (it was {was}): refund {amount - max(owed, ZERO)} "
+            f"{currency} in Stripe",
         )
     if record.payment_intent:
         _apply_deferred_refunds(payment)

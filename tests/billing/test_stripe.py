@@ -24,7 +24,7 @@ from billing.enums import BillingAction, CheckoutStatus, InvoiceStatus, PaymentK
 from billing.gateways import GatewayError
 from billing.gateways.stripe import from_minor_units, minor_units
 from billing.models import BillingEvent, CheckoutSession, GatewayEvent, Payment
-from billing.services import checkout_open, waiver_record
+from billing.services import checkout_open, payment_record, waiver_record
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,8 @@ def test_paying_opens_a_checkout_session_for_what_is_owed(client, invoice, appli
     assert form["metadata[invoice_number]"] == invoice.display_number
     assert form["payment_intent_data[metadata][invoice_id]"] == str(invoice.pk)
     assert form["client_reference_id"] == str(invoice.pk)
-    assert form["success_url"] == form["cancel_url"] == invoice_page
+    assert form["success_url"] == invoice_page + "?checkout=done"
+    assert form["cancel_url"] == invoice_page
     assert form["customer_email"] == "ana@example.org"
     checkout = CheckoutSession.objects.get()
     assert (checkout.gateway, checkout.session_id, checkout.amount, checkout.currency) == (
@@ -109,6 +110,19 @@ def test_paying_opens_a_checkout_session_for_what_is_owed(client, invoice, appli
         "USD",
     )
     assert BillingEvent.objects.filter(action=BillingAction.CHECKOUT_STARTED).count() == 1
+
+
+def test_back_from_stripe_the_invoice_says_the_payment_is_being_confirmed(
+    client, invoice, checkout, applicant, assoc_admin
+):
+    page = reverse("billing:invoice", kwargs={"pk": invoice.pk}) + "?checkout=done"
+    client.force_login(applicant)
+    assert 'id="checkout-pending"' in client.get(page).content.decode()
+    client.force_login(assoc_admin)  # only the person who pays reads it
+    assert 'id="checkout-pending"' not in client.get(page).content.decode()
+    client.force_login(applicant)
+    post(client, event("checkout.session.completed", session(invoice), event_id="e1"))
+    assert 'id="checkout-pending"' not in client.get(page).content.decode()
 
 
 def test_the_same_session_returned_twice_is_recorded_once(client, invoice, applicant, fake_stripe):
@@ -392,10 +406,25 @@ def test_a_waived_invoice_paid_by_card_is_recorded_and_flagged_for_refund(
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.WAIVED
     flagged = GatewayEvent.objects.get()
-    assert "refund 15.00 USD in Stripe" in flagged.note
+    assert "owed 0.00 USD (it was Waived): refund 15.00 USD in Stripe" in flagged.note
     # Once refunded in Stripe, the refund is recorded against that payment.
     post(client, event("charge.refunded", charge(refunded=1500), event_id="e2"))
     assert [refund.amount for refund in payments(invoice, PaymentKind.REFUND)] == [Decimal("15.00")]
+
+
+def test_a_card_payment_larger_than_what_is_still_owed_is_flagged_for_the_difference(
+    client, invoice, checkout
+):
+    """A cheque of 5.00 arrived while the person was on Stripe's page."""
+    payment_record(
+        invoice=invoice, amount="5", currency="USD", method=PaymentMethod.CHEQUE, by=None
+    )
+    response = post(client, event("checkout.session.completed", session(invoice), event_id="e1"))
+    assert response.json()["outcome"] == "flagged"
+    assert len(payments(invoice)) == 2
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
+    assert "refund 5.00 USD in Stripe" in GatewayEvent.objects.get().note
 
 
 def test_a_refund_is_recorded_once_and_in_any_order(client, invoice, checkout):
