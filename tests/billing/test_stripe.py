@@ -154,6 +154,20 @@ def test_a_refusal_from_stripe_is_a_sentence_not_a_500(client, invoice, applican
     assert not CheckoutSession.objects.exists()
 
 
+def test_stripe_out_of_reach_is_a_sentence_not_a_500(client, invoice, applicant, monkeypatch):
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setattr(stripe, "api_base", f"http://127.0.0.1:{port}")
+    client.force_login(applicant)
+    response = client.post(reverse("billing:invoice.pay", kwargs={"pk": invoice.pk}), follow=True)
+    assert response.status_code == 200
+    assert "did not answer" in response.content.decode()
+    assert not CheckoutSession.objects.exists()
+
+
 def test_nothing_owed_opens_no_session(client, invoice, applicant, fake_stripe):
     waiver_record(invoice=invoice, method=PaymentMethod.WAIVER, reason="hardship", by=None)
     client.force_login(applicant)
