@@ -348,6 +348,26 @@ class GatewayEventOutcome(models.TextChoices):
     FLAGGED = "flagged", _("To check")
 
 
+# What a flagged gateway notification asks of a person, in their language (``details`` fills
+# the placeholders; amounts come with their currency).
+FLAG_SENTENCES = {
+    "unreadable": _("The card payment service sent an amount the portal cannot read."),
+    "other_invoice": _(
+        "A card payment names another invoice: it is not recorded. Check it in Stripe."
+    ),
+    "mismatch": _(
+        "Stripe took %(paid)s for a payment of %(expected)s: it is not recorded as paid. Check "
+        "the payment in Stripe, then refund it or record it by hand."
+    ),
+    "refused": _("A card payment of %(paid)s could not be recorded: %(reason)s"),
+    "unowed": _("%(paid)s was paid by card when %(owed)s was owed: refund %(refund)s in Stripe."),
+    "refund_currency": _(
+        "Stripe refunded %(refunded)s, not in the payment's currency: it is not recorded."
+    ),
+    "refund_refused": _("Stripe's refund of %(refund)s could not be recorded: %(reason)s"),
+}
+
+
 class GatewayEvent(models.Model):
     """A notification a card gateway sent (e.g. a Stripe webhook event), kept once per event id:
     the same event delivered again is a no-op. ``flagged`` ones need a person: money taken
@@ -369,6 +389,9 @@ class GatewayEvent(models.Model):
         _("outcome"), max_length=12, choices=GatewayEventOutcome.choices, db_index=True
     )
     note = models.TextField(_("note"), blank=True)
+    # Why it was flagged (a key of FLAG_SENTENCES) and the sentence's values.
+    reason = models.CharField(max_length=32, blank=True)
+    details = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:
@@ -383,3 +406,14 @@ class GatewayEvent(models.Model):
 
     def __str__(self):
         return f"{self.gateway} {self.event_type} {self.event_id}"
+
+    @property
+    def sentence(self) -> str:
+        """What to check, in the reader's language (the note when the reason is unknown)."""
+        template = FLAG_SENTENCES.get(self.reason)
+        if template is None:
+            return self.note
+        try:
+            return str(template) % self.details
+        except (KeyError, TypeError, ValueError):
+            return self.note

@@ -30,7 +30,7 @@ from billing import selectors
 from billing.enums import InvoiceStatus, PaymentKind
 from billing.forms import FeeScheduleForm, PaymentForm, RefundForm, WaiverForm
 from billing.gateways import GatewayError, active_gateway
-from billing.models import CheckoutSession
+from billing.models import CheckoutSession, GatewayEventOutcome
 from billing.services import (
     BillingRefused,
     checkout_cancel,
@@ -117,6 +117,12 @@ class InvoiceView(InvoiceMixin, TemplateView):
                     (payment, kwargs.get("refund_forms", {}).get(payment.pk) or RefundForm())
                     for payment in refundable
                 ],
+                # What a card gateway reported that a person must check (to refund...).
+                gateway_flags=list(
+                    invoice.gateway_events.filter(outcome=GatewayEventOutcome.FLAGGED).order_by(
+                        "received_at", "pk"
+                    )
+                ),
             )
         return context
 

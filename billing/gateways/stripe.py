@@ -229,9 +229,14 @@ def _balance(invoice: Invoice) -> Decimal:
     return invoice.amount - paid - totals[PaymentKind.WAIVER]
 
 
-def _flag(record: GatewayEvent, note: str) -> None:
+def _flag(record: GatewayEvent, note: str, kind: str = "", **details) -> None:
+    """Flag the event for a person: ``note`` for the log, ``kind`` (a key of
+    ``FLAG_SENTENCES``) and ``details`` for the sentence the association admin reads on the
+    invoice (``GatewayEvent.sentence``)."""
     record.outcome = GatewayEventOutcome.FLAGGED
     record.note = note
+    record.reason = kind
+    record.details = {key: str(value) for key, value in details.items()}
 
 
 def _amount(obj: dict, field: str, record: GatewayEvent) -> Decimal | None:
@@ -241,7 +246,7 @@ def _amount(obj: dict, field: str, record: GatewayEvent) -> Decimal | None:
     try:
         amount = from_minor_units(obj.get(field), currency)
     except ValueError:
-        _flag(record, f"{field} is not an amount: {obj.get(field)!r}")
+        _flag(record, f"{field} is not an amount: {obj.get(field)!r}", "unreadable")
         return None
     record.amount = amount
     return amount
@@ -271,13 +276,20 @@ def _session_paid(record: GatewayEvent, obj: dict) -> None:
     currency = record.currency
     metadata = obj.get("metadata") or {}
     if metadata.get("invoice_id") not in (None, str(invoice.pk)):
-        _flag(record, f"the session names invoice {metadata.get('invoice_id')!r}, not {invoice.pk}")
+        _flag(
+            record,
+            f"the session names invoice {metadata.get('invoice_id')!r}, not {invoice.pk}",
+            "other_invoice",
+        )
         return
     if amount != checkout.amount or currency != checkout.currency:
         _flag(
             record,
             f"paid {amount} {currency} for a checkout of {checkout.amount} {checkout.currency}: "
             "not recorded as paid; check the payment in Stripe, refund it or record it by hand",
+            "mismatch",
+            paid=f"{amount} {currency}",
+            expected=f"{checkout.amount} {checkout.currency}",
         )
         return
     if checkout.payment_id is not None:
@@ -295,7 +307,7 @@ def _session_paid(record: GatewayEvent, obj: dict) -> None:
             money_taken=True,
         )
     except BillingRefused as exc:
-        _flag(record, f"not recorded: {exc}")
+        _flag(record, f"not recorded: {exc}", "refused", paid=f"{amount} {currency}", reason=exc)
         return
     record.outcome = GatewayEventOutcome.RECORDED
     record.note = f"payment {payment.pk}"
@@ -305,6 +317,10 @@ def _session_paid(record: GatewayEvent, obj: dict) -> None:
             f"payment {payment.pk} of {amount} {currency} recorded on an invoice that owed "
             f"{max(owed, ZERO)} {currency} (it was {was}): refund {amount - max(owed, ZERO)} "
             f"{currency} in Stripe",
+            "unowed",
+            paid=f"{amount} {currency}",
+            owed=f"{max(owed, ZERO)} {currency}",
+            refund=f"{amount - max(owed, ZERO)} {currency}",
         )
     if record.payment_intent:
         _apply_deferred_refunds(payment)
@@ -350,7 +366,12 @@ def _charge_refunded(record: GatewayEvent, obj: dict) -> None:
 def _refund_up_to(record: GatewayEvent, payment: Payment, total: Decimal, currency: str) -> None:
     """Record the part of Stripe's refunded ``total`` not yet recorded on ``payment``."""
     if currency != payment.currency:
-        _flag(record, f"refund in {currency} of a payment in {payment.currency}: not recorded")
+        _flag(
+            record,
+            f"refund in {currency} of a payment in {payment.currency}: not recorded",
+            "refund_currency",
+            refunded=f"{total} {currency}",
+        )
         return
     refunded = payment.refunds.aggregate(total=Sum("amount"))["total"] or ZERO
     if total <= refunded:
@@ -367,7 +388,13 @@ def _refund_up_to(record: GatewayEvent, payment: Payment, total: Decimal, curren
             reference=record.object_id[:100],
         )
     except BillingRefused as exc:
-        _flag(record, f"refund of {total - refunded} {currency} not recorded: {exc}")
+        _flag(
+            record,
+            f"refund of {total - refunded} {currency} not recorded: {exc}",
+            "refund_refused",
+            refund=f"{total - refunded} {currency}",
+            reason=exc,
+        )
         return
     record.outcome = GatewayEventOutcome.RECORDED
     record.note = f"refund {refund.pk}"

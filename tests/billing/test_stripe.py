@@ -421,6 +421,7 @@ def test_a_waived_invoice_paid_by_card_is_recorded_and_flagged_for_refund(
     assert invoice.status == InvoiceStatus.WAIVED
     flagged = GatewayEvent.objects.get()
     assert "owed 0.00 USD (it was Waived): refund 15.00 USD in Stripe" in flagged.note
+    assert (flagged.reason, flagged.details["refund"]) == ("unowed", "15.00 USD")
     # Once refunded in Stripe, the refund is recorded against that payment.
     post(client, event("charge.refunded", charge(refunded=1500), event_id="e2"))
     assert [refund.amount for refund in payments(invoice, PaymentKind.REFUND)] == [Decimal("15.00")]
@@ -492,6 +493,30 @@ def test_a_refund_larger_than_the_payment_is_flagged_not_recorded(client, invoic
     assert payments(invoice, PaymentKind.REFUND) == []
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
+    flagged = GatewayEvent.objects.get(event_id="e2")
+    assert flagged.sentence == (
+        "Stripe's refund of 20.00 USD could not be recorded: "
+        "At most 15.00 USD of this payment can be refunded."
+    )
+
+
+def test_a_payment_the_services_refuse_is_flagged_with_their_sentence(
+    client, invoice, checkout, monkeypatch
+):
+    from billing.gateways import stripe as gateway
+    from billing.services import BillingRefused
+
+    def refuse(**kwargs):
+        raise BillingRefused("This payment was already recorded for another amount.")
+
+    monkeypatch.setattr(gateway, "checkout_complete", refuse)
+    response = post(client, event("checkout.session.completed", session(invoice), event_id="e1"))
+    assert response.json()["outcome"] == "flagged"
+    assert GatewayEvent.objects.get().sentence == (
+        "A card payment of 15.00 USD could not be recorded: "
+        "This payment was already recorded for another amount."
+    )
+    assert payments(invoice) == []
 
 
 def test_a_refund_in_another_currency_is_flagged(client, invoice, checkout):
@@ -524,3 +549,23 @@ def test_configured_gateways_pass_the_check(settings):
     assert billing_gateway_configured() == []
     settings.BILLING_GATEWAY = "paypal"
     assert [error.id for error in billing_gateway_configured()] == ["billing.E001"]
+
+
+def test_the_association_admin_reads_what_to_check_on_the_invoice(
+    client, invoice, checkout, applicant, assoc_admin, settings
+):
+    waiver_record(invoice=invoice, method=PaymentMethod.WAIVER, reason="hardship", by=None)
+    post(client, event("checkout.session.completed", session(invoice), event_id="e1"))
+    page = reverse("billing:invoice", kwargs={"pk": invoice.pk})
+    client.force_login(assoc_admin)
+    text = client.get(page).content.decode()
+    assert "Card payments to check" in text
+    assert "15.00 USD was paid by card when 0.00 USD was owed: refund 15.00 USD in Stripe." in text
+    assoc_admin.preferred_language = "es"
+    assoc_admin.save(update_fields=["preferred_language"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    text = client.get(page, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Pagos con tarjeta por revisar" in text
+    assert "Se pagaron 15.00 USD con tarjeta cuando se adeudaban 0.00 USD" in text
+    client.force_login(applicant)  # the person who paid reads the invoice, not the flags
+    assert 'id="gateway-flags"' not in client.get(page).content.decode()
