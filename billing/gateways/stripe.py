@@ -265,7 +265,8 @@ def _session_paid(record: GatewayEvent, obj: dict) -> None:
     if checkout is None:
         record.note = "no checkout of the portal has this session id"
         return
-    invoice = Invoice.objects.get(pk=checkout.invoice_id)
+    # Locked too, so what it owes cannot change before the payment is recorded.
+    invoice = Invoice.objects.select_for_update().get(pk=checkout.invoice_id)
     record.invoice = invoice
     if obj.get("payment_status") != "paid":
         record.note = f"payment status {obj.get('payment_status')!r}: waiting for the money"
