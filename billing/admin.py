@@ -5,7 +5,14 @@ where every write goes through ``billing.services`` and its audit log."""
 from django.contrib import admin
 
 from accounts.admin import ReadOnlyAdminMixin
-from billing.models import BillingEvent, CategoryFee, FeeSchedule, Invoice, Payment
+from billing.models import (
+    BillingEvent,
+    CategoryFee,
+    FeeSchedule,
+    GatewayEvent,
+    Invoice,
+    Payment,
+)
 
 
 class PlatformOnlyMixin(ReadOnlyAdminMixin):
@@ -47,3 +54,13 @@ class BillingEventAdmin(PlatformOnlyMixin, admin.ModelAdmin):
     list_display = ["at", "association", "action", "actor", "amount", "currency"]
     list_filter = ["association", "action"]
     list_select_related = ["association", "actor"]
+
+
+@admin.register(GatewayEvent)
+class GatewayEventAdmin(PlatformOnlyMixin, admin.ModelAdmin):
+    """A card gateway's notifications; filter on "To check" for the flagged ones."""
+
+    list_display = ["received_at", "gateway", "event_type", "outcome", "invoice", "amount", "note"]
+    list_filter = ["outcome", "gateway", "event_type"]
+    list_select_related = ["invoice__association"]
+    search_fields = ["event_id", "object_id", "payment_intent"]

@@ -339,3 +339,81 @@ class BillingEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Billing events are never deleted.")
+
+
+class GatewayEventOutcome(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    IGNORED = "ignored", _("Nothing to do")
+    DEFERRED = "deferred", _("Waiting for the payment")
+    FLAGGED = "flagged", _("To check")
+
+
+# What a flagged gateway notification asks of a person, in their language (``details`` fills
+# the placeholders; amounts come with their currency).
+FLAG_SENTENCES = {
+    "unreadable": _("The card payment service sent an amount the portal cannot read."),
+    "other_invoice": _(
+        "A card payment names another invoice: it is not recorded. Check it in Stripe."
+    ),
+    "mismatch": _(
+        "Stripe took %(paid)s for a payment of %(expected)s: it is not recorded as paid. Check "
+        "the payment in Stripe, then refund it or record it by hand."
+    ),
+    "refused": _("A card payment of %(paid)s could not be recorded: %(reason)s"),
+    "unowed": _("%(paid)s was paid by card when %(owed)s was owed: refund %(refund)s in Stripe."),
+    "refund_currency": _(
+        "Stripe refunded %(refunded)s, not in the payment's currency: it is not recorded."
+    ),
+    "refund_refused": _("Stripe's refund of %(refund)s could not be recorded: %(reason)s"),
+}
+
+
+class GatewayEvent(models.Model):
+    """A notification a card gateway sent (e.g. a Stripe webhook event), kept once per event id:
+    the same event delivered again is a no-op. ``flagged`` ones need a person: money taken
+    that did not match the invoice, a payment on an invoice that owed nothing (to refund), a
+    refund larger than the payment. ``deferred``: a refund that arrived before its payment,
+    applied when the payment is recorded."""
+
+    gateway = models.CharField(max_length=32)
+    event_id = models.CharField(max_length=255)
+    event_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=255, blank=True)
+    payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="gateway_events"
+    )
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=GatewayEventOutcome.choices, db_index=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    # Why it was flagged (a key of FLAG_SENTENCES) and the sentence's values.
+    reason = models.CharField(max_length=32, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gateway notification")
+        verbose_name_plural = _("gateway notifications")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "event_id"], name="gateway_event_once_per_id"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.gateway} {self.event_type} {self.event_id}"
+
+    @property
+    def sentence(self) -> str:
+        """What to check, in the reader's language (the note when the reason is unknown)."""
+        template = FLAG_SENTENCES.get(self.reason)
+        if template is None:
+            return self.note
+        try:
+            return str(template) % self.details
+        except (KeyError, TypeError, ValueError):
+            return self.note

@@ -256,12 +256,16 @@ def _settle(invoice: Invoice) -> None:
     invoice.save(update_fields=["status", "settled_at"])
 
 
-def _check_payable(invoice: Invoice, amount: Decimal, currency: str) -> None:
+def _check_currency(invoice: Invoice, currency: str) -> None:
     if currency != invoice.currency:
         raise BillingRefused(
             _("This invoice is in %(invoice)s: a payment in %(currency)s cannot settle it.")
             % {"invoice": invoice.currency, "currency": currency or "?"}
         )
+
+
+def _check_payable(invoice: Invoice, amount: Decimal, currency: str) -> None:
+    _check_currency(invoice, currency)
     if invoice.status == InvoiceStatus.WAIVED:
         raise BillingRefused(_("This invoice was waived: nothing is owed on it."))
     if invoice.status == InvoiceStatus.PAID:
@@ -287,10 +291,13 @@ def payment_record(
     reference: str = "",
     idempotency_key: str = "",
     gateway: str = "",
+    money_taken: bool = False,
 ) -> Payment:
     """Money received for the invoice. The same ``idempotency_key`` (a form's token, a
     gateway's session) records once: repeated, it returns the payment already recorded. The
-    same cheque or transfer reference twice on one invoice is refused."""
+    same cheque or transfer reference twice on one invoice is refused. ``money_taken``: a card
+    gateway has already taken the money, so it is recorded even when the invoice no longer owes
+    it (waived, paid meanwhile); the caller flags it for a refund. The currency must match."""
     amount = money(amount)
     currency = (currency or "").strip().upper()
     if method not in PaymentMethod.values or method in WAIVER_METHODS:
@@ -313,7 +320,10 @@ def payment_record(
             _("A payment with the reference “%(reference)s” is already recorded on this invoice.")
             % {"reference": reference}
         )
-    _check_payable(invoice, amount, currency)
+    if money_taken:
+        _check_currency(invoice, currency)
+    else:
+        _check_payable(invoice, amount, currency)
     payment = Payment.objects.create(
         invoice=invoice,
         kind=PaymentKind.PAYMENT,
@@ -483,9 +493,17 @@ class UnknownCheckout(BillingRefused):
 
 @transaction.atomic
 def checkout_complete(
-    *, gateway: str, session_id: str, amount, currency: str, reference: str = "", by=None
+    *,
+    gateway: str,
+    session_id: str,
+    amount,
+    currency: str,
+    reference: str = "",
+    by=None,
+    money_taken: bool = False,
 ) -> Payment:
-    """The gateway says the session is paid: one payment, however often (or late) it says so."""
+    """The gateway says the session is paid: one payment, however often (or late) it says so.
+    ``money_taken``: see ``payment_record`` (a card gateway's webhook)."""
     checkout = (
         CheckoutSession.objects.select_for_update()
         .filter(gateway=gateway, session_id=session_id)
@@ -507,6 +525,7 @@ def checkout_complete(
         reference=reference or session_id,
         idempotency_key=f"{gateway}:{session_id}",
         gateway=gateway,
+        money_taken=money_taken,
     )
     checkout.payment = payment
     checkout.status = CheckoutStatus.COMPLETED

@@ -28,6 +28,7 @@ urlpatterns: list = [
         views.ManualCheckoutView.as_view(),
         name="manual.checkout",
     ),
+    path("billing/webhooks/stripe/", views.StripeWebhookView.as_view(), name="stripe.webhook"),
     path("a/<slug:slug>/billing/fees/", views.FeesView.as_view(), name="fees"),
     path(
         "a/<slug:slug>/billing/invoices/", views.AdminInvoicesView.as_view(), name="admin.invoices"

@@ -2,20 +2,25 @@
 
 The person's own invoices (``billing:invoices``), an invoice (its person, and its association's
 admins and coordinators; everyone else 404), its PDF and the receipts' PDFs, paying it online
-through the configured gateway, the manual gateway's confirmation page. The association admin's
+through the configured gateway, the manual gateway's confirmation page, Stripe's webhook (no
+login; a valid signature or 400). The association admin's
 fee schedule and invoice list, and the forms that record payments, waivers and refunds (only
 the invoice's association admins; anyone else 404). Anonymous people are sent to log in.
 """
+
+import logging
 
 import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
 from accounts.enums import Role
@@ -25,7 +30,7 @@ from billing import selectors
 from billing.enums import InvoiceStatus, PaymentKind
 from billing.forms import FeeScheduleForm, PaymentForm, RefundForm, WaiverForm
 from billing.gateways import GatewayError, active_gateway
-from billing.models import CheckoutSession
+from billing.models import CheckoutSession, GatewayEventOutcome
 from billing.services import (
     BillingRefused,
     checkout_cancel,
@@ -36,6 +41,8 @@ from billing.services import (
     waiver_record,
 )
 from competencies.selectors import framework_categories, framework_in_force
+
+logger = logging.getLogger(__name__)
 
 # How many past schedules the fee page lists.
 SCHEDULE_HISTORY = 20
@@ -95,6 +102,10 @@ class InvoiceView(InvoiceMixin, TemplateView):
             can_pay=invoice.person_id == user.pk and invoice.status == InvoiceStatus.OPEN,
             pays_online=active_gateway() is not None,
             can_record=can_record,
+            # Back from a card gateway's page before its webhook recorded the payment.
+            checkout_pending=self.request.GET.get("checkout") == "done"
+            and invoice.person_id == user.pk
+            and invoice.status == InvoiceStatus.OPEN,
         )
         if can_record:
             refundable = [payment for payment in payments if payment.kind == PaymentKind.PAYMENT]
@@ -106,6 +117,12 @@ class InvoiceView(InvoiceMixin, TemplateView):
                     (payment, kwargs.get("refund_forms", {}).get(payment.pk) or RefundForm())
                     for payment in refundable
                 ],
+                # What a card gateway reported that a person must check (to refund...).
+                gateway_flags=list(
+                    invoice.gateway_events.filter(outcome=GatewayEventOutcome.FLAGGED).order_by(
+                        "received_at", "pk"
+                    )
+                ),
             )
         return context
 
@@ -399,3 +416,24 @@ class AdminInvoicesView(AssociationRoleRequiredMixin, TemplateView):
             waivers=selectors.association_waivers(association=self.association),
         )
         return context
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class StripeWebhookView(View):
+    """Stripe's notifications (``billing.gateways.stripe``): no login, but nothing happens
+    without a valid signature (400); 404 while ``STRIPE_WEBHOOK_SECRET`` is not set. Answers
+    200 for every verified event, applied or not (Stripe retries other answers)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not settings.STRIPE_WEBHOOK_SECRET:
+            raise Http404
+        from billing.gateways.stripe import StripeGateway, WebhookRefused
+
+        try:
+            outcome = StripeGateway().handle_webhook(body=request.body, headers=request.headers)
+        except WebhookRefused as exc:
+            logger.warning("Stripe webhook refused: %s", exc)
+            return JsonResponse({"error": "invalid signature or payload"}, status=400)
+        return JsonResponse({"received": True, "outcome": outcome})

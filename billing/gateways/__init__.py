@@ -15,6 +15,7 @@ from billing.gateways.base import Gateway, GatewayError
 
 GATEWAYS = {
     "manual": "billing.gateways.manual.ManualGateway",
+    "stripe": "billing.gateways.stripe.StripeGateway",
 }
 
 

@@ -21,6 +21,8 @@ POST_ONLY = {"invoice.pay", "payment.record", "waiver.record", "refund.record"}
 GET_ONLY = {"invoice.pdf", "receipt.pdf", "admin.invoices"}
 # Every signed-in person has their own list.
 OWN_LIST = {"invoices"}
+# Stripe's webhook: no login, nothing without a valid signature (tests/billing/test_stripe.py).
+NO_LOGIN = {"stripe.webhook"}
 
 
 @pytest.fixture
@@ -53,10 +55,15 @@ def billing_urls(objects) -> list[tuple[str, str]]:
         "manual.checkout": {"session_id": objects["checkout"].session_id},
         "fees": {"slug": invoice.association.slug},
         "admin.invoices": {"slug": invoice.association.slug},
+        "stripe.webhook": {},
     }
     names = [pattern.name for pattern in billing_urlconf.urlpatterns]
     assert sorted(names) == sorted(kwargs), "a new billing page: say how to reach it here"
-    return [(name, reverse(f"billing:{name}", kwargs=kwargs[name])) for name in names]
+    return [
+        (name, reverse(f"billing:{name}", kwargs=kwargs[name]))
+        for name in names
+        if name not in NO_LOGIN
+    ]
 
 
 def outsiders(make_staff, association, other_association) -> dict:

@@ -54,6 +54,7 @@ SKIPPED = {
     "billing:manual.checkout": (
         "opened by paying an invoice: tests/browser/test_billing.py (390, axe)"
     ),
+    "billing:stripe.webhook": "POST only: Stripe's signed notifications, not a page",
     "reviews:advisor.request": "POST only: the applicant asks for an advisor",
     "reviews:advisor.ready": "POST only: the advisor marks the portfolio ready",
     "reviews:comment.resolve": "POST only: resolve a comment",
