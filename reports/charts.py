@@ -6,6 +6,7 @@ description; the table beside it is the accessible version and the truth."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -29,11 +30,12 @@ class Series:
 
 
 def _number_text(value) -> str:
+    """The number as the page's language writes it (the table's cells read the same)."""
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return number_format(value, 2)
     if isinstance(value, float):
-        return f"{value:,.1f}"
-    return f"{value:,}"
+        return number_format(value, 1)
+    return str(value)
 
 
 def bar_chart(*, title: str, desc: str, labels: list[str], series: list[Series]) -> SafeString:
