@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -26,6 +27,11 @@ def report_url(association, slug, csv=False):
     return reverse("reports:report.csv" if csv else "reports:report", args=[association.slug, slug])
 
 
+def _with_totp(person):
+    TOTP.activate(person, generate_totp_secret())
+    return person
+
+
 def test_anonymous_people_are_sent_to_log_in(client, association):
     for url in [
         index_url(association),
@@ -38,7 +44,15 @@ def test_anonymous_people_are_sent_to_log_in(client, association):
 
 
 @pytest.mark.parametrize(
-    "who", ["applicant", "reviewer", "advisor", "coordinator elsewhere", "admin elsewhere"]
+    "who",
+    [
+        "applicant",
+        "reviewer",
+        "advisor",
+        "coordinator elsewhere",
+        "admin elsewhere",
+        "platform admin",
+    ],
 )
 def test_only_the_association_coordinators_and_admins_read_its_reports(
     client, make_staff, association, other_association, who
@@ -51,6 +65,7 @@ def test_only_the_association_coordinators_and_admins_read_its_reports(
         "advisor": lambda: make_staff(Role.ADVISOR, association),
         "coordinator elsewhere": lambda: make_staff(Role.COORDINATOR, other_association),
         "admin elsewhere": lambda: make_staff(Role.ASSOCIATION_ADMIN, other_association),
+        "platform admin": lambda: _with_totp(UserFactory(is_superuser=True, is_staff=True)),
     }[who]()
     client.force_login(person)
     for url in [
