@@ -147,6 +147,9 @@ def decision_times(*, association: Association, year: int | None = None) -> Repo
         .order_by("at", "pk")
         .values_list("application_id", "to_state", "at")
     )
+    if year:
+        # Submissions may precede the year; nothing after it counts.
+        events = events.filter(at__lt=year_bounds(association, year)[1])
     submitted: dict[int, datetime.datetime] = {}
     decided: set[int] = set()
     days_by_quarter: dict[tuple[int, int], list[float]] = defaultdict(list)
