@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reviews",
     "credentials",
     "billing",
+    "reports",
     "ninja",  # the API docs page with its assets served from our static files
     "demo",
 ]

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("credentials.urls")),
     path("", include("billing.urls")),
+    path("", include("reports.urls")),
     path("api/v1/", credentials_api.urls),
 ]

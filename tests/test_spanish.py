@@ -214,6 +214,7 @@ APPS_WITH_TEXT = (
     "reviews",
     "credentials",
     "billing",
+    "reports",
     "config",
 )
 

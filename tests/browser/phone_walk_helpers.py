@@ -18,6 +18,7 @@ PORTAL_NAMESPACES = (
     "reviews",
     "credentials",
     "billing",
+    "reports",
 )
 
 # URL names the walk never opens, with the reason. POST-only views answer a GET with 405 or a
@@ -86,6 +87,7 @@ SKIPPED = {
     "credentials:certificate.retry": "POST only: the coordinator's Try again",
     "credentials:name_change.request": "tests/browser/test_name_change.py (1280, 390, axe)",
     "credentials:name_change.decide": "tests/browser/test_name_change.py (1280, 390, axe)",
+    "reports:report.csv": "a CSV download",
 }
 
 # Links the walk does not follow: they change the session or leave the portal's pages.

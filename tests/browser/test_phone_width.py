@@ -141,6 +141,8 @@ WALKED = {
     "billing:invoice",
     "billing:fees",
     "billing:admin.invoices",
+    "reports:index",
+    "reports:report",
 }
 # An association's invoices are alike: a few are enough.
 LIMITS["billing:invoice"] = 3

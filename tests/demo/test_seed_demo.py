@@ -29,6 +29,7 @@ from portfolios.models import (
     WorkExperience,
 )
 from portfolios.requirements import requirement_check
+from reports.views import REPORTS
 from reviews.enums import ExamResult
 from reviews.models import Comment, ExamRegistration, ExamSitting, ReviewAssignment, VignetteScore
 from reviews.selectors.exams import sitting_label
@@ -580,3 +581,14 @@ def test_demo_applicants_have_professional_profiles_and_farah_shows_hers_in_the_
     )
     # Eight people: every setting has fewer than 5.
     assert {row.shown for row in settings_rows} == {"fewer than 5"}
+
+
+@pytest.mark.django_db
+def test_every_report_shows_the_demo_data(client):
+    seed()
+    coordinator = User.objects.get(email="coordinator@northfield.example.org")
+    client.force_login(coordinator)
+    for report in REPORTS:
+        response = client.get(f"/a/northfield/reports/{report.slug}/")
+        assert response.status_code == 200
+        assert 'id="report-table"' in response.content.decode(), report.slug
