@@ -92,8 +92,7 @@ def test_summary_checklist_of_an_empty_ifs_portfolio(client, portfolio):
         "Endorsement Agreement: Northfield Association for Infant Mental Health has not "
         "published it yet. Please contact them.",
         "Membership of Northfield Association for Infant Mental Health: none on record for this "
-        "year. Membership is recorded by the association: contact "
-        "office@northfield.example.org.",
+        "year. Join online: pay the membership fee or ask for a waiver.",
     ]
     # Each missing item links to its section; the met one does not.
     assert html.count("to complete this</a>") == 8
