@@ -235,3 +235,12 @@ def invoice_waiver_requests(invoice: Invoice) -> list[WaiverRequest]:
 
 def open_waiver_request(invoice: Invoice) -> WaiverRequest | None:
     return WaiverRequest.objects.filter(invoice=invoice, status=WaiverRequestStatus.OPEN).first()
+
+
+def association_open_waiver_requests(*, association: Association) -> list[WaiverRequest]:
+    """The waiver requests waiting for the association's answer, oldest first."""
+    return list(
+        WaiverRequest.objects.filter(
+            invoice__association=association, status=WaiverRequestStatus.OPEN
+        ).select_related("invoice__person", "invoice__association")
+    )

@@ -407,6 +407,9 @@ class AdminInvoicesView(AssociationRoleRequiredMixin, TemplateView):
             statuses=InvoiceStatus.choices,
             rows=[(invoice, selectors.invoice_totals(invoice)) for invoice in invoices],
             waivers=selectors.association_waivers(association=self.association),
+            waiver_requests=selectors.association_open_waiver_requests(
+                association=self.association
+            ),
         )
         return context
 

@@ -347,3 +347,19 @@ def test_the_dashboard_links_to_the_join_page(client, association, category, app
     client.force_login(applicant)
     content = client.get(reverse("accounts:dashboard.applicant")).content.decode()
     assert reverse("billing:membership", kwargs={"slug": association.slug}) in content
+
+
+def test_the_admin_sees_the_waiting_requests_on_the_invoice_list(
+    client, association, applicant, fees, assoc_admin, other_admin
+):
+    invoice = membership_invoice_open(association=association, user=applicant)
+    waiver_request(invoice=invoice, by=applicant, reason="Hardship <script>")
+    client.force_login(assoc_admin)
+    url = reverse("billing:admin.invoices", kwargs={"slug": association.slug})
+    content = client.get(url).content.decode()
+    assert 'id="open-waiver-requests"' in content
+    assert invoice.display_number in content
+    assert "Hardship &lt;script&gt;" in content
+    client.force_login(other_admin)
+    other = reverse("billing:admin.invoices", kwargs={"slug": "lakeshore"})
+    assert 'id="open-waiver-requests"' not in client.get(other).content.decode()
