@@ -66,8 +66,17 @@ class BillingAction(models.TextChoices):
     WAIVER_GRANTED = "waiver_granted", _("Waiver granted")
     CHECKOUT_STARTED = "checkout_started", _("Online payment started")
     CHECKOUT_CANCELLED = "checkout_cancelled", _("Online payment cancelled")
+    WAIVER_REQUESTED = "waiver_requested", _("Waiver asked for")
+    WAIVER_REFUSED = "waiver_refused", _("Waiver refused")
+    MEMBERSHIP_RECORDED = "membership_recorded", _("Membership recorded")
 
 
 class NumberSeries(models.TextChoices):
     INVOICE = "invoice", _("Invoices")
     RECEIPT = "receipt", _("Receipts")
+
+
+class WaiverRequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the association")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")

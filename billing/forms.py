@@ -130,3 +130,12 @@ class RefundForm(IdempotentForm):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
+
+
+class WaiverRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you ask for a waiver?"),
+        help_text=_("A sentence or two for the association, e.g. what makes the fee hard to pay."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )

@@ -14,7 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Association
+from accounts.models import Association, Membership
 from billing.enums import (
     ONCE_PER_APPLICATION,
     BillingAction,
@@ -24,6 +24,7 @@ from billing.enums import (
     NumberSeries,
     PaymentKind,
     PaymentMethod,
+    WaiverRequestStatus,
 )
 from endorsement.models import Application
 
@@ -179,6 +180,15 @@ class Invoice(models.Model):
     )
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    # A membership invoice, once paid or waived: the membership it recorded (once).
+    membership = models.OneToOneField(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
+        verbose_name=_("membership"),
+    )
 
     class Meta:
         verbose_name = _("invoice")
@@ -266,6 +276,40 @@ class Payment(models.Model):
         if self.receipt_number is None:
             return ""
         return f"{self.invoice.association.number_prefix}-R-{self.receipt_number:06d}"
+
+
+class WaiverRequest(models.Model):
+    """The person asks the association to waive what is owed on an invoice, with a reason; the
+    association admin grants it (a waiver, ``billing.services.waiver_record``) or refuses it."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="waiver_requests")
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=WaiverRequestStatus.choices,
+        default=WaiverRequestStatus.OPEN,
+    )
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiver request")
+        verbose_name_plural = _("waiver requests")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice"],
+                condition=models.Q(status=WaiverRequestStatus.OPEN),
+                name="waiver_request_one_open_per_invoice",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.invoice} {self.get_status_display()}"
 
 
 class CheckoutSession(models.Model):

@@ -1,13 +1,15 @@
 """Reads of billing: the fee schedule in force, an application's invoices, what a person owes."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Subquery
 
-from accounts.models import Association
-from billing.enums import FeeType, PaymentKind
-from billing.models import ZERO, CategoryFee, FeeSchedule, Invoice, Payment
+from accounts.enums import EXPIRING_WITHIN_DAYS, MembershipStatus
+from accounts.models import Association, Membership, membership_period
+from billing.enums import FeeType, InvoiceStatus, PaymentKind, WaiverRequestStatus
+from billing.models import ZERO, CategoryFee, FeeSchedule, Invoice, Payment, WaiverRequest
 
 
 def fee_schedule_in_force(
@@ -147,3 +149,98 @@ def invoice_totals(invoice: Invoice) -> dict[str, Decimal]:
         "waived": waived,
         "balance": max(balance, ZERO),
     }
+
+
+def membership_start(*, user, association: Association, on: datetime.date) -> datetime.date:
+    """Where a membership bought on ``on`` starts: that day, or the day after the person's
+    latest active membership ends when it still runs (a renewal)."""
+    latest_end = (
+        Membership.objects.filter(
+            user=user, association=association, status=MembershipStatus.ACTIVE, end__gte=on
+        )
+        .order_by("-end")
+        .values_list("end", flat=True)
+        .first()
+    )
+    return latest_end + datetime.timedelta(days=1) if latest_end else on
+
+
+@dataclass
+class MembershipOffer:
+    """What joining or renewing online would be today: ``kind`` is "join", "renew" or ""
+    (a member for more than 30 days still: nothing to do yet); the period it covers by the
+    calendar-year rule; the fee of the schedule in force (``None`` without one)."""
+
+    kind: str
+    member_until: datetime.date | None
+    expired: bool
+    start: datetime.date
+    end: datetime.date
+    fee: Decimal | None
+    currency: str
+    schedule: FeeSchedule | None
+    open_invoice: Invoice | None
+
+    @property
+    def available(self) -> bool:
+        return bool(self.kind) and bool(self.fee)
+
+
+def membership_offer(*, user, association: Association) -> MembershipOffer:
+    today = association.today()
+    member_until = (
+        Membership.objects.filter(
+            user=user, association=association, status=MembershipStatus.ACTIVE
+        )
+        .order_by("-end")
+        .values_list("end", flat=True)
+        .first()
+    )
+    if member_until is None:
+        kind = "join"
+    elif member_until < today or (member_until - today).days <= EXPIRING_WITHIN_DAYS:
+        kind = "renew"
+    else:
+        kind = ""
+    start, end = membership_period(membership_start(user=user, association=association, on=today))
+    schedule = fee_schedule_in_force(association=association)
+    fee = fee_amount(schedule=schedule, fee_type=FeeType.MEMBERSHIP) if schedule else None
+    return MembershipOffer(
+        kind=kind,
+        member_until=member_until,
+        expired=member_until is not None and member_until < today,
+        start=start,
+        end=end,
+        fee=fee,
+        currency=schedule.currency if schedule else "",
+        schedule=schedule,
+        open_invoice=open_membership_invoice(user=user, association=association),
+    )
+
+
+def open_membership_invoice(*, user, association: Association) -> Invoice | None:
+    """The person's membership invoice still to pay (at most one)."""
+    return Invoice.objects.filter(
+        person=user,
+        association=association,
+        fee_type=FeeType.MEMBERSHIP,
+        status=InvoiceStatus.OPEN,
+    ).first()
+
+
+def invoice_waiver_requests(invoice: Invoice) -> list[WaiverRequest]:
+    """The invoice's waiver requests, oldest first."""
+    return list(WaiverRequest.objects.filter(invoice=invoice).select_related("decided_by"))
+
+
+def open_waiver_request(invoice: Invoice) -> WaiverRequest | None:
+    return WaiverRequest.objects.filter(invoice=invoice, status=WaiverRequestStatus.OPEN).first()
+
+
+def association_open_waiver_requests(*, association: Association) -> list[WaiverRequest]:
+    """The waiver requests waiting for the association's answer, oldest first."""
+    return list(
+        WaiverRequest.objects.filter(
+            invoice__association=association, status=WaiverRequestStatus.OPEN
+        ).select_related("invoice__person", "invoice__association")
+    )

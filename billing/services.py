@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Association, User
-from billing.emails import fee_email_on_commit
+from accounts.services import membership_record
+from billing.emails import fee_email_on_commit, membership_email_on_commit
 from billing.enums import (
     ONCE_PER_APPLICATION,
     WAIVER_METHODS,
@@ -25,6 +26,7 @@ from billing.enums import (
     NumberSeries,
     PaymentKind,
     PaymentMethod,
+    WaiverRequestStatus,
 )
 from billing.models import (
     ZERO,
@@ -35,8 +37,15 @@ from billing.models import (
     Invoice,
     NumberCounter,
     Payment,
+    WaiverRequest,
 )
-from billing.selectors import fee_amount, fee_schedule_in_force
+from billing.selectors import (
+    fee_amount,
+    fee_schedule_in_force,
+    membership_offer,
+    membership_start,
+    open_membership_invoice,
+)
 
 CENT = Decimal("0.01")
 
@@ -254,6 +263,28 @@ def _settle(invoice: Invoice) -> None:
     invoice.status = status
     invoice.settled_at = timezone.now() if status != InvoiceStatus.OPEN else None
     invoice.save(update_fields=["status", "settled_at"])
+    if status in (InvoiceStatus.PAID, InvoiceStatus.WAIVED):
+        _membership_from_invoice(invoice)
+
+
+def _membership_from_invoice(invoice: Invoice) -> None:
+    """A membership invoice paid or waived (by any path: the manual gateway, an admin's record,
+    a gateway's webhook) records the membership once, for the period the calendar-year rule
+    gives today (a renewal starts after the current membership ends). The invoice is locked."""
+    if invoice.fee_type != FeeType.MEMBERSHIP or invoice.membership_id is not None:
+        return
+    association = invoice.association
+    start = membership_start(user=invoice.person, association=association, on=association.today())
+    membership = membership_record(association=association, user=invoice.person, joined_on=start)
+    invoice.membership = membership
+    invoice.save(update_fields=["membership"])
+    _event(
+        association=association,
+        action=BillingAction.MEMBERSHIP_RECORDED,
+        invoice=invoice,
+        note=f"{membership.start:%Y-%m-%d} – {membership.end:%Y-%m-%d}",
+    )
+    membership_email_on_commit(membership=membership)
 
 
 def _check_currency(invoice: Invoice, currency: str) -> None:
@@ -387,6 +418,9 @@ def waiver_record(
         recorded_by=by,
     )
     _settle(invoice)
+    invoice.waiver_requests.filter(status=WaiverRequestStatus.OPEN).update(
+        status=WaiverRequestStatus.GRANTED, decided_by=by, decided_at=timezone.now()
+    )
     _event(
         association=invoice.association,
         action=BillingAction.WAIVER_GRANTED,
@@ -567,3 +601,90 @@ def fee_due_on_step(*, application, action: str, by=None) -> None:
             invoice_for_application(application=application, fee_type=FeeType.PROCESSING, by=by)
     elif action == "submit":
         invoice_for_application(application=application, fee_type=FeeType.PROCESSING, by=by)
+
+
+@transaction.atomic
+def membership_invoice_open(*, association: Association, user: User) -> Invoice:
+    """The person's membership invoice (join or renew) at the fee in force: the open one if
+    there is one, else a new one. Refused while the membership runs for more than 30 days, or
+    when the association charges no membership fee."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one at a time per person
+    existing = open_membership_invoice(user=user, association=association)
+    if existing is not None:
+        return existing
+    offer = membership_offer(user=user, association=association)
+    if not offer.kind:
+        raise BillingRefused(
+            _("You are a member until %(end)s: you can renew from 30 days before it ends.")
+            % {"end": offer.member_until.isoformat()}
+        )
+    if not offer.fee:
+        raise BillingRefused(
+            _("%(association)s takes no membership fee online: write to %(email)s to join.")
+            % {"association": association.name, "email": association.contact_email}
+        )
+    return invoice_issue(
+        association=association,
+        person=user,
+        fee_type=FeeType.MEMBERSHIP,
+        amount=offer.fee,
+        currency=offer.currency,
+        schedule=offer.schedule,
+        by=user,
+    )
+
+
+@transaction.atomic
+def waiver_request(*, invoice: Invoice, by: User, reason: str) -> WaiverRequest:
+    """The invoice's person asks the association to waive what is owed, with a reason (one
+    request waiting at a time)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BillingRefused(_("Say why you ask for the waiver."))
+    invoice = _locked(invoice)
+    if invoice.person_id != by.pk:
+        raise BillingRefused(_("Only the person billed can ask for a waiver."))
+    if invoice.status != InvoiceStatus.OPEN:
+        raise BillingRefused(_("Nothing is owed on this invoice."))
+    existing = invoice.waiver_requests.filter(status=WaiverRequestStatus.OPEN).first()
+    if existing is not None:
+        return existing
+    request = WaiverRequest.objects.create(invoice=invoice, reason=reason)
+    _event(
+        association=invoice.association,
+        action=BillingAction.WAIVER_REQUESTED,
+        actor=by,
+        invoice=invoice,
+        note=reason,
+    )
+    return request
+
+
+@transaction.atomic
+def waiver_request_decide(*, request: WaiverRequest, grant: bool, by: User) -> WaiverRequest:
+    """The association admin grants the request (a waiver of what is owed, with the request's
+    reason: ``waiver_record``) or refuses it. Deciding again changes nothing."""
+    request = WaiverRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != WaiverRequestStatus.OPEN:
+        return request
+    if grant:
+        waiver_record(
+            invoice=request.invoice,
+            method=PaymentMethod.WAIVER,
+            reason=request.reason,
+            by=by,
+            idempotency_key=f"waiver-request:{request.pk}",
+        )
+    else:
+        _event(
+            association=request.invoice.association,
+            action=BillingAction.WAIVER_REFUSED,
+            actor=by,
+            invoice=request.invoice,
+            note=request.reason,
+        )
+    request.status = WaiverRequestStatus.GRANTED if grant else WaiverRequestStatus.REFUSED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    return request

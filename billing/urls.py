@@ -22,6 +22,17 @@ urlpatterns: list = [
         views.RefundRecordView.as_view(),
         name="refund.record",
     ),
+    path(
+        "billing/invoices/<int:pk>/waiver-request/",
+        views.WaiverRequestView.as_view(),
+        name="waiver.request",
+    ),
+    path(
+        "billing/invoices/<int:pk>/waiver-request/<int:request_pk>/",
+        views.WaiverRequestDecideView.as_view(),
+        name="waiver.request.decide",
+    ),
+    path("billing/membership/<slug:slug>/", views.MembershipView.as_view(), name="membership"),
     path("billing/receipts/<int:pk>/pdf/", views.ReceiptPdfView.as_view(), name="receipt.pdf"),
     path(
         "billing/checkout/manual/<str:session_id>/",

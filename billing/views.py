@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
@@ -25,20 +26,24 @@ from django.views.generic import TemplateView
 
 from accounts.enums import Role
 from accounts.permissions import AssociationRoleRequiredMixin
+from accounts.selectors import listed_associations
 from accounts.time_zones import time_zone_activate
 from billing import selectors
-from billing.enums import InvoiceStatus, PaymentKind
-from billing.forms import FeeScheduleForm, PaymentForm, RefundForm, WaiverForm
+from billing.enums import InvoiceStatus, PaymentKind, WaiverRequestStatus
+from billing.forms import FeeScheduleForm, PaymentForm, RefundForm, WaiverForm, WaiverRequestForm
 from billing.gateways import GatewayError, active_gateway
-from billing.models import CheckoutSession, GatewayEventOutcome
+from billing.models import CheckoutSession, GatewayEventOutcome, WaiverRequest
 from billing.services import (
     BillingRefused,
     checkout_cancel,
     checkout_complete,
     fee_schedule_save,
+    membership_invoice_open,
     payment_record,
     refund_record,
     waiver_record,
+    waiver_request,
+    waiver_request_decide,
 )
 from competencies.selectors import framework_categories, framework_in_force
 
@@ -106,7 +111,12 @@ class InvoiceView(InvoiceMixin, TemplateView):
             checkout_pending=self.request.GET.get("checkout") == "done"
             and invoice.person_id == user.pk
             and invoice.status == InvoiceStatus.OPEN,
+            waiver_requests=selectors.invoice_waiver_requests(invoice),
         )
+        if context["can_pay"]:
+            context["waiver_request_form"] = kwargs.get("waiver_request_form") or (
+                WaiverRequestForm()
+            )
         if can_record:
             refundable = [payment for payment in payments if payment.kind == PaymentKind.PAYMENT]
             context.update(
@@ -414,6 +424,9 @@ class AdminInvoicesView(AssociationRoleRequiredMixin, TemplateView):
             statuses=InvoiceStatus.choices,
             rows=[(invoice, selectors.invoice_totals(invoice)) for invoice in invoices],
             waivers=selectors.association_waivers(association=self.association),
+            waiver_requests=selectors.association_open_waiver_requests(
+                association=self.association
+            ),
         )
         return context
 
@@ -437,3 +450,92 @@ class StripeWebhookView(View):
             logger.warning("Stripe webhook refused: %s", exc)
             return JsonResponse({"error": "invalid signature or payload"}, status=400)
         return JsonResponse({"received": True, "outcome": outcome})
+
+
+class MembershipView(LoginRequiredMixin, TemplateView):
+    """Join or renew the association's membership online: the fee in force, the period it
+    covers by the calendar-year rule, and a button that issues the membership invoice (the open
+    one if there is one) and leads to it, to pay it or ask for a waiver."""
+
+    template_name = "billing/membership.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.association = get_object_or_404(listed_associations(), slug=kwargs["slug"])
+        time_zone_activate(association=self.association)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            association=self.association,
+            offer=selectors.membership_offer(user=self.request.user, association=self.association),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            invoice = membership_invoice_open(association=self.association, user=request.user)
+        except BillingRefused as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(reverse("billing:invoice", kwargs={"pk": invoice.pk}))
+
+
+class WaiverRequestView(InvoiceMixin, View):
+    """The invoice's person asks for a waiver, with a reason."""
+
+    permission = "billing.pay_invoice"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = WaiverRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                waiver_request(
+                    invoice=self.invoice, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except BillingRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("Your request is sent: the association will answer it here.")
+                )
+                return HttpResponseRedirect(self.invoice_url())
+        page = InvoiceView()
+        page.setup(request, *args, **kwargs)
+        page.invoice = self.invoice
+        response = page.render_to_response(page.get_context_data(waiver_request_form=form))
+        response.status_code = 400
+        return response
+
+
+class WaiverRequestDecideView(InvoiceMixin, View):
+    """The association admin grants (a waiver with the request's reason) or refuses a
+    request."""
+
+    permission = "billing.record_payment"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        waiver = get_object_or_404(
+            WaiverRequest, pk=kwargs["request_pk"], invoice_id=self.invoice.pk
+        )
+        decision = request.POST.get("decision")
+        if decision not in ("grant", "refuse"):
+            return HttpResponse(_("Choose to grant or to refuse the request."), status=400)
+        if waiver.status != WaiverRequestStatus.OPEN:
+            messages.info(request, _("This request is already answered."))
+            return HttpResponseRedirect(self.invoice_url())
+        try:
+            waiver_request_decide(request=waiver, grant=decision == "grant", by=request.user)
+        except BillingRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The fee is waived.") if decision == "grant" else _("The request is refused."),
+            )
+        return HttpResponseRedirect(self.invoice_url())

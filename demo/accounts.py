@@ -106,14 +106,21 @@ def staff_seed(*, association: Association, role: str, local: str, name: str) ->
     return user
 
 
+# Applicants whose membership ran out last year: they renew online from their dashboard
+# (``billing:membership``), paying through the manual gateway or asking for a waiver.
+LAPSED_MEMBERS = {"ana"}
+
+
 def applicant_seed(*, association: Association, local: str, name: str, language: str) -> User:
-    """An applicant's account, a member of the association since 15 January."""
+    """An applicant's account, a member of the association since 15 January (of last year,
+    lapsed, for ``LAPSED_MEMBERS``)."""
     user = demo_user(f"{local}@{association.slug}.example.org", name, language=language)
     if not Membership.objects.filter(user=user, association=association).exists():
+        year = timezone.localdate().year - (1 if local in LAPSED_MEMBERS else 0)
         membership_record(
             association=association,
             user=user,
-            joined_on=datetime.date(timezone.localdate().year, 1, 15),
+            joined_on=datetime.date(year, 1, 15),
             member_number=f"{association.number_prefix}-{user.pk:05d}",
         )
     workforce_profile_seed(user=user, local=local)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
@@ -101,6 +102,9 @@ class CheckItem:
     required: bool = True
     notes: list[str] = field(default_factory=list)  # further lines under the detail
     requirement: Requirement | None = None
+    # Where to meet it when it is not a page of the portfolio (the membership's join page).
+    link: str = ""
+    link_label: str = ""
 
     @property
     def missing(self) -> bool:
@@ -416,15 +420,17 @@ def _membership_item(*, application: Application) -> CheckItem:
         }
     else:
         detail = _(
-            "Membership of %(association)s: none on record for this year. Membership is "
-            "recorded by the association: contact %(email)s."
-        ) % {"association": association.name, "email": association.contact_email}
+            "Membership of %(association)s: none on record for this year. Join online: pay the "
+            "membership fee or ask for a waiver."
+        ) % {"association": association.name}
     return CheckItem(
         kind="membership",
         section="membership",
         label=_("Be an individual member of %(association)s.") % {"association": association.name},
         met=membership is not None,
         detail=detail,
+        link=reverse("billing:membership", kwargs={"slug": association.slug}),
+        link_label=_("Join the association online"),
     )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.enums import Role
 from billing import urls as billing_urlconf
 from billing.enums import PaymentMethod
-from billing.models import BillingEvent, CheckoutSession, FeeSchedule, Payment
+from billing.models import BillingEvent, CheckoutSession, FeeSchedule, Payment, WaiverRequest
 from billing.services import payment_record
 from tests.factories import UserFactory
 
@@ -17,10 +17,17 @@ pytestmark = pytest.mark.django_db
 
 # The association admin's pages: staff pages answer 403 with the reason to other people.
 STAFF_PAGES = {"fees", "admin.invoices"}
-POST_ONLY = {"invoice.pay", "payment.record", "waiver.record", "refund.record"}
+POST_ONLY = {
+    "invoice.pay",
+    "payment.record",
+    "waiver.record",
+    "refund.record",
+    "waiver.request",
+    "waiver.request.decide",
+}
 GET_ONLY = {"invoice.pdf", "receipt.pdf", "admin.invoices"}
-# Every signed-in person has their own list.
-OWN_LIST = {"invoices"}
+# Every signed-in person has their own list, and their own membership page.
+OWN_LIST = {"invoices", "membership"}
 # Stripe's webhook: no login, nothing without a valid signature (tests/billing/test_stripe.py).
 NO_LOGIN = {"stripe.webhook"}
 
@@ -38,7 +45,13 @@ def objects(invoice, applicant, client):
         currency="USD",
         started_by=applicant,
     )
-    return {"invoice": invoice, "payment": payment, "checkout": checkout}
+    waiver_request = WaiverRequest.objects.create(invoice=invoice, reason="Hardship")
+    return {
+        "invoice": invoice,
+        "payment": payment,
+        "checkout": checkout,
+        "waiver_request": waiver_request,
+    }
 
 
 def billing_urls(objects) -> list[tuple[str, str]]:
@@ -53,6 +66,9 @@ def billing_urls(objects) -> list[tuple[str, str]]:
         "refund.record": {"pk": invoice.pk, "payment_pk": payment.pk},
         "receipt.pdf": {"pk": payment.pk},
         "manual.checkout": {"session_id": objects["checkout"].session_id},
+        "waiver.request": {"pk": invoice.pk},
+        "waiver.request.decide": {"pk": invoice.pk, "request_pk": objects["waiver_request"].pk},
+        "membership": {"slug": invoice.association.slug},
         "fees": {"slug": invoice.association.slug},
         "admin.invoices": {"slug": invoice.association.slug},
         "stripe.webhook": {},

@@ -52,6 +52,9 @@ SKIPPED = {
     "billing:payment.record": "POST only: the association admin records a payment",
     "billing:waiver.record": "POST only: the association admin records a waiver",
     "billing:refund.record": "POST only: the association admin records a refund",
+    "billing:waiver.request": "POST only: the applicant asks for a waiver",
+    "billing:waiver.request.decide": "POST only: the association admin answers a waiver request",
+    "billing:membership": "tests/browser/test_membership_online.py (1280, 390, axe)",
     "billing:manual.checkout": (
         "opened by paying an invoice: tests/browser/test_billing.py (390, axe)"
     ),

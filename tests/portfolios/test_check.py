@@ -253,10 +253,10 @@ def test_membership(portfolio):
     (item,) = requirement_check(application=portfolio).for_section("membership")
     assert item.detail == (
         "Membership of Northfield Association for Infant Mental Health: none on record for this "
-        "year. Membership is recorded by the association: contact "
-        "office@northfield.example.org."
+        "year. Join online: pay the membership fee or ask for a waiver."
     )
     assert item.met is False
+    assert item.link == "/billing/membership/northfield/"
     add_membership(portfolio)
     (item,) = requirement_check(application=portfolio).for_section("membership")
     year = portfolio.association.today().year

@@ -174,8 +174,7 @@ def test_one_missing_item_refuses(client, portfolio):
     response = client.post(submit_url(portfolio))
     assert missing_list(response.content.decode()) == [
         "Membership of Northfield Association for Infant Mental Health: none on record for this "
-        "year. Membership is recorded by the association: contact "
-        "office@northfield.example.org."
+        "year. Join online: pay the membership fee or ask for a waiver."
     ]
     portfolio.refresh_from_db()
     assert portfolio.state == ApplicationState.ACCEPTED

@@ -92,8 +92,7 @@ def test_summary_checklist_of_an_empty_ifs_portfolio(client, portfolio):
         "Endorsement Agreement: Northfield Association for Infant Mental Health has not "
         "published it yet. Please contact them.",
         "Membership of Northfield Association for Infant Mental Health: none on record for this "
-        "year. Membership is recorded by the association: contact "
-        "office@northfield.example.org.",
+        "year. Join online: pay the membership fee or ask for a waiver.",
     ]
     # Each missing item links to its section; the met one does not.
     assert html.count("to complete this</a>") == 8
@@ -330,7 +329,7 @@ def test_summary_with_one_item_missing(client, portfolio):
     assert text(status) == "9 of 10 requirements met"
     assert 'aria-valuenow="9" aria-valuemin="0" aria-valuemax="10"' in html
     assert '<div class="progress-bar progress-w-90"></div>' in html
-    # Membership has no page of the portfolio: the next step is said without a button.
+    # Membership has no page of the portfolio: the next step's button is the join page.
     start = html[
         html.index('class="start-here') : html.index('<section aria-labelledby="checklist-heading"')
     ]
@@ -338,7 +337,7 @@ def test_summary_with_one_item_missing(client, portfolio):
         "Start here: Membership of Northfield Association for Infant Mental Health: none on "
         "record for this year."
     )
-    assert "btn" not in start
+    assert 'class="btn btn-primary btn-sm" href="/billing/membership/northfield/"' in start
     assert "You can submit when every requirement above is met." in text(html)
 
 
