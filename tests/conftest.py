@@ -76,6 +76,17 @@ def english_after_each_test(settings):
 
 
 @pytest.fixture
+def eager():
+    """Celery tasks run where they are sent (the test settings send them to Redis)."""
+    from config.celery import app as celery_app
+
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def password():
     return DEFAULT_PASSWORD
 

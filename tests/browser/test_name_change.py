@@ -7,7 +7,6 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
 from accounts.enums import Role
-from config.celery import app as celery_app
 from credentials.models import Certificate, CertificateState
 from endorsement.enums import ApplicationState
 from tests.browser.helpers import assert_page, current_totp_code, log_in, new_page
@@ -21,14 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.enums import Role
-from config.celery import app as celery_app
 from credentials import tasks
 from credentials.models import Certificate, CertificateState
 from credentials.services import RetryRefused, certificate_retry
@@ -52,16 +51,11 @@ def detail_url(endorsement):
 
 
 def test_the_coordinator_tries_again_and_the_certificate_is_produced(
-    client, failed, coordinator, django_capture_on_commit_callbacks
+    client, failed, coordinator, django_capture_on_commit_callbacks, eager
 ):
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        client.force_login(coordinator)
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(retry_url(failed))
-    finally:
-        celery_app.conf.task_always_eager = before
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry_url(failed))
     assert (response.status_code, response["Location"]) == (302, detail_url(failed.endorsement))
     failed.refresh_from_db()
     assert failed.state == CertificateState.READY
