@@ -259,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "endorsement.applications_hold_inactive",
         "schedule": 24 * 3600,
     },
+    "endorsements-lifecycle": {
+        "task": "endorsement.endorsements_lifecycle_scan",
+        "schedule": 3600,  # hourly, so each association's midnight is met within the hour
+    },
 }
 # Applications without activity for this many months while being built go on hold.
 INACTIVITY_HOLD_MONTHS = env.int("INACTIVITY_HOLD_MONTHS", default=12)

@@ -32,6 +32,7 @@ class CredentialsConfig(AppConfig):
                 E.LAPSED: ui.ACTION,
                 E.REVOKED: ui.STOPPED,
                 E.SUPERSEDED: ui.CLOSED,
+                E.TRANSFERRED: ui.CLOSED,
             },
             labels={status: status.label for status in E},
         )

@@ -1,7 +1,6 @@
 """Writes of credentials: revoking an endorsement."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -9,6 +8,7 @@ from credentials.links import verification_url
 from credentials.verification import verification_cache_forget
 from endorsement.emails import application_email_on_commit
 from endorsement.enums import EndorsementStatus
+from endorsement.lifecycle import EndorsementTransitionRefused, endorsement_transition
 from endorsement.models import ApplicationEvent, Endorsement
 from endorsement.notes import note_in_site_language, note_values_json
 
@@ -30,17 +30,15 @@ def endorsement_revoke(*, endorsement: Endorsement, by: User | None, reason: str
     reason = (reason or "").strip()
     if not reason:
         raise RevocationRefused(_("Give the reason: the holder reads it, and so does the public."))
-    endorsement = (
-        Endorsement.objects.select_for_update(of=("self",))
-        .select_related("application", "association", "holder", "category")
-        .get(pk=endorsement.pk)
-    )
-    if endorsement.status == EndorsementStatus.REVOKED:
-        return endorsement
-    endorsement.status = EndorsementStatus.REVOKED
-    endorsement.status_since = timezone.now()
-    endorsement.status_reason = reason
-    endorsement.save(update_fields=["status", "status_since", "status_reason"])
+    current = Endorsement.objects.select_for_update(of=("self",)).get(pk=endorsement.pk)
+    if current.status == EndorsementStatus.REVOKED:
+        return current
+    try:
+        endorsement = endorsement_transition(
+            endorsement=current, action="revoke", by=by, note=reason
+        )
+    except EndorsementTransitionRefused as refused:
+        raise RevocationRefused(str(refused)) from refused
     application = endorsement.application
     values = note_values_json({"number": endorsement.number, "reason": reason})
     ApplicationEvent.objects.create(

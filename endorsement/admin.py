@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AssociationScopedAdmin, AssociationScopedInline, ReadOnlyAdminMixin
 from endorsement.emails import EMAILS, _engine, email_values_help, template_file
-from endorsement.models import Application, ApplicationEvent, EmailTemplate, Endorsement
+from endorsement.models import (
+    Application,
+    ApplicationEvent,
+    EmailTemplate,
+    Endorsement,
+    EndorsementEvent,
+    RenewalPolicy,
+)
 
 
 class ApplicationEventInline(ReadOnlyAdminMixin, AssociationScopedInline, admin.TabularInline):
@@ -56,12 +63,23 @@ class ApplicationAdmin(AssociationScopedAdmin):
         return request.user.is_superuser
 
 
+class EndorsementEventInline(ReadOnlyAdminMixin, AssociationScopedInline, admin.TabularInline):
+    """The endorsement's standing over time (``endorsement.lifecycle``); never edited."""
+
+    model = EndorsementEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "action", "from_status", "to_status", "valid_through", "note"]
+    readonly_fields = fields
+
+
 @admin.register(Endorsement)
 class EndorsementAdmin(ReadOnlyAdminMixin, AssociationScopedAdmin):
-    """Awards are made by the coordinator's award step (``endorsement.awards``): read-only here."""
+    """Awards are made by the coordinator's award step (``endorsement.awards``), and the
+    standing changes only through ``endorsement.lifecycle``: read-only here."""
 
-    list_display = ["number", "holder", "category", "awarded_on", "valid_through"]
-    list_filter = [("association", admin.RelatedOnlyFieldListFilter), "awarded_on"]
+    list_display = ["number", "holder", "category", "status", "awarded_on", "valid_through"]
+    list_filter = [("association", admin.RelatedOnlyFieldListFilter), "status", "awarded_on"]
     search_fields = ["number", "holder__email", "holder__full_name"]
     list_select_related = ["holder", "category"]
     fields = [
@@ -72,9 +90,29 @@ class EndorsementAdmin(ReadOnlyAdminMixin, AssociationScopedAdmin):
         "application",
         "awarded_on",
         "valid_through",
+        "status",
+        "status_since",
+        "status_reason",
+        "continued_by",
         "created",
     ]
     readonly_fields = fields
+    inlines = [EndorsementEventInline]
+
+
+@admin.register(RenewalPolicy)
+class RenewalPolicyAdmin(AssociationScopedAdmin):
+    """The association's renewal calendar: when renewal opens, the grace date, automatic
+    approval with a random audit share."""
+
+    list_display = ["association", "opens_month", "opens_day", "grace_month", "grace_day"]
+    fields = [
+        "association",
+        ("opens_month", "opens_day"),
+        ("grace_month", "grace_day"),
+        "auto_approve",
+        "audit_percent",
+    ]
 
 
 def email_default_wording(key: str, language: str) -> tuple[str, str] | None:

@@ -98,6 +98,7 @@ class EndorsementStatus(models.TextChoices):
     REVOKED = "revoked", pgettext_lazy("endorsement status", "Revoked")
     EMERITUS = "emeritus", pgettext_lazy("endorsement status", "Emeritus")
     SUPERSEDED = "superseded", pgettext_lazy("endorsement status", "Superseded")
+    TRANSFERRED = "transferred", pgettext_lazy("endorsement status", "Transferred")
 
 
 # Standing that an employer may rely on: the holder is listed in the registry.

@@ -1,4 +1,7 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -363,8 +366,25 @@ class ApplicationEvent(models.Model):
         return render(self.note_values) if render is not None else self.note
 
 
-class Endorsement(models.Model):
-    """The award: a number unique in the association, valid through 31 December."""
+E = EndorsementStatus
+# Where a revocation may come from: any standing but revoked (a transferred or superseded
+# endorsement lives on under its new number or category, which is the one to revoke).
+REVOCABLE = [E.ACTIVE, E.RENEWAL_DUE, E.LAPSED, E.EMERITUS]
+
+
+class Endorsement(FSMModelMixin, models.Model):
+    """The award: a number unique in the association, valid through 31 December.
+
+    Its standing (``status``) is a protected state machine: it changes only through the one
+    writer, ``endorsement.lifecycle.endorsement_transition``, which checks who acts and the
+    registered conditions, logs an ``EndorsementEvent`` and tells the later apps (the
+    verification page, registry, API and status list read the status with every request).
+
+    active → renewal due (from the association's opening date) → active again once renewed
+    (valid a year longer), or lapsed after the grace date → active again once reinstated;
+    revoked from any standing but transferred or superseded; emeritus at the holder's request;
+    superseded by an endorsement in another category; transferred to another association.
+    """
 
     association = models.ForeignKey(
         Association, on_delete=models.PROTECT, related_name="endorsements"
@@ -382,14 +402,25 @@ class Endorsement(models.Model):
     awarded_on = models.DateField(_("awarded on"))
     valid_through = models.DateField(_("valid through"))
     # Its standing (public on the verification page), since when and, when revoked, why.
-    status = models.CharField(
+    status = FSMField(
         _("status"),
         max_length=20,
         choices=EndorsementStatus.choices,
         default=EndorsementStatus.ACTIVE,
+        protected=True,
     )
     status_since = models.DateTimeField(_("status since"), default=timezone.now)
     status_reason = models.TextField(_("reason for the status"), blank=True)
+    # Where it went: the endorsement that continues it under another association's number
+    # (transfer) or that replaced it in another category (superseded).
+    continued_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continues",
+        verbose_name=_("continued by"),
+    )
     # The holder's choice to appear in the association's public registry (while the status is
     # current), and the city or region shown there.
     registry_listed = models.BooleanField(_("listed in the public registry"), default=False)
@@ -405,9 +436,152 @@ class Endorsement(models.Model):
                 fields=["association", "number"], name="endorsement_number_unique"
             )
         ]
+        indexes = [models.Index(fields=["association", "status"])]
 
     def __str__(self):
         return self.number
+
+    # --- The lifecycle's steps: only ``endorsement.lifecycle.endorsement_transition`` calls
+    # them (it checks who acts and the conditions, then logs the step).
+    @transition(field=status, source=E.ACTIVE, target=E.RENEWAL_DUE)
+    def open_renewal(self):
+        """The association's renewal opening date came: the holder is asked to renew."""
+
+    @transition(field=status, source=[E.ACTIVE, E.RENEWAL_DUE], target=E.ACTIVE)
+    def renew(self):
+        """The renewal was approved: valid a year longer (the writer moves ``valid_through``)."""
+
+    @transition(field=status, source=E.RENEWAL_DUE, target=E.LAPSED)
+    def lapse(self):
+        """Not renewed by the association's grace date: it leaves the registry."""
+
+    @transition(field=status, source=E.LAPSED, target=E.ACTIVE)
+    def reinstate(self):
+        """A lapsed endorsement reinstated (new experience, references and fee): same number."""
+
+    @transition(field=status, source=REVOCABLE, target=E.REVOKED)
+    def revoke(self):
+        """Revoked, with a reason the public reads."""
+
+    @transition(field=status, source=[E.ACTIVE, E.RENEWAL_DUE], target=E.EMERITUS)
+    def retire(self):
+        """Emeritus: a retired holder, at their request, approved by the coordinator."""
+
+    @transition(
+        field=status, source=[E.ACTIVE, E.RENEWAL_DUE, E.LAPSED, E.EMERITUS], target=E.SUPERSEDED
+    )
+    def supersede(self):
+        """The holder was awarded another category, which replaces this one."""
+
+    @transition(field=status, source=[E.ACTIVE, E.RENEWAL_DUE, E.EMERITUS], target=E.TRANSFERRED)
+    def transfer(self):
+        """Moved to another association, which continues it under a number of its own."""
+
+
+class EndorsementEventQuerySet(models.QuerySet):
+    """Rows are only ever added."""
+
+    def update(self, **kwargs):
+        raise ValueError("Endorsement events are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError("Endorsement events are append-only.")
+
+
+class EndorsementEvent(models.Model):
+    """Append-only log of the endorsement's standing: actor, UTC time, from, to, the
+    valid-through date after the step, and a note (generated in the reader's language, or as
+    typed)."""
+
+    endorsement = models.ForeignKey(Endorsement, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, choices=EndorsementStatus.choices)
+    to_status = models.CharField(max_length=20, choices=EndorsementStatus.choices)
+    valid_through = models.DateField(_("valid through"))
+    note = models.TextField(blank=True)
+    note_key = models.CharField(max_length=40, blank=True)
+    note_values = models.JSONField(default=dict, blank=True)
+
+    objects = EndorsementEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("endorsement event")
+        verbose_name_plural = _("endorsement events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.endorsement_id}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Endorsement events are append-only.")
+        super().save(*args, **kwargs)
+
+    @property
+    def note_text(self) -> str:
+        render = NOTES.get(self.note_key) if self.note_key else None
+        return render(self.note_values) if render is not None else self.note
+
+
+class RenewalPolicy(models.Model):
+    """An association's renewal calendar and choices; without a row the defaults apply
+    (``endorsement.lifecycle.renewal_policy``).
+
+    For an endorsement valid through 31 December of year Y: renewal opens on the opening date
+    of Y, the late fee applies from 1 January of Y+1, and it lapses the day after the grace date
+    of Y+1.
+    """
+
+    association = models.OneToOneField(
+        Association, on_delete=models.CASCADE, related_name="renewal_policy"
+    )
+    opens_month = models.PositiveSmallIntegerField(_("renewal opens: month"), default=10)
+    opens_day = models.PositiveSmallIntegerField(_("renewal opens: day"), default=1)
+    grace_month = models.PositiveSmallIntegerField(_("grace date: month"), default=2)
+    grace_day = models.PositiveSmallIntegerField(_("grace date: day"), default=1)
+    auto_approve = models.BooleanField(
+        _("approve complete renewals automatically"),
+        default=False,
+        help_text=_("A random share of them is still set aside for the coordinator to audit."),
+    )
+    audit_percent = models.PositiveSmallIntegerField(_("share audited (per cent)"), default=10)
+
+    class Meta:
+        verbose_name = _("renewal policy")
+        verbose_name_plural = _("renewal policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_month__gte=1, opens_month__lte=12)
+                & models.Q(opens_day__gte=1, opens_day__lte=31)
+                & models.Q(grace_month__gte=1, grace_month__lte=12)
+                & models.Q(grace_day__gte=1, grace_day__lte=31)
+                & models.Q(audit_percent__lte=100),
+                name="renewal_policy_dates_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association}"
+
+    def clean(self):
+        for month, day, field in (
+            (self.opens_month, self.opens_day, "opens_day"),
+            (self.grace_month, self.grace_day, "grace_day"),
+        ):
+            try:
+                datetime.date(2025, month, day)  # not a leap year: 29 February is refused
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    {field: _("This day does not exist in that month.")}
+                ) from None
+        if (self.grace_month, self.grace_day) > (6, 30):
+            raise ValidationError(
+                {"grace_month": _("The grace date must fall in the first half of the year.")}
+            )
 
 
 class EmailTemplate(models.Model):

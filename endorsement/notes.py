@@ -38,6 +38,41 @@ def _hold_inactive(values: dict) -> str:
     ) % {"months": note_number(values["months"])}
 
 
+def _date(values: dict, key: str = "date") -> str:
+    return formats.date_format(datetime.date.fromisoformat(values[key]), "DATE_FORMAT")
+
+
+def _endorsement_open_renewal(values: dict) -> str:
+    return _("Renewal is due: renew by %(date)s to stay endorsed.") % {"date": _date(values)}
+
+
+def _endorsement_lapse(values: dict) -> str:
+    return _("Not renewed by %(date)s: the endorsement lapsed.") % {"date": _date(values)}
+
+
+def _endorsement_renew(values: dict) -> str:
+    return _("Renewed: valid through %(date)s.") % {"date": _date(values)}
+
+
+def _endorsement_reinstate(values: dict) -> str:
+    return _("Reinstated: valid through %(date)s.") % {"date": _date(values)}
+
+
+def _endorsement_retire(values: dict) -> str:
+    return _("Emeritus, at the holder's request.")
+
+
+def _endorsement_supersede(values: dict) -> str:
+    return _("Superseded by endorsement %(number)s.") % {"number": values["number"]}
+
+
+def _endorsement_transfer(values: dict) -> str:
+    return _("Transferred to %(association)s as endorsement %(number)s.") % {
+        "association": values["association"],
+        "number": values["number"],
+    }
+
+
 # key -> how its note reads in the active language, from its values:
 #   "award":         number, date (valid through, ISO date)
 #   "hold_inactive": months
@@ -46,6 +81,14 @@ def _hold_inactive(values: dict) -> str:
 NOTES: dict[str, Callable[[dict], str]] = {
     "award": _award,
     "hold_inactive": _hold_inactive,
+    # The endorsement's own steps (``endorsement.lifecycle``): "date" is an ISO date.
+    "endorsement_open_renewal": _endorsement_open_renewal,
+    "endorsement_lapse": _endorsement_lapse,
+    "endorsement_renew": _endorsement_renew,
+    "endorsement_reinstate": _endorsement_reinstate,
+    "endorsement_retire": _endorsement_retire,
+    "endorsement_supersede": _endorsement_supersede,
+    "endorsement_transfer": _endorsement_transfer,
 }
 
 

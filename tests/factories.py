@@ -306,3 +306,17 @@ class VignetteScoreFactory(factory.django.DjangoModelFactory):
 
     registration = factory.SubFactory(ExamRegistrationFactory)
     grader = factory.SubFactory(UserFactory)
+
+
+# --- An endorsement's standing, set directly (tests only) ---------------------------------------
+from django.db.models.signals import post_save as _post_save  # noqa: E402
+
+
+def endorsement_status_set(endorsement, status, **fields):
+    """Put ``endorsement`` in ``status`` (and set ``fields``) without the lifecycle's writer,
+    which alone may change the protected field: for tests that need a standing as a given.
+    Saves as a save would (``post_save`` empties the caches) and reloads ``endorsement``."""
+    Endorsement.objects.filter(pk=endorsement.pk).update(status=status, **fields)
+    endorsement.refresh_from_db()
+    _post_save.send(sender=Endorsement, instance=endorsement, created=False, update_fields=None)
+    return endorsement

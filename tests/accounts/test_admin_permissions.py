@@ -132,6 +132,7 @@ def test_association_admin_sees_only_their_models_on_the_index(as_assoc_admin, w
         "User",
         "Application",
         "Endorsement",
+        "RenewalPolicy",
         "EmailTemplate",
         "Framework",
         "EndorsementCategory",

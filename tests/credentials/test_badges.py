@@ -37,6 +37,7 @@ from tests.factories import (
     EndorsementFactory,
     RequirementFactory,
     UserFactory,
+    endorsement_status_set,
 )
 
 SCRIPT_NAME = '<script>alert("x")</script> Farah & Co'
@@ -227,13 +228,10 @@ def test_the_suspension_bit_flips_on_lapse(client, key, endorsement):
     download(client, endorsement)
     endorsement.refresh_from_db()
     assert status_bit(client, endorsement, "suspension") is False
-    endorsement.status = EndorsementStatus.LAPSED
-    endorsement.status_since = timezone.now()
-    endorsement.save()
+    endorsement_status_set(endorsement, EndorsementStatus.LAPSED, status_since=timezone.now())
     assert status_bit(client, endorsement, "suspension") is True
     assert status_bit(client, endorsement, "revocation") is False
-    endorsement.status = EndorsementStatus.ACTIVE
-    endorsement.save()
+    endorsement_status_set(endorsement, EndorsementStatus.ACTIVE)
     assert status_bit(client, endorsement, "suspension") is False
 
 
@@ -451,8 +449,9 @@ def test_a_list_computed_before_a_change_and_stored_after_it_is_not_served(
 
     def read_then_change(association, purpose):
         indexes = real(association, purpose)
-        endorsement.status = EndorsementStatus.REVOKED
-        endorsement.save()  # forgets (post_save) while the list is being built
+        endorsement_status_set(
+            endorsement, EndorsementStatus.REVOKED
+        )  # forgets (post_save) while the list is being built
         return indexes
 
     monkeypatch.setattr(badges, "set_indexes", read_then_change)

@@ -19,7 +19,12 @@ from credentials.name_changes import (
 )
 from endorsement.enums import ApplicationState, EndorsementStatus
 from endorsement.models import ApplicationEvent
-from tests.factories import ApplicationFactory, EndorsementFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    EndorsementFactory,
+    UserFactory,
+    endorsement_status_set,
+)
 
 DASHBOARD = "/a/northfield/dashboard/coordinator/"
 
@@ -108,8 +113,7 @@ def test_only_the_holder_may_ask(endorsement):
 
 
 def test_a_revoked_endorsement_is_not_reissued(endorsement):
-    endorsement.status = EndorsementStatus.REVOKED
-    endorsement.save()
+    endorsement_status_set(endorsement, EndorsementStatus.REVOKED)
     with pytest.raises(NameChangeRefused, match="revoked"):
         name_change_request(
             endorsement=endorsement,
@@ -299,8 +303,7 @@ def test_the_holders_dashboard_offers_the_request_then_says_it_waits(
 
 
 def test_a_revoked_endorsement_offers_no_change_of_name(client, endorsement, certificate):
-    endorsement.status = EndorsementStatus.REVOKED
-    endorsement.save()
+    endorsement_status_set(endorsement, EndorsementStatus.REVOKED)
     client.force_login(endorsement.holder)
     content = client.get(reverse("accounts:dashboard.applicant")).content.decode()
     assert f'id="certificate-{certificate.pk}"' in content

@@ -12,7 +12,12 @@ from accounts.enums import Role
 from credentials.revocation import RevocationRefused, endorsement_revoke
 from endorsement.enums import ApplicationState, EndorsementStatus
 from endorsement.models import ApplicationEvent, Endorsement
-from tests.factories import ApplicationFactory, EndorsementFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    EndorsementFactory,
+    UserFactory,
+    endorsement_status_set,
+)
 
 
 @pytest.fixture
@@ -107,8 +112,7 @@ def test_the_application_page_offers_the_revocation(client, endorsement, coordin
     page = client.get(detail).content.decode()
     assert "Revoke the endorsement…" in page
     assert revoke_url(endorsement) in page
-    endorsement.status = EndorsementStatus.REVOKED
-    endorsement.save()
+    endorsement_status_set(endorsement, EndorsementStatus.REVOKED)
     assert revoke_url(endorsement) not in client.get(detail).content.decode()
 
 

@@ -20,6 +20,7 @@ from tests.factories import (
     EndorsementCategoryFactory,
     EndorsementFactory,
     UserFactory,
+    endorsement_status_set,
 )
 
 
@@ -85,10 +86,12 @@ def test_the_page_in_spanish(client, endorsement):
 
 
 def test_a_revoked_endorsement_shows_its_reason_and_since_when(client, endorsement):
-    endorsement.status = EndorsementStatus.REVOKED
-    endorsement.status_reason = "Ethics finding of the board."
-    endorsement.status_since = datetime.datetime(2026, 6, 2, 15, 0, tzinfo=datetime.UTC)
-    endorsement.save()
+    endorsement_status_set(
+        endorsement,
+        EndorsementStatus.REVOKED,
+        status_reason="Ethics finding of the board.",
+        status_since=datetime.datetime(2026, 6, 2, 15, 0, tzinfo=datetime.UTC),
+    )
     response = client.get(url(endorsement.number))
     assert response.status_code == 200
     page = response.content.decode()
@@ -98,9 +101,7 @@ def test_a_revoked_endorsement_shows_its_reason_and_since_when(client, endorseme
 
 
 def test_a_lapsed_endorsement_shows_its_status_not_a_404(client, endorsement):
-    endorsement.status = EndorsementStatus.LAPSED
-    endorsement.status_reason = "Internal note."
-    endorsement.save()
+    endorsement_status_set(endorsement, EndorsementStatus.LAPSED, status_reason="Internal note.")
     response = client.get(url(endorsement.number))
     assert response.status_code == 200
     page = response.content.decode()
@@ -216,9 +217,7 @@ def test_the_cache_is_emptied_when_the_status_changes(
 
 def test_any_save_of_the_endorsement_empties_its_cache(client, endorsement):
     client.get(url(endorsement.number))
-    endorsement.status = EndorsementStatus.SUPERSEDED
-    endorsement.status_since = timezone.now()
-    endorsement.save()
+    endorsement_status_set(endorsement, EndorsementStatus.SUPERSEDED, status_since=timezone.now())
     assert "Superseded" in client.get(url(endorsement.number)).content.decode()
 
 

@@ -331,6 +331,13 @@ def test_every_note_renders_in_both_languages():
         "endorsement_revoked": {"number": "N-1", "reason": "Board decision."},
         "name_change_approved": {"number": "N-1"},
         "name_change_refused": {"number": "N-1", "reason": "No proof."},
+        "endorsement_open_renewal": {"date": "2027-02-01"},
+        "endorsement_lapse": {"date": "2027-02-01"},
+        "endorsement_renew": {"date": "2027-12-31"},
+        "endorsement_reinstate": {"date": "2027-12-31"},
+        "endorsement_retire": {},
+        "endorsement_supersede": {"number": "N-2"},
+        "endorsement_transfer": {"association": "Lakeshore AIMH", "number": "N-3"},
     }
     assert set(samples) == set(NOTES)
     for key, values in samples.items():
