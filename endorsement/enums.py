@@ -107,3 +107,12 @@ CURRENT_ENDORSEMENT_STATUSES = [
     EndorsementStatus.RENEWAL_DUE,
     EndorsementStatus.EMERITUS,
 ]
+
+
+class RenewalState(models.TextChoices):
+    """A year's renewal of an endorsement (``endorsement.models.Renewal``)."""
+
+    DRAFT = "draft", pgettext_lazy("renewal state", "Being prepared")
+    SUBMITTED = "submitted", pgettext_lazy("renewal state", "Waiting for approval")
+    RETURNED = "returned", pgettext_lazy("renewal state", "Returned for changes")
+    APPROVED = "approved", pgettext_lazy("renewal state", "Approved")

@@ -15,6 +15,7 @@ from endorsement.enums import (
     BUILDING_STATES,
     OPEN_STATES,
     EndorsementStatus,
+    RenewalState,
     applicant_state_label,
     applicant_step_label,
 )
@@ -525,6 +526,48 @@ class EndorsementEvent(models.Model):
     def note_text(self) -> str:
         render = NOTES.get(self.note_key) if self.note_key else None
         return render(self.note_values) if render is not None else self.note
+
+
+class Renewal(models.Model):
+    """One year's renewal of an endorsement: what the holder prepares and submits, and the
+    coordinator's decision (or the portal's, under automatic approval). ``year`` is the year the
+    renewal keeps the endorsement valid through (an endorsement valid through 31 December 2026
+    is renewed "for 2027"). Kept per year: the renewal history."""
+
+    endorsement = models.ForeignKey(Endorsement, on_delete=models.CASCADE, related_name="renewals")
+    year = models.PositiveSmallIntegerField(_("renewal for the year"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=RenewalState.choices, default=RenewalState.DRAFT
+    )
+    ethics_signed_at = models.DateTimeField(_("Code of Ethics signed"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+    # Approved automatically, but drawn for the coordinator's audit (``RenewalPolicy``).
+    audit_selected = models.BooleanField(_("selected for audit"), default=False)
+    audited_at = models.DateTimeField(_("audited"), null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("renewal")
+        verbose_name_plural = _("renewals")
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["endorsement", "year"], name="renewal_once_a_year")
+        ]
+        indexes = [models.Index(fields=["state", "year"])]
+
+    def __str__(self):
+        return f"{self.endorsement_id} for {self.year}"
 
 
 class RenewalPolicy(models.Model):
