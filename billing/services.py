@@ -15,7 +15,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Association, User
 from accounts.services import membership_record
-from billing.emails import fee_email_on_commit, membership_email_on_commit
+from billing.emails import (
+    fee_email_on_commit,
+    invoice_email_on_commit,
+    membership_email_on_commit,
+)
 from billing.enums import (
     ONCE_PER_APPLICATION,
     WAIVER_METHODS,
@@ -182,6 +186,8 @@ def invoice_issue(
     schedule: FeeSchedule | None = None,
     by: User | None = None,
 ) -> Invoice:
+    """Bill ``person`` for a fee (the one door every invoice is issued through); they are
+    e-mailed what is owed, why, and the link to pay or ask for a waiver once it commits."""
     amount = money(amount)
     invoice = Invoice.objects.create(
         association=association,
@@ -202,6 +208,7 @@ def invoice_issue(
         amount=amount,
         currency=currency,
     )
+    invoice_email_on_commit(invoice=invoice)
     return invoice
 
 

@@ -181,8 +181,9 @@ def test_the_member_is_told_in_spanish(
     association, fees, mailoutbox, django_capture_on_commit_callbacks
 ):
     person = UserFactory(preferred_language="es")
+    invoice = membership_invoice_open(association=association, user=person)
     with django_capture_on_commit_callbacks(execute=True):
-        pay(membership_invoice_open(association=association, user=person))
+        pay(invoice)
     [mail] = mailoutbox
     assert "membresía" in mail.subject.lower()
 
