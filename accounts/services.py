@@ -70,6 +70,17 @@ def membership_record(
     )
 
 
+@transaction.atomic
+def membership_cancel(*, membership: Membership) -> Membership:
+    """End a membership before its term (its fee refunded): it no longer counts for anything;
+    cancelling it again changes nothing."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != MembershipStatus.CANCELLED:
+        membership.status = MembershipStatus.CANCELLED
+        membership.save(update_fields=["status"])
+    return membership
+
+
 def user_set_language(*, user: User, language: str) -> None:
     """Remember the language the person chose (the site speaks it to them from then on)."""
     user.preferred_language = language

@@ -364,3 +364,37 @@ def test_the_admin_sees_the_waiting_requests_on_the_invoice_list(
     client.force_login(other_admin)
     other = reverse("billing:admin.invoices", kwargs={"slug": "lakeshore"})
     assert 'id="open-waiver-requests"' not in client.get(other).content.decode()
+
+
+def test_a_full_refund_cancels_the_membership(association, applicant, fees, assoc_admin):
+    from accounts.enums import MemberStanding
+    from accounts.selectors import association_members
+    from billing.services import refund_record
+
+    invoice = membership_invoice_open(association=association, user=applicant)
+    payment = pay(invoice)
+    [member] = association_members(association=association)
+    assert member.standing == MemberStanding.CURRENT
+    refund_record(payment=payment, amount="60", reason="joined by mistake", by=assoc_admin)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.REFUNDED
+    membership = Membership.objects.get(user=applicant)
+    assert membership.status == MembershipStatus.CANCELLED
+    assert invoice.membership == membership
+    [event] = BillingEvent.objects.filter(action=BillingAction.MEMBERSHIP_CANCELLED)
+    assert (event.invoice, event.actor) == (invoice, assoc_admin)
+    assert event.note == f"{membership.start:%Y-%m-%d} – {membership.end:%Y-%m-%d}"
+    [member] = association_members(association=association)
+    assert (member.standing, member.member_until) == (MemberStanding.EXPIRED, None)
+    assert membership_offer(user=applicant, association=association).kind  # may join again
+
+
+def test_a_partial_refund_leaves_the_membership(association, applicant, fees, assoc_admin):
+    from billing.services import refund_record
+
+    invoice = membership_invoice_open(association=association, user=applicant)
+    payment = pay(invoice)
+    refund_record(payment=payment, amount="20", reason="student rate", by=assoc_admin)
+    membership = Membership.objects.get(user=applicant)
+    assert membership.status == MembershipStatus.ACTIVE
+    assert not BillingEvent.objects.filter(action=BillingAction.MEMBERSHIP_CANCELLED).exists()
