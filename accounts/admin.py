@@ -18,7 +18,7 @@ from accounts.enums import StaffChangeAction
 from accounts.models import Association, Membership, RoleGrant, User, membership_end
 from accounts.people import staff_change_record
 from accounts.selectors import associations_administered
-from accounts.services import role_grant, role_revoke
+from accounts.services import member_number_allocate, role_grant, role_revoke
 
 
 def admin_login(request, extra_context=None):
@@ -205,10 +205,11 @@ class MembershipForm(UserByEmailForm):
         fields = ["association", "user_email", "member_number", "status", "start"]
         labels = {"start": _("Joined or paid on")}
         help_texts = {
+            "member_number": _("Leave it empty to give the association's next member number."),
             "start": _(
                 "The membership runs to 31 December of this year, or of the next year when "
                 "joined on or after 1 October."
-            )
+            ),
         }
 
     def clean(self):
@@ -282,6 +283,13 @@ class MembershipAdmin(AssociationScopedAdmin):
     list_select_related = ["user", "association"]
     date_hierarchy = "end"
     readonly_fields = ["end"]
+
+    def save_model(self, request, obj, form, change):
+        """A membership recorded without a member number gets the association's next one, as
+        one recorded online does (``member_number_allocate``)."""
+        if not change and not obj.member_number.strip():
+            obj.member_number = member_number_allocate(association=obj.association)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(RoleGrant)

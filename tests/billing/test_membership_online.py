@@ -398,3 +398,32 @@ def test_a_partial_refund_leaves_the_membership(association, applicant, fees, as
     membership = Membership.objects.get(user=applicant)
     assert membership.status == MembershipStatus.ACTIVE
     assert not BillingEvent.objects.filter(action=BillingAction.MEMBERSHIP_CANCELLED).exists()
+
+
+def test_an_online_membership_gets_the_next_member_number(
+    association, other_association, applicant, fees
+):
+    from accounts.services import membership_record
+
+    schedule_for(other_association, days_ago=(other_association.today() - D(2020, 1, 1)).days)
+    prefix = association.number_prefix
+    # One typed by hand, the way the association numbered before, is skipped.
+    membership_record(
+        association=association,
+        user=UserFactory(),
+        joined_on=association.today(),
+        member_number=f"{prefix}-M-00001",
+    )
+    pay(membership_invoice_open(association=association, user=applicant))
+    pay(membership_invoice_open(association=association, user=UserFactory()))
+    pay(membership_invoice_open(association=other_association, user=applicant))
+    numbers = Membership.objects.filter(member_number__contains="-M-").order_by("pk")
+    assert [m.member_number for m in numbers] == [
+        f"{prefix}-M-00001",
+        f"{prefix}-M-00002",
+        f"{prefix}-M-00003",
+        f"{other_association.number_prefix}-M-00001",
+    ]
+    assert Membership.objects.get(user=applicant, association=association).member_number == (
+        f"{prefix}-M-00002"
+    )
