@@ -287,13 +287,17 @@ def test_the_person_asks_for_a_waiver_on_the_invoice_page(client, association, a
     invoice = membership_invoice_open(association=association, user=applicant)
     client.force_login(applicant)
     url = reverse("billing:invoice", kwargs={"pk": invoice.pk})
-    assert 'id="waiver-request-form"' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'id="waiver-request-form"' in page
+    assert "If the fee is hard for you to pay, ask for a waiver with the form below." in page
+    assert "to ask for a waiver or scholarship, write to" not in page
     ask = reverse("billing:waiver.request", kwargs={"pk": invoice.pk})
     assert client.post(ask, {"reason": ""}).status_code == 400
     assert client.post(ask, {"reason": "<b>Hardship</b>"}).status_code == 302
     content = client.get(url).content.decode()
     assert "&lt;b&gt;Hardship&lt;/b&gt;" in content
     assert 'id="waiver-request-form"' not in content
+    assert "Your waiver request is waiting for the association's answer (below)." in content
 
 
 def test_the_admin_grants_a_waiver_request_from_the_invoice_page(
