@@ -15,7 +15,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import StaffChangeAction
-from accounts.models import Association, Membership, RoleGrant, User, membership_end
+from accounts.models import (
+    Association,
+    Membership,
+    RoleGrant,
+    StaffChange,
+    StaffInvitation,
+    User,
+    membership_end,
+)
 from accounts.people import staff_change_record
 from accounts.selectors import associations_administered
 from accounts.services import member_number_allocate, role_grant, role_revoke
@@ -341,6 +349,39 @@ class RoleGrantAdmin(AssociationScopedAdmin):
     def delete_queryset(self, request, queryset):
         for grant in queryset.select_related("association", "user"):
             self.delete_model(request, grant)
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(ReadOnlyAdminMixin, AssociationScopedAdmin):
+    """Invitations are sent, sent again and cancelled on the People page (``accounts.people``),
+    which makes the link and writes the log; here they are only read."""
+
+    list_display = [
+        "email",
+        "full_name",
+        "association",
+        "roles",
+        "sent_at",
+        "expires",
+        "accepted_at",
+        "cancelled_at",
+    ]
+    list_filter = [("association", admin.RelatedOnlyFieldListFilter), "language"]
+    search_fields = ["email", "full_name"]
+    list_select_related = ["association"]
+    exclude = ["token_hash"]
+    date_hierarchy = "created"
+
+
+@admin.register(StaffChange)
+class StaffChangeAdmin(ReadOnlyAdminMixin, AssociationScopedAdmin):
+    """The append-only log of staff changes: read, never added, changed or deleted."""
+
+    list_display = ["at", "association", "actor", "action", "email", "roles"]
+    list_filter = ["action", ("association", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["email", "user__email", "user__full_name", "actor__email"]
+    list_select_related = ["association", "actor"]
+    date_hierarchy = "at"
 
 
 @admin.register(User)
