@@ -69,6 +69,7 @@ class BillingAction(models.TextChoices):
     WAIVER_REQUESTED = "waiver_requested", _("Waiver asked for")
     WAIVER_REFUSED = "waiver_refused", _("Waiver refused")
     MEMBERSHIP_RECORDED = "membership_recorded", _("Membership recorded")
+    MEMBERSHIP_CANCELLED = "membership_cancelled", _("Membership cancelled (fee refunded)")
 
 
 class NumberSeries(models.TextChoices):

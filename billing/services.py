@@ -13,9 +13,14 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.enums import MembershipStatus
 from accounts.models import Association, User
-from accounts.services import membership_record
-from billing.emails import fee_email_on_commit, membership_email_on_commit
+from accounts.services import membership_cancel, membership_record
+from billing.emails import (
+    fee_email_on_commit,
+    invoice_email_on_commit,
+    membership_email_on_commit,
+)
 from billing.enums import (
     ONCE_PER_APPLICATION,
     WAIVER_METHODS,
@@ -182,6 +187,8 @@ def invoice_issue(
     schedule: FeeSchedule | None = None,
     by: User | None = None,
 ) -> Invoice:
+    """Bill ``person`` for a fee (the one door every invoice is issued through); they are
+    e-mailed what is owed, why, and the link to pay or ask for a waiver once it commits."""
     amount = money(amount)
     invoice = Invoice.objects.create(
         association=association,
@@ -202,6 +209,7 @@ def invoice_issue(
         amount=amount,
         currency=currency,
     )
+    invoice_email_on_commit(invoice=invoice)
     return invoice
 
 
@@ -285,6 +293,24 @@ def _membership_from_invoice(invoice: Invoice) -> None:
         note=f"{membership.start:%Y-%m-%d} – {membership.end:%Y-%m-%d}",
     )
     membership_email_on_commit(membership=membership)
+
+
+def _membership_end_on_refund(invoice: Invoice, *, by: User | None) -> None:
+    """A membership invoice refunded in full cancels the membership it recorded (a partial
+    refund leaves it). The invoice is locked."""
+    if invoice.status != InvoiceStatus.REFUNDED or invoice.membership_id is None:
+        return
+    membership = invoice.membership
+    if membership.status == MembershipStatus.CANCELLED:
+        return
+    membership = membership_cancel(membership=membership)
+    _event(
+        association=invoice.association,
+        action=BillingAction.MEMBERSHIP_CANCELLED,
+        actor=by,
+        invoice=invoice,
+        note=f"{membership.start:%Y-%m-%d} – {membership.end:%Y-%m-%d}",
+    )
 
 
 def _check_currency(invoice: Invoice, currency: str) -> None:
@@ -445,7 +471,8 @@ def refund_record(
     idempotency_key: str = "",
     reference: str = "",
 ) -> Payment:
-    """Money returned from a payment: never more than what is left of it."""
+    """Money returned from a payment: never more than what is left of it. A membership invoice
+    refunded in full cancels its membership."""
     amount = money(amount)
     reason = (reason or "").strip()
     if not reason:
@@ -491,6 +518,7 @@ def refund_record(
         currency=payment.currency,
         note=reason,
     )
+    _membership_end_on_refund(invoice, by=by)
     return refund
 
 
