@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FeeType(models.TextChoices):
@@ -21,7 +22,7 @@ ONCE_PER_APPLICATION = [FeeType.REGISTRATION, FeeType.PROCESSING]
 
 class InvoiceStatus(models.TextChoices):
     OPEN = "open", _("To pay")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("invoice status", "Paid")
     WAIVED = "waived", _("Waived")
     REFUNDED = "refunded", _("Refunded")
 
