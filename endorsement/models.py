@@ -13,8 +13,8 @@ from competencies.models import EndorsementCategory
 from endorsement import rules as perms
 from endorsement.enums import (
     BUILDING_STATES,
-    ApplicationPurpose,
     OPEN_STATES,
+    ApplicationPurpose,
     EndorsementStatus,
     RenewalState,
     applicant_state_label,
