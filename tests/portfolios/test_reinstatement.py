@@ -181,15 +181,18 @@ def test_reinstatement_end_to_end(
     [
         (
             E.REVOKED,
-            "Endorsement NFAIMH-IFS-2023-0007 was revoked: a revoked endorsement cannot be reinstated.",
+            "Endorsement NFAIMH-IFS-2023-0007 "
+            "was revoked: a revoked endorsement cannot be reinstated.",
         ),
         (
             E.ACTIVE,
-            "Endorsement NFAIMH-IFS-2023-0007 is active: only a lapsed endorsement can be reinstated.",
+            "Endorsement NFAIMH-IFS-2023-0007 "
+            "is active: only a lapsed endorsement can be reinstated.",
         ),
         (
             E.RENEWAL_DUE,
-            "Endorsement NFAIMH-IFS-2023-0007 is renewal due: only a lapsed endorsement can be reinstated.",
+            "Endorsement NFAIMH-IFS-2023-0007 "
+            "is renewal due: only a lapsed endorsement can be reinstated.",
         ),
     ],
 )
