@@ -34,13 +34,21 @@ E = EndorsementStatus
 ADDABLE_FROM = [E.ACTIVE, E.RENEWAL_DUE]
 
 
+def standing_refusal(endorsement: Endorsement) -> str:
+    """Why no category can be added to ``endorsement`` now ("" when one can)."""
+    if endorsement.status in ADDABLE_FROM:
+        return ""
+    return _(
+        "Endorsement %(number)s is %(status)s: another category can be added only to an "
+        "endorsement in good standing."
+    ) % {"number": endorsement.number, "status": E(endorsement.status).label.lower()}
+
+
 def category_add_refusal(*, endorsement: Endorsement, category: EndorsementCategory | None) -> str:
     """Why the holder cannot apply for ``category`` on the strength of ``endorsement``."""
-    if endorsement.status not in ADDABLE_FROM:
-        return _(
-            "Endorsement %(number)s is %(status)s: another category can be added only to an "
-            "endorsement in good standing."
-        ) % {"number": endorsement.number, "status": E(endorsement.status).label.lower()}
+    refusal = standing_refusal(endorsement)
+    if refusal:
+        return refusal
     if category is None:
         return _("Choose a category.")
     if category.framework.association_id != endorsement.association_id:
