@@ -27,6 +27,7 @@ from endorsement.selectors import (
     awards_waiting,
     pipeline_page,
     registrations_waiting,
+    reinstatements_waiting,
     state_summary,
 )
 
@@ -112,6 +113,25 @@ def coordinator_tasks(request, association, context) -> list[dashboards.Task]:
         for application in awards_waiting(association=association)
     ]
     return rows
+
+
+@dashboards.register_tasks(Role.COORDINATOR)
+def coordinator_reinstatement_tasks(request, association, context) -> list[dashboards.Task]:
+    """Submitted reinstatements to approve (1 query)."""
+    return [
+        dashboards.Task(
+            kind="reinstatement",
+            label=_("Approve the reinstatement of %(name)s (%(number)s)")
+            % {
+                "name": application.applicant.get_full_name(),
+                "number": application.prior_endorsement.number,
+            },
+            url=reverse("endorsement:detail", kwargs={"application_id": application.pk}),
+            priority=41,
+            since=application.state_changed,
+        )
+        for application in reinstatements_waiting(association=association)
+    ]
 
 
 @dashboards.register(dashboards.APPLICANT)

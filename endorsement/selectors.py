@@ -32,7 +32,7 @@ from accounts.models import Association
 from accounts.selectors import current_membership_exists
 from competencies.enums import RequirementKind
 from competencies.models import EndorsementCategory, Requirement
-from endorsement.enums import CLOSED_STATES
+from endorsement.enums import CLOSED_STATES, ApplicationPurpose
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent, Endorsement
 
@@ -242,6 +242,19 @@ def awards_waiting(*, association: Association, limit: int = 50) -> list[Applica
         .alias(has_exam=Exists(has_exam))
         .filter(Q(state=S.APPROVED, has_exam=False) | Q(state=S.EXAM_PASSED))
         .select_related("applicant", "category")
+        .order_by("state_changed", "id")[:limit]
+    )
+
+
+def reinstatements_waiting(*, association: Association, limit: int = 50) -> list[Application]:
+    """Submitted reinstatements the coordinator approves, longest waiting first (1 query)."""
+    return list(
+        Application.objects.filter(
+            association=association,
+            state=S.SUBMITTED,
+            purpose=ApplicationPurpose.REINSTATEMENT,
+        )
+        .select_related("applicant", "prior_endorsement")
         .order_by("state_changed", "id")[:limit]
     )
 
