@@ -5,6 +5,10 @@ NNNN counts the association's awards of that year, across categories, from 0001 
 after 9999). The association's row is locked while the number is chosen, so two awards at
 once get consecutive numbers; the database refuses a duplicate anyway.
 
+An application for another category (``ApplicationPurpose.ADDED_CATEGORY``) supersedes the
+endorsement it names (``prior_endorsement``) once awarded, through the lifecycle's writer as the
+portal (``endorsement_supersede_by``).
+
 Validity follows the membership year (``accounts.models.membership_period``): an endorsement
 awarded on a date is valid through 31 December of that year, or of the next year when awarded
 on or after 1 October (``MEMBERSHIP_NEXT_YEAR_FROM``), so nobody renews a few weeks after the

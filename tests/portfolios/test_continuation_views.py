@@ -149,6 +149,15 @@ def test_the_holder_adds_a_category(client, endorsement, holder, imhs):
     )
     assert (application.category, application.prior_endorsement) == (imhs, endorsement)
     assert Education.objects.filter(application=application).count() == 1
+    listing = client.get(
+        reverse("portfolios:education.list", kwargs={"application_id": application.pk})
+    )
+    assert (
+        listing.content.decode().count(
+            '<span class="badge text-bg-light border carried-over">Carried over</span>'
+        )
+        == 1
+    )
 
 
 @pytest.mark.parametrize("name", ["reinstate", "category.add"])
