@@ -2,34 +2,35 @@
 reinstate it when it lapsed, add a category while it is in good standing, or open the
 application that does either."""
 
-from django.db.models import OuterRef, Subquery
-
 from accounts import dashboards
 from endorsement.enums import CLOSED_STATES, EndorsementStatus
-from endorsement.models import Application, Endorsement
 from portfolios.continuations import ADDABLE_FROM
+
+SHOWN = [EndorsementStatus.LAPSED, *ADDABLE_FROM]
 
 
 @dashboards.register_section(dashboards.APPLICANT)
 def holder_continuations(request, association, context):
-    """One query: the person's lapsed or current endorsements, each with its open application
-    that continues it (a reinstatement, another category), if any."""
-    open_application = (
-        Application.objects.filter(prior_endorsement=OuterRef("pk"))
-        .exclude(state__in=CLOSED_STATES)
-        .values("pk")[:1]
-    )
-    endorsements = (
-        Endorsement.objects.filter(
-            holder=request.user, status__in=[EndorsementStatus.LAPSED, *ADDABLE_FROM]
-        )
-        .select_related("category", "association")
-        .annotate(open_application=Subquery(open_application))
-        .order_by("-awarded_on", "-pk")
-    )
+    """No query of its own: the person's applications (``endorsement.dashboards``, read with
+    their endorsements) name the endorsements that are lapsed or in good standing and the open
+    applications that continue them."""
+    applications = context.get("applications", [])
+    continuing = {
+        application.prior_endorsement_id: application.pk
+        for application in applications
+        if application.prior_endorsement_id and application.state not in CLOSED_STATES
+    }
     rows = [
-        {"endorsement": endorsement, "open_application": endorsement.open_application}
-        for endorsement in endorsements
+        {
+            "endorsement": application.endorsement_row,
+            # The endorsement's category and association are its application's.
+            "category": application.category,
+            "association": application.association,
+            "open_application": continuing.get(application.endorsement_row.pk),
+        }
+        for application in applications
+        if getattr(application, "endorsement_row", None) is not None
+        and application.endorsement_row.status in SHOWN
     ]
     if not rows:
         return None
