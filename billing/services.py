@@ -51,6 +51,7 @@ from billing.selectors import (
     membership_start,
     open_membership_invoice,
 )
+from endorsement.enums import ApplicationPurpose
 
 CENT = Decimal("0.01")
 
@@ -620,15 +621,24 @@ def checkout_cancel(*, gateway: str, session_id: str, by=None) -> None:
 def fee_due_on_step(*, application, action: str, by=None) -> None:
     """``endorsement.services.register_after_step``: the registration fee falls due at
     registration; the processing fee when the registration is accepted (if the association
-    wants it paid before submission) and otherwise at submission."""
+    wants it paid before submission) and otherwise at submission; a reinstatement's fee when
+    the holder starts it."""
     if action == "register":
         invoice_for_application(application=application, fee_type=FeeType.REGISTRATION, by=by)
     elif action == "accept":
         schedule = fee_schedule_in_force(association=application.association)
         if schedule is not None and schedule.processing_fee_before_submission:
             invoice_for_application(application=application, fee_type=FeeType.PROCESSING, by=by)
-    elif action == "submit":
+    elif action == "submit" and application.purpose != ApplicationPurpose.REINSTATEMENT:
         invoice_for_application(application=application, fee_type=FeeType.PROCESSING, by=by)
+    elif (
+        action == "start_reinstatement"
+        and not Invoice.objects.filter(
+            application=application, fee_type=FeeType.REINSTATEMENT
+        ).exists()
+    ):
+        # Once per reinstatement: the holder pays it while gathering the new evidence.
+        invoice_for_application(application=application, fee_type=FeeType.REINSTATEMENT, by=by)
 
 
 @transaction.atomic

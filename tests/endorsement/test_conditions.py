@@ -132,4 +132,5 @@ def test_the_apps_register_their_conditions_when_they_load():
         "approve": ["every_review_in"],
         "defer": ["every_review_in"],
         "retake_exam": ["retake_allowed"],
+        "reinstate": ["prior_endorsement_lapsed", "reinstatement_fee_settled"],
     }
