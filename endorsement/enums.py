@@ -116,3 +116,15 @@ class RenewalState(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("renewal state", "Waiting for approval")
     RETURNED = "returned", pgettext_lazy("renewal state", "Returned for changes")
     APPROVED = "approved", pgettext_lazy("renewal state", "Approved")
+
+
+class TransferState(models.TextChoices):
+    """A holder's request to move an endorsement to another association
+    (``endorsement.models.EndorsementTransfer``)."""
+
+    REQUESTED = (
+        "requested",
+        pgettext_lazy("transfer state", "Waiting for the receiving association"),
+    )
+    ACCEPTED = "accepted", pgettext_lazy("transfer state", "Accepted")
+    REFUSED = "refused", pgettext_lazy("transfer state", "Refused")

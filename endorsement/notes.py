@@ -73,6 +73,13 @@ def _endorsement_transfer(values: dict) -> str:
     }
 
 
+def _endorsement_transferred_in(values: dict) -> str:
+    return _("Transferred from %(association)s, where it was endorsement %(number)s.") % {
+        "association": values["association"],
+        "number": values["number"],
+    }
+
+
 # key -> how its note reads in the active language, from its values:
 #   "award":         number, date (valid through, ISO date)
 #   "hold_inactive": months
@@ -89,6 +96,7 @@ NOTES: dict[str, Callable[[dict], str]] = {
     "endorsement_retire": _endorsement_retire,
     "endorsement_supersede": _endorsement_supersede,
     "endorsement_transfer": _endorsement_transfer,
+    "endorsement_transferred_in": _endorsement_transferred_in,
 }
 
 

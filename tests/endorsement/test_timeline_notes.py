@@ -338,6 +338,7 @@ def test_every_note_renders_in_both_languages():
         "endorsement_retire": {},
         "endorsement_supersede": {"number": "N-2"},
         "endorsement_transfer": {"association": "Lakeshore AIMH", "number": "N-3"},
+        "endorsement_transferred_in": {"association": "Northfield AIMH", "number": "N-4"},
     }
     assert set(samples) == set(NOTES)
     for key, values in samples.items():
