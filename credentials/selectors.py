@@ -36,14 +36,22 @@ class PublicEndorsement:
     valid_through: datetime.date
     # The association's time zone (an IANA name): where the page shows the dates.
     association_time_zone: str = "UTC"
+    # Transferred or superseded: the endorsement that continues it, its number and association.
+    continued_by_number: str = ""
+    continued_by_association: str = ""
 
     @property
     def is_current(self) -> bool:
         return self.status in CURRENT_ENDORSEMENT_STATUSES
 
 
+# Standing that points to the endorsement continuing this one (``Endorsement.continued_by``).
+CONTINUED_STATUSES = [EndorsementStatus.TRANSFERRED, EndorsementStatus.SUPERSEDED]
+
+
 def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
     status = EndorsementStatus(endorsement.status)
+    continued_by = endorsement.continued_by if status in CONTINUED_STATUSES else None
     return PublicEndorsement(
         number=endorsement.number,
         holder_name=endorsement.holder.get_full_name(),
@@ -58,6 +66,10 @@ def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
         awarded_on=endorsement.awarded_on,
         valid_through=endorsement.valid_through,
         association_time_zone=endorsement.association.time_zone,
+        continued_by_number=continued_by.number if continued_by is not None else "",
+        continued_by_association=(
+            continued_by.association.name if continued_by is not None else ""
+        ),
     )
 
 
@@ -67,7 +79,7 @@ def public_endorsements(numbers: list[str]) -> dict[str, PublicEndorsement]:
     if not wanted:
         return {}
     rows = Endorsement.objects.filter(number__in=wanted).select_related(
-        "holder", "category", "association"
+        "holder", "category", "association", "continued_by__association"
     )
     return {row.number: public_endorsement_from(row) for row in rows}
 

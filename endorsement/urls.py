@@ -1,6 +1,6 @@
 from django.urls import path
 
-from endorsement import views
+from endorsement import transfer_views, views
 
 app_name = "endorsement"
 
@@ -33,4 +33,15 @@ urlpatterns = [
         name="award",
     ),
     path("a/<slug:slug>/pipeline.csv", views.PipelineCsvView.as_view(), name="pipeline.csv"),
+    # Moving an endorsement to another association.
+    path(
+        "endorsements/<int:pk>/transfer/",
+        transfer_views.TransferRequestView.as_view(),
+        name="transfer.request",
+    ),
+    path(
+        "transfers/<int:pk>/",
+        transfer_views.TransferDetailView.as_view(),
+        name="transfer.detail",
+    ),
 ]
