@@ -46,6 +46,8 @@ SKIPPED = {
     "endorsement:accept": "POST only: the coordinator accepts a registration",
     "reviews:comment.reply": "POST only: reply to a comment",
     "endorsement:pipeline.csv": "a CSV download",
+    "endorsement:transfer.request": "tests/browser/test_transfer.py (1280, 390, axe)",
+    "endorsement:transfer.detail": "tests/browser/test_transfer.py (1280, 390, axe)",
     "billing:invoice.pdf": "a PDF download",
     "billing:receipt.pdf": "a PDF download",
     "billing:invoice.pay": "POST only: the applicant starts an online payment",
