@@ -57,6 +57,9 @@ SKIPPED = {
     "billing:waiver.request": "POST only: the applicant asks for a waiver",
     "billing:waiver.request.decide": "POST only: the association admin answers a waiver request",
     "billing:membership": "tests/browser/test_membership_online.py (1280, 390, axe)",
+    "billing:membership.proof": "tests/browser/test_transfer.py (1280, 390, axe)",
+    "billing:membership.proof.decide": "tests/browser/test_transfer.py (1280, 390, axe)",
+    "billing:membership.proof.file": "a file download",
     "billing:manual.checkout": (
         "opened by paying an invoice: tests/browser/test_billing.py (390, axe)"
     ),
