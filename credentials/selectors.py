@@ -148,17 +148,23 @@ class CoordinatorTask:
 
 
 def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
-    """What waits for the association's coordinators in the credentials: the changes of name
-    waiting for a decision and the current certificates that could not be produced, oldest
-    first; one UNION query whatever the data."""
-    from django.db.models import CharField, Value
+    """What waits for the association's coordinators about endorsements and their holders: the
+    changes of name waiting for a decision, the current certificates that could not be
+    produced, the transfers into the association waiting for a decision ("transfer", the
+    request) and the proofs of membership elsewhere to confirm ("membership_proof", the proof,
+    without an application: 0); oldest first; one UNION query whatever the data."""
+    from django.db.models import CharField, IntegerField, Value
 
+    from accounts.enums import MembershipProofState
+    from accounts.models import MembershipProof
     from credentials.models import (
         Certificate,
         CertificateState,
         NameChangeRequest,
         NameChangeState,
     )
+    from endorsement.enums import TransferState
+    from endorsement.models import EndorsementTransfer
 
     def columns(qs, *, kind: str, endorsement: str):
         return qs.order_by().values_list(
@@ -178,8 +184,24 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         state=CertificateState.FAILED,
         superseded_at__isnull=True,
     )
+    transfers = EndorsementTransfer.objects.filter(
+        to_association=association, state=TransferState.REQUESTED
+    )
+    proofs = MembershipProof.objects.filter(
+        association=association, state=MembershipProofState.PENDING
+    ).values_list(
+        Value("membership_proof", output_field=CharField()),
+        "pk",
+        Value(0, output_field=IntegerField()),
+        "user__full_name",
+        Value("", output_field=CharField()),
+        "created",
+    )
     rows = columns(names, kind="name_change", endorsement="endorsement__").union(
-        columns(failed, kind="certificate_failed", endorsement="endorsement__"), all=True
+        columns(failed, kind="certificate_failed", endorsement="endorsement__"),
+        columns(transfers, kind="transfer", endorsement="from_endorsement__"),
+        proofs.order_by(),
+        all=True,
     )
     tasks = [CoordinatorTask(*row) for row in rows]
     return sorted(tasks, key=lambda task: (task.since, task.object_id))

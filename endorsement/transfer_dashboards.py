@@ -1,44 +1,13 @@
-"""What moving an endorsement adds to the dashboards (imported from ``EndorsementConfig.ready``):
-the transfers waiting for the receiving coordinator ("needs you now") and, for a holder, the
-way to ask for one (or the request they made)."""
+"""What moving an endorsement adds to the holder's dashboard (imported from
+``EndorsementConfig.ready``): the way to ask for a transfer, or the request they made. The
+transfers waiting for the receiving coordinator are among the "needs you now" rows that
+``credentials.dashboards`` reads in its one query."""
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from accounts import dashboards, ui
-from accounts.enums import Role
 from endorsement.enums import TransferState
 from endorsement.models import EndorsementTransfer
 from endorsement.transfers import TRANSFERABLE
-
-
-@dashboards.register_tasks(Role.COORDINATOR)
-def coordinator_transfer_tasks(request, association, context) -> list[dashboards.Task]:
-    """Transfers into the association waiting for a decision, oldest first (one query)."""
-    waiting = (
-        EndorsementTransfer.objects.filter(
-            to_association=association, state=TransferState.REQUESTED
-        )
-        .select_related(
-            "from_endorsement__holder", "from_endorsement__category", "from_association"
-        )
-        .order_by("created", "pk")
-    )
-    return [
-        dashboards.Task(
-            kind="transfer",
-            label=_("Accept or refuse the transfer of %(name)s (%(code)s) from %(association)s")
-            % {
-                "name": transfer.from_endorsement.holder.get_full_name(),
-                "code": transfer.from_endorsement.category.code,
-                "association": transfer.from_association.name,
-            },
-            url=reverse("endorsement:transfer.detail", kwargs={"pk": transfer.pk}),
-            priority=42,
-            since=transfer.created,
-        )
-        for transfer in waiting
-    ]
 
 
 @dashboards.register_section(dashboards.APPLICANT)
@@ -77,4 +46,5 @@ ui.register_status_families(
         f"transfer_{TransferState.ACCEPTED}": ui.SUCCESS,
         f"transfer_{TransferState.REFUSED}": ui.STOPPED,
     },
+    labels={f"transfer_{state}": state.label for state in TransferState},
 )
