@@ -2,7 +2,6 @@
 ``BillingConfig.ready``). The proofs waiting for the coordinator are among the "needs you now"
 rows that ``credentials.dashboards`` reads in its one query."""
 
-
 from accounts import ui
 from accounts.enums import MembershipProofState
 

@@ -3,7 +3,6 @@
 transfers waiting for the receiving coordinator are among the "needs you now" rows that
 ``credentials.dashboards`` reads in its one query."""
 
-
 from accounts import dashboards, ui
 from endorsement.enums import TransferState
 from endorsement.models import EndorsementTransfer

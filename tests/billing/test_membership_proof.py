@@ -197,3 +197,25 @@ def test_others_are_refused_and_nothing_changes(
     own = client.get(reverse("billing:membership.proof", kwargs={"slug": association.slug}))
     assert own.context["proofs"] == [] and "Lakeshore AIMH" not in own.content.decode()
     assert MembershipProof.objects.get().state == MembershipProofState.PENDING
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_pages_cost_the_same_queries_whatever_the_data(
+    client, association, applicant, coordinator, django_assert_num_queries, size
+):
+    for _ in range(size):
+        membership_proof_refuse(proof=send(applicant, association), by=coordinator, reason="No.")
+    proof = send(applicant, association)
+    client.force_login(applicant)
+    # Session, user, the menu's role check, the association, the person's proofs, the one
+    # waiting.
+    with django_assert_num_queries(6):
+        response = client.get(
+            reverse("billing:membership.proof", kwargs={"slug": association.slug})
+        )
+    assert len(response.context["proofs"]) == size + 1
+    client.force_login(coordinator)
+    # Session, user, the proof with its person and association, the coordinator's roles.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("billing:membership.proof.decide", kwargs={"pk": proof.pk}))
+    assert response.context["may_decide"] is True

@@ -482,3 +482,37 @@ def test_others_are_refused_and_nothing_changes(
     transfer.refresh_from_db()
     assert transfer.state == TransferState.REQUESTED
     assert EndorsementTransfer.objects.count() == 1
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_pages_cost_the_same_queries_whatever_the_data(
+    client,
+    endorsement,
+    other_association,
+    lakeshore_ifs,
+    receiving,
+    holder,
+    django_assert_num_queries,
+    size,
+):
+    """The request page and the request's page, with ``size`` earlier refused requests and
+    ``size`` other holders' requests waiting at Lakeshore."""
+    for _ in range(size):
+        refused = ask(endorsement, other_association, holder)
+        endorsement_transfer_refuse(transfer=refused, by=receiving, reason="Not yet.")
+        other = EndorsementFactory(category=endorsement.category)
+        ask(other, other_association, other.holder)
+    transfer = ask(endorsement, other_association, holder)
+    client.force_login(holder)
+    # Session, user, the menu's role check; the endorsement, the request waiting, the
+    # destinations (categories, associations, each one's framework and category).
+    with django_assert_num_queries(8):
+        response = client.get(
+            reverse("endorsement:transfer.request", kwargs={"pk": endorsement.pk})
+        )
+    assert response.context["waiting"] == transfer
+    client.force_login(receiving)
+    # Session, user, the request with everything it shows, the receiving coordinator's roles.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("endorsement:transfer.detail", kwargs={"pk": transfer.pk}))
+    assert response.context["may_decide"] is True
