@@ -504,9 +504,9 @@ def test_the_pages_cost_the_same_queries_whatever_the_data(
         ask(other, other_association, other.holder)
     transfer = ask(endorsement, other_association, holder)
     client.force_login(holder)
-    # Session, user, the menu's role check; the endorsement, the request waiting, the
-    # destinations (categories, associations, each one's framework and category).
-    with django_assert_num_queries(8):
+    # Session, user; the endorsement, the request waiting, the destinations (the frameworks
+    # in force, their categories with the code), the form's choices.
+    with django_assert_num_queries(7):
         response = client.get(
             reverse("endorsement:transfer.request", kwargs={"pk": endorsement.pk})
         )
