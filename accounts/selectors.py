@@ -4,8 +4,10 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    DateField,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -84,12 +86,43 @@ def current_membership(*, user, association, on=None) -> Membership | Membership
     """The active membership covering ``on`` (default: today where the association is), else a
     confirmed proof of membership of another association that covers it (both have ``end``
     and ``member_number``)."""
-    membership = (
-        _memberships_covering(user=user, association=association, on=on).order_by("-end").first()
+    fields = ("kind", "pk", "start", "end", "member_number")
+    memberships = (
+        _memberships_covering(user=user, association=association, on=on)
+        .annotate(kind=Value(0, output_field=IntegerField()))
+        .values_list(*fields)
     )
-    if membership is not None:
-        return membership
-    return _proofs_covering(user=user, association=association, on=on).order_by("-end").first()
+    proofs = (
+        _proofs_covering(user=user, association=association, on=on)
+        .annotate(
+            kind=Value(1, output_field=IntegerField()),
+            start=Value(None, output_field=DateField()),
+        )
+        .values_list(*fields)
+    )
+    # One query: the person's own membership first, the latest ending first.
+    row = memberships.union(proofs, all=True).order_by("kind", "-end").first()
+    if row is None:
+        return None
+    kind, pk, start, end, member_number = row
+    if kind == 0:
+        return Membership(
+            pk=pk,
+            user=user,
+            association=association,
+            status=MembershipStatus.ACTIVE,
+            start=start,
+            end=end,
+            member_number=member_number,
+        )
+    return MembershipProof(
+        pk=pk,
+        user=user,
+        association=association,
+        state=MembershipProofState.CONFIRMED,
+        end=end,
+        member_number=member_number,
+    )
 
 
 def current_membership_exists(*, user, association) -> ExpressionWrapper:
