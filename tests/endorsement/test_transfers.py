@@ -16,6 +16,7 @@ from endorsement.lifecycle import EndorsementTransitionRefused, endorsement_tran
 from endorsement.models import Endorsement, EndorsementEvent, EndorsementTransfer
 from endorsement.transfers import (
     TransferRefused,
+    endorsement_lineage,
     endorsement_transfer_accept,
     endorsement_transfer_refuse,
     endorsement_transfer_request,
@@ -176,6 +177,15 @@ def test_the_new_number_counts_the_receiving_association_s_awards_of_that_year(
         transfer=ask(endorsement, other_association, holder), by=receiving
     )
     assert new.number == "LAKESHORE-IFS-2025-0004"
+
+
+def test_the_new_endorsement_s_lineage_leads_back_to_the_old_one(
+    endorsement, other_association, lakeshore_ifs, receiving, holder
+):
+    new = endorsement_transfer_accept(
+        transfer=ask(endorsement, other_association, holder), by=receiving
+    )
+    assert (endorsement_lineage(new), endorsement_lineage(endorsement)) == ([endorsement], [])
 
 
 def test_renewal_due_and_emeritus_keep_their_standing(
