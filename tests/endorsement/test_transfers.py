@@ -188,14 +188,18 @@ def test_the_new_endorsement_s_lineage_leads_back_to_the_old_one(
     assert (endorsement_lineage(new), endorsement_lineage(endorsement)) == ([endorsement], [])
 
 
+@pytest.mark.parametrize("status", [E.RENEWAL_DUE, E.EMERITUS])
 def test_renewal_due_and_emeritus_keep_their_standing(
-    endorsement, other_association, lakeshore_ifs, receiving, holder
+    endorsement, other_association, lakeshore_ifs, receiving, holder, status
 ):
-    endorsement_status_set(endorsement, E.RENEWAL_DUE)
+    endorsement_status_set(endorsement, status)
     new = endorsement_transfer_accept(
         transfer=ask(endorsement, other_association, holder), by=receiving
     )
-    assert new.status == E.RENEWAL_DUE
+    assert (new.status, Endorsement.objects.get(pk=endorsement.pk).status) == (
+        status,
+        E.TRANSFERRED,
+    )
 
 
 def test_the_holder_alone_asks(endorsement, other_association, lakeshore_ifs, receiving):
