@@ -108,3 +108,11 @@ class RaceEthnicity(models.TextChoices):
     WHITE = "white", _("White")
     SELF_DESCRIBED = "self_described", _("I describe myself another way")
     PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+
+class MembershipProofState(models.TextChoices):
+    """Proof of membership of another association (``accounts.models.MembershipProof``)."""
+
+    PENDING = "pending", _("Waiting for the coordinator")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import (
     Discipline,
+    MembershipProofState,
     MembershipStatus,
     RaceEthnicity,
     Role,
@@ -468,3 +470,59 @@ class WorkforceProfile(models.Model):
             for code in self.race_ethnicity
             if code in RaceEthnicity.values
         ]
+
+
+def membership_proof_path(instance, filename):
+    """Server-generated name; the uploaded name is kept only as data."""
+    return f"membership-proofs/{instance.association_id}/{uuid.uuid4().hex}"
+
+
+class MembershipProof(models.Model):
+    """Proof that a person is a member of another association for infant mental health, sent
+    to ``association``, which accepts it in place of its own membership once its coordinator
+    confirms it: a confirmed proof counts as a current membership until ``end``
+    (``accounts.selectors``). The file is private (served only after a permission check)."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="membership_proofs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_proofs"
+    )
+    other_association = models.CharField(_("the other association"), max_length=200)
+    member_number = models.CharField(_("member number there"), max_length=40, blank=True)
+    end = models.DateField(_("member there until"))
+    file = models.FileField(_("proof"), upload_to=membership_proof_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=MembershipProofState.choices,
+        default=MembershipProofState.PENDING,
+    )
+    decision_note = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proof of membership elsewhere")
+        verbose_name_plural = _("proofs of membership elsewhere")
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["association", "state"]),
+            models.Index(fields=["user", "association", "state", "end"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.other_association} ({self.state})"

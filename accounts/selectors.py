@@ -1,9 +1,30 @@
 import datetime
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
 
-from accounts.enums import EXPIRING_WITHIN_DAYS, MembershipStatus, MemberStanding, Role
-from accounts.models import Association, Membership, RoleGrant, User
+from accounts.enums import (
+    EXPIRING_WITHIN_DAYS,
+    MembershipProofState,
+    MembershipStatus,
+    MemberStanding,
+    Role,
+)
+from accounts.models import Association, Membership, MembershipProof, RoleGrant, User
 from accounts.rules import role_map
 
 
@@ -52,14 +73,78 @@ def _memberships_covering(*, user, association, on=None) -> QuerySet[Membership]
     )
 
 
-def current_membership(*, user, association, on=None) -> Membership | None:
-    """The active membership covering ``on`` (default: today where the association is)."""
-    return _memberships_covering(user=user, association=association, on=on).order_by("-end").first()
+def _proofs_covering(*, user, association, on=None) -> QuerySet[MembershipProof]:
+    """The confirmed proofs of membership of another association that still run on ``on``:
+    the association accepts them as its own membership (``MembershipProof``)."""
+    on = on or association.today()
+    return MembershipProof.objects.filter(
+        user=user, association=association, state=MembershipProofState.CONFIRMED, end__gte=on
+    )
 
 
-def current_membership_exists(*, user, association) -> Exists:
-    """An annotation: whether ``user`` (an ``OuterRef`` to a user) is a member today."""
-    return Exists(_memberships_covering(user=user, association=association))
+def current_membership(*, user, association, on=None) -> Membership | MembershipProof | None:
+    """The active membership covering ``on`` (default: today where the association is), else a
+    confirmed proof of membership of another association that covers it (both have ``end``
+    and ``member_number``)."""
+    fields = ("kind", "pk", "start", "end", "member_number")
+    memberships = (
+        _memberships_covering(user=user, association=association, on=on)
+        .annotate(kind=Value(0, output_field=IntegerField()))
+        .values_list(*fields)
+    )
+    proofs = (
+        _proofs_covering(user=user, association=association, on=on)
+        .annotate(
+            kind=Value(1, output_field=IntegerField()),
+            start=Value(None, output_field=DateField()),
+        )
+        .values_list(*fields)
+    )
+    # One query: the person's own membership first, the latest ending first.
+    row = memberships.union(proofs, all=True).order_by("kind", "-end").first()
+    if row is None:
+        return None
+    kind, pk, start, end, member_number = row
+    if kind == 0:
+        return Membership(
+            pk=pk,
+            user=user,
+            association=association,
+            status=MembershipStatus.ACTIVE,
+            start=start,
+            end=end,
+            member_number=member_number,
+        )
+    return MembershipProof(
+        pk=pk,
+        user=user,
+        association=association,
+        state=MembershipProofState.CONFIRMED,
+        end=end,
+        member_number=member_number,
+    )
+
+
+def current_membership_exists(*, user, association) -> ExpressionWrapper:
+    """An annotation: whether ``user`` (an ``OuterRef`` to a user) is a member today (or holds
+    a confirmed proof of membership of another association)."""
+    return ExpressionWrapper(
+        Q(Exists(_memberships_covering(user=user, association=association)))
+        | Q(Exists(_proofs_covering(user=user, association=association))),
+        output_field=BooleanField(),
+    )
+
+
+def confirmed_proof_ends(*, user) -> dict[int, "datetime.date"]:
+    """{association id: the latest end} of the person's confirmed proofs of membership of
+    another association (one query)."""
+    ends: dict[int, datetime.date] = {}
+    rows = MembershipProof.objects.filter(
+        user=user, state=MembershipProofState.CONFIRMED
+    ).values_list("association_id", "end")
+    for association_id, end in rows:
+        ends[association_id] = max(end, ends.get(association_id, end))
+    return ends
 
 
 def user_memberships(*, user) -> list[Membership]:
@@ -104,9 +189,19 @@ def membership_annotations(*, user, association, today: datetime.date) -> dict:
     """Annotations for ``membership_standing``: ``member_until`` (the end of the latest active
     membership) and ``membership_pending``; ``user`` and ``association`` may be ``OuterRef``s."""
     memberships = Membership.objects.filter(user=user, association=association)
+    proofs = MembershipProof.objects.filter(
+        user=user, association=association, state=MembershipProofState.CONFIRMED
+    )
     return {
-        "member_until": Subquery(
-            memberships.filter(status=MembershipStatus.ACTIVE).order_by("-end").values("end")[:1]
+        # A confirmed proof of membership elsewhere counts until its end (PostgreSQL's
+        # GREATEST ignores NULL).
+        "member_until": Greatest(
+            Subquery(
+                memberships.filter(status=MembershipStatus.ACTIVE)
+                .order_by("-end")
+                .values("end")[:1]
+            ),
+            Subquery(proofs.order_by("-end").values("end")[:1]),
         ),
         "membership_pending": Exists(
             memberships.filter(status=MembershipStatus.PENDING, end__gte=today)
@@ -152,10 +247,14 @@ def association_members(
     return people.order_by("full_name", "email", "pk")
 
 
-def user_membership_standings(*, memberships: list[Membership]) -> list[dict]:
+def user_membership_standings(
+    *, memberships: list[Membership], proof_ends: dict | None = None
+) -> list[dict]:
     """Per association (by name), where the person's membership stands today: ``association``,
     ``standing`` (a ``MemberStanding``) and ``member_until``; read from ``user_memberships``
-    (no query)."""
+    and ``confirmed_proof_ends`` (no query: an association known only from a proof is not
+    listed)."""
+    proof_ends = proof_ends or {}
     by_association: dict[int, list[Membership]] = {}
     for membership in memberships:
         by_association.setdefault(membership.association_id, []).append(membership)
@@ -164,6 +263,8 @@ def user_membership_standings(*, memberships: list[Membership]) -> list[dict]:
         association = own[0].association
         today = association.today()
         ends = [m.end for m in own if m.status == MembershipStatus.ACTIVE]
+        if association.pk in proof_ends:
+            ends.append(proof_ends[association.pk])
         pending = any(m.status == MembershipStatus.PENDING and m.end >= today for m in own)
         member_until = max(ends) if ends else None
         rows.append(

@@ -24,6 +24,7 @@ from accounts.selectors import (
     association_member_count,
     association_members,
     association_role_grants,
+    confirmed_proof_ends,
     listed_associations,
     user_membership_standings,
     user_memberships,
@@ -67,10 +68,17 @@ class ApplicantDashboardView(LoginRequiredMixin, TemplateView):
         )
         memberships = user_memberships(user=self.request.user)
         member_of = {m.association_id for m in memberships if m.is_current()}
+        # Membership of another association, on a proof the coordinator confirmed.
+        proof_ends = confirmed_proof_ends(user=self.request.user)
         for application in context.setdefault("applications", []):
-            application.is_member = application.association_id in member_of
+            end = proof_ends.get(application.association_id)
+            application.is_member = application.association_id in member_of or (
+                end is not None and end >= application.association.today()
+            )
         context["memberships"] = memberships
-        context["membership_standings"] = user_membership_standings(memberships=memberships)
+        context["membership_standings"] = user_membership_standings(
+            memberships=memberships, proof_ends=proof_ends
+        )
         context["workforce_profile"] = WorkforceProfile.objects.filter(
             user=self.request.user
         ).first()

@@ -9,7 +9,14 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
-        from billing import checks, conditions, dashboards, emails, rules  # noqa: F401
+        from billing import (  # noqa: F401
+            checks,
+            conditions,
+            dashboards,
+            emails,
+            membership_proof_dashboards,  # noqa: F401
+            rules,
+        )
         from billing.services import fee_due_on_step
         from competencies import costs
         from endorsement.services import register_after_step

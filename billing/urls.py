@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import views
+from billing import membership_proof_views, views
 
 app_name = "billing"
 
@@ -33,6 +33,22 @@ urlpatterns: list = [
         name="waiver.request.decide",
     ),
     path("billing/membership/<slug:slug>/", views.MembershipView.as_view(), name="membership"),
+    # Membership of another association, accepted with proof.
+    path(
+        "billing/membership/<slug:slug>/proof/",
+        membership_proof_views.MembershipProofView.as_view(),
+        name="membership.proof",
+    ),
+    path(
+        "billing/membership-proofs/<int:pk>/",
+        membership_proof_views.MembershipProofDecideView.as_view(),
+        name="membership.proof.decide",
+    ),
+    path(
+        "billing/membership-proofs/<int:pk>/file/",
+        membership_proof_views.MembershipProofFileView.as_view(),
+        name="membership.proof.file",
+    ),
     path("billing/receipts/<int:pk>/pdf/", views.ReceiptPdfView.as_view(), name="receipt.pdf"),
     path(
         "billing/checkout/manual/<str:session_id>/",

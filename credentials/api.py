@@ -90,6 +90,13 @@ class Endorsement(Schema):
     awarded_on: datetime.date
     valid_through: datetime.date
     verification_url: str = Field(description="The public verification page of this endorsement.")
+    continued_by: str | None = Field(
+        None,
+        description=(
+            "Transferred to another association or superseded by another category: the number "
+            "of the endorsement that continues it (null otherwise)."
+        ),
+    )
 
 
 Number = Annotated[str, StringConstraints(max_length=NUMBER_MAX_LENGTH)]
@@ -158,6 +165,7 @@ def as_json(facts: PublicEndorsement) -> dict:
         "awarded_on": facts.awarded_on,
         "valid_through": facts.valid_through,
         "verification_url": verification_url(facts.number),
+        "continued_by": facts.continued_by_number or None,
     }
 
 

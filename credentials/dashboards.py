@@ -4,7 +4,7 @@ coordinator's (``accounts.dashboards``), the certificate on the coordinator's ap
 (``endorsement.panels``)."""
 
 import rules
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from accounts import dashboards
@@ -107,13 +107,26 @@ def application_certificate_panel(request, application):
 
 @dashboards.register_tasks(Role.COORDINATOR)
 def coordinator_certificate_tasks(request, association, context) -> list[dashboards.Task]:
-    """Changes of name to decide and certificates to produce again (one query)."""
+    """Changes of name to decide, certificates to produce again, transfers into the association
+    and proofs of membership elsewhere to decide (one query)."""
     rows = []
     for task in association_certificate_tasks(association=association):
         if task.kind == "name_change":
             label = _("Decide the change of name of %(name)s (%(code)s)")
             url = reverse("credentials:name_change.decide", kwargs={"pk": task.object_id})
             priority = 45
+        elif task.kind == "transfer":
+            label = _("Accept or refuse the transfer of %(name)s (%(code)s)")
+            url = reverse("endorsement:transfer.detail", kwargs={"pk": task.object_id})
+            priority = 42
+        elif task.kind == "membership_proof":
+            # Billing's page (a sibling app): named, never imported.
+            label = _("Confirm or refuse the proof of membership elsewhere of %(name)s")
+            try:
+                url = reverse("billing:membership.proof.decide", kwargs={"pk": task.object_id})
+            except NoReverseMatch:
+                continue
+            priority = 44
         else:
             label = _("Produce the certificate of %(name)s (%(code)s) again")
             url = (

@@ -36,16 +36,22 @@ class PublicEndorsement:
     valid_through: datetime.date
     # The association's time zone (an IANA name): where the page shows the dates.
     association_time_zone: str = "UTC"
-    # The endorsement that continues this one (a new category, a transfer), if any.
+    # Transferred or superseded: the endorsement that continues it, its number and association.
     continued_by_number: str = ""
+    continued_by_association: str = ""
 
     @property
     def is_current(self) -> bool:
         return self.status in CURRENT_ENDORSEMENT_STATUSES
 
 
+# Standing that points to the endorsement continuing this one (``Endorsement.continued_by``).
+CONTINUED_STATUSES = [EndorsementStatus.TRANSFERRED, EndorsementStatus.SUPERSEDED]
+
+
 def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
     status = EndorsementStatus(endorsement.status)
+    continued_by = endorsement.continued_by if status in CONTINUED_STATUSES else None
     return PublicEndorsement(
         number=endorsement.number,
         holder_name=endorsement.holder.get_full_name(),
@@ -60,7 +66,10 @@ def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
         awarded_on=endorsement.awarded_on,
         valid_through=endorsement.valid_through,
         association_time_zone=endorsement.association.time_zone,
-        continued_by_number=endorsement.continued_by.number if endorsement.continued_by else "",
+        continued_by_number=continued_by.number if continued_by is not None else "",
+        continued_by_association=(
+            continued_by.association.name if continued_by is not None else ""
+        ),
     )
 
 
@@ -70,7 +79,7 @@ def public_endorsements(numbers: list[str]) -> dict[str, PublicEndorsement]:
     if not wanted:
         return {}
     rows = Endorsement.objects.filter(number__in=wanted).select_related(
-        "holder", "category", "association", "continued_by"
+        "holder", "category", "association", "continued_by__association"
     )
     return {row.number: public_endorsement_from(row) for row in rows}
 
@@ -139,17 +148,23 @@ class CoordinatorTask:
 
 
 def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
-    """What waits for the association's coordinators in the credentials: the changes of name
-    waiting for a decision and the current certificates that could not be produced, oldest
-    first; one UNION query whatever the data."""
-    from django.db.models import CharField, Value
+    """What waits for the association's coordinators about endorsements and their holders: the
+    changes of name waiting for a decision, the current certificates that could not be
+    produced, the transfers into the association waiting for a decision ("transfer", the
+    request) and the proofs of membership elsewhere to confirm ("membership_proof", the proof,
+    without an application: 0); oldest first; one UNION query whatever the data."""
+    from django.db.models import CharField, IntegerField, Value
 
+    from accounts.enums import MembershipProofState
+    from accounts.models import MembershipProof
     from credentials.models import (
         Certificate,
         CertificateState,
         NameChangeRequest,
         NameChangeState,
     )
+    from endorsement.enums import TransferState
+    from endorsement.models import EndorsementTransfer
 
     def columns(qs, *, kind: str, endorsement: str):
         return qs.order_by().values_list(
@@ -169,8 +184,24 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         state=CertificateState.FAILED,
         superseded_at__isnull=True,
     )
+    transfers = EndorsementTransfer.objects.filter(
+        to_association=association, state=TransferState.REQUESTED
+    )
+    proofs = MembershipProof.objects.filter(
+        association=association, state=MembershipProofState.PENDING
+    ).values_list(
+        Value("membership_proof", output_field=CharField()),
+        "pk",
+        Value(0, output_field=IntegerField()),
+        "user__full_name",
+        Value("", output_field=CharField()),
+        "created",
+    )
     rows = columns(names, kind="name_change", endorsement="endorsement__").union(
-        columns(failed, kind="certificate_failed", endorsement="endorsement__"), all=True
+        columns(failed, kind="certificate_failed", endorsement="endorsement__"),
+        columns(transfers, kind="transfer", endorsement="from_endorsement__"),
+        proofs.order_by(),
+        all=True,
     )
     tasks = [CoordinatorTask(*row) for row in rows]
     return sorted(tasks, key=lambda task: (task.since, task.object_id))

@@ -130,3 +130,15 @@ class ApplicationPurpose(models.TextChoices):
     NEW = "new", pgettext_lazy("application purpose", "New endorsement")
     REINSTATEMENT = "reinstatement", pgettext_lazy("application purpose", "Reinstatement")
     ADDED_CATEGORY = "added_category", pgettext_lazy("application purpose", "Added category")
+
+
+class TransferState(models.TextChoices):
+    """A holder's request to move an endorsement to another association
+    (``endorsement.models.EndorsementTransfer``)."""
+
+    REQUESTED = (
+        "requested",
+        pgettext_lazy("transfer state", "Waiting for the receiving association"),
+    )
+    ACCEPTED = "accepted", pgettext_lazy("transfer state", "Accepted")
+    REFUSED = "refused", pgettext_lazy("transfer state", "Refused")

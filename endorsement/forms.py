@@ -88,3 +88,47 @@ class PipelineFilterForm(forms.Form):
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
         return {key: value for key, value in cleaned.items() if value not in ("", None, False)}
+
+
+# --- Moving an endorsement to another association ----------------------------------------------
+
+
+class TransferRequestForm(forms.Form):
+    """The holder's request: the receiving association (those offering the same category),
+    when they move and why."""
+
+    to_association = forms.ModelChoiceField(
+        label=_("The association you are moving to"),
+        queryset=None,
+        empty_label=_("Choose an association"),
+        help_text=_("Only associations that offer your endorsement's category are listed."),
+    )
+    moving_on = forms.DateField(
+        label=_("When you move"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional: the day you start working in the new state."),
+    )
+    reason = reason_field(
+        _("Why you are moving"),
+        _("Required. The receiving association's coordinator reads it."),
+        max_length=1000,
+        rows=3,
+    )
+
+    def __init__(self, *args, destinations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Association
+
+        self.fields["to_association"].queryset = Association.objects.filter(
+            pk__in=[association.pk for association in destinations]
+        ).order_by("name")
+
+
+class TransferRefuseForm(forms.Form):
+    reason = reason_field(
+        _("Reason for refusing"),
+        _("Required. The holder reads it on their dashboard."),
+        max_length=1000,
+        rows=3,
+    )

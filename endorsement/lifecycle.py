@@ -43,7 +43,10 @@ ACTIONS = {
     "revoke": {"portal": False, "coordinator": True},
     "retire": {"portal": False, "coordinator": True},
     "supersede": {"portal": True, "coordinator": True},
-    "transfer": {"portal": False, "coordinator": True},
+    # A transfer is taken by a coordinator of the receiving association (who accepts it,
+    # ``endorsement.transfers``) as well as of the endorsement's own: the writer learns the
+    # receiving association from ``continued_by``.
+    "transfer": {"portal": False, "coordinator": True, "receiving_coordinator": True},
 }
 # Steps that need a reason the holder (and, for a revocation, the public) reads.
 REASON_REQUIRED = {"revoke"}
@@ -82,6 +85,9 @@ def endorsement_refusals(
         allowed = rule["portal"]
     else:
         allowed = rule["coordinator"] and is_coordinator_of(by, endorsement.association)
+        receiving = (facts or {}).get("to_association")
+        if not allowed and rule.get("receiving_coordinator") and receiving is not None:
+            allowed = is_coordinator_of(by, receiving)
     if not allowed:
         return [_("You may not take this step on this endorsement.")]
     if not can_proceed(getattr(endorsement, action)):
@@ -124,9 +130,22 @@ def endorsement_transition(
         .select_related("association", "holder", "category", "application")
         .get(pk=endorsement.pk)
     )
+    if action == "transfer":
+        # The endorsement that continues it names the receiving association, whose
+        # coordinator may take the step: never what a caller claims in ``facts``.
+        facts = {**(facts or {})}
+        facts.pop("to_association", None)
+        if continued_by is not None:
+            facts["to_association"] = continued_by.association
     refusals = endorsement_refusals(endorsement=endorsement, action=action, by=by, facts=facts)
     if refusals:
         raise EndorsementTransitionRefused(" ".join(refusals))
+    if action == "transfer" and (
+        continued_by is None or continued_by.association_id == endorsement.association_id
+    ):
+        raise EndorsementTransitionRefused(
+            _("A transfer needs the endorsement that continues it in another association.")
+        )
     note = (note or "").strip()
     if action in REASON_REQUIRED and not note:
         raise EndorsementTransitionRefused(

@@ -17,6 +17,7 @@ from endorsement.enums import (
     ApplicationPurpose,
     EndorsementStatus,
     RenewalState,
+    TransferState,
     applicant_state_label,
     applicant_step_label,
 )
@@ -707,3 +708,66 @@ class EmailTemplate(models.Model):
 
     def __str__(self):
         return f"{self.association.slug}: {self.key} ({self.language})"
+
+
+class EndorsementTransfer(models.Model):
+    """A holder's request to move an endorsement to another association (they moved to another
+    state), and the receiving coordinator's decision. Accepted, the endorsement continues there
+    under a number of that association (``to_endorsement``), with the same dates; the old one is
+    "transferred" and points to the new one (``Endorsement.continued_by``). One request at a
+    time per endorsement waits for a decision (``endorsement.transfers``)."""
+
+    from_endorsement = models.ForeignKey(
+        Endorsement, on_delete=models.CASCADE, related_name="transfers_out"
+    )
+    to_endorsement = models.OneToOneField(
+        Endorsement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transfer_in",
+    )
+    from_association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    to_association = models.ForeignKey(
+        Association,
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+        verbose_name=_("receiving association"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    moving_on = models.DateField(_("moving on"), null=True, blank=True)
+    reason = models.TextField(_("why you are moving"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=TransferState.choices, default=TransferState.REQUESTED
+    )
+    decision_note = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("endorsement transfer")
+        verbose_name_plural = _("endorsement transfers")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_endorsement"],
+                condition=models.Q(state="requested"),
+                name="endorsement_transfer_one_waiting",
+            )
+        ]
+        indexes = [models.Index(fields=["to_association", "state"])]
+
+    def __str__(self):
+        return f"{self.from_endorsement_id} → {self.to_association_id} ({self.state})"

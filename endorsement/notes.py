@@ -87,6 +87,13 @@ def _application_reinstate(values: dict) -> str:
     }
 
 
+def _endorsement_transferred_in(values: dict) -> str:
+    return _("Transferred from %(association)s, where it was endorsement %(number)s.") % {
+        "association": values["association"],
+        "number": values["number"],
+    }
+
+
 # key -> how its note reads in the active language, from its values:
 #   "award":         number, date (valid through, ISO date)
 #   "hold_inactive": months
@@ -106,6 +113,7 @@ NOTES: dict[str, Callable[[dict], str]] = {
     # A reinstatement's application (``endorsement.continuations``): "number", "date".
     "reinstatement_start": _reinstatement_start,
     "application_reinstate": _application_reinstate,
+    "endorsement_transferred_in": _endorsement_transferred_in,
 }
 
 

@@ -72,3 +72,34 @@ resume = (is_applicant & was_held_while_building) | is_application_coordinator
 rules.add_perm("endorsement.view_application", is_applicant | is_application_coordinator)
 rules.add_perm("endorsement.view_private_timeline", is_application_coordinator)
 rules.add_perm("endorsement.coordinate_application", is_application_coordinator)
+
+
+# --- Moving an endorsement to another association (``endorsement.transfers``) ---------------
+
+
+@rules.predicate
+def is_endorsement_holder(user, endorsement):
+    return user.is_authenticated and endorsement.holder_id == user.pk
+
+
+@rules.predicate
+def is_transfer_holder(user, transfer):
+    return user.is_authenticated and transfer.from_endorsement.holder_id == user.pk
+
+
+@rules.predicate
+def is_receiving_coordinator(user, transfer):
+    return is_coordinator_of(user, transfer.to_association)
+
+
+@rules.predicate
+def is_sending_coordinator(user, transfer):
+    return is_coordinator_of(user, transfer.from_association)
+
+
+rules.add_perm("endorsement.request_transfer", is_endorsement_holder)
+rules.add_perm(
+    "endorsement.view_transfer",
+    is_transfer_holder | is_receiving_coordinator | is_sending_coordinator,
+)
+rules.add_perm("endorsement.decide_transfer", is_receiving_coordinator)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from endorsement import views
+from endorsement import transfer_views, views
 
 app_name = "endorsement"
 
@@ -38,4 +38,15 @@ urlpatterns = [
         name="reinstate",
     ),
     path("a/<slug:slug>/pipeline.csv", views.PipelineCsvView.as_view(), name="pipeline.csv"),
+    # Moving an endorsement to another association.
+    path(
+        "endorsements/<int:pk>/transfer/",
+        transfer_views.TransferRequestView.as_view(),
+        name="transfer.request",
+    ),
+    path(
+        "transfers/<int:pk>/",
+        transfer_views.TransferDetailView.as_view(),
+        name="transfer.detail",
+    ),
 ]

@@ -238,6 +238,14 @@ def _clean_name(name: str) -> str:
     return name[:255] or "document"
 
 
+def upload_checked(uploaded_file: UploadedFile) -> tuple[DocumentCheck, str]:
+    """Check an upload as :func:`document_clean` does (raises ValidationError) and give what
+    the checks found and the uploaded name as data: for other apps that store a private file
+    of their own (``billing.membership_proofs``)."""
+    document_clean(uploaded_file)
+    return getattr(uploaded_file, _CHECKED_ATTRIBUTE), _clean_name(uploaded_file.name)
+
+
 @transaction.atomic
 def document_store(*, application, uploaded_file: UploadedFile, kind: str, by) -> Document:
     """Check the upload (unless :func:`document_clean` already did) and store it privately.

@@ -291,8 +291,9 @@ def test_applicant_dashboard_query_count_is_constant(
     client.force_login(user)
     # Session, user, staff-role check; applications, their latest events, the failed ones'
     # retake dates (reviews), the current certificates (credentials), memberships, the
-    # professional profile, associations, the invoices (billing).
-    with django_assert_num_queries(11):
+    # professional profile, associations, the invoices (billing), the confirmed proofs of
+    # membership elsewhere.
+    with django_assert_num_queries(12):
         response = client.get("/dashboard/applicant/")
     assert len(response.context["applications"]) == size
     assert len(response.context["memberships"]) == size

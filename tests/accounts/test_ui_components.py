@@ -170,9 +170,9 @@ def test_components_page_shows_every_component_to_staff(client, make_staff, asso
         '<td data-label="Provider">Northfield University</td>',
     ):
         assert marker in html, marker
-    # The application's 14 states, the endorsement's 7 statuses (credentials) and the 5 standings
-    # of a membership.
-    assert html.count('class="badge status-badge') == 26
+    # The application's 14 states, the endorsement's 7 statuses (credentials), the 5 standings
+    # of a membership, the 3 states of a transfer and of a proof of membership elsewhere.
+    assert html.count('class="badge status-badge') == 32
 
 
 def test_components_page_for_is_staff(client, db):

@@ -4,14 +4,16 @@ association admin's own pages, like every staff page), anonymous visitors are se
 and nothing is written. The list is read from billing.urls, so a new page must be added here."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from accounts.enums import Role
+from accounts.enums import MembershipProofState, Role
+from accounts.models import MembershipProof
 from billing import urls as billing_urlconf
 from billing.enums import PaymentMethod
 from billing.models import BillingEvent, CheckoutSession, FeeSchedule, Payment, WaiverRequest
 from billing.services import payment_record
-from tests.factories import UserFactory
+from tests.factories import PDF_BYTES, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +27,9 @@ POST_ONLY = {
     "waiver.request",
     "waiver.request.decide",
 }
-GET_ONLY = {"invoice.pdf", "receipt.pdf", "admin.invoices"}
-# Every signed-in person has their own list, and their own membership page.
-OWN_LIST = {"invoices", "membership"}
+GET_ONLY = {"invoice.pdf", "receipt.pdf", "admin.invoices", "membership.proof.file"}
+# Every signed-in person has their own list, their own membership page and proofs of membership.
+OWN_LIST = {"invoices", "membership", "membership.proof"}
 # Stripe's webhook: no login, nothing without a valid signature (tests/billing/test_stripe.py).
 NO_LOGIN = {"stripe.webhook"}
 
@@ -46,7 +48,19 @@ def objects(invoice, applicant, client):
         started_by=applicant,
     )
     waiver_request = WaiverRequest.objects.create(invoice=invoice, reason="Hardship")
+    proof = MembershipProof(
+        association=invoice.association,
+        user=applicant,
+        other_association="Lakeshore AIMH",
+        end=invoice.association.today(),
+        original_name="card.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+    )
+    proof.file.save("upload", ContentFile(PDF_BYTES), save=True)
     return {
+        "proof": proof,
         "invoice": invoice,
         "payment": payment,
         "checkout": checkout,
@@ -69,6 +83,9 @@ def billing_urls(objects) -> list[tuple[str, str]]:
         "waiver.request": {"pk": invoice.pk},
         "waiver.request.decide": {"pk": invoice.pk, "request_pk": objects["waiver_request"].pk},
         "membership": {"slug": invoice.association.slug},
+        "membership.proof": {"slug": invoice.association.slug},
+        "membership.proof.decide": {"pk": objects["proof"].pk},
+        "membership.proof.file": {"pk": objects["proof"].pk},
         "fees": {"slug": invoice.association.slug},
         "admin.invoices": {"slug": invoice.association.slug},
         "stripe.webhook": {},
@@ -110,6 +127,9 @@ def test_outsiders_are_refused_everywhere(
         client.logout()
     after = (Payment.objects.count(), BillingEvent.objects.count(), FeeSchedule.objects.count())
     assert after == before
+    assert list(MembershipProof.objects.values_list("state", flat=True)) == [
+        MembershipProofState.PENDING
+    ]
     assert CheckoutSession.objects.count() == 1
 
 

@@ -49,6 +49,8 @@ SKIPPED = {
     "endorsement:reinstate": "tests/browser/test_reinstatement.py (1280, 390, axe)",
     "portfolios:reinstate": "tests/browser/test_reinstatement.py (1280, 390, axe)",
     "portfolios:category.add": "tests/browser/test_reinstatement.py (1280, 390, axe)",
+    "endorsement:transfer.request": "tests/browser/test_transfer.py (1280, 390, axe)",
+    "endorsement:transfer.detail": "tests/browser/test_transfer.py (1280, 390, axe)",
     "billing:invoice.pdf": "a PDF download",
     "billing:receipt.pdf": "a PDF download",
     "billing:invoice.pay": "POST only: the applicant starts an online payment",
@@ -58,6 +60,9 @@ SKIPPED = {
     "billing:waiver.request": "POST only: the applicant asks for a waiver",
     "billing:waiver.request.decide": "POST only: the association admin answers a waiver request",
     "billing:membership": "tests/browser/test_membership_online.py (1280, 390, axe)",
+    "billing:membership.proof": "tests/browser/test_transfer.py (1280, 390, axe)",
+    "billing:membership.proof.decide": "tests/browser/test_transfer.py (1280, 390, axe)",
+    "billing:membership.proof.file": "a file download",
     "billing:manual.checkout": (
         "opened by paying an invoice: tests/browser/test_billing.py (390, axe)"
     ),

@@ -340,6 +340,7 @@ def test_every_note_renders_in_both_languages():
         "endorsement_transfer": {"association": "Lakeshore AIMH", "number": "N-3"},
         "reinstatement_start": {"number": "N-1"},
         "application_reinstate": {"number": "N-1", "date": "2027-12-31"},
+        "endorsement_transferred_in": {"association": "Northfield AIMH", "number": "N-4"},
     }
     assert set(samples) == set(NOTES)
     for key, values in samples.items():

@@ -21,7 +21,7 @@ from accounts.enums import Role
 from competencies.enums import ExamKind, RequirementKind
 from endorsement import urls as endorsement_urlconf
 from endorsement.enums import ApplicationState as S
-from endorsement.models import ApplicationEvent
+from endorsement.models import ApplicationEvent, EndorsementTransfer
 from reviews import urls as reviews_urlconf
 from reviews.enums import Recommendation, RubricScore
 from reviews.models import AreaRating
@@ -32,6 +32,7 @@ from tests.factories import (
     CompetencyFactory,
     ConflictDeclarationFactory,
     EndorsementCategoryFactory,
+    EndorsementFactory,
     ExamRegistrationFactory,
     ExamSittingFactory,
     FrameworkFactory,
@@ -55,6 +56,8 @@ PK_OBJECTS = [
     ("reviews:exam.part1", "registration"),
     ("reviews:exam.graders", "registration"),
     ("reviews:exam.score", "score"),
+    ("endorsement:transfer.request", "endorsement"),
+    ("endorsement:transfer.detail", "transfer"),
 ]
 
 # The people who may read the portfolio (its owner, the assigned advisor and reviewers, the
@@ -127,6 +130,12 @@ PAGES = {
     "endorsement:award": ENDORSEMENT_STEP,
     "endorsement:reinstate": ENDORSEMENT_STEP,
     "endorsement:pipeline.csv": page(403, {"coordinator": 200}),
+    # Moving an endorsement: the holder asks; the request is the holder's and the two
+    # associations' coordinators' (the receiving one, of the other association, decides).
+    "endorsement:transfer.request": page(404, {"applicant": 200}),
+    "endorsement:transfer.detail": page(
+        404, {"applicant": 200, "coordinator": 200, "coordinator of another association": 200}
+    ),
 }
 
 # Who is tried; the platform admin works in the admin site, not on these pages.
@@ -239,7 +248,22 @@ def world(association, other_association, make_staff):
         VignetteScoreFactory(registration=registration, grader=people[who])
         for who in ("grader", "second grader")
     ]
+    # Ana also holds an IFS endorsement, and asked to move it to the other association.
+    endorsement = EndorsementFactory(
+        application__applicant=people["applicant"],
+        category__framework__association=association,
+        category__code="IFS",
+    )
+    transfer = EndorsementTransfer.objects.create(
+        from_endorsement=endorsement,
+        from_association=association,
+        to_association=other_association,
+        requested_by=people["applicant"],
+        reason="Moving to the lake.",
+    )
     objects = {
+        "endorsement": endorsement,
+        "transfer": transfer,
         "application": application,
         "assignment": assignments[0],
         "comment": comment,
