@@ -29,6 +29,8 @@ EMAILS = {
     "staff_roles_given": _("Roles given to someone who has an account (to the person)"),
 }
 VALUES = {"staff_invitation": INVITATION_VALUES, "staff_roles_given": ROLES_VALUES}
+# The values that are personal links: the outbox page masks them.
+SECRET = {"staff_invitation": ["link"]}
 FOLDER = "accounts/emails"
 
 _door: list[Callable] = []

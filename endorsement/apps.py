@@ -16,6 +16,9 @@ class EndorsementConfig(AppConfig):
         # page with ``membership_panel`` (endorsement.panels). The staff e-mails of accounts
         # (below this app) leave through this app's e-mail door.
         register_emails(
-            folder=staff_emails.FOLDER, emails=staff_emails.EMAILS, values=staff_emails.VALUES
+            folder=staff_emails.FOLDER,
+            emails=staff_emails.EMAILS,
+            values=staff_emails.VALUES,
+            secret=staff_emails.SECRET,
         )
         staff_emails.door_open(email_on_commit)

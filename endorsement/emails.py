@@ -13,19 +13,18 @@ registered (``email_values_help``).
 
 ``application_email_on_commit`` writes to people about an application (the step e-mails of
 ``TRANSITION_EMAILS`` come through it from ``application_transition``); ``email_on_commit``
-writes to any address (a rater without an account). Both end in ``_deliver``. A recorded outbox
-with retries comes with the background-work issue and replaces ``_deliver``'s body; until then a
-failed send is logged and never breaks the page that caused it.
+writes to any address (a rater without an account). Both render at once and end in
+``_deliver``, which writes the message to the outbox (``notifications``) in the current
+transaction: a change rolled back leaves no e-mail, and a committed one is sent by a Celery task
+(retried on transient failures) once the transaction commits. A key registered with ``secret``
+values (a personal link) has them masked where staff read the outbox.
 """
 
 import datetime
 import logging
 from contextlib import contextmanager
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,10 +34,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 from accounts.models import User
 from accounts.selectors import role_holders
-from accounts.senders import sender_address
+from accounts.senders import reply_address, sender_address
 from accounts.time_zones import association_time
 from endorsement.models import Application, ApplicationEvent, EmailTemplate
 from endorsement.notes import note_render
+from notifications.services import message_queue
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ EMAILS: dict[str, str] = {}
 EMAIL_TEMPLATES: dict[str, str] = {}
 # key: {value name: what it is}, the values the wording may use, as the admin explains them.
 EMAIL_VALUES: dict[str, dict] = {}
+# key: the names of its values that are personal links, masked where staff read the outbox.
+EMAIL_SECRETS: dict[str, tuple] = {}
 
 # The values every e-mail about an application may use, as the admin explains them.
 CONTEXT_HELP = {
@@ -62,14 +64,18 @@ CONTEXT_HELP = {
 }
 
 
-def register_emails(*, folder: str, emails: dict, values: dict | None = None) -> None:
+def register_emails(
+    *, folder: str, emails: dict, values: dict | None = None, secret: dict | None = None
+) -> None:
     """Register the e-mails ``emails`` ({key: what it is}) with their default wording in the
     template ``folder``; ``values`` ({key: {name: what it is}}) gives a key's values when they
-    are not ``CONTEXT_HELP``'s."""
+    are not ``CONTEXT_HELP``'s; ``secret`` ({key: [value names]}) the values that are personal
+    links (a rater's, an invitation's), which the outbox page does not show."""
     for key, label in emails.items():
         EMAILS[key] = label
         EMAIL_TEMPLATES[key] = f"{folder}/{key.replace('.', '_')}"
         EMAIL_VALUES[key] = (values or {}).get(key, CONTEXT_HELP)
+        EMAIL_SECRETS[key] = tuple((secret or {}).get(key, ()))
 
 
 def email_values_help(key: str = "") -> dict:
@@ -179,20 +185,49 @@ def application_url(*, application: Application, recipient: User, key: str = "")
     return settings.SITE_URL + path
 
 
+def _masked(*, key: str, body: str, context: dict) -> str:
+    """``body`` with the key's personal links replaced, for the outbox page."""
+    for name in EMAIL_SECRETS.get(key, ()):
+        value = str(context.get(name) or "")
+        if value:
+            body = body.replace(value, str(_("[personal link, hidden]")))
+    return body
+
+
 def _deliver(
-    *, key: str, to: str, subject: str, body: str, sender: str, reply_to: str = ""
+    *,
+    association,
+    key: str,
+    to: str,
+    subject: str,
+    body: str,
+    sender: str,
+    language: str,
+    context: dict,
+    reply_to: str = "",
+    recipient=None,
+    concerns=None,
 ) -> None:
-    """Send one rendered e-mail now; a failure is logged."""
-    try:
-        EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=sender,
-            to=[to],
-            reply_to=[reply_to] if reply_to else None,
-        ).send()
-    except Exception:
-        logger.exception("E-mail %s to %s was not sent", key, to)
+    """Write one rendered e-mail to the outbox in the current transaction; it is sent once the
+    transaction commits. Replies go to the association's reply-to address when it set one."""
+    secrets = EMAIL_SECRETS.get(key, ())
+    url = context.get("url") or ("" if "link" in secrets else context.get("link")) or ""
+    with translation.override(language):
+        shown = _masked(key=key, body=body, context=context)
+    message_queue(
+        association=association,
+        to=to,
+        subject=subject,
+        text=body,
+        sender=sender,
+        reply_to=reply_address(association=association, default=reply_to),
+        key=key,
+        language=language,
+        recipient_user=recipient,
+        concerns=concerns,
+        url=str(url),
+        text_shown=shown,
+    )
 
 
 def _known(key: str) -> None:
@@ -218,28 +253,39 @@ def _written(values: dict) -> dict:
 
 
 def email_on_commit(
-    *, association, key: str, to: str, language: str, context: dict, reply_to: str = ""
+    *,
+    association,
+    key: str,
+    to: str,
+    language: str,
+    context: dict,
+    reply_to: str = "",
+    concerns=None,
+    recipient=None,
 ) -> None:
     """Write ``key`` to the address ``to`` in ``language`` (the association's wording or ours,
-    rendered now, ending with one line break) and send it once the current transaction
-    commits."""
+    rendered now, ending with one line break) into the outbox; it is sent once the current
+    transaction commits. ``concerns`` is the object it is about, ``recipient`` the account of
+    the address, when there is one."""
     _known(key)
     with _writing(association=association, language=language):
+        written = _written(context)
         subject, body = email_render(
-            association=association, key=key, language=language, context=_written(context)
+            association=association, key=key, language=language, context=written
         )
         sender = sender_address(association=association)
-    body = body.strip() + "\n"
-    transaction.on_commit(
-        partial(
-            _deliver,
-            key=key,
-            to=to,
-            subject=subject,
-            body=body,
-            sender=sender,
-            reply_to=reply_to,
-        )
+    _deliver(
+        association=association,
+        key=key,
+        to=to,
+        subject=subject,
+        body=body.strip() + "\n",
+        sender=sender,
+        language=language,
+        context=written,
+        reply_to=reply_to,
+        recipient=recipient,
+        concerns=concerns,
     )
 
 
@@ -252,8 +298,8 @@ def application_email(
     note_key: str = "",
     note_values: dict | None = None,
 ) -> None:
-    """Render and send ``key`` to each recipient in their language, replies going to the
-    association's contact address. Failures are logged.
+    """Render ``key`` for each recipient in their language and write it to the outbox, replies
+    going to the association's contact address (or its reply-to address).
 
     ``note_key`` and ``note_values`` (``endorsement.notes``) give the ``note`` value in each
     recipient's language instead of the one in ``extra``; dates in ``extra`` are written in it.
@@ -287,12 +333,17 @@ def application_email(
             )
             sender = sender_address(association=association)
         _deliver(
+            association=association,
             key=key,
             to=recipient.email,
             subject=subject,
             body=body,
             sender=sender,
+            language=language,
+            context=context,
             reply_to=association.contact_email,
+            recipient=recipient,
+            concerns=application,
         )
 
 
@@ -305,7 +356,8 @@ def application_email_on_commit(
     note_key: str = "",
     note_values: dict | None = None,
 ) -> None:
-    """Send ``key`` to ``recipients`` (users) once the current transaction commits.
+    """Write ``key`` for ``recipients`` (users) to the outbox now, in the current transaction;
+    it is sent once the transaction commits.
 
     ``extra`` adds plain values (strings, or dates written in each recipient's language) to
     the context, e.g. a due date or a link; a note the portal generates is ``note_key`` with
@@ -314,16 +366,13 @@ def application_email_on_commit(
     _known(key)
     ids = [user.pk for user in recipients if user is not None]
     if ids:
-        transaction.on_commit(
-            partial(
-                application_email,
-                application_id=application.pk,
-                key=key,
-                recipient_ids=ids,
-                extra=extra,
-                note_key=note_key,
-                note_values=note_values,
-            )
+        application_email(
+            application_id=application.pk,
+            key=key,
+            recipient_ids=ids,
+            extra=extra,
+            note_key=note_key,
+            note_values=note_values,
         )
 
 
