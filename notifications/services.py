@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 def html_render(*, text: str, subject: str, language: str, association=None) -> str:
     """The HTML part: the text, escaped, its paragraphs kept and its links made clickable."""
+    # A plain copy: text rendered from a template is a SafeString, which urlize would not escape.
+    text, subject = (value.encode("utf-8").decode("utf-8") for value in (text, subject))
     with translation.override(language or settings.LANGUAGE_CODE):
         return render_to_string(
             "notifications/emails/message.html",

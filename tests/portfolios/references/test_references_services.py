@@ -170,9 +170,7 @@ def test_an_unknown_relationship_or_language(invite):
     assert reference.rater_language == "en"
 
 
-def test_an_e_mail_that_cannot_be_sent_stays_queued_and_the_invitation_kept(
-    invite, monkeypatch
-):
+def test_an_e_mail_that_cannot_be_sent_stays_queued_and_the_invitation_kept(invite, monkeypatch):
     from notifications.models import OutboxMessage
 
     def refuse(self, fail_silently=False):
