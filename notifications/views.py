@@ -19,7 +19,11 @@ PER_PAGE = 50
 
 
 class OutboxMixin(AssociationRoleRequiredMixin):
+    """Only the association's coordinators and admins; anyone else: 404 (the outbox names
+    people and what they were told)."""
+
     required_permission = "notifications.view_outbox"
+    hide_from_others = True
 
     def get_permission_denied_message(self):
         return _("Only a coordinator or an admin of this association may read its outbox.")
@@ -57,8 +61,6 @@ class OutboxView(OutboxMixin, TemplateView):
 
 
 class MessageMixin(OutboxMixin):
-    hide_from_others = True
-
     def get_association(self):
         association = super().get_association()
         self.message = get_object_or_404(
