@@ -110,6 +110,7 @@ class Association(models.Model):
         _("e-mail sender name"),
         max_length=100,
         blank=True,
+        db_default="",
         help_text=_(
             "The name the association's e-mails come from, e.g. Northfield AIMH. Empty: the "
             "association's name and the portal's."
@@ -118,6 +119,7 @@ class Association(models.Model):
     email_reply_to = models.EmailField(
         _("e-mail reply-to address"),
         blank=True,
+        db_default="",
         help_text=_("Where replies to the association's e-mails go. Empty: the contact e-mail."),
     )
     website = models.URLField(_("website"), blank=True)

@@ -170,9 +170,9 @@ def test_components_page_shows_every_component_to_staff(client, make_staff, asso
         '<td data-label="Provider">Northfield University</td>',
     ):
         assert marker in html, marker
-    # The application's 14 states, the endorsement's 6 statuses (credentials) and the 5 standings
-    # of a membership.
-    assert html.count('class="badge status-badge') == 25
+    # The application's 14 states, the endorsement's 6 statuses (credentials), the 5 standings
+    # of a membership and the 4 states of an e-mail in the outbox (notifications).
+    assert html.count('class="badge status-badge') == 29
 
 
 def test_components_page_for_is_staff(client, db):

@@ -238,3 +238,32 @@ def test_sent_and_failed_e_mails_and_retries_not_yet_due_do_not_count(
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["outbox"]["oldest_queued_seconds"] is None
+
+
+def _healthcheck_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "deploy" / "healthcheck.py"
+    spec = importlib.util.spec_from_file_location("deploy_healthcheck", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("status", "checks", "healthy"),
+    [
+        (200, {"database": True, "outbox": True}, True),
+        (503, {"database": True, "broker": True, "outbox": False}, True),
+        (503, {"database": False, "broker": True, "outbox": True}, False),
+        (503, {"database": True, "broker": False, "outbox": False}, False),
+        (500, {"database": True}, False),
+    ],
+)
+def test_the_web_container_stays_healthy_with_only_an_e_mail_backlog(status, checks, healthy):
+    import json
+
+    body = json.dumps({"checks": {name: {"ok": ok} for name, ok in checks.items()}})
+    assert _healthcheck_module().web_is_healthy(status, body) is healthy
+    assert _healthcheck_module().web_is_healthy(503, "not json") is False
