@@ -7,5 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("E-mail outbox")
 
     def ready(self):
-        # The outbox's link on the coordinator's and the association admin's dashboards.
+        # The outbox's link on the coordinator's and the association admin's dashboards; the
+        # staff e-mails of accounts (below this app) leave through this app's e-mail door.
         from notifications import dashboards  # noqa: F401
+        from notifications.emails import door_open
+
+        door_open()

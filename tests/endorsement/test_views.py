@@ -118,7 +118,7 @@ def test_accept_mail_in_the_applicant_language(
         languages.append(language)
         return original(language, *args, **kwargs)
 
-    monkeypatch.setattr("endorsement.emails.translation.override", spy)
+    monkeypatch.setattr("notifications.emails.translation.override", spy)
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(accept_url(registration))
