@@ -263,3 +263,18 @@ def test_a_reminder_key_is_queued_once(association):
             sender="portal@example.org",
         )
     assert OutboxMessage.objects.count() == 3
+
+
+def test_an_invalid_recipient_address_fails_at_once(smtp_server, association):
+    message = message_queue(
+        association=association,
+        to="ana@example.org\nBcc: everyone@example.org",
+        subject="Hello",
+        text="Hello",
+        sender="portal@example.org",
+    )
+    assert send_message.apply(args=[message.pk]).get() == MessageState.FAILED
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (MessageState.FAILED, 1)
+    assert message.last_error.startswith("ValueError")
+    assert smtp_server.received == []
