@@ -1,5 +1,5 @@
 """The staff e-mails (an invitation, roles given to an existing account). They leave through the
-portal's one e-mail door, ``endorsement.emails``, which sits above this app: when it loads it
+portal's one e-mail door, ``notifications.emails``, which sits above this app: when it loads it
 registers these keys (default wording in ``accounts/templates/accounts/emails/``) and hands its
 sender here (``door_open``), the way higher apps fill the registries of lower ones."""
 
@@ -29,6 +29,8 @@ EMAILS = {
     "staff_roles_given": _("Roles given to someone who has an account (to the person)"),
 }
 VALUES = {"staff_invitation": INVITATION_VALUES, "staff_roles_given": ROLES_VALUES}
+# The values that are personal links: the outbox page masks them.
+SECRET = {"staff_invitation": ["link"]}
 FOLDER = "accounts/emails"
 
 _door: list[Callable] = []
@@ -42,5 +44,5 @@ def door_open(send: Callable) -> None:
 def email_on_commit(**kwargs) -> None:
     """Send through the portal's e-mail door once the current transaction commits."""
     if not _door:
-        raise RuntimeError("The e-mail door (endorsement.emails) has not loaded.")
+        raise RuntimeError("The e-mail door (notifications.emails) has not loaded.")
     _door[0](**kwargs)

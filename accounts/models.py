@@ -108,6 +108,22 @@ class Association(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short name in addresses"), max_length=50, unique=True)
     contact_email = models.EmailField(_("contact e-mail"))
+    email_sender_name = models.CharField(
+        _("e-mail sender name"),
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text=_(
+            "The name the association's e-mails come from, e.g. Northfield AIMH. Empty: the "
+            "association's name and the portal's."
+        ),
+    )
+    email_reply_to = models.EmailField(
+        _("e-mail reply-to address"),
+        blank=True,
+        db_default="",
+        help_text=_("Where replies to the association's e-mails go. Empty: the contact e-mail."),
+    )
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     brand_colour = models.CharField(

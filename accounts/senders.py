@@ -14,14 +14,23 @@ PORTAL_NAME = gettext_noop("Endorsement portal")
 
 
 def sender_address(*, association=None) -> str:
-    """``"Display name" <address>`` in the active language; about an association, its name
-    first ("Northfield AIMH – Portal del Endoso")."""
+    """``"Display name" <address>`` in the active language; about an association, its own
+    sender name when it set one, else its name first ("Northfield AIMH – Portal del Endoso")."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     name = gettext(name or PORTAL_NAME)
-    if association is not None:
+    if association is not None and association.email_sender_name:
+        name = association.email_sender_name
+    elif association is not None:
         name = gettext("%(association)s – %(portal)s") % {
             "association": association.name,
             "portal": name,
         }
     quoted = name.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{quoted}" <{address}>'
+
+
+def reply_address(*, association=None, default: str = "") -> str:
+    """Where replies go: the association's reply-to address when it set one, else ``default``."""
+    if association is not None and association.email_reply_to:
+        return association.email_reply_to
+    return default

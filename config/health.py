@@ -1,4 +1,6 @@
-"""/healthz: database, broker and storage status as JSON; 200 when all are healthy, else 503.
+"""/healthz: database, broker, storage and outbox status as JSON; 200 when all are healthy,
+else 503. The outbox is unhealthy when its oldest queued e-mail has waited longer than
+``OUTBOX_MAX_QUEUED_AGE_SECONDS`` (no worker is sending, or the mail server refuses for long).
 
 Used by the container healthcheck (deploy/healthcheck.py), nginx/load-balancer probes and
 monitoring. Every check is bounded in time so a dead dependency makes the probe fail fast
@@ -61,9 +63,27 @@ def check_storage() -> dict:
     return {"ok": ok}
 
 
+def check_outbox() -> dict:
+    """The age in seconds of the oldest queued e-mail (null when none waits)."""
+    from notifications.selectors import oldest_queued_age
+
+    age = oldest_queued_age()
+    limit = settings.OUTBOX_MAX_QUEUED_AGE_SECONDS
+    return {
+        "ok": age is None or age <= limit,
+        "oldest_queued_seconds": None if age is None else round(age),
+        "limit_seconds": limit,
+    }
+
+
 def _checks() -> dict:
     # Looked up at call time so tests (and future callers) can replace a single check.
-    return {"database": check_database, "broker": check_broker, "storage": check_storage}
+    return {
+        "database": check_database,
+        "broker": check_broker,
+        "storage": check_storage,
+        "outbox": check_outbox,
+    }
 
 
 def run_checks() -> tuple[bool, dict]:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "accounts",
+    "notifications",
     "competencies",
     "endorsement",
     "portfolios",
@@ -213,8 +214,32 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# Seconds an SMTP connection may block; a timeout counts as a transient failure (retried).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Endorsement portal <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# django-anymail instead of SMTP: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and the
+# provider's settings as JSON, e.g. ANYMAIL={"MAILGUN_API_KEY": "…", "MAILGUN_SENDER_DOMAIN": "…"}.
+ANYMAIL = env.json("ANYMAIL", default={})
+
+# The outbox (notifications): every e-mail is a row, sent by the task notifications.send_message.
+# A transient failure is retried after OUTBOX_RETRY_BASE_SECONDS, doubling each time up to
+# OUTBOX_RETRY_MAX_SECONDS, at most OUTBOX_MAX_ATTEMPTS attempts; then the row is "failed".
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=900)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A row "sending" for longer than this (its worker died) is queued again by the beat task.
+OUTBOX_STUCK_MINUTES = env.int("OUTBOX_STUCK_MINUTES", default=10)
+# A queued row overdue by this many seconds lost its task (broker down): the beat task
+# dispatches it again, at most OUTBOX_REQUEUE_BATCH rows a run.
+OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=120)
+OUTBOX_REQUEUE_BATCH = env.int("OUTBOX_REQUEUE_BATCH", default=1000)
+# /healthz answers 503 when the oldest queued e-mail waits longer than this.
+OUTBOX_MAX_QUEUED_AGE_SECONDS = env.int("OUTBOX_MAX_QUEUED_AGE_SECONDS", default=900)
+# Send each e-mail in the process that queued it, once its transaction commits (the test suite
+# sets it; without REDIS_URL Celery runs every task inline anyway).
+OUTBOX_SEND_INLINE = env.bool("OUTBOX_SEND_INLINE", default=False)
 
 # Cache (rate limits, TOTP replay protection): Redis when configured.
 REDIS_URL = env("REDIS_URL", default="")
@@ -249,11 +274,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Redis hands a task that was not acknowledged within this many seconds to another worker; every
+# countdown (the outbox's retries) stays well below it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 # Run by the one beat process (docker-compose's "beat" service); tasks are idempotent.
 CELERY_BEAT_SCHEDULE = {
     "comments-digest": {
         "task": "reviews.comments_send_digests",
         "schedule": env.int("COMMENT_DIGEST_SECONDS", default=3600),
+    },
+    "outbox-requeue": {
+        "task": "notifications.messages_requeue",
+        "schedule": 60,
     },
     "inactive-applications-on-hold": {
         "task": "endorsement.applications_hold_inactive",

@@ -7,20 +7,18 @@ class EndorsementConfig(AppConfig):
     verbose_name = _("Endorsement")
 
     def ready(self):
-        from accounts import emails as staff_emails
         from endorsement import (  # noqa: F401
             continuations,
             dashboards,
             membership_panel,
             transfer_dashboards,
         )
-        from endorsement.emails import email_on_commit, register_emails
+        from endorsement.emails import association_wording
+        from notifications import emails as door
 
         # The coordinator's pipeline and the applicant's progress come with ``dashboards``
         # (accounts.dashboards); the applicant's membership on the coordinator's application
-        # page with ``membership_panel`` (endorsement.panels). The staff e-mails of accounts
-        # (below this app) leave through this app's e-mail door.
-        register_emails(
-            folder=staff_emails.FOLDER, emails=staff_emails.EMAILS, values=staff_emails.VALUES
-        )
-        staff_emails.door_open(email_on_commit)
+        # page with ``membership_panel`` (endorsement.panels). The e-mail door
+        # (notifications.emails) takes each association's own wording from its EmailTemplate
+        # rows; importing ``endorsement.emails`` registers the workflow's e-mails.
+        door.wording_source(association_wording)

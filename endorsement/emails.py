@@ -1,53 +1,37 @@
-"""The one door every e-mail of the portal leaves through, in each recipient's language, from
-templates the association may reword (``EmailTemplate``), sent once the transaction commits.
+"""The e-mails about applications, through the portal's one e-mail door
+(``notifications.emails``), whose registry, rendering and ``email_on_commit`` this module
+re-exports for the apps above it.
 
-Every e-mail has a key. The app that sends it registers its keys when it loads
-(``register_emails``: what each e-mail is, as the admin lists it, the folder of its default
-wording and the values that wording may use), the way apps register dashboards
-(``accounts.dashboards``): this module lists the workflow's own e-mails, ``reviews.emails`` the
-advising, reviewing and exam e-mails, ``portfolios.emails`` the reference e-mails. A key's
-default wording is two template files, ``<folder>/<key>_subject.txt`` and ``<folder>/<key>.txt``
-(dots in the key become underscores). An association's own wording is an ``EmailTemplate`` row
-for the key and the recipient's language; it is a Django template over the plain values the key
-registered (``email_values_help``).
-
+This module registers the workflow's own e-mails (``reviews.emails`` the advising, reviewing
+and exam e-mails, ``portfolios.emails`` the reference e-mails, all through ``register_emails``
+here, whose values default to ``CONTEXT_HELP``) and gives the door the association's own
+wording (``EmailTemplate`` rows, editable per association, key and language).
 ``application_email_on_commit`` writes to people about an application (the step e-mails of
-``TRANSITION_EMAILS`` come through it from ``application_transition``); ``email_on_commit``
-writes to any address (a rater without an account). Both end in ``_deliver``. A recorded outbox
-with retries comes with the background-work issue and replaces ``_deliver``'s body; until then a
-failed send is logged and never breaks the page that caused it.
+``TRANSITION_EMAILS`` come through it from ``application_transition``): rendered at once and
+written to the outbox in the current transaction, sent once it commits.
 """
 
-import datetime
-import logging
-from contextlib import contextmanager
-from functools import partial
-
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template import Context, Engine, TemplateSyntaxError
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import User
 from accounts.selectors import role_holders
 from accounts.senders import sender_address
-from accounts.time_zones import association_time
 from endorsement.models import Application, ApplicationEvent, EmailTemplate
 from endorsement.notes import note_render
-
-logger = logging.getLogger(__name__)
-
-# key: what the e-mail is, as the admin lists it; filled by ``register_emails``.
-EMAILS: dict[str, str] = {}
-# key: the template path of its default wording, without "_subject.txt"/".txt".
-EMAIL_TEMPLATES: dict[str, str] = {}
-# key: {value name: what it is}, the values the wording may use, as the admin explains them.
-EMAIL_VALUES: dict[str, dict] = {}
+from notifications import emails as door
+from notifications.emails import (  # noqa: F401 - the door, as the apps above reach it
+    EMAIL_SECRETS,
+    EMAIL_TEMPLATES,
+    EMAIL_VALUES,
+    EMAILS,
+    _engine,
+    email_on_commit,
+    email_render,
+    template_file,
+)
 
 # The values every e-mail about an application may use, as the admin explains them.
 CONTEXT_HELP = {
@@ -62,20 +46,29 @@ CONTEXT_HELP = {
 }
 
 
-def register_emails(*, folder: str, emails: dict, values: dict | None = None) -> None:
-    """Register the e-mails ``emails`` ({key: what it is}) with their default wording in the
-    template ``folder``; ``values`` ({key: {name: what it is}}) gives a key's values when they
-    are not ``CONTEXT_HELP``'s."""
-    for key, label in emails.items():
-        EMAILS[key] = label
-        EMAIL_TEMPLATES[key] = f"{folder}/{key.replace('.', '_')}"
-        EMAIL_VALUES[key] = (values or {}).get(key, CONTEXT_HELP)
+def register_emails(
+    *, folder: str, emails: dict, values: dict | None = None, secret: dict | None = None
+) -> None:
+    """``notifications.emails.register_emails`` with the values of every application e-mail
+    (``CONTEXT_HELP``) for the keys ``values`` does not name."""
+    door.register_emails(
+        folder=folder, emails=emails, values=values, secret=secret, default_values=CONTEXT_HELP
+    )
 
 
 def email_values_help(key: str = "") -> dict:
     """The values the wording of ``key`` may use (those of every application e-mail without a
     key)."""
     return EMAIL_VALUES.get(key, CONTEXT_HELP)
+
+
+def association_wording(association, key: str, language: str) -> tuple[str, str] | None:
+    """The association's own (subject, body) of ``key`` in ``language`` (``EmailTemplate``)."""
+    return (
+        EmailTemplate.objects.filter(association=association, key=key, language=language)
+        .values_list("subject", "body")
+        .first()
+    )
 
 
 register_emails(
@@ -136,31 +129,9 @@ TRANSITION_EMAILS = {
     "withdraw": [("withdraw.coordinator", "coordinators")],
 }
 
-_engine = Engine(autoescape=False)
-
 
 def coordinators_of(association) -> list[User]:
     return list(role_holders(association=association, role=Role.COORDINATOR))
-
-
-def template_file(key: str, part: str = "") -> str:
-    return f"{EMAIL_TEMPLATES[key]}{'_' + part if part else ''}.txt"
-
-
-def email_render(*, association, key: str, language: str, context: dict) -> tuple[str, str]:
-    """(subject, body) in ``language`` (already active): the association's wording or ours."""
-    own = EmailTemplate.objects.filter(association=association, key=key, language=language).first()
-    if own is not None:
-        try:
-            subject = _engine.from_string(own.subject).render(Context(context))
-            body = _engine.from_string(own.body).render(Context(context))
-        except TemplateSyntaxError:
-            logger.exception("E-mail template %s of %s does not render", key, association)
-        else:
-            return " ".join(subject.split()), body
-    subject = render_to_string(template_file(key, "subject"), context)
-    body = render_to_string(template_file(key), context)
-    return " ".join(subject.split()), body
 
 
 def application_url(*, application: Application, recipient: User, key: str = "") -> str:
@@ -179,70 +150,6 @@ def application_url(*, application: Application, recipient: User, key: str = "")
     return settings.SITE_URL + path
 
 
-def _deliver(
-    *, key: str, to: str, subject: str, body: str, sender: str, reply_to: str = ""
-) -> None:
-    """Send one rendered e-mail now; a failure is logged."""
-    try:
-        EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=sender,
-            to=[to],
-            reply_to=[reply_to] if reply_to else None,
-        ).send()
-    except Exception:
-        logger.exception("E-mail %s to %s was not sent", key, to)
-
-
-def _known(key: str) -> None:
-    if key not in EMAILS:
-        raise ValueError(f"Unknown e-mail: {key}")
-
-
-@contextmanager
-def _writing(*, association, language: str):
-    """While an e-mail is written: the recipient's language, the association's time zone."""
-    with translation.override(language), association_time(association):
-        yield
-
-
-def _written(values: dict) -> dict:
-    """``values`` with dates written out in the active language."""
-    return {
-        name: formats.date_format(value, "DATE_FORMAT")
-        if isinstance(value, datetime.date)
-        else value
-        for name, value in values.items()
-    }
-
-
-def email_on_commit(
-    *, association, key: str, to: str, language: str, context: dict, reply_to: str = ""
-) -> None:
-    """Write ``key`` to the address ``to`` in ``language`` (the association's wording or ours,
-    rendered now, ending with one line break) and send it once the current transaction
-    commits."""
-    _known(key)
-    with _writing(association=association, language=language):
-        subject, body = email_render(
-            association=association, key=key, language=language, context=_written(context)
-        )
-        sender = sender_address(association=association)
-    body = body.strip() + "\n"
-    transaction.on_commit(
-        partial(
-            _deliver,
-            key=key,
-            to=to,
-            subject=subject,
-            body=body,
-            sender=sender,
-            reply_to=reply_to,
-        )
-    )
-
-
 def application_email(
     *,
     application_id: int,
@@ -252,8 +159,8 @@ def application_email(
     note_key: str = "",
     note_values: dict | None = None,
 ) -> None:
-    """Render and send ``key`` to each recipient in their language, replies going to the
-    association's contact address. Failures are logged.
+    """Render ``key`` for each recipient in their language and write it to the outbox, replies
+    going to the association's contact address (or its reply-to address).
 
     ``note_key`` and ``note_values`` (``endorsement.notes``) give the ``note`` value in each
     recipient's language instead of the one in ``extra``; dates in ``extra`` are written in it.
@@ -264,7 +171,7 @@ def application_email(
     association = application.association
     for recipient in User.objects.filter(pk__in=recipient_ids, is_active=True):
         language = recipient.preferred_language or settings.LANGUAGE_CODE
-        with _writing(association=association, language=language):
+        with door.writing(association=association, language=language):
             context = {
                 "recipient": recipient.get_full_name(),
                 "applicant": application.applicant.get_full_name(),
@@ -278,7 +185,7 @@ def application_email(
                 ),
                 "note": "",
                 "url": application_url(application=application, recipient=recipient, key=key),
-                **_written(extra or {}),
+                **door.written(extra or {}),
             }
             if note_key:
                 context["note"] = note_render(note_key, note_values or {})
@@ -286,13 +193,18 @@ def application_email(
                 association=association, key=key, language=language, context=context
             )
             sender = sender_address(association=association)
-        _deliver(
+        door.email_queue(
+            association=association,
             key=key,
             to=recipient.email,
             subject=subject,
             body=body,
             sender=sender,
+            language=language,
+            context=context,
             reply_to=association.contact_email,
+            recipient=recipient,
+            concerns=application,
         )
 
 
@@ -305,25 +217,23 @@ def application_email_on_commit(
     note_key: str = "",
     note_values: dict | None = None,
 ) -> None:
-    """Send ``key`` to ``recipients`` (users) once the current transaction commits.
+    """Write ``key`` for ``recipients`` (users) to the outbox now, in the current transaction;
+    it is sent once the transaction commits.
 
     ``extra`` adds plain values (strings, or dates written in each recipient's language) to
     the context, e.g. a due date or a link; a note the portal generates is ``note_key`` with
     ``note_values``, written in each recipient's language.
     """
-    _known(key)
+    door.known(key)
     ids = [user.pk for user in recipients if user is not None]
     if ids:
-        transaction.on_commit(
-            partial(
-                application_email,
-                application_id=application.pk,
-                key=key,
-                recipient_ids=ids,
-                extra=extra,
-                note_key=note_key,
-                note_values=note_values,
-            )
+        application_email(
+            application_id=application.pk,
+            key=key,
+            recipient_ids=ids,
+            extra=extra,
+            note_key=note_key,
+            note_values=note_values,
         )
 
 

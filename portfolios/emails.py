@@ -46,4 +46,5 @@ register_emails(
         "reference_received": APPLICANT_VALUES,
         "reference_not_counted": APPLICANT_VALUES,
     },
+    secret={"reference_invitation": ["link"]},
 )

@@ -75,6 +75,14 @@ def english_after_each_test(settings):
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def outbox_sent_inline(settings):
+    """Each e-mail of the outbox is sent in the test's own process once its transaction commits
+    (the test settings give Celery a Redis broker, with no worker): ``mail.outbox`` fills as
+    before. Tests of the queue itself set ``OUTBOX_SEND_INLINE`` back to False."""
+    settings.OUTBOX_SEND_INLINE = True
+
+
 @pytest.fixture
 def eager():
     """Celery tasks run where they are sent (the test settings send them to Redis)."""

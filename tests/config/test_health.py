@@ -1,5 +1,6 @@
 """/healthz reports database, broker and storage; 200 when all are healthy, 503 otherwise."""
 
+import datetime
 import os
 import socket
 import time
@@ -59,6 +60,7 @@ def test_healthy(client, private_storage):
             "database": {"ok": True, "vendor": "postgresql"},
             "broker": {"ok": True, "mode": "broker"},
             "storage": {"ok": True},
+            "outbox": {"ok": True, "oldest_queued_seconds": None, "limit_seconds": 900},
         },
     }
     # The probe file is removed again.
@@ -176,3 +178,92 @@ def test_healthz_is_not_redirected_to_https(client, settings, private_storage):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert client.get("/").status_code == 301
+
+
+def _queued(association=None, *, waited_seconds: int):
+    from django.utils import timezone
+
+    from notifications.models import OutboxMessage
+
+    moment = timezone.now() - datetime.timedelta(seconds=waited_seconds)
+    return OutboxMessage.objects.create(
+        association=association,
+        recipient="someone@example.org",
+        sender="portal@example.org",
+        subject="Hello",
+        text_body="Hello",
+        created=moment,
+        next_attempt_at=moment,
+    )
+
+
+@with_broker
+@pytest.mark.django_db
+def test_an_outbox_waiting_past_the_threshold_is_unavailable(client, settings, private_storage):
+    settings.OUTBOX_MAX_QUEUED_AGE_SECONDS = 600
+    _queued(waited_seconds=500)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    outbox = response.json()["checks"]["outbox"]
+    assert (outbox["ok"], outbox["limit_seconds"]) == (True, 600)
+    assert 500 <= outbox["oldest_queued_seconds"] <= 510
+
+    _queued(waited_seconds=700)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["outbox"]["ok"] is False
+    assert 700 <= body["checks"]["outbox"]["oldest_queued_seconds"] <= 710
+    assert body["checks"]["broker"] == {"ok": True, "mode": "broker"}
+
+
+@with_broker
+@pytest.mark.django_db
+def test_sent_and_failed_e_mails_and_retries_not_yet_due_do_not_count(
+    client, settings, private_storage
+):
+    from django.utils import timezone
+
+    from notifications.enums import MessageState
+
+    settings.OUTBOX_MAX_QUEUED_AGE_SECONDS = 60
+    _queued(waited_seconds=3600).__class__.objects.update(state=MessageState.SENT)
+    failed = _queued(waited_seconds=3600)
+    failed.state = MessageState.FAILED
+    failed.save()
+    retry = _queued(waited_seconds=3600)
+    retry.next_attempt_at = timezone.now() + datetime.timedelta(minutes=5)
+    retry.save()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["outbox"]["oldest_queued_seconds"] is None
+
+
+def _healthcheck_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "deploy" / "healthcheck.py"
+    spec = importlib.util.spec_from_file_location("deploy_healthcheck", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("status", "checks", "healthy"),
+    [
+        (200, {"database": True, "outbox": True}, True),
+        (503, {"database": True, "broker": True, "outbox": False}, True),
+        (503, {"database": False, "broker": True, "outbox": True}, False),
+        (503, {"database": True, "broker": False, "outbox": False}, False),
+        (500, {"database": True}, False),
+    ],
+)
+def test_the_web_container_stays_healthy_with_only_an_e_mail_backlog(status, checks, healthy):
+    import json
+
+    body = json.dumps({"checks": {name: {"ok": ok} for name, ok in checks.items()}})
+    assert _healthcheck_module().web_is_healthy(status, body) is healthy
+    assert _healthcheck_module().web_is_healthy(503, "not json") is False

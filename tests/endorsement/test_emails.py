@@ -120,7 +120,7 @@ def test_a_broken_template_falls_back_to_the_default(association, caplog):
     EmailTemplate.objects.create(
         association=association, key="hold", language="en", subject="{% if %}", body="x"
     )
-    with caplog.at_level(logging.ERROR, logger="endorsement.emails"):
+    with caplog.at_level(logging.ERROR, logger="notifications.emails"):
         subject, _body = email_render(
             association=association, key="hold", language="en", context=CONTEXT
         )

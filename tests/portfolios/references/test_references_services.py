@@ -170,19 +170,24 @@ def test_an_unknown_relationship_or_language(invite):
     assert reference.rater_language == "en"
 
 
-def test_an_e_mail_that_cannot_be_sent_is_logged_and_the_invitation_kept(
-    invite, monkeypatch, caplog
-):
+def test_an_e_mail_that_cannot_be_sent_stays_queued_and_the_invitation_kept(invite, monkeypatch):
+    from notifications.models import OutboxMessage
+
     def refuse(self, fail_silently=False):
         raise OSError("connection refused")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
-    with pytest.raises(IndexError):  # last_token(): nothing in the outbox
+    with pytest.raises(IndexError):  # last_token(): nothing in mail.outbox
         invite()
     assert Reference.objects.count() == 1
-    assert [r.getMessage() for r in caplog.records] == [
-        "E-mail reference_invitation to grace@example.org was not sent"
-    ]
+    message = OutboxMessage.objects.get()
+    assert (message.key, message.recipient, message.state, message.attempts) == (
+        "reference_invitation",
+        "grace@example.org",
+        "queued",
+        1,
+    )
+    assert message.last_error == "OSError: connection refused"
 
 
 def test_minutes_to_rate_is_a_generous_estimate_in_fives():

@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from notifications.models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The platform's view of every association's outbox (read only: the coordinators resend
+    from their outbox page)."""
+
+    list_display = ["created", "association", "recipient", "subject", "key", "state", "attempts"]
+    list_filter = ["state", "association"]
+    search_fields = ["recipient", "subject", "key"]
+    list_select_related = ["association"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

@@ -1,0 +1,261 @@
+"""Writes of the outbox: queue a message (in the caller's transaction; its sending is
+dispatched once that transaction commits), send one (the task's body), resend one, and the
+periodic clean-up of rows left behind by a lost task or a dead worker.
+
+Sending is at least once, and in practice once: a row is taken only while it is queued, under
+a row lock that skips rows another worker holds, and is marked "sending" before the mail
+server is contacted; a sent row is never sent again. Only a worker that dies between the mail
+server's acceptance and the row's "sent" leaves a row in "sending", which
+``messages_requeue`` puts back in the queue after ``OUTBOX_STUCK_MINUTES``.
+"""
+
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from notifications.enums import MessageState
+from notifications.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def html_render(*, text: str, subject: str, language: str, association=None) -> str:
+    """The HTML part: the text, escaped, its paragraphs kept and its links made clickable."""
+    # A plain copy: text rendered from a template is a SafeString, which urlize would not escape.
+    text, subject = (value.encode("utf-8").decode("utf-8") for value in (text, subject))
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return render_to_string(
+            "notifications/emails/message.html",
+            {"text": text, "subject": subject, "language": language, "association": association},
+        )
+
+
+def message_queue(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    sender: str,
+    association=None,
+    reply_to: str = "",
+    key: str = "",
+    language: str = "",
+    recipient_user=None,
+    concerns=None,
+    url: str = "",
+    text_shown: str = "",
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Write one e-mail to the outbox, in the current transaction, and send it once that
+    transaction commits. With a ``dedupe_key`` already in the outbox nothing is written
+    (None): a reminder is queued once."""
+    message = OutboxMessage(
+        association=association,
+        recipient=to,
+        recipient_user=recipient_user,
+        sender=sender,
+        reply_to=reply_to,
+        subject=subject,
+        text_body=text,
+        html_body=html_render(
+            text=text, subject=subject, language=language, association=association
+        ),
+        text_shown="" if text_shown == text else text_shown,
+        key=key,
+        language=language,
+        url=url[:500],
+        dedupe_key=dedupe_key or None,
+    )
+    if concerns is not None:
+        message.concerns_type = ContentType.objects.get_for_model(concerns)
+        message.concerns_id = concerns.pk
+    if dedupe_key:
+        try:
+            with transaction.atomic():
+                message.save()
+        except IntegrityError:
+            return None
+    else:
+        message.save()
+    transaction.on_commit(partial(message_dispatch, message_id=message.pk))
+    return message
+
+
+def message_dispatch(*, message_id: int) -> None:
+    """Hand the message to a worker (inline when ``OUTBOX_SEND_INLINE`` or Celery runs tasks
+    inline). A broker that cannot be reached loses nothing: the row stays queued and
+    ``messages_requeue`` dispatches it again."""
+    from notifications.tasks import send_message
+
+    try:
+        if settings.OUTBOX_SEND_INLINE:
+            send_message.apply(args=[message_id])
+        else:
+            send_message.delay(message_id)
+    except Exception:
+        logger.exception("E-mail %s could not be handed to a worker; it stays queued", message_id)
+
+
+# --- sending ------------------------------------------------------------------------------------
+
+
+def retry_countdown(attempts: int) -> int:
+    """Seconds before the next attempt after ``attempts`` failed ones: doubling from
+    ``OUTBOX_RETRY_BASE_SECONDS``, capped at ``OUTBOX_RETRY_MAX_SECONDS`` (kept below the
+    broker's visibility timeout, after which Redis would hand a waiting task out again)."""
+    base = settings.OUTBOX_RETRY_BASE_SECONDS
+    return min(base * 2 ** max(attempts - 1, 0), settings.OUTBOX_RETRY_MAX_SECONDS)
+
+
+def error_is_transient(exc: BaseException) -> bool:
+    """Worth trying again: the server is unreachable, hung up, or answered 4xx ("try later",
+    greylisting); an API answered 429 or 5xx. Permanent: a 5xx answer (an address refused,
+    a message rejected), anything else."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPException):
+        return False
+    status = getattr(exc, "status_code", None)  # anymail's API errors
+    if isinstance(status, int):
+        return status == 429 or status >= 500
+    return isinstance(exc, OSError)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{exc.__class__.__name__}: {exc}"[:2000]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str  # the row's state afterwards, or "skipped" when it was not this call's to send
+    retry_in: int | None = None
+
+
+def email_build(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text_body,
+        from_email=message.sender,
+        to=[message.recipient],
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers={"X-Portal-Message": str(message.pk)},
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    return email
+
+
+def message_send(*, message_id: int) -> Outcome:
+    """Send the queued message ``message_id`` through Django's mail backend. Idempotent: a
+    message that is not queued (sent, failed, or being sent by another worker) is left alone."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, state=MessageState.QUEUED)
+            .first()
+        )
+        if message is None:
+            return Outcome("skipped")
+        now = timezone.now()
+        message.state = MessageState.SENDING
+        message.attempts += 1
+        message.sending_since = now
+        message.save(update_fields=["state", "attempts", "sending_since"])
+    try:
+        email_build(message).send()
+    except Exception as exc:  # every failure is written on the row
+        return _failed(message, exc)
+    message.state = MessageState.SENT
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    message.save(update_fields=["state", "sent_at", "last_error"])
+    return Outcome(MessageState.SENT)
+
+
+def _failed(message: OutboxMessage, exc: BaseException) -> Outcome:
+    message.last_error = _describe(exc)
+    if error_is_transient(exc) and message.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        countdown = retry_countdown(message.attempts)
+        message.state = MessageState.QUEUED
+        message.next_attempt_at = timezone.now() + datetime.timedelta(seconds=countdown)
+        message.save(update_fields=["state", "last_error", "next_attempt_at"])
+        logger.warning("E-mail %s not sent, retry in %ss: %s", message.pk, countdown, exc)
+        return Outcome(MessageState.QUEUED, retry_in=countdown)
+    message.state = MessageState.FAILED
+    message.save(update_fields=["state", "last_error"])
+    logger.error("E-mail %s failed: %s", message.pk, exc)
+    return Outcome(MessageState.FAILED)
+
+
+# --- the coordinator's resend -------------------------------------------------------------------
+
+
+def message_resend(*, message: OutboxMessage, by) -> OutboxMessage:
+    """Send ``message`` again as a new queued row (the original keeps its own history)."""
+    with transaction.atomic():
+        copy = OutboxMessage.objects.create(
+            association=message.association,
+            recipient=message.recipient,
+            recipient_user=message.recipient_user,
+            sender=message.sender,
+            reply_to=message.reply_to,
+            subject=message.subject,
+            text_body=message.text_body,
+            html_body=message.html_body,
+            text_shown=message.text_shown,
+            key=message.key,
+            language=message.language,
+            concerns_type=message.concerns_type,
+            concerns_id=message.concerns_id,
+            url=message.url,
+            resend_of=message,
+        )
+        transaction.on_commit(partial(message_dispatch, message_id=copy.pk))
+    logger.info("E-mail %s resent as %s by user %s", message.pk, copy.pk, by.pk)
+    return copy
+
+
+# --- the periodic clean-up ----------------------------------------------------------------------
+
+
+def messages_requeue(*, now: datetime.datetime | None = None) -> dict:
+    """Put rows stuck in "sending" longer than ``OUTBOX_STUCK_MINUTES`` back in the queue, and
+    dispatch queued rows whose attempt is overdue by ``OUTBOX_REQUEUE_AFTER_SECONDS`` (their
+    task was lost: the broker was down, or forgot it). Returns the counts."""
+    now = now or timezone.now()
+    stuck_before = now - datetime.timedelta(minutes=settings.OUTBOX_STUCK_MINUTES)
+    batch = settings.OUTBOX_REQUEUE_BATCH
+    stuck = list(
+        OutboxMessage.objects.filter(state=MessageState.SENDING, sending_since__lt=stuck_before)
+        .order_by("sending_since")
+        .values_list("pk", flat=True)[:batch]
+    )
+    reset = OutboxMessage.objects.filter(pk__in=stuck, state=MessageState.SENDING).update(
+        state=MessageState.QUEUED,
+        next_attempt_at=now,
+        last_error="Reset: stuck in sending (the worker stopped)",
+    )
+    overdue_before = now - datetime.timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
+    lost = list(
+        OutboxMessage.objects.filter(state=MessageState.QUEUED, next_attempt_at__lt=overdue_before)
+        .exclude(pk__in=stuck)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for message_id in [*stuck, *lost]:
+        transaction.on_commit(partial(message_dispatch, message_id=message_id))
+    return {"reset": reset, "requeued": len(lost)}

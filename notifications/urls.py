@@ -1,0 +1,15 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("a/<slug:slug>/outbox/", views.OutboxView.as_view(), name="outbox"),
+    path("a/<slug:slug>/outbox/<int:pk>/", views.MessageView.as_view(), name="outbox.message"),
+    path(
+        "a/<slug:slug>/outbox/<int:pk>/resend/",
+        views.MessageResendView.as_view(),
+        name="outbox.resend",
+    ),
+]
