@@ -17,7 +17,9 @@ from accounts.models import Association
 from accounts.selectors import role_holders
 from accounts.ui import register_status_families
 from endorsement.enums import ApplicationState as S
+from endorsement.enums import EmeritusState
 from endorsement.forms import PipelineFilterForm
+from endorsement.models import EmeritusRequest
 from endorsement.next_steps import applicant_next_step
 from endorsement.selectors import (
     annotate_rows,
@@ -29,6 +31,7 @@ from endorsement.selectors import (
     registrations_waiting,
     state_summary,
 )
+from endorsement.standing import standing_rows
 
 
 def bulk_assign_url(association: Association) -> str:
@@ -116,8 +119,19 @@ def coordinator_tasks(request, association, context) -> list[dashboards.Task]:
 
 @dashboards.register(dashboards.APPLICANT)
 def applicant_progress(request, association) -> dict:
-    """The person's applications: where each is, what happens next, the latest steps."""
-    return {"applications": applicant_applications(user=request.user)}
+    """The person's applications: where each is, what happens next, the latest steps; for a
+    holder, each endorsement's standing (``endorsement.standing``: two queries more)."""
+    applications = applicant_applications(user=request.user)
+    endorsements = [
+        application.endorsement_row
+        for application in applications
+        if application.endorsement_row is not None
+    ]
+    context = {"applications": applications}
+    if endorsements:
+        context["standings"] = standing_rows(endorsements, holder_view=True)
+        context["applicant_panels"] = ["endorsement/_dashboard_standing.html"]
+    return context
 
 
 @dashboards.register_check(dashboards.APPLICANT)
@@ -146,3 +160,35 @@ register_status_families(
     },
     labels=dict(S.choices),
 )
+
+
+@dashboards.register_tasks(Role.COORDINATOR)
+def coordinator_emeritus_tasks(request, association, context) -> list[dashboards.Task]:
+    """Requests for emeritus status to decide, oldest first (1 query)."""
+    waiting = (
+        EmeritusRequest.objects.filter(
+            endorsement__association=association, state=EmeritusState.PENDING
+        )
+        .select_related("holder", "endorsement__category")
+        .order_by("created")[:50]
+    )
+    return [
+        dashboards.Task(
+            kind="emeritus",
+            label=_("Decide the request for emeritus status of %(name)s (%(code)s)")
+            % {"name": request_.holder.get_full_name(), "code": request_.endorsement.category.code},
+            url=reverse("endorsement:emeritus.decide", kwargs={"pk": request_.pk}),
+            priority=44,
+            since=request_.created,
+        )
+        for request_ in waiting
+    ]
+
+
+@dashboards.register_section(Role.COORDINATOR)
+def coordinator_renewal_desk(request, association, context):
+    """The link to the renewal desk (no query)."""
+    return dashboards.Section(
+        template="endorsement/_dashboard_renewal_desk.html",
+        data={"desk_url": reverse("endorsement:desk", kwargs={"slug": association.slug})},
+    )

@@ -116,3 +116,11 @@ class RenewalState(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("renewal state", "Waiting for approval")
     RETURNED = "returned", pgettext_lazy("renewal state", "Returned for changes")
     APPROVED = "approved", pgettext_lazy("renewal state", "Approved")
+
+
+class EmeritusState(models.TextChoices):
+    """A holder's request for emeritus status (``endorsement.models.EmeritusRequest``)."""
+
+    PENDING = "pending", pgettext_lazy("emeritus request", "Waiting for the coordinator")
+    APPROVED = "approved", pgettext_lazy("emeritus request", "Approved")
+    REFUSED = "refused", pgettext_lazy("emeritus request", "Refused")

@@ -8,7 +8,12 @@ The transition methods on ``Application`` name these as their ``permission``; th
 
 import rules
 
-from accounts.rules import is_advisor_in, is_coordinator_of, is_exam_grader_in
+from accounts.rules import (
+    is_advisor_in,
+    is_association_admin_of,
+    is_coordinator_of,
+    is_exam_grader_in,
+)
 from endorsement.enums import BUILDING_STATES, CLOSED_STATES
 
 
@@ -72,3 +77,27 @@ resume = (is_applicant & was_held_while_building) | is_application_coordinator
 rules.add_perm("endorsement.view_application", is_applicant | is_application_coordinator)
 rules.add_perm("endorsement.view_private_timeline", is_application_coordinator)
 rules.add_perm("endorsement.coordinate_application", is_application_coordinator)
+
+
+# --- The endorsement after the award (emeritus, the renewal desk) ---
+
+
+@rules.predicate
+def is_holder(user, endorsement):
+    """The person the endorsement was awarded to."""
+    return user.is_authenticated and endorsement.holder_id == user.pk
+
+
+@rules.predicate
+def is_emeritus_request_coordinator(user, request):
+    """A coordinator of the association of the request's endorsement (the one writer lets only
+    coordinators retire an endorsement)."""
+    return is_coordinator_of(user, request.endorsement.association)
+
+
+rules.add_perm("endorsement.request_emeritus", is_holder)
+rules.add_perm("endorsement.decide_emeritus", is_emeritus_request_coordinator)
+# The renewal desk of an association: its coordinators and admins read it (and its CSV); its
+# coordinators act on it (reminders, audits).
+rules.add_perm("endorsement.view_renewal_desk", is_coordinator_of | is_association_admin_of)
+rules.add_perm("endorsement.act_on_renewal_desk", is_coordinator_of)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from endorsement import views
+from endorsement import desk_views, emeritus_views, views
 
 app_name = "endorsement"
 
@@ -33,4 +33,25 @@ urlpatterns = [
         name="award",
     ),
     path("a/<slug:slug>/pipeline.csv", views.PipelineCsvView.as_view(), name="pipeline.csv"),
+    # Emeritus status: the holder asks, a coordinator of the association decides.
+    path(
+        "endorsements/<int:pk>/emeritus/",
+        emeritus_views.EmeritusRequestView.as_view(),
+        name="emeritus.request",
+    ),
+    path(
+        "coordinator/emeritus/<int:pk>/",
+        emeritus_views.EmeritusDecideView.as_view(),
+        name="emeritus.decide",
+    ),
+    # The coordinator's renewal desk.
+    path("a/<slug:slug>/renewals/desk/", desk_views.RenewalDeskView.as_view(), name="desk"),
+    path(
+        "a/<slug:slug>/renewals/desk.csv", desk_views.RenewalDeskCsvView.as_view(), name="desk.csv"
+    ),
+    path(
+        "a/<slug:slug>/renewals/desk/bulk/",
+        desk_views.RenewalDeskBulkView.as_view(),
+        name="desk.bulk",
+    ),
 ]
