@@ -112,10 +112,9 @@ def _audit_pending() -> Exists:
 
 
 def group_q(group: str, season: Season) -> Q:
-    """The condition of ``group`` on endorsements aliased with ``renewed``, ``waiting`` and
-    ``audit_pending``."""
+    """The condition of ``group`` on the association's endorsements."""
     if group == "active":
-        return Q(status=E.ACTIVE, renewed=False)
+        return Q(status=E.ACTIVE) & ~Q(_renewed(season))
     if group == "due":
         return Q(status=E.RENEWAL_DUE, valid_through__gte=season.today)
     if group == "late":
@@ -123,23 +122,21 @@ def group_q(group: str, season: Season) -> Q:
     if group in ("lapsed", "emeritus"):
         return Q(status=group)
     if group == "renewed":
-        return Q(renewed=True)
+        return Q(_renewed(season))
     if group == "waiting":
-        return Q(waiting=True)
+        return Q(_waiting())
     if group == "audit":
-        return Q(audit_pending=True)
+        return Q(_audit_pending())
     raise ValueError(group)
 
 
-def desk_endorsements(association: Association, season: Season) -> QuerySet[Endorsement]:
-    return Endorsement.objects.filter(association=association, status__in=LISTED).alias(
-        renewed=_renewed(season), waiting=_waiting(), audit_pending=_audit_pending()
-    )
+def desk_endorsements(association: Association) -> QuerySet[Endorsement]:
+    return Endorsement.objects.filter(association=association, status__in=LISTED)
 
 
 def desk_counts(association: Association, season: Season) -> list[dict]:
     """Every group with its count (one query)."""
-    counts = desk_endorsements(association, season).aggregate(
+    counts = desk_endorsements(association).aggregate(
         **{key: Count("pk", filter=group_q(key, season)) for key, _label in GROUPS}
     )
     return [{"group": key, "label": label, "count": counts[key]} for key, label in GROUPS]
@@ -148,7 +145,7 @@ def desk_counts(association: Association, season: Season) -> list[dict]:
 def desk_filter(association: Association, season: Season, filters: dict) -> QuerySet:
     """The association's renewable endorsements matching ``filters`` (group, category, q),
     longest in their standing first."""
-    rows = desk_endorsements(association, season)
+    rows = desk_endorsements(association)
     if group := filters.get("group"):
         rows = rows.filter(group_q(group, season))
     if code := filters.get("category"):
@@ -212,7 +209,7 @@ def bulk_eligible(*, association: Association, action: str, ids: list[int]) -> l
     if action == "remind":
         rows = rows.filter(status=E.RENEWAL_DUE)
     elif action == "audited":
-        rows = rows.alias(audit_pending=_audit_pending()).filter(audit_pending=True)
+        rows = rows.filter(_audit_pending())
     else:
         raise ValueError(action)
     return list(rows.order_by("holder__full_name", "pk"))
