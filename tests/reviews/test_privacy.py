@@ -21,7 +21,7 @@ from accounts.enums import Role
 from competencies.enums import ExamKind, RequirementKind
 from endorsement import urls as endorsement_urlconf
 from endorsement.enums import ApplicationState as S
-from endorsement.models import ApplicationEvent
+from endorsement.models import ApplicationEvent, EmeritusRequest
 from reviews import urls as reviews_urlconf
 from reviews.enums import Recommendation, RubricScore
 from reviews.models import AreaRating
@@ -31,6 +31,7 @@ from tests.factories import (
     CompetencyAreaFactory,
     CompetencyFactory,
     ConflictDeclarationFactory,
+    EndorsementFactory,
     EndorsementCategoryFactory,
     ExamRegistrationFactory,
     ExamSittingFactory,
@@ -55,6 +56,8 @@ PK_OBJECTS = [
     ("reviews:exam.part1", "registration"),
     ("reviews:exam.graders", "registration"),
     ("reviews:exam.score", "score"),
+    ("endorsement:emeritus.request", "endorsement"),
+    ("endorsement:emeritus.decide", "emeritus"),
 ]
 
 # The people who may read the portfolio (its owner, the assigned advisor and reviewers, the
@@ -126,6 +129,13 @@ PAGES = {
     "endorsement:deny": ENDORSEMENT_STEP,
     "endorsement:award": ENDORSEMENT_STEP,
     "endorsement:pipeline.csv": page(403, {"coordinator": 200}),
+    # Emeritus status: the holder (nobody here) asks, the association's coordinator decides.
+    "endorsement:emeritus.request": page(404, {}),
+    "endorsement:emeritus.decide": page(404, {"coordinator": 200}),
+    # The renewal desk: its coordinators (and admins, who read it) only.
+    "endorsement:desk": page(403, {"coordinator": 200, "association admin": 200}),
+    "endorsement:desk.csv": page(403, {"coordinator": 200, "association admin": 200}),
+    "endorsement:desk.bulk": page(403, {"coordinator": 405}),
 }
 
 # Who is tried; the platform admin works in the admin site, not on these pages.
@@ -238,7 +248,15 @@ def world(association, other_association, make_staff):
         VignetteScoreFactory(registration=registration, grader=people[who])
         for who in ("grader", "second grader")
     ]
+    # A holder (not one of the people tried) and her request for emeritus status.
+    holder = UserFactory(full_name="Hedda Holder")
+    endorsement = EndorsementFactory(
+        application=ApplicationFactory(category=category, applicant=holder, state=S.AWARDED),
+        category=category,
+    )
     objects = {
+        "endorsement": endorsement,
+        "emeritus": EmeritusRequest.objects.create(endorsement=endorsement, holder=holder),
         "application": application,
         "assignment": assignments[0],
         "comment": comment,
