@@ -107,13 +107,18 @@ def application_certificate_panel(request, application):
 
 @dashboards.register_tasks(Role.COORDINATOR)
 def coordinator_certificate_tasks(request, association, context) -> list[dashboards.Task]:
-    """Changes of name to decide and certificates to produce again (one query)."""
+    """Changes of name and requests for emeritus status to decide, certificates to produce
+    again (one query)."""
     rows = []
     for task in association_certificate_tasks(association=association):
         if task.kind == "name_change":
             label = _("Decide the change of name of %(name)s (%(code)s)")
             url = reverse("credentials:name_change.decide", kwargs={"pk": task.object_id})
             priority = 45
+        elif task.kind == "emeritus":
+            label = _("Decide the request for emeritus status of %(name)s (%(code)s)")
+            url = reverse("endorsement:emeritus.decide", kwargs={"pk": task.object_id})
+            priority = 44
         else:
             label = _("Produce the certificate of %(name)s (%(code)s) again")
             url = (

@@ -136,9 +136,10 @@ class CoordinatorTask:
 
 
 def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
-    """What waits for the association's coordinators in the credentials: the changes of name
-    waiting for a decision and the current certificates that could not be produced, oldest
-    first; one UNION query whatever the data."""
+    """What waits for the association's coordinators in the credentials: the holders' requests
+    waiting for a decision (a change of name; emeritus status, ``endorsement.emeritus``) and
+    the current certificates that could not be produced, oldest first; one UNION query
+    whatever the data (the coordinator's dashboard stays within its query budget)."""
     from django.db.models import CharField, Value
 
     from credentials.models import (
@@ -147,6 +148,8 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         NameChangeRequest,
         NameChangeState,
     )
+    from endorsement.enums import EmeritusState
+    from endorsement.models import EmeritusRequest
 
     def columns(qs, *, kind: str, endorsement: str):
         return qs.order_by().values_list(
@@ -166,8 +169,13 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         state=CertificateState.FAILED,
         superseded_at__isnull=True,
     )
+    emeritus = EmeritusRequest.objects.filter(
+        endorsement__association=association, state=EmeritusState.PENDING
+    )
     rows = columns(names, kind="name_change", endorsement="endorsement__").union(
-        columns(failed, kind="certificate_failed", endorsement="endorsement__"), all=True
+        columns(failed, kind="certificate_failed", endorsement="endorsement__"),
+        columns(emeritus, kind="emeritus", endorsement="endorsement__"),
+        all=True,
     )
     tasks = [CoordinatorTask(*row) for row in rows]
     return sorted(tasks, key=lambda task: (task.since, task.object_id))

@@ -17,9 +17,7 @@ from accounts.models import Association
 from accounts.selectors import role_holders
 from accounts.ui import register_status_families
 from endorsement.enums import ApplicationState as S
-from endorsement.enums import EmeritusState
 from endorsement.forms import PipelineFilterForm
-from endorsement.models import EmeritusRequest
 from endorsement.next_steps import applicant_next_step
 from endorsement.selectors import (
     annotate_rows,
@@ -160,29 +158,6 @@ register_status_families(
     },
     labels=dict(S.choices),
 )
-
-
-@dashboards.register_tasks(Role.COORDINATOR)
-def coordinator_emeritus_tasks(request, association, context) -> list[dashboards.Task]:
-    """Requests for emeritus status to decide, oldest first (1 query)."""
-    waiting = (
-        EmeritusRequest.objects.filter(
-            endorsement__association=association, state=EmeritusState.PENDING
-        )
-        .select_related("holder", "endorsement__category")
-        .order_by("created")[:50]
-    )
-    return [
-        dashboards.Task(
-            kind="emeritus",
-            label=_("Decide the request for emeritus status of %(name)s (%(code)s)")
-            % {"name": request_.holder.get_full_name(), "code": request_.endorsement.category.code},
-            url=reverse("endorsement:emeritus.decide", kwargs={"pk": request_.pk}),
-            priority=44,
-            since=request_.created,
-        )
-        for request_ in waiting
-    ]
 
 
 @dashboards.register_section(Role.COORDINATOR)

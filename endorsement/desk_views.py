@@ -33,8 +33,9 @@ from endorsement.enums import EndorsementStatus
 from endorsement.forms import RenewalDeskFilterForm
 from endorsement.selectors import association_categories
 
-# The renewal page of ``renew12`` (the approval page of one ``Renewal``), when it exists.
-RENEWAL_URL_NAME = "endorsement:renewal.decide"
+# The coordinator's page of one ``Renewal`` (the renewal's review and approval, in
+# ``portfolios``), when the portal has it.
+RENEWAL_URL_NAME = "portfolios:renewal.review"
 
 
 def renewal_url_pattern() -> str:

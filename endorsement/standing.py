@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from endorsement.enums import EmeritusState, EndorsementStatus
 from endorsement.lifecycle import RenewalDates, endorsement_renewal_dates
@@ -33,6 +33,7 @@ class Standing:
     events: list = field(default_factory=list)
     emeritus_pending: EmeritusRequest | None = None
     emeritus_url: str = ""
+    renew_url: str = ""
 
     @property
     def is_late(self) -> bool:
@@ -52,6 +53,18 @@ class Standing:
         return dates.grace_until + datetime.timedelta(days=1)
 
 
+# The holder's renewal page (``portfolios``), when the portal has it.
+RENEWAL_PAGE = "portfolios:renewal"
+
+
+def renewal_page_pattern() -> str:
+    """The holder's renewal page with "987654321" for the endorsement; "" without one."""
+    try:
+        return reverse(RENEWAL_PAGE, kwargs={"endorsement_id": 987654321})
+    except NoReverseMatch:
+        return ""
+
+
 def events_queryset():
     return EndorsementEvent.objects.select_related("actor").order_by("at", "id")
 
@@ -68,6 +81,7 @@ def standing_rows(endorsements: list[Endorsement], *, holder_view: bool) -> list
             endorsement__in=endorsements, state=EmeritusState.PENDING
         )
     }
+    renew = renewal_page_pattern() if holder_view else ""
     rows = []
     for endorsement in endorsements:
         row = Standing(
@@ -78,6 +92,8 @@ def standing_rows(endorsements: list[Endorsement], *, holder_view: bool) -> list
         )
         if endorsement.status in RENEWABLE:
             row.dates = endorsement_renewal_dates(endorsement)
+            if renew and endorsement.status == E.RENEWAL_DUE:
+                row.renew_url = renew.replace("987654321", str(endorsement.pk))
             if holder_view and row.emeritus_pending is None:
                 row.emeritus_url = reverse(
                     "endorsement:emeritus.request", kwargs={"pk": endorsement.pk}
