@@ -92,7 +92,11 @@ def tasks_for(*, role: str, request, association, context: dict) -> list[Task]:
 def dashboard_context(*, role: str, request, association=None) -> dict:
     context: dict = {}
     for function in PROVIDERS.get(role, []):
-        context.update(function(request, association))
+        for key, value in function(request, association).items():
+            # Panels (lists of templates, e.g. ``applicant_panels``) add up across the apps.
+            if key.endswith("_panels") and key in context:
+                value = [*context[key], *value]
+            context[key] = value
     if TASKS.get(role):
         context["needs_you"] = tasks_for(
             role=role, request=request, association=association, context=context

@@ -107,8 +107,9 @@ def application_certificate_panel(request, application):
 
 @dashboards.register_tasks(Role.COORDINATOR)
 def coordinator_certificate_tasks(request, association, context) -> list[dashboards.Task]:
-    """Changes of name to decide, certificates to produce again, transfers into the association
-    and proofs of membership elsewhere to decide (one query)."""
+    """Changes of name and requests for emeritus status to decide, certificates to produce
+    again, transfers into the association and proofs of membership elsewhere to decide (one
+    query)."""
     rows = []
     for task in association_certificate_tasks(association=association):
         if task.kind == "name_change":
@@ -126,6 +127,10 @@ def coordinator_certificate_tasks(request, association, context) -> list[dashboa
                 url = reverse("billing:membership.proof.decide", kwargs={"pk": task.object_id})
             except NoReverseMatch:
                 continue
+            priority = 44
+        elif task.kind == "emeritus":
+            label = _("Decide the request for emeritus status of %(name)s (%(code)s)")
+            url = reverse("endorsement:emeritus.decide", kwargs={"pk": task.object_id})
             priority = 44
         else:
             label = _("Produce the certificate of %(name)s (%(code)s) again")

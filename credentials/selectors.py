@@ -149,10 +149,11 @@ class CoordinatorTask:
 
 def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
     """What waits for the association's coordinators about endorsements and their holders: the
-    changes of name waiting for a decision, the current certificates that could not be
-    produced, the transfers into the association waiting for a decision ("transfer", the
-    request) and the proofs of membership elsewhere to confirm ("membership_proof", the proof,
-    without an application: 0); oldest first; one UNION query whatever the data."""
+    changes of name and requests for emeritus status (``endorsement.emeritus``) waiting for a
+    decision, the current certificates that could not be produced, the transfers into the
+    association waiting for a decision ("transfer", the request) and the proofs of membership
+    elsewhere to confirm ("membership_proof", the proof, without an application: 0); oldest
+    first; one UNION query whatever the data (the dashboard stays within its query budget)."""
     from django.db.models import CharField, IntegerField, Value
 
     from accounts.enums import MembershipProofState
@@ -163,8 +164,8 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         NameChangeRequest,
         NameChangeState,
     )
-    from endorsement.enums import TransferState
-    from endorsement.models import EndorsementTransfer
+    from endorsement.enums import EmeritusState, TransferState
+    from endorsement.models import EmeritusRequest, EndorsementTransfer
 
     def columns(qs, *, kind: str, endorsement: str):
         return qs.order_by().values_list(
@@ -184,6 +185,9 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         state=CertificateState.FAILED,
         superseded_at__isnull=True,
     )
+    emeritus = EmeritusRequest.objects.filter(
+        endorsement__association=association, state=EmeritusState.PENDING
+    )
     transfers = EndorsementTransfer.objects.filter(
         to_association=association, state=TransferState.REQUESTED
     )
@@ -200,6 +204,7 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
     rows = columns(names, kind="name_change", endorsement="endorsement__").union(
         columns(failed, kind="certificate_failed", endorsement="endorsement__"),
         columns(transfers, kind="transfer", endorsement="from_endorsement__"),
+        columns(emeritus, kind="emeritus", endorsement="endorsement__"),
         proofs.order_by(),
         all=True,
     )

@@ -152,6 +152,11 @@ WORKFORCE_PROFILES = {
     ),
     "hana": ("hospital", "nursing", "Fairfield County", ["en", "ko"], ["asian"], False),
     "farah": ("early_intervention", "counseling", "Hartford County", ["en", "ar"], [], True),
+    # Northfield's holders of the renewal demo (``demo.lifecycle``).
+    "leo": ("child_care", "early_childhood", "Tolland County", ["en"], ["white"], False),
+    "kim": ("home_visiting", "nursing", "Windham County", ["en", "ko"], ["asian"], False),
+    "jon": ("clinic", "counseling", "Litchfield County", ["en"], ["black"], False),
+    "ivy": ("hospital", "psychology", "Middlesex County", ["en", "fr"], ["prefer_not"], False),
 }
 
 

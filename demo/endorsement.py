@@ -10,9 +10,20 @@ from django.db.models.functions import Replace
 from accounts.models import MEMBERSHIP_NEXT_YEAR_FROM, Association, User
 from billing.models import BillingEvent, Invoice, Payment
 from competencies.models import EndorsementCategory, Framework
-from endorsement.awards import endorsement_award
-from endorsement.models import Application, ApplicationEvent, Endorsement
-from endorsement.notes import note_values_json
+from endorsement.awards import (
+    endorsement_award,
+    endorsement_number_next,
+    endorsement_valid_through,
+)
+from endorsement.models import (
+    Application,
+    ApplicationEvent,
+    EmeritusRequest,
+    Endorsement,
+    EndorsementEvent,
+    Renewal,
+)
+from endorsement.notes import note_in_site_language, note_values_json
 from endorsement.services import application_register, application_transition
 from portfolios.models import (
     Education,
@@ -50,6 +61,9 @@ TIMESTAMPS = [
     (Signature, ("signed_at",)),
     (EvidenceChange, ("at",)),
     (Endorsement, ("created", "status_since")),
+    (EndorsementEvent, ("at",)),
+    (EmeritusRequest, ("created", "decided_at")),
+    (Renewal, ("created", "updated")),
     (ExamSitting, ("created", "starts_at")),
     (ExamRegistration, ("registered_at",)),
     (VignetteScore, ("created",)),
@@ -139,7 +153,23 @@ def application_move(
 
 
 def application_award(*, application: Application, by: User, on: datetime.date) -> None:
+    """The award, made ``on`` that day. An award of an earlier year (``on`` before
+    ``award_period_start``) takes that year's number and validity, and its note says so."""
     endorsement = endorsement_award(application=application, by=by)
+    valid_through = endorsement_valid_through(on)
+    if valid_through != endorsement.valid_through or on.year != endorsement.awarded_on.year:
+        number = endorsement_number_next(
+            association=application.association,
+            category_code=application.category.code,
+            year=on.year,
+        )
+        Endorsement.objects.filter(pk=endorsement.pk).update(
+            number=number, valid_through=valid_through
+        )
+        values = note_values_json({"number": number, "date": valid_through})
+        ApplicationEvent._base_manager.filter(application=application, note_key="award").update(
+            note_values=values, note=note_in_site_language("award", values)
+        )
     # The demo's holder chose to be listed in the public registry (credentials.registry).
     # Its standing dates from the award, like the rest of the story.
     Endorsement.objects.filter(pk=endorsement.pk).update(

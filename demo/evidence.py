@@ -492,3 +492,8 @@ PORTFOLIOS = {
 def demo_portfolio(application: Application) -> Portfolio:
     """The demo applicant's evidence, by the name before the @ of their e-mail (ana, ben …)."""
     return PORTFOLIOS[application.applicant.email.split("@")[0]]
+
+
+# The holders of the renewal demo (``demo.lifecycle``) built the same IFS portfolio as Farah.
+for _holder in ("leo", "kim", "jon", "ivy"):
+    PORTFOLIOS[_holder] = PORTFOLIOS["farah"]

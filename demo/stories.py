@@ -17,7 +17,7 @@ with the rest. Her scores are left for the demo's coordinator and graders to ent
 
 import datetime
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from demo.endorsement import (
     application_open,
     award_period_start,
 )
+from demo.lifecycle import HOLDERS, LIFECYCLE_ASSOCIATION, award_day
 from demo.portfolios import (
     portfolio_enter,
     portfolio_sign_and_check,
@@ -88,6 +89,7 @@ class Step:
     sitting_days_ago: int = 0
     rater: int = 0
     association: str = ""
+    backdated: bool = False
 
 
 def _reviewed(
@@ -141,6 +143,9 @@ def _complete(*, register: int, accept: int, portfolio: int) -> list[Step]:
         ),
     ]
 
+
+# Northfield's holders whose award dates back (``demo.lifecycle``).
+HOLDER_LOCALS = {"farah", *(holder[0] for holder in HOLDERS)}
 
 # What each demo applicant has done, oldest first; the last step leaves them in their stage.
 STORIES = {
@@ -220,11 +225,27 @@ STORIES = {
 }
 
 
+def story_steps(local: str, association: Association) -> list[Step]:
+    """The applicant's story in ``association``. Northfield's holders of the renewal demo
+    (``demo.lifecycle``: Farah and the four holders) were awarded in an earlier year: Farah's
+    story, moved back so that the award falls on their award day."""
+    if association.slug != LIFECYCLE_ASSOCIATION or local not in HOLDER_LOCALS:
+        return STORIES[local]
+    today = association.today()
+    award = next(step for step in STORIES["farah"] if step.action == "award")
+    shift = (today - award_day(local, today)).days - award.days_ago
+    return [
+        replace(step, days_ago=step.days_ago + shift, backdated=True)
+        for step in STORIES["farah"]
+        if not step.association
+    ]
+
+
 def step_moment(association: Association, step: Step) -> datetime.datetime:
     """When the step was taken. The award's number, validity and note are those of an award
     made today, so it is never dated before ``award_period_start`` (nor is a revocation)."""
     day = association.today() - datetime.timedelta(days=step.days_ago)
-    if step.action in ("award", "revoke"):
+    if step.action in ("award", "revoke") and not step.backdated:
         day = max(day, award_period_start(association))
     zone = zoneinfo.ZoneInfo(association.time_zone)
     moment = datetime.datetime.combine(day, datetime.time.fromisoformat(step.time), tzinfo=zone)

@@ -10,7 +10,9 @@ class EndorsementConfig(AppConfig):
         from endorsement import (  # noqa: F401
             continuations,
             dashboards,
+            emeritus,
             membership_panel,
+            standing,
             transfer_dashboards,
         )
         from endorsement.emails import association_wording

@@ -29,6 +29,7 @@ from endorsement.selectors import (
     registrations_waiting,
     state_summary,
 )
+from endorsement.standing import standing_rows
 
 
 def bulk_assign_url(association: Association) -> str:
@@ -132,8 +133,19 @@ def coordinator_tasks(request, association, context) -> list[dashboards.Task]:
 
 @dashboards.register(dashboards.APPLICANT)
 def applicant_progress(request, association) -> dict:
-    """The person's applications: where each is, what happens next, the latest steps."""
-    return {"applications": applicant_applications(user=request.user)}
+    """The person's applications: where each is, what happens next, the latest steps; for a
+    holder, each endorsement's standing (``endorsement.standing``: two queries more)."""
+    applications = applicant_applications(user=request.user)
+    endorsements = [
+        application.endorsement_row
+        for application in applications
+        if application.endorsement_row is not None
+    ]
+    context = {"applications": applications}
+    if endorsements:
+        context["standings"] = standing_rows(endorsements, holder_view=True)
+        context["applicant_panels"] = ["endorsement/_dashboard_standing.html"]
+    return context
 
 
 @dashboards.register_check(dashboards.APPLICANT)
@@ -162,3 +174,12 @@ register_status_families(
     },
     labels=dict(S.choices),
 )
+
+
+@dashboards.register_section(Role.COORDINATOR)
+def coordinator_renewal_desk(request, association, context):
+    """The link to the renewal desk (no query)."""
+    return dashboards.Section(
+        template="endorsement/_dashboard_renewal_desk.html",
+        data={"desk_url": reverse("endorsement:desk", kwargs={"slug": association.slug})},
+    )

@@ -142,3 +142,11 @@ class TransferState(models.TextChoices):
     )
     ACCEPTED = "accepted", pgettext_lazy("transfer state", "Accepted")
     REFUSED = "refused", pgettext_lazy("transfer state", "Refused")
+
+
+class EmeritusState(models.TextChoices):
+    """A holder's request for emeritus status (``endorsement.models.EmeritusRequest``)."""
+
+    PENDING = "pending", pgettext_lazy("emeritus request", "Waiting for the coordinator")
+    APPROVED = "approved", pgettext_lazy("emeritus request", "Approved")
+    REFUSED = "refused", pgettext_lazy("emeritus request", "Refused")

@@ -132,3 +132,52 @@ class TransferRefuseForm(forms.Form):
         max_length=1000,
         rows=3,
     )
+
+
+# --- Emeritus status (``endorsement.emeritus``) ---
+
+
+class EmeritusRequestForm(forms.Form):
+    note = reason_field(
+        _("A note to the coordinator (optional)"),
+        _("E.g. when you retired. Only the association's coordinators read it."),
+        required=False,
+        max_length=2000,
+        rows=3,
+    )
+
+
+class EmeritusRefuseForm(forms.Form):
+    reason = reason_field(
+        _("Reason for the refusal"),
+        _("Required. The holder reads it in the e-mail."),
+        max_length=2000,
+        rows=3,
+    )
+
+
+# --- The renewal desk (``endorsement.desk``) ---
+
+
+class RenewalDeskFilterForm(forms.Form):
+    """The desk list's filters, read from the query string (invalid values are ignored)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Name, e-mail address or endorsement number."),
+    )
+    group = forms.ChoiceField(label=_("Standing"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+
+    def __init__(self, data, *, groups: list, categories: list[tuple[str, str]]):
+        super().__init__(data)
+        self.fields["group"].choices = [("", gettext("Any standing")), *groups]
+        self.fields["category"].choices = [("", gettext("Any category")), *categories]
+
+    def filters(self) -> dict:
+        """The valid filters given; a value that does not fit is left out."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {key: value for key, value in cleaned.items() if value not in ("", None)}

@@ -15,6 +15,7 @@ from endorsement.enums import (
     BUILDING_STATES,
     OPEN_STATES,
     ApplicationPurpose,
+    EmeritusState,
     EndorsementStatus,
     RenewalState,
     TransferState,
@@ -676,6 +677,49 @@ class RenewalPolicy(models.Model):
             raise ValidationError(
                 {"grace_month": _("The grace date must fall in the first half of the year.")}
             )
+
+
+class EmeritusRequest(models.Model):
+    """A retiring holder asks for emeritus status on one endorsement (with an optional note);
+    a coordinator of its association approves it (the endorsement is retired through
+    ``endorsement.lifecycle``) or refuses it with a reason. One waiting request per
+    endorsement; ``endorsement.emeritus`` is the only writer of ``state``."""
+
+    endorsement = models.ForeignKey(
+        Endorsement, on_delete=models.CASCADE, related_name="emeritus_requests"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="emeritus_requests"
+    )
+    note = models.TextField(_("note to the coordinator"), max_length=2000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=EmeritusState.choices, default=EmeritusState.PENDING
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
+
+    class Meta:
+        verbose_name = _("emeritus request")
+        verbose_name_plural = _("emeritus requests")
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endorsement"],
+                condition=models.Q(state="pending"),
+                name="one_pending_emeritus_request_per_endorsement",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.endorsement_id}: {self.get_state_display()}"
 
 
 class EmailTemplate(models.Model):

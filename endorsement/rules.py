@@ -8,7 +8,12 @@ The transition methods on ``Application`` name these as their ``permission``; th
 
 import rules
 
-from accounts.rules import is_advisor_in, is_coordinator_of, is_exam_grader_in
+from accounts.rules import (
+    is_advisor_in,
+    is_association_admin_of,
+    is_coordinator_of,
+    is_exam_grader_in,
+)
 from endorsement.enums import BUILDING_STATES, CLOSED_STATES
 
 
@@ -74,11 +79,12 @@ rules.add_perm("endorsement.view_private_timeline", is_application_coordinator)
 rules.add_perm("endorsement.coordinate_application", is_application_coordinator)
 
 
-# --- Moving an endorsement to another association (``endorsement.transfers``) ---------------
+# --- The endorsement after the award (emeritus, the renewal desk) ---
 
 
 @rules.predicate
-def is_endorsement_holder(user, endorsement):
+def is_holder(user, endorsement):
+    """The person the endorsement was awarded to."""
     return user.is_authenticated and endorsement.holder_id == user.pk
 
 
@@ -97,9 +103,24 @@ def is_sending_coordinator(user, transfer):
     return is_coordinator_of(user, transfer.from_association)
 
 
-rules.add_perm("endorsement.request_transfer", is_endorsement_holder)
+rules.add_perm("endorsement.request_transfer", is_holder)
 rules.add_perm(
     "endorsement.view_transfer",
     is_transfer_holder | is_receiving_coordinator | is_sending_coordinator,
 )
 rules.add_perm("endorsement.decide_transfer", is_receiving_coordinator)
+
+
+@rules.predicate
+def is_emeritus_request_coordinator(user, request):
+    """A coordinator of the association of the request's endorsement (the one writer lets only
+    coordinators retire an endorsement)."""
+    return is_coordinator_of(user, request.endorsement.association)
+
+
+rules.add_perm("endorsement.request_emeritus", is_holder)
+rules.add_perm("endorsement.decide_emeritus", is_emeritus_request_coordinator)
+# The renewal desk of an association: its coordinators and admins read it (and its CSV); its
+# coordinators act on it (reminders, audits).
+rules.add_perm("endorsement.view_renewal_desk", is_coordinator_of | is_association_admin_of)
+rules.add_perm("endorsement.act_on_renewal_desk", is_coordinator_of)

@@ -36,6 +36,13 @@ from endorsement.enums import CLOSED_STATES, ApplicationPurpose
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent, Endorsement
 
+# What an endorsement's standing panel reads with it (``endorsement.standing``): no query per row.
+STANDING_RELATED = (
+    "association__renewal_policy",
+    "category",
+    "continued_by__association",
+)
+
 PAGE_SIZE = 50
 ORDERING = ("state_changed", "id")
 # The registrations the coordinator's dashboard lists, oldest first.
@@ -299,6 +306,8 @@ def applicant_applications(*, user) -> list[Application]:
         Application.objects.filter(applicant=user)
         .select_related("association", "category", "category__framework", "advisor")
         .select_related("endorsement")
+        # What the endorsement's standing panel reads (``endorsement.standing``).
+        .select_related(*(f"endorsement__{name}" for name in STANDING_RELATED))
         .annotate(
             return_reason=_public_reason(S.RETURNED),
             deferral_reason=_public_reason(S.DEFERRED),

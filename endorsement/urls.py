@@ -1,6 +1,6 @@
 from django.urls import path
 
-from endorsement import transfer_views, views
+from endorsement import desk_views, emeritus_views, transfer_views, views
 
 app_name = "endorsement"
 
@@ -48,5 +48,26 @@ urlpatterns = [
         "transfers/<int:pk>/",
         transfer_views.TransferDetailView.as_view(),
         name="transfer.detail",
+    ),
+    # Emeritus status: the holder asks, a coordinator of the association decides.
+    path(
+        "endorsements/<int:pk>/emeritus/",
+        emeritus_views.EmeritusRequestView.as_view(),
+        name="emeritus.request",
+    ),
+    path(
+        "coordinator/emeritus/<int:pk>/",
+        emeritus_views.EmeritusDecideView.as_view(),
+        name="emeritus.decide",
+    ),
+    # The coordinator's renewal desk.
+    path("a/<slug:slug>/renewals/desk/", desk_views.RenewalDeskView.as_view(), name="desk"),
+    path(
+        "a/<slug:slug>/renewals/desk.csv", desk_views.RenewalDeskCsvView.as_view(), name="desk.csv"
+    ),
+    path(
+        "a/<slug:slug>/renewals/desk/bulk/",
+        desk_views.RenewalDeskBulkView.as_view(),
+        name="desk.bulk",
     ),
 ]

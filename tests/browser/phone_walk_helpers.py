@@ -100,6 +100,11 @@ SKIPPED = {
     "credentials:name_change.request": "tests/browser/test_name_change.py (1280, 390, axe)",
     "credentials:name_change.decide": "tests/browser/test_name_change.py (1280, 390, axe)",
     "reports:report.csv": "a CSV download",
+    "endorsement:desk.csv": "a CSV download",
+    "endorsement:desk.bulk": "POST only: the renewal desk's bulk actions (their confirmation)",
+    "endorsement:emeritus.decide": (
+        "opened from the coordinator's needs-you row when a holder asks (tests/endorsement)"
+    ),
 }
 
 # Links the walk does not follow: they change the session or leave the portal's pages.

@@ -123,6 +123,8 @@ WALKED = {
     "endorsement:resume",
     "endorsement:deny",
     "endorsement:award",
+    "endorsement:desk",
+    "endorsement:emeritus.request",
     "reviews:advisor.assign",
     "reviews:comment.add",
     "reviews:review.assign",

@@ -14,6 +14,7 @@ from accounts.models import Association, RoleGrant, User
 from competencies.models import Competency
 from demo import evidence
 from demo.accounts import demo_staff_emails
+from demo.lifecycle import award_day
 from endorsement.awards import endorsement_valid_through
 from endorsement.enums import ApplicationState, EndorsementStatus
 from endorsement.inactivity import applications_hold_inactive
@@ -60,6 +61,8 @@ def test_seed_demo_creates_every_role_in_both_associations_and_is_safe_twice():
         states = sorted(
             Application.objects.filter(association__slug=slug).values_list("state", flat=True)
         )
+        # Northfield's four holders of the renewal demo (demo.lifecycle) are awarded too.
+        holders = [ApplicationState.AWARDED] * (4 if slug == "northfield" else 0)
         assert states == sorted(
             [
                 ApplicationState.REGISTERED,
@@ -70,6 +73,7 @@ def test_seed_demo_creates_every_role_in_both_associations_and_is_safe_twice():
                 ApplicationState.APPROVED,
                 ApplicationState.EXAM,
                 ApplicationState.AWARDED,
+                *holders,
             ]
         )
         dmitri = Application.objects.get(applicant__email=f"dmitri@{slug}.example.org")
@@ -83,7 +87,7 @@ def test_seed_demo_creates_every_role_in_both_associations_and_is_safe_twice():
         sittings = ExamSitting.objects.filter(association__slug=slug)
         assert sittings.filter(starts_at__lt=timezone.now()).count() == 1
         assert sittings.filter(starts_at__gt=timezone.now()).count() == 1
-    assert User.objects.count() == 1 + 2 * (7 + 8)
+    assert User.objects.count() == 1 + 2 * (7 + 8) + 4
     staff_with_totp = set(
         Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list(
             "user__email", flat=True
@@ -155,7 +159,7 @@ def test_every_seeded_history_reads_in_order_over_past_months():
     seed()
     now = timezone.now()
     applications = Application.objects.all()
-    assert applications.count() == 16
+    assert applications.count() == 16 + 4
     for application in applications:
         times = [event.at for event in application.events.order_by("id")]
         assert times == sorted(set(times)), application  # chronological, no two at once
@@ -190,7 +194,9 @@ def test_the_pipeline_shows_how_long_each_demo_applicant_has_been_in_their_state
     }
     today = Association.objects.get(slug="northfield").today()
     expected = {**DAYS_IN_STATE}
-    expected["farah"] = min(expected["farah"], (today - award_period_start(today)).days)
+    # Northfield's Farah and the holders of the renewal demo were awarded in earlier years.
+    for local in ("farah", "leo", "kim", "jon", "ivy"):
+        expected[local] = (today - award_day(local, today)).days
     assert set(shown) == set(expected)
     for local, days in expected.items():
         # The step's time of day may still be ahead today: a day less has gone by.
@@ -244,6 +250,11 @@ def test_farahs_endorsement_was_awarded_weeks_ago_and_is_valid_by_the_award_rule
         )
         zone = zoneinfo.ZoneInfo(association.time_zone)
         expected_day = max(today - datetime.timedelta(days=20), award_period_start(today))
+        if slug == "northfield":
+            # Awarded last October: valid through this year, her renewal due (demo.lifecycle).
+            expected_day = award_day("farah", today)
+            assert endorsement.valid_through == datetime.date(today.year, 12, 31)
+            assert endorsement.status == EndorsementStatus.RENEWAL_DUE
         assert endorsement.awarded_on == expected_day
         assert timezone.localtime(award.at, zone).date() == expected_day
         assert endorsement.created == award.at
@@ -269,7 +280,7 @@ def test_lakeshores_farah_was_revoked_by_its_coordinator_days_after_her_award(
     with django_capture_on_commit_callbacks(execute=True):
         seed()
     northfield = Endorsement.objects.get(holder__email="farah@northfield.example.org")
-    assert northfield.status == EndorsementStatus.ACTIVE
+    assert northfield.status == EndorsementStatus.RENEWAL_DUE
     association = Association.objects.get(slug="lakeshore")
     today = association.today()
     zone = zoneinfo.ZoneInfo(association.time_zone)
@@ -451,7 +462,13 @@ def test_every_submitted_demo_portfolio_meets_its_requirements():
             application = Application.objects.get(applicant__email=f"{local}@{slug}.example.org")
             assert application.category.code == code
             check = requirement_check(application=application)
-            assert [item.detail for item in check.missing] == [], (slug, local)
+            missing = [item.detail for item in check.missing]
+            if (slug, local) == ("northfield", "farah"):
+                # Awarded a year ago: today her ratings are older than a year, nothing else.
+                assert len(missing) == 3
+                assert all("more than 12 months old" in detail for detail in missing)
+                continue
+            assert missing == [], (slug, local)
             assert check.met_count == check.required_count >= 9
             # Gus's reviewers asked for a training on attachment: none of his covers it.
             expected = [ATTACHMENT] if local == "gus" else []
@@ -562,7 +579,7 @@ def test_demo_applicants_have_professional_profiles_and_farah_shows_hers_in_the_
     seed()
     applicants = User.objects.filter(applications__association__slug="northfield").distinct()
     profiles = WorkforceProfile.objects.filter(user__in=applicants)
-    assert profiles.count() == applicants.count() == 8
+    assert profiles.count() == applicants.count() == 8 + 4
     assert list(profiles.filter(show_languages=True).values_list("user__email", flat=True)) == [
         "farah@northfield.example.org"
     ]
@@ -573,13 +590,18 @@ def test_demo_applicants_have_professional_profiles_and_farah_shows_hers_in_the_
     seed()
     assert WorkforceProfile.objects.get(pk=ana.pk).region == "Changed County"
     rows = client.get("/a/northfield/registry/").context["rows"]
-    assert [(row.holder_name, row.languages) for row in rows] == [
-        ("Farah Endorsed", "English, Arabic")
+    # The holders of the renewal demo are listed while current (not Jon: lapsed), languages
+    # shown by Farah only.
+    assert sorted((row.holder_name, row.languages) for row in rows) == [
+        ("Farah Endorsed", "English, Arabic"),
+        ("Ivy Emeritus", ""),
+        ("Kim Late", ""),
+        ("Leo Renewing", ""),
     ]
     settings_rows = workforce_counts(
         association=Association.objects.get(slug="northfield"), by="work_setting"
     )
-    # Eight people: every setting has fewer than 5.
+    # Twelve people: every setting has fewer than 5.
     assert {row.shown for row in settings_rows} == {"fewer than 5"}
 
 
@@ -592,3 +614,67 @@ def test_every_report_shows_the_demo_data(client):
         response = client.get(f"/a/northfield/reports/{report.slug}/")
         assert response.status_code == 200
         assert 'id="report-table"' in response.content.decode(), report.slug
+
+
+@pytest.mark.django_db
+def test_northfields_holders_are_at_every_standing_through_the_writer(client):
+    from endorsement.enums import EmeritusState
+    from endorsement.lifecycle import endorsement_renewal_dates
+    from endorsement.models import EmeritusRequest, Renewal
+
+    seed()
+    association = Association.objects.get(slug="northfield")
+    today = association.today()
+    holders = {
+        local: Endorsement.objects.get(holder__email=f"{local}@northfield.example.org")
+        for local in ("farah", "leo", "kim", "jon", "ivy")
+    }
+    assert {local: e.status for local, e in holders.items()} == {
+        "farah": EndorsementStatus.RENEWAL_DUE,
+        "leo": EndorsementStatus.RENEWAL_DUE,
+        "kim": EndorsementStatus.RENEWAL_DUE,
+        "jon": EndorsementStatus.LAPSED,
+        "ivy": EndorsementStatus.EMERITUS,
+    }
+    late = {local: endorsement_renewal_dates(e).is_late(today) for local, e in holders.items()}
+    assert (late["farah"], late["leo"], late["kim"]) == (False, False, True)
+    assert not endorsement_renewal_dates(holders["kim"]).is_past_grace(today)
+    assert endorsement_renewal_dates(holders["jon"]).is_past_grace(today)
+    # Each standing was reached through the writer: its steps are logged, in order, in the past.
+    actions = {
+        local: list(e.events.order_by("at", "id").values_list("action", flat=True))
+        for local, e in holders.items()
+    }
+    assert actions["jon"] == ["open_renewal", "lapse"]
+    assert actions["farah"] == actions["leo"] == actions["kim"] == ["open_renewal"]
+    assert actions["ivy"][-1] == "retire"
+    for endorsement in holders.values():
+        times = list(endorsement.events.order_by("id").values_list("at", flat=True))
+        assert times == sorted(times)
+        assert endorsement.awarded_on < timezone.localtime(times[0]).date()
+        assert endorsement.status_since == times[-1] < timezone.now()
+    retired = EmeritusRequest.objects.get(endorsement=holders["ivy"])
+    assert (retired.state, retired.decided_by.email) == (
+        EmeritusState.APPROVED,
+        "coordinator@northfield.example.org",
+    )
+    (renewal,) = Renewal.objects.filter(endorsement__association=association)
+    assert (renewal.endorsement, renewal.year, renewal.state) == (
+        holders["leo"],
+        today.year + 1,
+        "draft",
+    )
+    # The coordinator's renewal desk counts them.
+    client.force_login(User.objects.get(email="coordinator@northfield.example.org"))
+    response = client.get("/coordinator/a/northfield/renewals/desk/")
+    counts = {row["group"]: row["count"] for row in response.context["counts"]}
+    assert counts == {
+        "active": 0,
+        "due": 2,
+        "late": 1,
+        "lapsed": 1,
+        "emeritus": 1,
+        "renewed": 0,
+        "waiting": 0,
+        "audit": 0,
+    }

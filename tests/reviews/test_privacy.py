@@ -21,7 +21,7 @@ from accounts.enums import Role
 from competencies.enums import ExamKind, RequirementKind
 from endorsement import urls as endorsement_urlconf
 from endorsement.enums import ApplicationState as S
-from endorsement.models import ApplicationEvent, EndorsementTransfer
+from endorsement.models import ApplicationEvent, EmeritusRequest, EndorsementTransfer
 from reviews import urls as reviews_urlconf
 from reviews.enums import Recommendation, RubricScore
 from reviews.models import AreaRating
@@ -58,6 +58,8 @@ PK_OBJECTS = [
     ("reviews:exam.score", "score"),
     ("endorsement:transfer.request", "endorsement"),
     ("endorsement:transfer.detail", "transfer"),
+    ("endorsement:emeritus.request", "held_endorsement"),
+    ("endorsement:emeritus.decide", "emeritus"),
 ]
 
 # The people who may read the portfolio (its owner, the assigned advisor and reviewers, the
@@ -136,6 +138,13 @@ PAGES = {
     "endorsement:transfer.detail": page(
         404, {"applicant": 200, "coordinator": 200, "coordinator of another association": 200}
     ),
+    # Emeritus status: the holder (nobody here) asks, the association's coordinator decides.
+    "endorsement:emeritus.request": page(404, {}),
+    "endorsement:emeritus.decide": page(404, {"coordinator": 200}),
+    # The renewal desk: its coordinators (and admins, who read it) only.
+    "endorsement:desk": page(403, {"coordinator": 200, "association admin": 200}),
+    "endorsement:desk.csv": page(403, {"coordinator": 200, "association admin": 200}),
+    "endorsement:desk.bulk": page(403, {"coordinator": 405}),
 }
 
 # Who is tried; the platform admin works in the admin site, not on these pages.
@@ -261,9 +270,17 @@ def world(association, other_association, make_staff):
         requested_by=people["applicant"],
         reason="Moving to the lake.",
     )
+    # A holder (not one of the people tried) and her request for emeritus status.
+    holder = UserFactory(full_name="Hedda Holder")
+    held_endorsement = EndorsementFactory(
+        application=ApplicationFactory(category=category, applicant=holder, state=S.AWARDED),
+        category=category,
+    )
     objects = {
         "endorsement": endorsement,
         "transfer": transfer,
+        "held_endorsement": held_endorsement,
+        "emeritus": EmeritusRequest.objects.create(endorsement=held_endorsement, holder=holder),
         "application": application,
         "assignment": assignments[0],
         "comment": comment,

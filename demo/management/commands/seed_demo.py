@@ -29,9 +29,10 @@ from demo.accounts import (
 from demo.billing import fee_schedule_seed, payments_seed
 from demo.competencies import categories_by_code, framework_load
 from demo.endorsement import StepTimes, back_date
+from demo.lifecycle import HOLDERS, LIFECYCLE_ASSOCIATION, lifecycle_seed
 from demo.portfolios import agreements_load
 from demo.reviews import sitting_ahead
-from demo.stories import APPLICANTS, STORIES, story_take
+from demo.stories import APPLICANTS, story_steps, story_take
 
 
 class Command(BaseCommand):
@@ -79,16 +80,30 @@ class Command(BaseCommand):
         # Before the stories, so each registration and submission is invoiced as it happens.
         fee_schedule_seed(association, categories)
         taken: StepTimes = []
-        for local, name, code, stage, language in APPLICANTS:
+        applicants = [
+            (local, name, code, stage.label, language)
+            for local, name, code, stage, language in APPLICANTS
+        ]
+        if association.slug == LIFECYCLE_ASSOCIATION:
+            # The holders of the renewal demo (``demo.lifecycle``), awarded in earlier years.
+            applicants += [
+                (local, name, code, label, language)
+                for local, name, code, language, label in HOLDERS
+            ]
+        for local, name, code, stage, language in applicants:
             user = applicant_seed(
                 association=association, local=local, name=name, language=language
             )
             story_take(
-                user=user, category=categories[code], steps=STORIES[local], staff=staff, taken=taken
+                user=user,
+                category=categories[code],
+                steps=story_steps(local, association),
+                staff=staff,
+                taken=taken,
             )
-            rows.append(
-                (f"applicant, {code}, {stage.label} – {association.slug}", user.email, "no")
-            )
+            rows.append((f"applicant, {code}, {stage} – {association.slug}", user.email, "no"))
+        # Each holder's standing (renewal due, late, lapsed, emeritus), through the writer.
+        lifecycle_seed(association, staff, taken)
         payments_seed(association, staff["admin"])
         back_date(taken)
         return rows
