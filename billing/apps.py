@@ -9,7 +9,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
-        from billing import checks, conditions, dashboards, emails, rules  # noqa: F401
+        from billing import checks, conditions, dashboards, emails, renewal_fees, rules  # noqa: F401
         from billing.services import fee_due_on_step
         from competencies import costs
         from endorsement.services import register_after_step

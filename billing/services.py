@@ -181,6 +181,8 @@ def invoice_issue(
     category_code: str = "",
     schedule: FeeSchedule | None = None,
     by: User | None = None,
+    endorsement=None,
+    period: int | None = None,
 ) -> Invoice:
     amount = money(amount)
     invoice = Invoice.objects.create(
@@ -188,6 +190,8 @@ def invoice_issue(
         number=number_allocate(association=association, series=NumberSeries.INVOICE),
         person=person,
         application=application,
+        endorsement=endorsement,
+        period=period,
         fee_type=fee_type,
         category_code=category_code,
         amount=amount,
