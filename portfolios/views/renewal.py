@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.permissions import AssociationRoleRequiredMixin
 from accounts.time_zones import time_zone_activate
-from endorsement.enums import RenewalState
+from endorsement.enums import EndorsementStatus, RenewalState
 from endorsement.lifecycle import EndorsementTransitionRefused, endorsement_renewal_dates
 from endorsement.models import Endorsement
 from portfolios import csv_import
@@ -118,10 +118,17 @@ class RenewalView(HolderRenewalMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         endorsement = self.endorsement
+        dates = endorsement_renewal_dates(endorsement)
+        refusal = getattr(self, "refusal", "")
+        if self.renewal is None and endorsement.status == EndorsementStatus.ACTIVE:
+            refusal = _(
+                "Your endorsement is valid through %(date)s. Its next renewal opens on %(opens)s."
+            ) % {
+                "date": date_format(endorsement.valid_through, "DATE_FORMAT"),
+                "opens": date_format(dates.opens, "DATE_FORMAT"),
+            }
         context.update(
-            history=renewal_history(endorsement=endorsement),
-            dates=endorsement_renewal_dates(endorsement),
-            refusal=getattr(self, "refusal", ""),
+            history=renewal_history(endorsement=endorsement), dates=dates, refusal=refusal
         )
         renewal = self.renewal
         if renewal is None:
