@@ -264,8 +264,9 @@ DASHBOARD_QUERIES = {
     # counts by state, the table's count, its page, the page's review assignments, the
     # reviewers for bulk assignment; applicants asking for an advisor (reviews.views.advisor);
     # "needs you now": the awards waiting (endorsement), the review and exam rows (reviews), the
-    # changes of name to decide and the certificates that failed (credentials, one query).
-    Role.COORDINATOR: 4 + 1 + 6 + 1 + 2 + 1,
+    # changes of name to decide and the certificates that failed (credentials, one query), the
+    # renewals to approve or audit (portfolios, one query).
+    Role.COORDINATOR: 4 + 1 + 6 + 1 + 2 + 1 + 1,
     Role.ASSOCIATION_ADMIN: 4 + 2,  # grants with their users, membership count
 }
 
@@ -291,8 +292,9 @@ def test_applicant_dashboard_query_count_is_constant(
     client.force_login(user)
     # Session, user, staff-role check; applications, their latest events, the failed ones'
     # retake dates (reviews), the current certificates (credentials), memberships, the
-    # professional profile, associations, the invoices (billing).
-    with django_assert_num_queries(11):
+    # professional profile, associations, the invoices (billing), the endorsements whose
+    # renewal is open (portfolios).
+    with django_assert_num_queries(12):
         response = client.get("/dashboard/applicant/")
     assert len(response.context["applications"]) == size
     assert len(response.context["memberships"]) == size
