@@ -243,7 +243,7 @@ def test_signing_the_code_of_ethics(client, endorsement, renewal):
 
 
 def test_the_coordinator_approves_a_new_certificate_follows(
-    client, endorsement, renewal, coordinator, eager
+    client, endorsement, renewal, coordinator, eager, django_capture_on_commit_callbacks
 ):
     Certificate.objects.create(
         endorsement=endorsement, holder_name="Farah Holder", state=CertificateState.READY
@@ -253,7 +253,7 @@ def test_the_coordinator_approves_a_new_certificate_follows(
     client.force_login(coordinator)
     review = reverse("portfolios:renewal.review", kwargs={"pk": renewal.pk})
     assert "Approve the renewal" in client.get(review).content.decode()
-    with django_capture_on_commit():
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(review, {"decision": "approve", "note": ""})
     assert response.status_code == 302
     endorsement.refresh_from_db()
@@ -278,14 +278,9 @@ def test_the_coordinator_approves_a_new_certificate_follows(
     ]
 
 
-def django_capture_on_commit():
-    """The test's transaction never commits: run the on-commit callbacks when the block ends."""
-    from django.test import TestCase
-
-    return TestCase.captureOnCommitCallbacks(execute=True)
-
-
-def test_the_coordinator_returns_with_a_note(client, endorsement, renewal, coordinator):
+def test_the_coordinator_returns_with_a_note(
+    client, endorsement, renewal, coordinator, django_capture_on_commit_callbacks
+):
     complete(renewal)
     renewal_submit(renewal=renewal, by=endorsement.holder)
     client.force_login(coordinator)
@@ -293,7 +288,7 @@ def test_the_coordinator_returns_with_a_note(client, endorsement, renewal, coord
     response = client.post(review, {"decision": "return", "note": ""})
     assert response.status_code == 400
     assert "Say what the holder must change" in response.content.decode()
-    with django_capture_on_commit():
+    with django_capture_on_commit_callbacks(execute=True):
         client.post(review, {"decision": "return", "note": "Add the DEI certificate."})
     renewal.refresh_from_db()
     assert (renewal.state, renewal.decision_note) == (
@@ -361,14 +356,16 @@ def test_a_renewal_waiting_for_approval_stops_the_lapse(endorsement, renewal):
     assert Endorsement.objects.get(pk=endorsement.pk).status == EndorsementStatus.RENEWAL_DUE
 
 
-def test_a_reinstatement_issues_a_new_certificate(endorsement, coordinator, eager):
+def test_a_reinstatement_issues_a_new_certificate(
+    endorsement, coordinator, eager, django_capture_on_commit_callbacks
+):
     from tests.factories import endorsement_status_set
 
     endorsement_status_set(endorsement, EndorsementStatus.LAPSED)
     Certificate.objects.create(
         endorsement=endorsement, holder_name="Farah Holder", state=CertificateState.READY
     )
-    with django_capture_on_commit():
+    with django_capture_on_commit_callbacks(execute=True):
         endorsement_transition(
             endorsement=endorsement,
             action="reinstate",
@@ -414,3 +411,19 @@ def test_the_dashboard_offers_to_renew(client, endorsement):
     html = client.get(reverse("accounts:dashboard.applicant")).content.decode()
     assert f"Renew your endorsement {endorsement.number}" in html
     assert url(endorsement) in html
+
+
+def test_the_holder_reads_the_approval_in_spanish(
+    endorsement, renewal, coordinator, django_capture_on_commit_callbacks
+):
+    holder = endorsement.holder
+    holder.preferred_language = "es"
+    holder.save()
+    complete(renewal)
+    renewal_submit(renewal=renewal, by=holder)
+    with django_capture_on_commit_callbacks(execute=True):
+        renewal_approve(renewal=renewal, by=coordinator)
+    (message,) = mail.outbox
+    assert message.subject == f"Su Endoso {endorsement.number} ha sido renovado"
+    assert f"ha aprobado su renovación para {renewal.year}" in message.body
+    assert f"/portfolio/renewal/{endorsement.pk}/" in message.body
