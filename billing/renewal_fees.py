@@ -15,16 +15,30 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from billing.enums import SETTLED_STATUSES, FeeType
-from billing.models import ZERO, Invoice
-from billing.selectors import fee_amount, fee_schedule_in_force
+from billing.models import ZERO, FeeSchedule, Invoice
 from billing.services import invoice_issue
 from endorsement.lifecycle import endorsement_renewal_dates, register_condition
 from portfolios.renewals import RenewalItem, register_on_renewal_open, register_renewal_check
 
 
+def _schedule(endorsement, today: datetime.date) -> FeeSchedule | None:
+    """The association's schedule in force (its flat fees only), read once per endorsement
+    object."""
+    cache = endorsement.__dict__.setdefault("_renewal_fee_schedules", {})
+    if today not in cache:
+        cache[today] = (
+            FeeSchedule.objects.filter(
+                association_id=endorsement.association_id, effective_from__lte=today
+            )
+            .order_by("-effective_from")
+            .first()
+        )
+    return cache[today]
+
+
 def _fees_due(endorsement, today: datetime.date) -> list[tuple[str, Decimal, object]]:
     """(fee type, amount, schedule) of each renewal fee the endorsement owes this year."""
-    schedule = fee_schedule_in_force(association=endorsement.association, on=today)
+    schedule = _schedule(endorsement, today)
     if schedule is None:
         return []
     fee_types = [FeeType.RENEWAL]
@@ -32,7 +46,7 @@ def _fees_due(endorsement, today: datetime.date) -> list[tuple[str, Decimal, obj
         fee_types.append(FeeType.LATE_RENEWAL)
     due = []
     for fee_type in fee_types:
-        amount = fee_amount(schedule=schedule, fee_type=fee_type)
+        amount = schedule.flat_fee(fee_type)
         if amount > ZERO:
             due.append((fee_type, amount, schedule))
     return due
@@ -79,12 +93,17 @@ def renewal_fees_issue(renewal, endorsement, today: datetime.date, by) -> list[I
                 )
         except IntegrityError:
             continue  # issued meanwhile by another request
+    if not issued:
+        # The checklist read right after (the same request) reuses them, once.
+        endorsement._renewal_invoices = existing
     return issued
 
 
 def _unsettled(endorsement, today: datetime.date) -> tuple[list[Invoice], bool]:
     """The fees due and not settled, and whether one due is not invoiced yet."""
-    invoices = renewal_invoices(endorsement)
+    invoices = endorsement.__dict__.pop("_renewal_invoices", None)
+    if invoices is None:
+        invoices = renewal_invoices(endorsement)
     open_ones, missing = [], False
     for fee_type, _amount, _schedule in _fees_due(endorsement, today):
         invoice = invoices.get(fee_type)

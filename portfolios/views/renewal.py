@@ -74,7 +74,7 @@ class HolderRenewalMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.endorsement = get_object_or_404(
             Endorsement.objects.select_related(
-                "association", "holder", "category__framework", "application"
+                "association__renewal_policy", "holder", "category__framework", "application"
             ).prefetch_related("category__requirements"),
             pk=kwargs["endorsement_id"],
         )
@@ -143,7 +143,9 @@ class RenewalView(HolderRenewalMixin, TemplateView):
             can_edit=renewal.state in EDITABLE_STATES,
             ethics=code_of_ethics(
                 association=endorsement.association, language=self.request.LANGUAGE_CODE
-            ),
+            )
+            if renewal.ethics_signed_at is None and renewal.state in EDITABLE_STATES
+            else None,
             ethics_form=kwargs.get("ethics_form")
             or EthicsSignForm(initial={"typed_name": self.request.user.get_full_name()}),
             rsc_provider_form=RSCProviderForm(initial={"provides_rsc": renewal.provides_rsc}),
