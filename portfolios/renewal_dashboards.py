@@ -1,8 +1,7 @@
 """The renewal on the dashboards (``accounts.dashboards``): the holder's "Renew" step and
-section, the coordinator's renewals to approve or audit. Imported from
+section, the coordinator's link to the renewals to approve or audit. Imported from
 ``PortfoliosConfig.ready``."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -81,38 +80,10 @@ def holder_renewal_section(request, association, context):
     return dashboards.Section(template="portfolios/renewal/_dashboard.html", data={"rows": rows})
 
 
-@dashboards.register_tasks(Role.COORDINATOR)
-def coordinator_renewal_tasks(request, association, context) -> list[dashboards.Task]:
-    """Renewals waiting for approval, and those approved automatically set aside for audit
-    (1 query)."""
-    renewals = Renewal.objects.filter(endorsement__association=association).filter(
-        Q(state=RenewalState.SUBMITTED)
-        | Q(state=RenewalState.APPROVED, audit_selected=True, audited_at__isnull=True)
-    )
-    rows = []
-    for renewal in renewals.select_related("endorsement__holder", "endorsement__category"):
-        endorsement = renewal.endorsement
-        values = {"name": endorsement.holder.get_full_name(), "code": endorsement.category.code}
-        waiting = renewal.state == RenewalState.SUBMITTED
-        rows.append(
-            dashboards.Task(
-                kind="renewal" if waiting else "renewal_audit",
-                label=(
-                    _("Approve the renewal of %(name)s (%(code)s)")
-                    if waiting
-                    else _("Audit the renewal of %(name)s (%(code)s)")
-                )
-                % values,
-                url=reverse("portfolios:renewal.review", kwargs={"pk": renewal.pk}),
-                priority=40 if waiting else 60,
-                since=renewal.submitted_at,
-            )
-        )
-    return rows
-
-
 @dashboards.register_section(Role.COORDINATOR)
 def coordinator_renewals_link(request, association, context):
+    """The link to the association's renewals (no query: the dashboard keeps within its 15
+    queries; the renewal desk counts them)."""
     return dashboards.Section(
         template="portfolios/renewal/_dashboard_coordinator.html",
         data={"url": reverse("portfolios:renewals", kwargs={"slug": association.slug})},

@@ -264,9 +264,8 @@ DASHBOARD_QUERIES = {
     # counts by state, the table's count, its page, the page's review assignments, the
     # reviewers for bulk assignment; applicants asking for an advisor (reviews.views.advisor);
     # "needs you now": the awards waiting (endorsement), the review and exam rows (reviews), the
-    # changes of name to decide and the certificates that failed (credentials, one query), the
-    # renewals to approve or audit (portfolios, one query).
-    Role.COORDINATOR: 4 + 1 + 6 + 1 + 2 + 1 + 1,
+    # changes of name to decide and the certificates that failed (credentials, one query).
+    Role.COORDINATOR: 4 + 1 + 6 + 1 + 2 + 1,
     Role.ASSOCIATION_ADMIN: 4 + 2,  # grants with their users, membership count
 }
 

@@ -132,4 +132,7 @@ def test_the_apps_register_their_conditions_when_they_load():
         "approve": ["every_review_in"],
         "defer": ["every_review_in"],
         "retake_exam": ["retake_allowed"],
+        # The endorsement's lifecycle (``endorsement.lifecycle.register_condition``).
+        "endorsement.lapse": ["no_renewal_waiting"],
+        "endorsement.renew": ["renewal_fee_settled"],
     }

@@ -26,8 +26,8 @@ STATES = [S.IN_REVIEW, S.REGISTERED, S.ACCEPTED, S.SUBMITTED, S.AWARDED]
 # page's review assignments (with reviewers), the reviewers for bulk assignment; applicants
 # asking for an advisor (reviews.views.advisor); "needs you now": the awards waiting and the
 # review and exam rows (one query each), the changes of name to decide and the failed
-# certificates (one query together), the renewals to approve or audit (one query).
-DASHBOARD_QUERIES = 4 + 1 + 6 + 1 + 2 + 1 + 1
+# certificates (one query together).
+DASHBOARD_QUERIES = 4 + 1 + 6 + 1 + 2 + 1
 # Session, user, roles, association; categories; the applications, their review assignments.
 CSV_QUERIES = 4 + 1 + 2
 
