@@ -8,6 +8,7 @@ association its review. Everyone else gets 404; anonymous visitors are sent to l
 import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -407,18 +408,19 @@ class RenewalImportView(HolderRenewalMixin, FormView):
                     )
                 )
         created = 0
-        for row in rows:
-            if not row.is_valid:
-                continue
-            training = row.training()
-            ids = [item.pk for item in row.competencies]
-            renewal_hours_save(
-                renewal=self.renewal,
-                instance=training,
-                by=self.request.user,
-                save_m2m=lambda training=training, ids=ids: training.competencies.set(ids),
-            )
-            created += 1
+        with transaction.atomic():  # all the valid rows, or none
+            for row in rows:
+                if not row.is_valid:
+                    continue
+                training = row.training()
+                ids = [item.pk for item in row.competencies]
+                renewal_hours_save(
+                    renewal=self.renewal,
+                    instance=training,
+                    by=self.request.user,
+                    save_m2m=lambda training=training, ids=ids: training.competencies.set(ids),
+                )
+                created += 1
         skipped = [row for row in rows if not row.is_valid]
         if created:
             messages.success(
