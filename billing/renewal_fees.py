@@ -8,16 +8,19 @@ neither paid nor waived. Imported from ``BillingConfig.ready``.
 """
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.enums import SETTLED_STATUSES, FeeType
 from billing.models import ZERO, FeeSchedule, Invoice
 from billing.services import invoice_issue
 from endorsement.lifecycle import endorsement_renewal_dates, register_condition
+from endorsement.models import Renewal
 from portfolios.renewals import RenewalItem, register_on_renewal_open, register_renewal_check
 
 
@@ -36,13 +39,23 @@ def _schedule(endorsement, today: datetime.date) -> FeeSchedule | None:
     return cache[today]
 
 
-def _fees_due(endorsement, today: datetime.date) -> list[tuple[str, Decimal, object]]:
-    """(fee type, amount, schedule) of each renewal fee the endorsement owes this year."""
+def _sent_on(renewal, endorsement) -> datetime.date | None:
+    """The day (where the association is) the renewal was submitted, if it was."""
+    if renewal is None or renewal.submitted_at is None:
+        return None
+    zone = zoneinfo.ZoneInfo(endorsement.association.time_zone)
+    return timezone.localtime(renewal.submitted_at, zone).date()
+
+
+def _fees_due(endorsement, today: datetime.date, renewal=None) -> list[tuple[str, Decimal, object]]:
+    """(fee type, amount, schedule) of each renewal fee the endorsement owes this year: the
+    late fee when the renewal is late today, or was submitted late (one submitted in time and
+    approved after 1 January owes none)."""
     schedule = _schedule(endorsement, today)
     if schedule is None:
         return []
     fee_types = [FeeType.RENEWAL]
-    if endorsement_renewal_dates(endorsement).is_late(today):
+    if endorsement_renewal_dates(endorsement).is_late(_sent_on(renewal, endorsement) or today):
         fee_types.append(FeeType.LATE_RENEWAL)
     due = []
     for fee_type in fee_types:
@@ -73,7 +86,7 @@ def renewal_fees_issue(renewal, endorsement, today: datetime.date, by) -> list[I
     """Invoice the renewal fee (and the late fee when late) not invoiced yet."""
     existing = renewal_invoices(endorsement)
     issued = []
-    for fee_type, amount, schedule in _fees_due(endorsement, today):
+    for fee_type, amount, schedule in _fees_due(endorsement, today, renewal):
         if fee_type in existing:
             continue
         try:
@@ -99,13 +112,13 @@ def renewal_fees_issue(renewal, endorsement, today: datetime.date, by) -> list[I
     return issued
 
 
-def _unsettled(endorsement, today: datetime.date) -> tuple[list[Invoice], bool]:
+def _unsettled(endorsement, today: datetime.date, renewal=None) -> tuple[list[Invoice], bool]:
     """The fees due and not settled, and whether one due is not invoiced yet."""
     invoices = endorsement.__dict__.pop("_renewal_invoices", None)
     if invoices is None:
         invoices = renewal_invoices(endorsement)
     open_ones, missing = [], False
-    for fee_type, _amount, _schedule in _fees_due(endorsement, today):
+    for fee_type, _amount, _schedule in _fees_due(endorsement, today, renewal):
         invoice = invoices.get(fee_type)
         if invoice is None:
             missing = True
@@ -117,10 +130,10 @@ def _unsettled(endorsement, today: datetime.date) -> tuple[list[Invoice], bool]:
 @register_renewal_check
 def renewal_fee_item(renewal, endorsement, today: datetime.date) -> list[RenewalItem]:
     """ "Fee: 30.00 USD due — pay" (with the late fee from 1 January), or paid."""
-    due = _fees_due(endorsement, today)
+    due = _fees_due(endorsement, today, renewal)
     if not due:
         return []
-    open_ones, missing = _unsettled(endorsement, today)
+    open_ones, missing = _unsettled(endorsement, today, renewal)
     if not open_ones and not missing:
         return [RenewalItem(key="fee", label=_("Fee"), met=True, detail=_("Paid."))]
     if open_ones:
@@ -146,7 +159,8 @@ def renewal_fee_item(renewal, endorsement, today: datetime.date) -> list[Renewal
 def renewal_fee_settled(endorsement, **facts) -> str:
     """Approving a renewal whose fee (or late fee) is neither paid nor waived is refused."""
     today = endorsement.association.today()
-    open_ones, missing = _unsettled(endorsement, today)
+    renewal = Renewal.objects.filter(endorsement=endorsement, year=_period(endorsement)).first()
+    open_ones, missing = _unsettled(endorsement, today, renewal)
     if open_ones:
         invoice = open_ones[0]
         return _(

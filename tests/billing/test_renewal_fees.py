@@ -139,3 +139,26 @@ def test_two_invoices_for_the_same_fee_and_year_are_refused_by_the_database(endo
             endorsement=endorsement,
             period=invoice.period,
         )
+
+
+def test_a_renewal_submitted_in_time_owes_no_late_fee_when_approved_in_january(
+    association, category, coordinator
+):
+    from django.utils import timezone
+
+    from endorsement.models import Renewal
+
+    schedule_for(association, days_ago=800)
+    last_year = datetime.date.today().year - 1
+    endorsement = due_endorsement(association, category, year=last_year)
+    renewal = complete(opened(endorsement))
+    Invoice.objects.filter(endorsement=endorsement, fee_type=FeeType.RENEWAL).update(
+        status=InvoiceStatus.PAID
+    )
+    # Sent on 30 December, approved now: the late fee (open) is not owed.
+    Renewal.objects.filter(pk=renewal.pk).update(
+        state=RenewalState.SUBMITTED,
+        submitted_at=timezone.make_aware(datetime.datetime(last_year, 12, 30, 12)),
+    )
+    renewal_approve(renewal=renewal, by=coordinator)
+    assert Endorsement.objects.get(pk=endorsement.pk).status == EndorsementStatus.ACTIVE
