@@ -15,10 +15,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import StaffChangeAction
-from accounts.models import Association, Membership, RoleGrant, User, membership_end
+from accounts.models import (
+    Association,
+    Membership,
+    RoleGrant,
+    StaffChange,
+    StaffInvitation,
+    User,
+    membership_end,
+)
 from accounts.people import staff_change_record
 from accounts.selectors import associations_administered
-from accounts.services import role_grant, role_revoke
+from accounts.services import member_number_allocate, role_grant, role_revoke
 
 
 def admin_login(request, extra_context=None):
@@ -205,10 +213,11 @@ class MembershipForm(UserByEmailForm):
         fields = ["association", "user_email", "member_number", "status", "start"]
         labels = {"start": _("Joined or paid on")}
         help_texts = {
+            "member_number": _("Leave it empty to give the association's next member number."),
             "start": _(
                 "The membership runs to 31 December of this year, or of the next year when "
                 "joined on or after 1 October."
-            )
+            ),
         }
 
     def clean(self):
@@ -283,6 +292,13 @@ class MembershipAdmin(AssociationScopedAdmin):
     date_hierarchy = "end"
     readonly_fields = ["end"]
 
+    def save_model(self, request, obj, form, change):
+        """A membership recorded without a member number gets the association's next one, as
+        one recorded online does (``member_number_allocate``)."""
+        if not change and not obj.member_number.strip():
+            obj.member_number = member_number_allocate(association=obj.association)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(AssociationScopedAdmin):
@@ -333,6 +349,39 @@ class RoleGrantAdmin(AssociationScopedAdmin):
     def delete_queryset(self, request, queryset):
         for grant in queryset.select_related("association", "user"):
             self.delete_model(request, grant)
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(ReadOnlyAdminMixin, AssociationScopedAdmin):
+    """Invitations are sent, sent again and cancelled on the People page (``accounts.people``),
+    which makes the link and writes the log; here they are only read."""
+
+    list_display = [
+        "email",
+        "full_name",
+        "association",
+        "roles",
+        "sent_at",
+        "expires",
+        "accepted_at",
+        "cancelled_at",
+    ]
+    list_filter = [("association", admin.RelatedOnlyFieldListFilter), "language"]
+    search_fields = ["email", "full_name"]
+    list_select_related = ["association"]
+    exclude = ["token_hash"]
+    date_hierarchy = "created"
+
+
+@admin.register(StaffChange)
+class StaffChangeAdmin(ReadOnlyAdminMixin, AssociationScopedAdmin):
+    """The append-only log of staff changes: read, never added, changed or deleted."""
+
+    list_display = ["at", "association", "actor", "action", "email", "roles"]
+    list_filter = ["action", ("association", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["email", "user__email", "user__full_name", "actor__email"]
+    list_select_related = ["association", "actor"]
+    date_hierarchy = "at"
 
 
 @admin.register(User)

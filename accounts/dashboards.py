@@ -171,13 +171,40 @@ def task_next_step(task: Task) -> NextStep:
     )
 
 
+# Pages a later app adds to the association admin's next step: (label, URL name taking the
+# association's ``slug``), e.g. billing's fee schedule; filled in ``AppConfig.ready()``.
+ADMIN_PAGES: list[tuple] = []
+
+
+def register_admin_page(*, label, url_name: str) -> None:
+    ADMIN_PAGES.append((label, url_name))
+
+
 def association_admin_next_step(request, association, context) -> NextStep:
-    """What exists for an association admin today: the admin site, scoped to the association."""
+    """Where an association admin manages their association: the member list, the people page
+    (staff, roles, invitations), the pages later apps register (the fee schedule) and the admin
+    site for the rest (the framework)."""
+    if association is None:
+        return NextStep(
+            heading=_("Manage your association"),
+            action_label=_("Open the admin site"),
+            action_url=reverse("admin:index"),
+            kind="admin",
+        )
+    slug = {"slug": association.slug}
     return NextStep(
         heading=_("Manage your association"),
-        text=_("Members, fees, roles and the framework are managed in the admin."),
-        action_label=_("Manage members, fees, roles and the framework in the admin"),
-        action_url=reverse("admin:index"),
+        text=_(
+            "Members, staff and fees have their own pages here; the framework is edited in "
+            "the admin site."
+        ),
+        action_label=_("See the members"),
+        action_url=reverse("accounts:members", kwargs=slug),
+        links=(
+            (_("People and roles"), reverse("accounts:people", kwargs=slug)),
+            *((label, reverse(url_name, kwargs=slug)) for label, url_name in ADMIN_PAGES),
+            (_("The framework, in the admin site"), reverse("admin:index")),
+        ),
         kind="admin",
     )
 

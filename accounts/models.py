@@ -237,6 +237,19 @@ class Membership(models.Model):
         return self.status == MembershipStatus.ACTIVE and self.start <= on <= self.end
 
 
+class MemberNumberCounter(models.Model):
+    """The last member number given in an association; locked while the next is taken
+    (``accounts.services.member_number_allocate``), so two memberships never get the same one."""
+
+    association = models.OneToOneField(
+        Association, on_delete=models.CASCADE, related_name="member_number_counter"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.association_id}: {self.last_number}"
+
+
 class RoleGrant(models.Model):
     """A staff role held by a user in one association."""
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.enums import MembershipStatus, Role
 from accounts.models import (
     Association,
+    MemberNumberCounter,
     Membership,
     RoleGrant,
     User,
@@ -49,6 +50,24 @@ def role_revoke(*, association: Association, user: User, role: str) -> None:
         user.save(update_fields=["is_staff"])
 
 
+def member_number_allocate(*, association: Association) -> str:
+    """The association's next member number, e.g. NFAIMH-M-00042: the counter row stays locked
+    until the caller's transaction ends, so concurrent callers never get the same number (one
+    already typed by hand is skipped)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("member_number_allocate needs the caller's transaction.")
+    MemberNumberCounter.objects.get_or_create(association=association)
+    counter = MemberNumberCounter.objects.select_for_update().get(association=association)
+    taken = Membership.objects.filter(association=association)
+    while True:
+        counter.last_number += 1
+        number = f"{association.number_prefix}-M-{counter.last_number:05d}"
+        if not taken.filter(member_number=number).exists():
+            break
+    counter.save(update_fields=["last_number"])
+    return number
+
+
 @transaction.atomic
 def membership_record(
     *,
@@ -58,16 +77,28 @@ def membership_record(
     member_number: str = "",
     status: str = MembershipStatus.ACTIVE,
 ) -> Membership:
-    """Record a paid individual membership for the calendar year(s) it covers."""
+    """Record a paid individual membership for the calendar year(s) it covers, with the member
+    number given or else the association's next one (``member_number_allocate``)."""
     start, end = membership_period(joined_on)
     return Membership.objects.create(
         association=association,
         user=user,
-        member_number=member_number,
+        member_number=member_number.strip() or member_number_allocate(association=association),
         status=status,
         start=start,
         end=end,
     )
+
+
+@transaction.atomic
+def membership_cancel(*, membership: Membership) -> Membership:
+    """End a membership before its term (its fee refunded): it no longer counts for anything;
+    cancelling it again changes nothing."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != MembershipStatus.CANCELLED:
+        membership.status = MembershipStatus.CANCELLED
+        membership.save(update_fields=["status"])
+    return membership
 
 
 def user_set_language(*, user: User, language: str) -> None:

@@ -3,6 +3,7 @@ schedule and record payments on the portal's own pages (``billing:fees``, the in
 where every write goes through ``billing.services`` and its audit log."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ReadOnlyAdminMixin
 from billing.models import (
@@ -12,6 +13,7 @@ from billing.models import (
     GatewayEvent,
     Invoice,
     Payment,
+    WaiverRequest,
 )
 
 
@@ -64,3 +66,18 @@ class GatewayEventAdmin(PlatformOnlyMixin, admin.ModelAdmin):
     list_filter = ["outcome", "gateway", "event_type"]
     list_select_related = ["invoice__association"]
     search_fields = ["event_id", "object_id", "payment_intent"]
+
+
+@admin.register(WaiverRequest)
+class WaiverRequestAdmin(PlatformOnlyMixin, admin.ModelAdmin):
+    """People's waiver requests; the association admin answers them on the invoice page."""
+
+    list_display = ["invoice", "person", "status", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status", "invoice__association"]
+    list_select_related = ["invoice__association", "invoice__person", "decided_by"]
+    search_fields = ["invoice__person__email", "invoice__person__full_name", "reason"]
+    date_hierarchy = "requested_at"
+
+    @admin.display(description=_("billed to"), ordering="invoice__person__email")
+    def person(self, obj):
+        return obj.invoice.person

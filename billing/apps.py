@@ -15,6 +15,6 @@ class BillingConfig(AppConfig):
         from endorsement.services import register_after_step
 
         # The fee that falls due with a step is invoiced in the step's transaction.
-        register_after_step("register", "accept", "submit")(fee_due_on_step)
+        register_after_step("register", "accept", "submit", "start_reinstatement")(fee_due_on_step)
         # What each category costs, on the public pages and the eligibility check.
         costs.register(dashboards.category_cost_sentences)

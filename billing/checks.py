@@ -1,6 +1,7 @@
 """System checks of billing's settings: ``manage.py migrate`` (the release step of
 docker-compose.yml, which the web and worker services wait for) and ``check`` fail when the
-configured gateway is unknown or Stripe's keys are missing."""
+configured gateway is unknown, Stripe's keys are missing, or the manual gateway (which takes no
+money) is named without DEBUG."""
 
 from django.conf import settings
 from django.core.checks import Error, register
@@ -8,7 +9,7 @@ from django.core.checks import Error, register
 
 @register()
 def billing_gateway_configured(app_configs=None, **kwargs):
-    from billing.gateways import GATEWAYS
+    from billing.gateways import GATEWAYS, manual_gateway_allowed
 
     name = getattr(settings, "BILLING_GATEWAY", "")
     if not name:
@@ -22,6 +23,16 @@ def billing_gateway_configured(app_configs=None, **kwargs):
             )
         ]
     errors = []
+    if name == "manual" and not manual_gateway_allowed():
+        errors.append(
+            Error(
+                "BILLING_GATEWAY=manual takes no money: it is the demo's gateway and runs only "
+                "with DEBUG.",
+                hint="Use BILLING_GATEWAY=stripe for card payments, or leave it empty (the "
+                "office records payments).",
+                id="billing.E004",
+            )
+        )
     if name == "stripe":
         key = getattr(settings, "STRIPE_SECRET_KEY", "")
         if not key.startswith(("sk_", "rk_")):

@@ -1,6 +1,7 @@
 """Fees on the workflow's steps (``endorsement.conditions``): where the association's fee
 schedule says so, the coordinator accepts a registration only once its registration fee is paid
-or waived, and the portfolio is submitted only once its processing fee is."""
+or waived, and the portfolio is submitted only once its processing fee is; a reinstatement
+is approved only once its reinstatement fee is."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -10,6 +11,7 @@ from billing.enums import SETTLED_STATUSES, FeeType
 from billing.models import FeeSchedule, Invoice
 from billing.selectors import fee_amount, fee_schedule_in_force
 from endorsement import conditions
+from endorsement.enums import ApplicationPurpose
 
 
 def invoice_url(invoice: Invoice) -> str:
@@ -68,6 +70,8 @@ def registration_fee_settled(application, **facts) -> str:
 
 @conditions.register("submit")
 def processing_fee_settled(application, **facts) -> str:
+    if application.purpose == ApplicationPurpose.REINSTATEMENT:
+        return ""  # a reinstatement owes the reinstatement fee instead (below)
     if not _requires(application, "processing_fee_before_submission"):
         return ""
     return _unsettled(
@@ -80,5 +84,23 @@ def processing_fee_settled(application, **facts) -> str:
         _(
             "The processing fee must be paid before the portfolio is submitted, and its invoice "
             "is not issued yet: write to the association's office."
+        ),
+    )
+
+
+@conditions.register("reinstate")
+def reinstatement_fee_settled(application, **facts) -> str:
+    """A reinstatement is approved only once its fee is paid or waived (when the schedule in
+    force charges one)."""
+    return _unsettled(
+        application,
+        FeeType.REINSTATEMENT,
+        _(
+            "The reinstatement fee (%(amount)s %(currency)s, invoice %(number)s) must be paid "
+            "or waived before the reinstatement is approved: %(url)s"
+        ),
+        _(
+            "The reinstatement fee must be paid before the reinstatement is approved, and its "
+            "invoice is not issued yet: write to the association's office."
         ),
     )

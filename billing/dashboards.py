@@ -5,6 +5,7 @@ admin's (``accounts.dashboards``), and each category's fees on the public pages
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import dashboards
 from accounts.enums import Role
@@ -62,6 +63,9 @@ def admin_billing(request, association, context):
             "invoices_url": reverse("billing:admin.invoices", kwargs={"slug": association.slug}),
         },
     )
+
+
+dashboards.register_admin_page(label=gettext_lazy("The fee schedule"), url_name="billing:fees")
 
 
 @register_application_panel

@@ -1,10 +1,12 @@
 """The e-mails of billing, registered with the one e-mail door
 (``endorsement.emails.register_emails``) when the app loads; their default wording is in
-``billing/templates/billing/emails/``. Sent for invoices of an application (to its applicant, in
-their language, once the payment or waiver commits)."""
+``billing/templates/billing/emails/``. Sent to the person an invoice is for, in their language,
+once the transaction commits: when the invoice is issued (what is owed, why, and the link to pay
+or ask for a waiver) and, for an application's invoices, when it is paid or waived."""
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from endorsement.emails import (
@@ -25,11 +27,22 @@ VALUES = {
 register_emails(
     folder="billing/emails",
     emails={
+        "invoice_issued": _("A fee to pay: the invoice (to the person it is for)"),
         "fee_paid": _("Payment received (to the applicant)"),
         "fee_waived": _("Fee waived (to the applicant)"),
         "membership_recorded": _("Membership recorded after its fee (to the member)"),
     },
     values={
+        "invoice_issued": {
+            "recipient": CONTEXT_HELP["recipient"],
+            "association": CONTEXT_HELP["association"],
+            "contact_email": CONTEXT_HELP["contact_email"],
+            "number": VALUES["number"],
+            "fee": VALUES["fee"],
+            "amount": VALUES["amount"],
+            "reason": _("why the fee is owed, in a sentence"),
+            "invoice_url": _("the invoice's page, where the person pays or asks for a waiver"),
+        },
         "fee_paid": VALUES,
         "fee_waived": VALUES,
         "membership_recorded": {
@@ -44,11 +57,66 @@ register_emails(
 )
 
 
+# Why an invoice is owed, by fee type, as the e-mail says it.
+INVOICE_REASONS = {
+    "registration": _("It comes with your registration for the %(category)s endorsement."),
+    "processing": _("It is for the review of your portfolio for the %(category)s endorsement."),
+    "membership": _("It is for your membership of %(association)s."),
+    "renewal": _("It is for renewing your endorsement."),
+    "late_renewal": _("It is for renewing your endorsement after its renewal date."),
+    "reinstatement": _("It is for reinstating your endorsement."),
+}
+
+
+def invoice_url(invoice) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("billing:invoice", kwargs={"pk": invoice.pk})
+
+
+def invoice_email_on_commit(*, invoice) -> None:
+    """Tell the person an invoice is for what they owe, why, and where to pay it or ask for a
+    waiver, in their language (only for an amount to pay)."""
+    person = invoice.person
+    if invoice.amount <= 0 or not person.is_active or not person.email:
+        return
+    association = invoice.association
+    language = person.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        category = ""
+        if invoice.application_id is not None:
+            category = invoice.application.category
+            category = f"{category.display_name} ({category.code})"
+        reason = INVOICE_REASONS.get(invoice.fee_type)
+        reason = (
+            str(reason)
+            % {"category": category or invoice.category_code, "association": association.name}
+            if reason
+            else ""
+        )
+        context = {
+            "recipient": person.get_full_name(),
+            "association": association.name,
+            "contact_email": association.contact_email,
+            "number": invoice.display_number,
+            "fee": invoice.description,
+            "amount": f"{invoice.amount} {invoice.currency}",
+            "reason": reason,
+            "invoice_url": invoice_url(invoice),
+        }
+    email_on_commit(
+        association=association,
+        key="invoice_issued",
+        to=person.email,
+        language=language,
+        reply_to=association.contact_email,
+        context=context,
+    )
+
+
 def fee_email_on_commit(*, key: str, invoice, amount) -> None:
     """Tell the applicant of an application's invoice that ``amount`` was paid or waived."""
     if invoice.application_id is None:
         return
-    url = settings.SITE_URL.rstrip("/") + reverse("billing:invoice", kwargs={"pk": invoice.pk})
+    url = invoice_url(invoice)
     application_email_on_commit(
         application=invoice.application,
         key=key,

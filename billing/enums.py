@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FeeType(models.TextChoices):
@@ -21,7 +22,7 @@ ONCE_PER_APPLICATION = [FeeType.REGISTRATION, FeeType.PROCESSING]
 
 class InvoiceStatus(models.TextChoices):
     OPEN = "open", _("To pay")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("invoice status", "Paid")
     WAIVED = "waived", _("Waived")
     REFUNDED = "refunded", _("Refunded")
 
@@ -69,6 +70,7 @@ class BillingAction(models.TextChoices):
     WAIVER_REQUESTED = "waiver_requested", _("Waiver asked for")
     WAIVER_REFUSED = "waiver_refused", _("Waiver refused")
     MEMBERSHIP_RECORDED = "membership_recorded", _("Membership recorded")
+    MEMBERSHIP_CANCELLED = "membership_cancelled", _("Membership cancelled (fee refunded)")
 
 
 class NumberSeries(models.TextChoices):

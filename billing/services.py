@@ -13,9 +13,14 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.enums import MembershipStatus
 from accounts.models import Association, User
-from accounts.services import membership_record
-from billing.emails import fee_email_on_commit, membership_email_on_commit
+from accounts.services import membership_cancel, membership_record
+from billing.emails import (
+    fee_email_on_commit,
+    invoice_email_on_commit,
+    membership_email_on_commit,
+)
 from billing.enums import (
     ONCE_PER_APPLICATION,
     WAIVER_METHODS,
@@ -46,6 +51,7 @@ from billing.selectors import (
     membership_start,
     open_membership_invoice,
 )
+from endorsement.enums import ApplicationPurpose
 
 CENT = Decimal("0.01")
 
@@ -184,6 +190,8 @@ def invoice_issue(
     endorsement=None,
     period: int | None = None,
 ) -> Invoice:
+    """Bill ``person`` for a fee (the one door every invoice is issued through); they are
+    e-mailed what is owed, why, and the link to pay or ask for a waiver once it commits."""
     amount = money(amount)
     invoice = Invoice.objects.create(
         association=association,
@@ -206,6 +214,7 @@ def invoice_issue(
         amount=amount,
         currency=currency,
     )
+    invoice_email_on_commit(invoice=invoice)
     return invoice
 
 
@@ -289,6 +298,24 @@ def _membership_from_invoice(invoice: Invoice) -> None:
         note=f"{membership.start:%Y-%m-%d} – {membership.end:%Y-%m-%d}",
     )
     membership_email_on_commit(membership=membership)
+
+
+def _membership_end_on_refund(invoice: Invoice, *, by: User | None) -> None:
+    """A membership invoice refunded in full cancels the membership it recorded (a partial
+    refund leaves it). The invoice is locked."""
+    if invoice.status != InvoiceStatus.REFUNDED or invoice.membership_id is None:
+        return
+    membership = invoice.membership
+    if membership.status == MembershipStatus.CANCELLED:
+        return
+    membership = membership_cancel(membership=membership)
+    _event(
+        association=invoice.association,
+        action=BillingAction.MEMBERSHIP_CANCELLED,
+        actor=by,
+        invoice=invoice,
+        note=f"{membership.start:%Y-%m-%d} – {membership.end:%Y-%m-%d}",
+    )
 
 
 def _check_currency(invoice: Invoice, currency: str) -> None:
@@ -449,7 +476,8 @@ def refund_record(
     idempotency_key: str = "",
     reference: str = "",
 ) -> Payment:
-    """Money returned from a payment: never more than what is left of it."""
+    """Money returned from a payment: never more than what is left of it. A membership invoice
+    refunded in full cancels its membership."""
     amount = money(amount)
     reason = (reason or "").strip()
     if not reason:
@@ -495,6 +523,7 @@ def refund_record(
         currency=payment.currency,
         note=reason,
     )
+    _membership_end_on_refund(invoice, by=by)
     return refund
 
 
@@ -596,15 +625,24 @@ def checkout_cancel(*, gateway: str, session_id: str, by=None) -> None:
 def fee_due_on_step(*, application, action: str, by=None) -> None:
     """``endorsement.services.register_after_step``: the registration fee falls due at
     registration; the processing fee when the registration is accepted (if the association
-    wants it paid before submission) and otherwise at submission."""
+    wants it paid before submission) and otherwise at submission; a reinstatement's fee when
+    the holder starts it."""
     if action == "register":
         invoice_for_application(application=application, fee_type=FeeType.REGISTRATION, by=by)
     elif action == "accept":
         schedule = fee_schedule_in_force(association=application.association)
         if schedule is not None and schedule.processing_fee_before_submission:
             invoice_for_application(application=application, fee_type=FeeType.PROCESSING, by=by)
-    elif action == "submit":
+    elif action == "submit" and application.purpose != ApplicationPurpose.REINSTATEMENT:
         invoice_for_application(application=application, fee_type=FeeType.PROCESSING, by=by)
+    elif (
+        action == "start_reinstatement"
+        and not Invoice.objects.filter(
+            application=application, fee_type=FeeType.REINSTATEMENT
+        ).exists()
+    ):
+        # Once per reinstatement: the holder pays it while gathering the new evidence.
+        invoice_for_application(application=application, fee_type=FeeType.REINSTATEMENT, by=by)
 
 
 @transaction.atomic

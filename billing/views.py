@@ -198,7 +198,8 @@ class ManualCheckoutView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if getattr(settings, "BILLING_GATEWAY", "") != "manual":
+        gateway = active_gateway()
+        if gateway is None or gateway.name != "manual":
             raise Http404
         checkout = (
             CheckoutSession.objects.filter(

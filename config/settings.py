@@ -298,6 +298,8 @@ LOGGING = {
 # (the demo's: the person confirms on the portal's own page), so it is on only with DEBUG;
 # empty: no online payment (the office records payments).
 BILLING_GATEWAY = env("BILLING_GATEWAY", default="manual" if DEBUG else "")
+# The manual gateway without DEBUG: only for the test suite (billing.checks refuses it otherwise).
+BILLING_MANUAL_GATEWAY_ALLOWED = env.bool("BILLING_MANUAL_GATEWAY_ALLOWED", default=False)
 # Stripe Checkout (BILLING_GATEWAY=stripe): the secret API key (sk_… or a restricted rk_…) and
 # the webhook endpoint's signing secret (whsec_…). billing.checks refuses to start without them.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

@@ -36,6 +36,8 @@ class PublicEndorsement:
     valid_through: datetime.date
     # The association's time zone (an IANA name): where the page shows the dates.
     association_time_zone: str = "UTC"
+    # The endorsement that continues this one (a new category, a transfer), if any.
+    continued_by_number: str = ""
 
     @property
     def is_current(self) -> bool:
@@ -58,6 +60,7 @@ def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
         awarded_on=endorsement.awarded_on,
         valid_through=endorsement.valid_through,
         association_time_zone=endorsement.association.time_zone,
+        continued_by_number=endorsement.continued_by.number if endorsement.continued_by else "",
     )
 
 
@@ -67,7 +70,7 @@ def public_endorsements(numbers: list[str]) -> dict[str, PublicEndorsement]:
     if not wanted:
         return {}
     rows = Endorsement.objects.filter(number__in=wanted).select_related(
-        "holder", "category", "association"
+        "holder", "category", "association", "continued_by"
     )
     return {row.number: public_endorsement_from(row) for row in rows}
 

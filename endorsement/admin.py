@@ -32,8 +32,8 @@ class ApplicationEventInline(ReadOnlyAdminMixin, AssociationScopedInline, admin.
 class ApplicationAdmin(AssociationScopedAdmin):
     """Read-mostly: the state changes only through the workflow's service, never here."""
 
-    list_display = ["applicant", "category", "association", "state", "state_changed"]
-    list_filter = ["state", ("association", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["applicant", "category", "association", "state", "purpose", "state_changed"]
+    list_filter = ["state", "purpose", ("association", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["applicant__email", "applicant__full_name"]
     list_select_related = ["applicant", "category", "association"]
     readonly_fields = [
@@ -52,6 +52,8 @@ class ApplicationAdmin(AssociationScopedAdmin):
         "advisor",
         "advisor_requested_at",
         "ready_for_review_at",
+        "purpose",
+        "prior_endorsement",
         "created",
     ]
     inlines = [ApplicationEventInline]

@@ -8,7 +8,7 @@ class EndorsementConfig(AppConfig):
 
     def ready(self):
         from accounts import emails as staff_emails
-        from endorsement import dashboards, membership_panel  # noqa: F401
+        from endorsement import continuations, dashboards, membership_panel  # noqa: F401
         from endorsement.emails import email_on_commit, register_emails
 
         # The coordinator's pipeline and the applicant's progress come with ``dashboards``

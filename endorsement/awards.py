@@ -5,6 +5,10 @@ NNNN counts the association's awards of that year, across categories, from 0001 
 after 9999). The association's row is locked while the number is chosen, so two awards at
 once get consecutive numbers; the database refuses a duplicate anyway.
 
+An application for another category (``ApplicationPurpose.ADDED_CATEGORY``) supersedes the
+endorsement it names (``prior_endorsement``) once awarded, through the lifecycle's writer as the
+portal (``endorsement_supersede_by``).
+
 Validity follows the membership year (``accounts.models.membership_period``): an endorsement
 awarded on a date is valid through 31 December of that year, or of the next year when awarded
 on or after 1 October (``MEMBERSHIP_NEXT_YEAR_FROM``), so nobody renews a few weeks after the
@@ -17,6 +21,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Association, User, membership_period
+from endorsement.enums import ApplicationPurpose
+from endorsement.lifecycle import EndorsementTransitionRefused, endorsement_transition
 from endorsement.models import Application, Endorsement
 from endorsement.services import TransitionNotAllowed, application_transition
 
@@ -91,5 +97,29 @@ def endorsement_award(*, application: Application, by: User) -> Endorsement:
         awarded_on=awarded_on,
         valid_through=valid_through,
     )
+    if (
+        application.purpose == ApplicationPurpose.ADDED_CATEGORY
+        and application.prior_endorsement_id
+    ):
+        endorsement_supersede_by(endorsement_id=application.prior_endorsement_id, new=endorsement)
     transaction.on_commit(lambda: _awarded(endorsement))
     return endorsement
+
+
+def endorsement_supersede_by(*, endorsement_id: int, new: Endorsement) -> bool:
+    """The holder's earlier endorsement is superseded by ``new`` (another category), through
+    the lifecycle's writer as the portal. An endorsement revoked or transferred meanwhile keeps
+    that standing (nothing written; False)."""
+    try:
+        with transaction.atomic():
+            endorsement_transition(
+                endorsement=Endorsement(pk=endorsement_id),
+                action="supersede",
+                by=None,
+                continued_by=new,
+                note_key="endorsement_supersede",
+                note_values={"number": new.number},
+            )
+    except EndorsementTransitionRefused:
+        return False
+    return True

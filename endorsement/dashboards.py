@@ -24,7 +24,7 @@ from endorsement.selectors import (
     applicant_applications,
     applicant_has_applications,
     association_categories,
-    awards_waiting,
+    decisions_waiting,
     pipeline_page,
     registrations_waiting,
     state_summary,
@@ -88,7 +88,7 @@ def coordinator_registrations(request, association) -> dict:
 @dashboards.register_tasks(Role.COORDINATOR)
 def coordinator_tasks(request, association, context) -> list[dashboards.Task]:
     """Registrations to accept or return (the list the dashboard shows, no query of its own)
-    and applications to award (1 query)."""
+    and applications to award or reinstatements to approve (1 query)."""
     rows = [
         dashboards.Task(
             kind="registration",
@@ -100,17 +100,33 @@ def coordinator_tasks(request, association, context) -> list[dashboards.Task]:
         )
         for application in context.get("waiting", [])
     ]
-    rows += [
-        dashboards.Task(
-            kind="award",
-            label=_("Award the endorsement to %(name)s (%(code)s)")
-            % {"name": application.applicant.get_full_name(), "code": application.category.code},
-            url=reverse("endorsement:award", kwargs={"application_id": application.pk}),
-            priority=40,
-            since=application.state_changed,
-        )
-        for application in awards_waiting(association=association)
-    ]
+    for application in decisions_waiting(association=association):
+        if application.is_reinstatement:
+            # A submitted reinstatement: the coordinator approves it on the application page.
+            task = dashboards.Task(
+                kind="reinstatement",
+                label=_("Approve the reinstatement of %(name)s (%(number)s)")
+                % {
+                    "name": application.applicant.get_full_name(),
+                    "number": application.prior_endorsement.number,
+                },
+                url=reverse("endorsement:detail", kwargs={"application_id": application.pk}),
+                priority=41,
+                since=application.state_changed,
+            )
+        else:
+            task = dashboards.Task(
+                kind="award",
+                label=_("Award the endorsement to %(name)s (%(code)s)")
+                % {
+                    "name": application.applicant.get_full_name(),
+                    "code": application.category.code,
+                },
+                url=reverse("endorsement:award", kwargs={"application_id": application.pk}),
+                priority=40,
+                since=application.state_changed,
+            )
+        rows.append(task)
     return rows
 
 

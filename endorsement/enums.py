@@ -80,6 +80,9 @@ def applicant_step_label(*, from_state: str, to_state: str) -> str:
     if from_state == to_state == S.AWARDED:
         # A change of the endorsement's standing (a revocation): the note says which.
         return str(_("The standing of your endorsement changed"))
+    if not from_state and to_state == S.ACCEPTED:
+        # Started straight into the portfolio (a reinstatement): no registration to accept.
+        return str(_("You started the application"))
     if from_state == S.ON_HOLD and to_state not in (S.WITHDRAWN, S.DENIED):
         return str(_("You resumed your application"))
     if from_state == S.RETURNED and to_state == S.REGISTERED:
@@ -116,3 +119,14 @@ class RenewalState(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("renewal state", "Waiting for approval")
     RETURNED = "returned", pgettext_lazy("renewal state", "Returned for changes")
     APPROVED = "approved", pgettext_lazy("renewal state", "Approved")
+
+
+class ApplicationPurpose(models.TextChoices):
+    """Why an application was started: a first endorsement in the category, the reinstatement
+    of a lapsed endorsement (new work experience, new references and the fee; the same number
+    continues), or another category for a holder (the evidence already accepted is carried
+    over; on award the new endorsement supersedes the old one)."""
+
+    NEW = "new", pgettext_lazy("application purpose", "New endorsement")
+    REINSTATEMENT = "reinstatement", pgettext_lazy("application purpose", "Reinstatement")
+    ADDED_CATEGORY = "added_category", pgettext_lazy("application purpose", "Added category")

@@ -14,6 +14,7 @@ from endorsement import rules as perms
 from endorsement.enums import (
     BUILDING_STATES,
     OPEN_STATES,
+    ApplicationPurpose,
     EndorsementStatus,
     RenewalState,
     applicant_state_label,
@@ -53,6 +54,8 @@ def advisor_signoff_current(application) -> bool:
 
 @condition(_("Your advisor has not yet marked the portfolio ready for review."))
 def advisor_signed_off(application) -> bool:
+    if application.purpose == ApplicationPurpose.REINSTATEMENT:
+        return True  # a reinstatement has no advisor: the coordinator approves it
     if not application.association.advisor_signoff_required:
         return True
     return advisor_signoff_current(application)
@@ -66,6 +69,16 @@ def category_has_exam(application) -> bool:
 @condition(_("This category has an exam: the award follows a passed exam."))
 def exam_passed_if_required(application) -> bool:
     return application.state == S.EXAM_PASSED or not application.category.has_exam
+
+
+@condition(_("Only a reinstatement is approved this way."))
+def purpose_is_reinstatement(application) -> bool:
+    return application.purpose == ApplicationPurpose.REINSTATEMENT
+
+
+@condition(_("A reinstatement is not reviewed: the coordinator approves it."))
+def purpose_is_not_reinstatement(application) -> bool:
+    return application.purpose != ApplicationPurpose.REINSTATEMENT
 
 
 class Application(FSMModelMixin, models.Model):
@@ -124,6 +137,23 @@ class Application(FSMModelMixin, models.Model):
     ready_for_review_at = models.DateTimeField(
         _("marked ready for review by the advisor"), null=True, blank=True
     )
+    # Why it was started (``ApplicationPurpose``), and the endorsement it continues: the lapsed
+    # endorsement a reinstatement reinstates, or the endorsement an added category supersedes
+    # once awarded.
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=ApplicationPurpose.choices,
+        default=ApplicationPurpose.NEW,
+    )
+    prior_endorsement = models.ForeignKey(
+        "Endorsement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_applications",
+        verbose_name=_("endorsement it continues"),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,7 +177,13 @@ class Application(FSMModelMixin, models.Model):
     @property
     def state_for_applicant(self) -> str:
         """The state as a plain sentence for the applicant (staff read ``get_state_display``)."""
+        if self.purpose == ApplicationPurpose.REINSTATEMENT and self.state == S.AWARDED:
+            return str(_("Your endorsement is reinstated"))
         return applicant_state_label(self.state)
+
+    @property
+    def is_reinstatement(self) -> bool:
+        return self.purpose == ApplicationPurpose.REINSTATEMENT
 
     def state_for(self, user) -> str:
         """The state as ``user`` reads it: the applicant's sentence or the staff's label."""
@@ -200,6 +236,7 @@ class Application(FSMModelMixin, models.Model):
         source=S.SUBMITTED,
         target=S.IN_REVIEW,
         permission=allowed(perms.coordinator_only),
+        conditions=[purpose_is_not_reinstatement],
     )
     def start_review(self):
         """Reviewers are assigned."""
@@ -304,6 +341,17 @@ class Application(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        source=S.SUBMITTED,
+        target=S.AWARDED,
+        permission=allowed(perms.coordinator_only),
+        conditions=[purpose_is_reinstatement],
+    )
+    def reinstate(self):
+        """The coordinator approves a reinstatement: the lapsed endorsement is active again
+        under the same number (``endorsement.continuations.reinstatement_approve``)."""
+
+    @transition(
+        field=state,
         source=OPEN_STATES,
         target=S.WITHDRAWN,
         permission=allowed(perms.applicant_only),
@@ -358,6 +406,8 @@ class ApplicationEvent(models.Model):
     @property
     def step_for_applicant(self) -> str:
         """The step as the applicant reads it on their timeline."""
+        if self.note_key == "application_reinstate":
+            return str(_("Your endorsement was reinstated"))
         return applicant_step_label(from_state=self.from_state, to_state=self.to_state)
 
     @property

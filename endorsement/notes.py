@@ -73,6 +73,20 @@ def _endorsement_transfer(values: dict) -> str:
     }
 
 
+def _reinstatement_start(values: dict) -> str:
+    return _(
+        "Reinstatement of endorsement %(number)s: new work experience, three new reference "
+        "ratings and the reinstatement fee."
+    ) % {"number": values["number"]}
+
+
+def _application_reinstate(values: dict) -> str:
+    return _("Endorsement %(number)s reinstated, valid through %(date)s.") % {
+        "number": values["number"],
+        "date": _date(values),
+    }
+
+
 # key -> how its note reads in the active language, from its values:
 #   "award":         number, date (valid through, ISO date)
 #   "hold_inactive": months
@@ -89,6 +103,9 @@ NOTES: dict[str, Callable[[dict], str]] = {
     "endorsement_retire": _endorsement_retire,
     "endorsement_supersede": _endorsement_supersede,
     "endorsement_transfer": _endorsement_transfer,
+    # A reinstatement's application (``endorsement.continuations``): "number", "date".
+    "reinstatement_start": _reinstatement_start,
+    "application_reinstate": _application_reinstate,
 }
 
 

@@ -32,7 +32,7 @@ from accounts.models import Association
 from accounts.selectors import current_membership_exists
 from competencies.enums import RequirementKind
 from competencies.models import EndorsementCategory, Requirement
-from endorsement.enums import CLOSED_STATES
+from endorsement.enums import CLOSED_STATES, ApplicationPurpose
 from endorsement.enums import ApplicationState as S
 from endorsement.models import Application, ApplicationEvent, Endorsement
 
@@ -233,17 +233,41 @@ def registrations_waiting(*, association: Association) -> QuerySet[Application]:
     )
 
 
-def awards_waiting(*, association: Association, limit: int = 50) -> list[Application]:
-    """Applications the coordinator may award now, longest waiting first: approved in a
-    category without an exam, or exam passed (1 query)."""
+def decisions_waiting(*, association: Association, limit: int = 50) -> list[Application]:
+    """Applications the coordinator may award or reinstate now, longest waiting first (1
+    query): approved in a category without an exam, exam passed, or a submitted
+    reinstatement."""
     has_exam = Requirement.objects.filter(category=OuterRef("category"), kind=RequirementKind.EXAM)
     return list(
         Application.objects.filter(association=association)
         .alias(has_exam=Exists(has_exam))
-        .filter(Q(state=S.APPROVED, has_exam=False) | Q(state=S.EXAM_PASSED))
-        .select_related("applicant", "category")
+        .filter(
+            Q(state=S.APPROVED, has_exam=False)
+            | Q(state=S.EXAM_PASSED)
+            | Q(state=S.SUBMITTED, purpose=ApplicationPurpose.REINSTATEMENT)
+        )
+        .select_related("applicant", "category", "prior_endorsement")
         .order_by("state_changed", "id")[:limit]
     )
+
+
+def awards_waiting(*, association: Association, limit: int = 50) -> list[Application]:
+    """Applications the coordinator may award now, longest waiting first: approved in a
+    category without an exam, or exam passed (1 query)."""
+    return [
+        application
+        for application in decisions_waiting(association=association, limit=limit)
+        if application.state != S.SUBMITTED
+    ]
+
+
+def reinstatements_waiting(*, association: Association, limit: int = 50) -> list[Application]:
+    """Submitted reinstatements the coordinator approves, longest waiting first (1 query)."""
+    return [
+        application
+        for application in decisions_waiting(association=association, limit=limit)
+        if application.state == S.SUBMITTED
+    ]
 
 
 # The applicant's applications and their progress

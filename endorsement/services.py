@@ -11,7 +11,7 @@ from accounts.models import Association, User
 from competencies.models import EndorsementCategory, Framework
 from endorsement.conditions import condition_refusals
 from endorsement.emails import transition_email_on_commit
-from endorsement.enums import CLOSED_STATES, ApplicationState
+from endorsement.enums import CLOSED_STATES, ApplicationPurpose, ApplicationState
 from endorsement.models import Application, ApplicationEvent
 from endorsement.notes import NOTES, note_in_site_language, note_values_json
 
@@ -66,8 +66,12 @@ def application_register(
     work_years: Decimal | None = None,
     rsc_hours: Decimal | None = None,
     note: str = "",
+    purpose: str = ApplicationPurpose.NEW,
+    prior_endorsement=None,
 ) -> Application:
-    """Register for a category with the brief details; one open application per association."""
+    """Register for a category with the brief details; one open application per association.
+    ``purpose`` and ``prior_endorsement``: a holder's application for another category
+    (``portfolios.continuations``)."""
     association: Association = category.framework.association
     # Serialise registrations of one person, so two at once cannot both pass the check.
     User.objects.select_for_update().filter(pk=applicant.pk).first()
@@ -92,6 +96,8 @@ def application_register(
         registration_work_years=work_years,
         registration_rsc_hours=rsc_hours,
         registration_note=note,
+        purpose=purpose,
+        prior_endorsement=prior_endorsement,
     )
     _step_record(application=application, action="register", by=applicant, from_state="")
     return application

@@ -32,5 +32,10 @@ urlpatterns = [
         views.AwardView.as_view(),
         name="award",
     ),
+    path(
+        "applications/<int:application_id>/reinstate/",
+        views.ReinstateView.as_view(),
+        name="reinstate",
+    ),
     path("a/<slug:slug>/pipeline.csv", views.PipelineCsvView.as_view(), name="pipeline.csv"),
 ]

@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from accounts.permissions import AssociationRoleRequiredMixin
 from endorsement.awards import endorsement_award, endorsement_number_next, endorsement_valid_through
+from endorsement.continuations import reinstatement_approve
 from endorsement.csvs import CSV_CHUNK, Echo, csv_safe
 from endorsement.enums import OPEN_STATES
 from endorsement.enums import ApplicationState as S
@@ -112,7 +113,7 @@ RELATED_PAGES = [
 ]
 
 # The steps this page offers, in the order shown.
-PAGE_STEPS = ["accept", "return_registration", "hold", "resume", "deny", "award"]
+PAGE_STEPS = ["accept", "return_registration", "hold", "resume", "deny", "award", "reinstate"]
 
 
 class ApplicationDetailView(CoordinatorApplicationMixin, TemplateView):
@@ -133,8 +134,20 @@ class ApplicationDetailView(CoordinatorApplicationMixin, TemplateView):
         award_refusal = ""
         if not allowed["award"] and application.state in (S.APPROVED, S.EXAM_PASSED):
             award_refusal = transition_refusal(application=application, action="award", by=user)
+        # A submitted reinstatement waits for the fee, or for the coordinator.
+        reinstate_refusal = ""
+        if (
+            application.is_reinstatement
+            and application.state == S.SUBMITTED
+            and not allowed["reinstate"]
+        ):
+            reinstate_refusal = transition_refusal(
+                application=application, action="reinstate", by=user
+            )
         related = []
         for name, label, states in RELATED_PAGES:
+            if application.is_reinstatement and name.startswith("reviews:review"):
+                continue  # a reinstatement is not reviewed
             url = url_if_exists(name, application) if application.state in states else ""
             if url:
                 related.append((url, label))
@@ -145,6 +158,7 @@ class ApplicationDetailView(CoordinatorApplicationMixin, TemplateView):
             days_in_state=(timezone.now() - application.state_changed).days,
             allowed=allowed,
             award_refusal=award_refusal,
+            reinstate_refusal=reinstate_refusal,
             endorsement=awarded_endorsement(application=application),
             related=related,
             panels=application_panels(request=self.request, application=application),
@@ -273,6 +287,41 @@ class AwardView(ApplicationStepMixin, TemplateView):
             messages.success(
                 request,
                 _("Awarded endorsement %(number)s to %(name)s.")
+                % {
+                    "number": endorsement.number,
+                    "name": self.application.applicant.get_full_name(),
+                },
+            )
+        return HttpResponseRedirect(self.detail_url())
+
+
+class ReinstateView(ApplicationStepMixin, TemplateView):
+    """Asks first, naming the number that continues and its new date; the POST approves the
+    reinstatement (``endorsement.continuations.reinstatement_approve``)."""
+
+    action = "reinstate"
+    template_name = "endorsement/reinstate_confirm.html"
+    select_related = (*CoordinatorApplicationMixin.select_related, "prior_endorsement")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            application=self.application,
+            endorsement=self.application.prior_endorsement,
+            detail_url=self.detail_url(),
+            valid_through=endorsement_valid_through(self.application.association.today()),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            endorsement = reinstatement_approve(application=self.application, by=request.user)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Endorsement %(number)s of %(name)s is reinstated.")
                 % {
                     "number": endorsement.number,
                     "name": self.application.applicant.get_full_name(),

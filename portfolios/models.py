@@ -92,7 +92,25 @@ class Evidence(models.Model):
         abstract = True
 
 
-class Education(Evidence):
+class CarriedOver(models.Model):
+    """Evidence copied from the holder's earlier, awarded application when they apply for
+    another category (``portfolios.continuations``): the application it came from."""
+
+    carried_over_from = models.ForeignKey(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("carried over from"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Education(CarriedOver, Evidence):
     level = models.CharField(_("level"), max_length=20, choices=EducationLevel.choices)
     credential = models.CharField(
         _("credential or degree"), max_length=200, help_text=_("For example: BA in Psychology.")
@@ -143,7 +161,7 @@ class WorkExperience(Evidence):
         return f"{self.role}, {self.employer}"
 
 
-class Training(Evidence):
+class Training(CarriedOver, Evidence):
     title = models.CharField(_("title"), max_length=300)
     provider = models.CharField(_("provider"), max_length=200)
     date = models.DateField(_("date"))
@@ -174,7 +192,7 @@ class Training(Evidence):
         return self.title
 
 
-class RSCEntry(Evidence):
+class RSCEntry(CarriedOver, Evidence):
     provider_name = models.CharField(_("provider's name"), max_length=200)
     provider_endorsement_number = models.CharField(
         _("provider's endorsement number"), max_length=40, blank=True

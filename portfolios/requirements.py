@@ -25,6 +25,7 @@ Rules decided here (documented for applicants in the items' messages):
 - Membership: an active individual membership of the association covering today.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,6 +40,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.selectors import current_membership
 from competencies.enums import EducationLevel, RequirementKind, TrainingTopic
 from competencies.models import Requirement
+from endorsement.enums import ApplicationPurpose
 from endorsement.models import Application
 from portfolios.enums import AgreementKind
 from portfolios.models import Education, Reference, RSCEntry, Training, WorkExperience
@@ -142,6 +144,8 @@ class RequirementCheck:
     evidence: dict[str, list]  # section key: its live evidence, for the sections checked
     sections: tuple[str, ...] = SECTION_KEYS
     summaries: dict[str, str] = field(default_factory=dict)
+    # The sections this kind of application is judged on (a reinstatement: work, references).
+    all_sections: tuple[str, ...] = SECTION_KEYS
 
     def for_section(self, key: str) -> list[CheckItem]:
         return [item for item in self.items if item.section == key]
@@ -171,7 +175,7 @@ class RequirementCheck:
 
     @property
     def is_partial(self) -> bool:
-        return set(self.sections) != set(SECTION_KEYS)
+        return set(self.sections) != set(self.all_sections)
 
     @property
     def missing(self) -> list[CheckItem]:
@@ -434,14 +438,94 @@ def _membership_item(*, application: Application) -> CheckItem:
     )
 
 
+# A reinstatement is judged on new evidence only: work experience held after the endorsement
+# stopped being valid and within these last years, and new reference ratings.
+REINSTATEMENT_SECTIONS = ("work", "references")
+REINSTATEMENT_WORK_YEARS = 2
+
+
+def reinstatement_work_since(application: Application) -> datetime.date:
+    """The day after which a position counts for a reinstatement: the later of the lapsed
+    endorsement's valid-through date and the same day REINSTATEMENT_WORK_YEARS years ago."""
+    today = application.association.today()
+    try:
+        years_ago = today.replace(year=today.year - REINSTATEMENT_WORK_YEARS)
+    except ValueError:  # 29 February
+        years_ago = today.replace(year=today.year - REINSTATEMENT_WORK_YEARS, day=28)
+    prior = application.prior_endorsement
+    return max(years_ago, prior.valid_through) if prior is not None else years_ago
+
+
+def _reinstatement_work_item(*, application: Application, work: list[WorkExperience]) -> CheckItem:
+    since = reinstatement_work_since(application)
+    recent = [row for row in work if row.end is None or row.end > since]
+    item = CheckItem(
+        kind=RequirementKind.WORK,
+        section="work",
+        label=_("Work experience since your endorsement lapsed: a position held after %(date)s.")
+        % {"date": date_format(since, "DATE_FORMAT")},
+        met=bool(recent),
+        detail="",
+    )
+    if recent:
+        item.detail = ngettext(
+            "Work experience: %(count)s position held after %(date)s.",
+            "Work experience: %(count)s positions held after %(date)s.",
+            len(recent),
+        ) % {"count": len(recent), "date": date_format(since, "DATE_FORMAT")}
+    else:
+        item.detail = _(
+            "Work experience: no position held after %(date)s listed yet (a current position "
+            "counts)."
+        ) % {"date": date_format(since, "DATE_FORMAT")}
+    return item
+
+
+def reinstatement_check(*, application: Application, sections=None) -> RequirementCheck:
+    """The check of a reinstatement: new work experience and new reference ratings (the
+    category's reference kinds, or the framework's count); the rest of the portfolio is not
+    asked again."""
+    wanted = tuple(key for key in REINSTATEMENT_SECTIONS if sections is None or key in sections)
+    category = application.category
+    prefetch_related_objects(
+        [category], Prefetch("requirements", queryset=Requirement.objects.order_by("order", "id"))
+    )
+    items: list[CheckItem] = []
+    summaries: dict[str, str] = {}
+    evidence: dict[str, list] = {}
+    if "work" in wanted:
+        evidence["work"] = list(WorkExperience.objects.filter(application=application).live())
+        items.append(_reinstatement_work_item(application=application, work=evidence["work"]))
+    if "references" in wanted:
+        evidence["references"] = list(Reference.objects.filter(application=application).live())
+        status = references_status(application=application, references=evidence["references"])
+        summaries["references"] = capfirst(status.summary)
+        for result in status:
+            items.append(
+                _result_item(kind=RequirementKind.REFERENCE, section="references", result=result)
+            )
+    return RequirementCheck(
+        application=application,
+        items=items,
+        exams=[],
+        evidence=evidence,
+        sections=wanted,
+        summaries=summaries,
+        all_sections=REINSTATEMENT_SECTIONS,
+    )
+
+
 def requirement_check(*, application: Application, sections=None) -> RequirementCheck:
-    """Check the portfolio against its category's requirements.
+    """Check the portfolio against its category's requirements (a reinstatement against its
+    own, ``reinstatement_check``).
 
     ``sections`` limits the check to some section keys (a section page's panel); the default
     checks everything, which ``complete`` and ``missing`` need. Each section's live evidence is
     read once (kept in ``evidence``), so the number of queries does not depend on the number of
     evidence items.
     """
+    if application.purpose == ApplicationPurpose.REINSTATEMENT:
+        return reinstatement_check(application=application, sections=sections)
     wanted = tuple(key for key in SECTION_KEYS if sections is None or key in sections)
     category = application.category
     prefetch_related_objects(

@@ -4,6 +4,7 @@ from django.urls import path
 
 from portfolios.views import (
     agreements,
+    continuations,
     documents,
     education,
     progress,
@@ -34,6 +35,17 @@ def evidence_urls(section: str, *, list_view, create_view, update_view, delete_v
 urlpatterns = [
     # Starting: the association's categories, the eligibility check, the registration.
     path("start/", start.StartView.as_view(), name="start"),
+    # A holder continues their endorsement: reinstatement, another category.
+    path(
+        "endorsements/<int:pk>/reinstate/",
+        continuations.ReinstateStartView.as_view(),
+        name="reinstate",
+    ),
+    path(
+        "endorsements/<int:pk>/add-category/",
+        continuations.CategoryAddView.as_view(),
+        name="category.add",
+    ),
     path("start/<slug:slug>/", start.EligibilityView.as_view(), name="start.check"),
     path("start/<slug:slug>/<str:code>/", start.RegisterView.as_view(), name="start.register"),
     path(

@@ -27,10 +27,27 @@ def gateway_named(name: str) -> Gateway:
     return import_string(path)()
 
 
+def manual_gateway_allowed() -> bool:
+    """The manual gateway takes no money: it runs only with DEBUG (the demo) or where
+    ``BILLING_MANUAL_GATEWAY_ALLOWED`` says so (the test suite); ``billing.checks`` refuses to
+    start a production configuration that names it."""
+    return bool(settings.DEBUG or getattr(settings, "BILLING_MANUAL_GATEWAY_ALLOWED", False))
+
+
 def active_gateway() -> Gateway | None:
-    """The configured gateway; None when the portal takes no payment online."""
+    """The configured gateway; None when the portal takes no payment online (and for the
+    manual gateway where it is not allowed)."""
     name = getattr(settings, "BILLING_GATEWAY", "")
-    return gateway_named(name) if name else None
+    if not name or (name == "manual" and not manual_gateway_allowed()):
+        return None
+    return gateway_named(name)
 
 
-__all__ = ["GATEWAYS", "Gateway", "GatewayError", "active_gateway", "gateway_named"]
+__all__ = [
+    "GATEWAYS",
+    "Gateway",
+    "GatewayError",
+    "active_gateway",
+    "gateway_named",
+    "manual_gateway_allowed",
+]

@@ -55,6 +55,19 @@ def test_membership_added_by_e_mail(as_assoc_admin, world):
     assert (membership.association, membership.member_number) == (world.own.association, "N-2")
 
 
+def test_membership_added_without_a_number_gets_the_next_one(as_assoc_admin, world):
+    association = world.own.association
+    first, second = UserFactory(email="one@example.org"), UserFactory(email="two@example.org")
+    for person in (first, second):
+        response = as_assoc_admin.post(
+            "/admin/accounts/membership/add/", _membership_data(association, person.email)
+        )
+        assert response.status_code == 302
+    numbers = [Membership.objects.get(user=person).member_number for person in (first, second)]
+    prefix = association.number_prefix
+    assert numbers == [f"{prefix}-M-00001", f"{prefix}-M-00002"]
+
+
 def test_membership_change_to_another_association_is_a_form_error(as_assoc_admin, world):
     membership = world.own.membership
     response = as_assoc_admin.post(

@@ -129,6 +129,8 @@ def test_association_admin_sees_only_their_models_on_the_index(as_assoc_admin, w
         "Association",
         "Membership",
         "RoleGrant",
+        "StaffInvitation",
+        "StaffChange",
         "User",
         "Application",
         "Endorsement",

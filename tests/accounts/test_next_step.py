@@ -229,12 +229,16 @@ def test_coordinator_next_step_is_the_first_needs_you_row(
     assert len(response.context["needs_you"]) == 2
 
 
-def test_association_admin_next_step_is_the_admin(client, make_staff, association):
+def test_association_admin_next_step_points_to_the_portal_pages(client, make_staff, association):
     client.force_login(make_staff(Role.ASSOCIATION_ADMIN, association))
-    html = client.get(role_url(association, Role.ASSOCIATION_ADMIN)).content.decode()
-    assert primary(html) == [
-        ("/admin/", "Manage members, fees, roles and the framework in the admin")
+    html = card(client.get(role_url(association, Role.ASSOCIATION_ADMIN)).content.decode())
+    assert primary(html) == [(f"/a/{association.slug}/members/", "See the members")]
+    assert re.findall(r'class="next-step-link" href="([^"]+)">([^<]+)<', html) == [
+        (f"/a/{association.slug}/people/", "People and roles"),
+        (f"/a/{association.slug}/billing/fees/", "The fee schedule"),
+        ("/admin/", "The framework, in the admin site"),
     ]
+    assert "managed in the admin" not in html
 
 
 @pytest.mark.parametrize("role", [Role.ADVISOR, Role.REVIEWER, Role.EXAM_GRADER, Role.COORDINATOR])

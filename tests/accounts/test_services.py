@@ -36,7 +36,7 @@ def test_membership_record_from_october_covers_the_next_year(db, association, us
         datetime.date(2026, 10, 1),
         datetime.date(2027, 12, 31),
     )
-    assert membership.member_number == ""
+    assert membership.member_number == "NORTHFIELD-M-00001"  # the association's next number
 
 
 def test_membership_record_pending_is_not_current(db, association, user):

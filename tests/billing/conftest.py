@@ -27,8 +27,9 @@ def schedule_for(association, *, days_ago=30, fees=None, **flags):
 
 @pytest.fixture(autouse=True)
 def manual_gateway(settings):
-    """The demo's gateway (on only with DEBUG otherwise)."""
+    """The demo's gateway (refused without DEBUG unless explicitly allowed, as here)."""
     settings.BILLING_GATEWAY = "manual"
+    settings.BILLING_MANUAL_GATEWAY_ALLOWED = True
 
 
 @pytest.fixture

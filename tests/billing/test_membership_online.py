@@ -181,8 +181,9 @@ def test_the_member_is_told_in_spanish(
     association, fees, mailoutbox, django_capture_on_commit_callbacks
 ):
     person = UserFactory(preferred_language="es")
+    invoice = membership_invoice_open(association=association, user=person)
     with django_capture_on_commit_callbacks(execute=True):
-        pay(membership_invoice_open(association=association, user=person))
+        pay(invoice)
     [mail] = mailoutbox
     assert "membresía" in mail.subject.lower()
 
@@ -286,13 +287,17 @@ def test_the_person_asks_for_a_waiver_on_the_invoice_page(client, association, a
     invoice = membership_invoice_open(association=association, user=applicant)
     client.force_login(applicant)
     url = reverse("billing:invoice", kwargs={"pk": invoice.pk})
-    assert 'id="waiver-request-form"' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'id="waiver-request-form"' in page
+    assert "If the fee is hard for you to pay, ask for a waiver with the form below." in page
+    assert "to ask for a waiver or scholarship, write to" not in page
     ask = reverse("billing:waiver.request", kwargs={"pk": invoice.pk})
     assert client.post(ask, {"reason": ""}).status_code == 400
     assert client.post(ask, {"reason": "<b>Hardship</b>"}).status_code == 302
     content = client.get(url).content.decode()
     assert "&lt;b&gt;Hardship&lt;/b&gt;" in content
     assert 'id="waiver-request-form"' not in content
+    assert "Your waiver request is waiting for the association's answer (below)." in content
 
 
 def test_the_admin_grants_a_waiver_request_from_the_invoice_page(
@@ -363,3 +368,66 @@ def test_the_admin_sees_the_waiting_requests_on_the_invoice_list(
     client.force_login(other_admin)
     other = reverse("billing:admin.invoices", kwargs={"slug": "lakeshore"})
     assert 'id="open-waiver-requests"' not in client.get(other).content.decode()
+
+
+def test_a_full_refund_cancels_the_membership(association, applicant, fees, assoc_admin):
+    from accounts.enums import MemberStanding
+    from accounts.selectors import association_members
+    from billing.services import refund_record
+
+    invoice = membership_invoice_open(association=association, user=applicant)
+    payment = pay(invoice)
+    [member] = association_members(association=association)
+    assert member.standing == MemberStanding.CURRENT
+    refund_record(payment=payment, amount="60", reason="joined by mistake", by=assoc_admin)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.REFUNDED
+    membership = Membership.objects.get(user=applicant)
+    assert membership.status == MembershipStatus.CANCELLED
+    assert invoice.membership == membership
+    [event] = BillingEvent.objects.filter(action=BillingAction.MEMBERSHIP_CANCELLED)
+    assert (event.invoice, event.actor) == (invoice, assoc_admin)
+    assert event.note == f"{membership.start:%Y-%m-%d} – {membership.end:%Y-%m-%d}"
+    [member] = association_members(association=association)
+    assert (member.standing, member.member_until) == (MemberStanding.EXPIRED, None)
+    assert membership_offer(user=applicant, association=association).kind  # may join again
+
+
+def test_a_partial_refund_leaves_the_membership(association, applicant, fees, assoc_admin):
+    from billing.services import refund_record
+
+    invoice = membership_invoice_open(association=association, user=applicant)
+    payment = pay(invoice)
+    refund_record(payment=payment, amount="20", reason="student rate", by=assoc_admin)
+    membership = Membership.objects.get(user=applicant)
+    assert membership.status == MembershipStatus.ACTIVE
+    assert not BillingEvent.objects.filter(action=BillingAction.MEMBERSHIP_CANCELLED).exists()
+
+
+def test_an_online_membership_gets_the_next_member_number(
+    association, other_association, applicant, fees
+):
+    from accounts.services import membership_record
+
+    schedule_for(other_association, days_ago=(other_association.today() - D(2020, 1, 1)).days)
+    prefix = association.number_prefix
+    # One typed by hand, the way the association numbered before, is skipped.
+    membership_record(
+        association=association,
+        user=UserFactory(),
+        joined_on=association.today(),
+        member_number=f"{prefix}-M-00001",
+    )
+    pay(membership_invoice_open(association=association, user=applicant))
+    pay(membership_invoice_open(association=association, user=UserFactory()))
+    pay(membership_invoice_open(association=other_association, user=applicant))
+    numbers = Membership.objects.filter(member_number__contains="-M-").order_by("pk")
+    assert [m.member_number for m in numbers] == [
+        f"{prefix}-M-00001",
+        f"{prefix}-M-00002",
+        f"{prefix}-M-00003",
+        f"{other_association.number_prefix}-M-00001",
+    ]
+    assert Membership.objects.get(user=applicant, association=association).member_number == (
+        f"{prefix}-M-00002"
+    )

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from billing.checks import billing_gateway_configured
 from billing.enums import BillingAction, CheckoutStatus, InvoiceStatus, PaymentKind, PaymentMethod
-from billing.gateways import GatewayError
+from billing.gateways import GatewayError, active_gateway
 from billing.gateways.stripe import from_minor_units, minor_units
 from billing.models import BillingEvent, CheckoutSession, GatewayEvent, Payment
 from billing.services import checkout_open, payment_record, waiver_record
@@ -543,12 +543,26 @@ def test_stripe_without_its_keys_refuses_to_start(settings):
 def test_configured_gateways_pass_the_check(settings):
     assert billing_gateway_configured() == []
     settings.BILLING_GATEWAY = "manual"
+    settings.BILLING_MANUAL_GATEWAY_ALLOWED = True
     settings.STRIPE_SECRET_KEY = ""
     assert billing_gateway_configured() == []
     settings.BILLING_GATEWAY = ""
     assert billing_gateway_configured() == []
     settings.BILLING_GATEWAY = "paypal"
     assert [error.id for error in billing_gateway_configured()] == ["billing.E001"]
+
+
+def test_the_manual_gateway_is_refused_without_debug(settings):
+    settings.BILLING_GATEWAY = "manual"
+    settings.BILLING_MANUAL_GATEWAY_ALLOWED = False
+    settings.DEBUG = False
+    assert [error.id for error in billing_gateway_configured()] == ["billing.E004"]
+    with pytest.raises(SystemCheckError, match="BILLING_GATEWAY=manual takes no money"):
+        call_command("check")
+    assert active_gateway() is None  # and nothing offers it meanwhile
+    settings.DEBUG = True  # the demo
+    assert billing_gateway_configured() == []
+    assert active_gateway().name == "manual"
 
 
 def test_the_association_admin_reads_what_to_check_on_the_invoice(

@@ -530,6 +530,20 @@ def test_the_manual_page_is_closed_when_another_gateway_is_configured(
     assert Payment.objects.count() == 0
 
 
+def test_the_manual_gateway_takes_nothing_without_debug(client, invoice, applicant, settings):
+    client.force_login(applicant)
+    client.post(invoice_url(invoice, "billing:invoice.pay"))
+    checkout = CheckoutSession.objects.get()
+    settings.DEBUG = False
+    settings.BILLING_MANUAL_GATEWAY_ALLOWED = False
+    assert "Pay 15.00 USD" not in client.get(invoice_url(invoice)).content.decode()
+    assert client.post(invoice_url(invoice, "billing:invoice.pay")).status_code == 404
+    url = reverse("billing:manual.checkout", kwargs={"session_id": checkout.session_id})
+    assert client.post(url, {"action": "confirm"}).status_code == 404
+    assert Payment.objects.count() == 0
+    assert CheckoutSession.objects.count() == 1
+
+
 @pytest.mark.parametrize("who", ["applicant", "assoc_admin"])
 def test_the_invoice_page_costs_the_same_queries_for_one_or_many_payments(
     client, invoice, who, request

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(autouse=True)
 def manual_gateway(settings):
     settings.BILLING_GATEWAY = "manual"
+    settings.BILLING_MANUAL_GATEWAY_ALLOWED = True  # the suite runs without DEBUG
 
 
 def test_the_applicant_joins_and_pays_through_the_manual_gateway(page, association):

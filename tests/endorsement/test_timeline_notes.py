@@ -338,6 +338,8 @@ def test_every_note_renders_in_both_languages():
         "endorsement_retire": {},
         "endorsement_supersede": {"number": "N-2"},
         "endorsement_transfer": {"association": "Lakeshore AIMH", "number": "N-3"},
+        "reinstatement_start": {"number": "N-1"},
+        "application_reinstate": {"number": "N-1", "date": "2027-12-31"},
     }
     assert set(samples) == set(NOTES)
     for key, values in samples.items():

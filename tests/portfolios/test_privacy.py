@@ -18,6 +18,7 @@ from tests.factories import (
     DocumentFactory,
     EducationFactory,
     EndorsementCategoryFactory,
+    EndorsementFactory,
     FrameworkFactory,
     ReferenceFactory,
     UserFactory,
@@ -62,6 +63,11 @@ def portfolio(association):
         "references": ReferenceFactory(application=application),
         "document": document,
     }
+    # The pages of a holder's endorsement (reinstate, add a category): the applicant's own.
+    endorsement = EndorsementFactory(
+        category=category, application__applicant=application.applicant
+    )
+    objects["reinstate"] = objects["category"] = endorsement
     return application, objects
 
 
@@ -71,7 +77,7 @@ def portfolio_urls(application, objects):
         if pattern.name in NOT_PORTFOLIO_PAGES:
             continue
         params = set(pattern.pattern.converters)
-        kwargs = {"application_id": application.pk}
+        kwargs = {"application_id": application.pk} if "application_id" in params else {}
         if "pk" in params:
             section = pattern.name.split(".")[0]
             kwargs["pk"] = objects[section].pk

@@ -125,6 +125,7 @@ PAGES = {
     "endorsement:resume": ENDORSEMENT_STEP,
     "endorsement:deny": ENDORSEMENT_STEP,
     "endorsement:award": ENDORSEMENT_STEP,
+    "endorsement:reinstate": ENDORSEMENT_STEP,
     "endorsement:pipeline.csv": page(403, {"coordinator": 200}),
 }
 

@@ -31,6 +31,7 @@ from tests.factories import (
     CompetencyAreaFactory,
     CompetencyFactory,
     ConflictDeclarationFactory,
+    EndorsementFactory,
     ExamRegistrationFactory,
     ExamSittingFactory,
     ReviewAssignmentFactory,
@@ -234,6 +235,19 @@ def build_world(association, make_staff, n: int) -> World:
     )
     for _ in range(n):
         submitted(category, state=S.APPROVED)
+    # Submitted reinstatements of lapsed endorsements, for the coordinator to approve.
+    reinstatements = []
+    for _ in range(n):
+        lapsed = EndorsementFactory(category=plain_category, status="lapsed")
+        reinstatements.append(
+            ApplicationFactory(
+                category=plain_category,
+                applicant=lapsed.holder,
+                state=S.SUBMITTED,
+                purpose="reinstatement",
+                prior_endorsement=lapsed,
+            )
+        )
 
     world.people = {
         "coordinator": coordinator,
@@ -254,6 +268,7 @@ def build_world(association, make_staff, n: int) -> World:
         "on_hold": on_hold,
         "approved": approved,
         "exam_passed": exam_passed,
+        "reinstatement": reinstatements[0],
         "retaker": retaker,
         "past": past,
         "future": future,
@@ -356,6 +371,10 @@ def pages(world: World) -> dict[str, tuple]:
         "endorsement:resume": (p["coordinator"], app("endorsement:resume", "on_hold")),
         "endorsement:deny": (p["coordinator"], app("endorsement:deny", "focus")),
         "endorsement:award": (p["coordinator"], app("endorsement:award", "approved")),
+        "endorsement:reinstate": (
+            p["coordinator"],
+            app("endorsement:reinstate", "reinstatement"),
+        ),
         "endorsement:award (after the exam)": (
             p["coordinator"],
             app("endorsement:award", "exam_passed"),

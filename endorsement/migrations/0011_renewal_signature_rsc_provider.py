@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('endorsement', '0009_endorsement_lifecycle_renewal'),
+        ('endorsement', '0010_application_purpose_prior_endorsement'),
     ]
 
     operations = [

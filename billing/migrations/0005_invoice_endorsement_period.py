@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_membership_calendar_year_workforce_profile'),
-        ('billing', '0003_membership_online_waiver_requests'),
-        ('endorsement', '0010_renewal_signature_rsc_provider'),
+        ('billing', '0004_membership_cancelled_on_refund'),
+        ('endorsement', '0011_renewal_signature_rsc_provider'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

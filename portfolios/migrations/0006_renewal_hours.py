@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('endorsement', '0010_renewal_signature_rsc_provider'),
-        ('portfolios', '0004_reference_status_labels_plain'),
+        ('endorsement', '0011_renewal_signature_rsc_provider'),
+        ('portfolios', '0005_evidence_carried_over'),
     ]
 
     operations = [
