@@ -14,7 +14,8 @@ class BillingConfig(AppConfig):
             conditions,
             dashboards,
             emails,
-            membership_proof_dashboards,  # noqa: F401
+            membership_proof_dashboards,
+            renewal_fees,
             rules,
         )
         from billing.services import fee_due_on_step

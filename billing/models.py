@@ -26,7 +26,7 @@ from billing.enums import (
     PaymentMethod,
     WaiverRequestStatus,
 )
-from endorsement.models import Application
+from endorsement.models import Application, Endorsement
 
 ZERO = Decimal("0.00")
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter currency code, e.g. USD."))
@@ -180,6 +180,16 @@ class Invoice(models.Model):
     )
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    # A renewal fee (or late fee): the endorsement renewed and the year it is renewed for.
+    endorsement = models.ForeignKey(
+        Endorsement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("endorsement"),
+    )
+    period = models.PositiveSmallIntegerField(_("for the year"), null=True, blank=True)
     # A membership invoice, once paid or waived: the membership it recorded (once).
     membership = models.OneToOneField(
         Membership,
@@ -202,6 +212,11 @@ class Invoice(models.Model):
                 fields=["application", "fee_type"],
                 condition=models.Q(fee_type__in=ONCE_PER_APPLICATION),
                 name="invoice_once_per_application_fee",
+            ),
+            models.UniqueConstraint(
+                fields=["endorsement", "fee_type", "period"],
+                condition=models.Q(endorsement__isnull=False),
+                name="invoice_once_per_endorsement_fee_year",
             ),
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="invoice_amount_positive"

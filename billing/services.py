@@ -187,6 +187,8 @@ def invoice_issue(
     category_code: str = "",
     schedule: FeeSchedule | None = None,
     by: User | None = None,
+    endorsement=None,
+    period: int | None = None,
 ) -> Invoice:
     """Bill ``person`` for a fee (the one door every invoice is issued through); they are
     e-mailed what is owed, why, and the link to pay or ask for a waiver once it commits."""
@@ -196,6 +198,8 @@ def invoice_issue(
         number=number_allocate(association=association, series=NumberSeries.INVOICE),
         person=person,
         application=application,
+        endorsement=endorsement,
+        period=period,
         fee_type=fee_type,
         category_code=category_code,
         amount=amount,

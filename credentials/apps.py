@@ -15,14 +15,17 @@ class CredentialsConfig(AppConfig):
         from accounts import ui
         from credentials import dashboards, emails, notes, rules  # noqa: F401
         from credentials.badges import status_list_forget_on_save
-        from credentials.services import certificate_on_award
+        from credentials.services import certificate_on_award, certificate_on_status_change
         from credentials.verification import forget_on_save
         from endorsement.awards import register_on_award
         from endorsement.enums import EndorsementStatus as E
+        from endorsement.lifecycle import register_on_status_change
         from endorsement.models import Endorsement
 
         # A certificate for every award, produced once the award commits.
         register_on_award(certificate_on_award)
+        # And a new one for every renewal and reinstatement (the new valid-through date).
+        register_on_status_change(certificate_on_status_change)
         # The endorsement statuses' badge colours (``accounts.ui``).
         ui.register_status_families(
             {

@@ -91,3 +91,11 @@ def certificate_on_award(endorsement: Endorsement) -> None:
 
     certificate_issue(endorsement=endorsement)
     status_list_entry(endorsement)
+
+
+def certificate_on_status_change(endorsement: Endorsement, event) -> None:
+    """Registered with ``endorsement.lifecycle.register_on_status_change``: a renewal or a
+    reinstatement moves the valid-through date, so a new certificate is produced with it (the
+    earlier one superseded); the Open Badges credential reads the date when downloaded."""
+    if event.action in ("renew", "reinstate"):
+        certificate_issue(endorsement=endorsement)

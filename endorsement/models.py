@@ -592,6 +592,14 @@ class Renewal(models.Model):
         _("state"), max_length=20, choices=RenewalState.choices, default=RenewalState.DRAFT
     )
     ethics_signed_at = models.DateTimeField(_("Code of Ethics signed"), null=True, blank=True)
+    ethics_signed_name = models.CharField(
+        _("full name, typed as signature"), max_length=200, blank=True
+    )
+    # The holder says they provide reflective supervision/consultation to others: some of their
+    # renewal training must then be about providing it (``portfolios.renewals``).
+    provides_rsc = models.BooleanField(
+        _("I provide reflective supervision/consultation"), default=False
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -8,4 +8,10 @@ class PortfoliosConfig(AppConfig):
 
     def ready(self):
         # The portfolio's condition on submitting (endorsement.conditions), its e-mails.
-        from portfolios import conditions, dashboards, emails  # noqa: F401
+        from portfolios import (  # noqa: F401
+            conditions,
+            dashboards,
+            emails,
+            renewal_dashboards,
+            renewals,
+        )

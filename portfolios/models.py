@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Association
 from competencies.enums import EducationLevel, WorkKind
 from competencies.models import Competency
-from endorsement.models import Application
+from endorsement.models import Application, Renewal
 from portfolios.enums import (
     RELATIONSHIP_FOR_READERS,
     AgreementKind,
@@ -60,7 +60,24 @@ class Document(models.Model):
 
 class EvidenceQuerySet(models.QuerySet):
     def live(self):
-        return self.filter(deleted_at__isnull=True)
+        """The portfolio's evidence that is not deleted (a renewal's hours, kept on the same
+        models, are not the portfolio's: ``renewal_live`` reads those)."""
+        rows = self.filter(deleted_at__isnull=True)
+        if _has_renewal(self.model):
+            rows = rows.filter(renewal__isnull=True)
+        return rows
+
+    def portfolio(self):
+        """Every row of the portfolio, deleted or not (without a renewal's hours)."""
+        return self.filter(renewal__isnull=True) if _has_renewal(self.model) else self
+
+    def renewal_live(self, renewal):
+        """The hours entered for one year's renewal (``endorsement.Renewal``), not deleted."""
+        return self.filter(renewal=renewal, deleted_at__isnull=True)
+
+
+def _has_renewal(model) -> bool:
+    return any(field.name == "renewal" for field in model._meta.fields)
 
 
 class Evidence(models.Model):
@@ -160,6 +177,11 @@ class Training(CarriedOver, Evidence):
     certificate = models.ForeignKey(
         Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Hours entered for a year's renewal of the endorsement: never the portfolio's evidence
+    # (``EvidenceQuerySet.live`` leaves them out).
+    renewal = models.ForeignKey(
+        Renewal, on_delete=models.CASCADE, null=True, blank=True, related_name="trainings"
+    )
 
     class Meta:
         verbose_name = _("training")
@@ -181,6 +203,10 @@ class RSCEntry(CarriedOver, Evidence):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     about_rsc_provided = models.BooleanField(
         _("about the reflective supervision/consultation I provide"), default=False
+    )
+    # RS/C received in a year's renewal of the endorsement (see ``Training.renewal``).
+    renewal = models.ForeignKey(
+        Renewal, on_delete=models.CASCADE, null=True, blank=True, related_name="rsc_entries"
     )
 
     class Meta:

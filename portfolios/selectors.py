@@ -83,7 +83,7 @@ def reference_ratings(*, reference: Reference) -> list[ReferenceRating]:
 
 def deleted_evidence(*, model: type[Model], application: Application) -> QuerySet:
     """The application's deleted evidence rows of ``model`` (they can be restored)."""
-    return model.objects.filter(application=application, deleted_at__isnull=False)
+    return model.objects.filter(application=application, deleted_at__isnull=False).portfolio()
 
 
 def portfolio_education(*, application: Application) -> list[Education]:

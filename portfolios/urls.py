@@ -9,6 +9,7 @@ from portfolios.views import (
     education,
     progress,
     references,
+    renewal,
     rsc,
     start,
     summary,
@@ -162,4 +163,59 @@ urlpatterns = [
     path("<int:application_id>/timeline/", progress.TimelineView.as_view(), name="timeline"),
     path("<int:application_id>/withdraw/", progress.WithdrawView.as_view(), name="withdraw"),
     path("<int:application_id>/resume/", progress.ResumeView.as_view(), name="resume"),
+    # The renewal of an endorsement: the holder's page and its steps, the coordinator's list
+    # and review.
+    path("renewal/<int:endorsement_id>/", renewal.RenewalView.as_view(), name="renewal"),
+    path(
+        "renewal/<int:endorsement_id>/ethics/",
+        renewal.RenewalEthicsView.as_view(),
+        name="renewal.ethics",
+    ),
+    path(
+        "renewal/<int:endorsement_id>/rsc-provider/",
+        renewal.RenewalRSCProviderView.as_view(),
+        name="renewal.rsc_provider",
+    ),
+    path(
+        "renewal/<int:endorsement_id>/submit/",
+        renewal.RenewalSubmitView.as_view(),
+        name="renewal.submit",
+    ),
+    path(
+        "renewal/<int:endorsement_id>/training/add/",
+        renewal.RenewalTrainingFormView.as_view(),
+        name="renewal.training.add",
+    ),
+    path(
+        "renewal/<int:endorsement_id>/training/<int:pk>/edit/",
+        renewal.RenewalTrainingFormView.as_view(),
+        name="renewal.training.edit",
+    ),
+    path(
+        "renewal/<int:endorsement_id>/training/<int:pk>/delete/",
+        renewal.RenewalTrainingDeleteView.as_view(),
+        name="renewal.training.delete",
+    ),
+    path(
+        "renewal/<int:endorsement_id>/training/import/",
+        renewal.RenewalImportView.as_view(),
+        name="renewal.training.import",
+    ),
+    path(
+        "renewal/<int:endorsement_id>/rsc/add/",
+        renewal.RenewalRSCFormView.as_view(),
+        name="renewal.rsc.add",
+    ),
+    path(
+        "renewal/<int:endorsement_id>/rsc/<int:pk>/edit/",
+        renewal.RenewalRSCFormView.as_view(),
+        name="renewal.rsc.edit",
+    ),
+    path(
+        "renewal/<int:endorsement_id>/rsc/<int:pk>/delete/",
+        renewal.RenewalRSCDeleteView.as_view(),
+        name="renewal.rsc.delete",
+    ),
+    path("a/<slug:slug>/renewals/", renewal.RenewalsView.as_view(), name="renewals"),
+    path("renewals/<int:pk>/review/", renewal.RenewalReviewView.as_view(), name="renewal.review"),
 ]

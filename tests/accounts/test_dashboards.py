@@ -293,7 +293,7 @@ def test_applicant_dashboard_query_count_is_constant(
     # Session, user, staff-role check; applications, their latest events, the failed ones'
     # retake dates (reviews), the current certificates (credentials), memberships, the
     # professional profile, associations, the invoices (billing), the confirmed proofs of
-    # membership elsewhere.
+    # membership elsewhere, the endorsements whose renewal is open (portfolios).
     with django_assert_num_queries(12):
         response = client.get("/dashboard/applicant/")
     assert len(response.context["applications"]) == size

@@ -105,6 +105,19 @@ SKIPPED = {
     "endorsement:emeritus.decide": (
         "opened from the coordinator's needs-you row when a holder asks (tests/endorsement)"
     ),
+    "portfolios:renewal": "tests/browser/test_renewal.py (1280, 390, axe)",
+    "portfolios:renewal.ethics": "POST only: the holder signs the Code of Ethics",
+    "portfolios:renewal.rsc_provider": "POST only: the holder says they provide RS/C",
+    "portfolios:renewal.submit": "POST only: the holder submits the renewal",
+    "portfolios:renewal.training.add": "tests/browser/test_renewal.py (1280, 390, axe)",
+    "portfolios:renewal.training.edit": "the add form's page (tests/browser/test_renewal.py)",
+    "portfolios:renewal.training.delete": "tests/browser/test_renewal.py (1280, 390, axe)",
+    "portfolios:renewal.training.import": "tests/browser/test_renewal.py (1280, 390, axe)",
+    "portfolios:renewal.rsc.add": "tests/browser/test_renewal.py (1280, 390, axe)",
+    "portfolios:renewal.rsc.edit": "the add form's page (tests/browser/test_renewal.py)",
+    "portfolios:renewal.rsc.delete": "the training's delete page (tests/browser/test_renewal.py)",
+    "portfolios:renewals": "tests/browser/test_renewal.py (1280, 390, axe)",
+    "portfolios:renewal.review": "tests/browser/test_renewal.py (1280, 390, axe)",
 }
 
 # Links the walk does not follow: they change the session or leave the portal's pages.

@@ -133,4 +133,7 @@ def test_the_apps_register_their_conditions_when_they_load():
         "defer": ["every_review_in"],
         "retake_exam": ["retake_allowed"],
         "reinstate": ["prior_endorsement_lapsed", "reinstatement_fee_settled"],
+        # The endorsement's lifecycle (``endorsement.lifecycle.register_condition``).
+        "endorsement.lapse": ["no_renewal_waiting"],
+        "endorsement.renew": ["renewal_fee_settled"],
     }

@@ -28,7 +28,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Pages that are not about one portfolio: start pages and the rater's token link.
-NOT_PORTFOLIO_PAGES = {"start", "start.check", "start.register", "rate"}
+NOT_PORTFOLIO_PAGES = {"start", "start.check", "start.register", "rate"} | {
+    # An endorsement's renewal: tests/portfolios/test_renewal_privacy.py walks those.
+    pattern.name
+    for pattern in portfolios_urlconf.urlpatterns
+    if pattern.name.startswith("renewal")
+}
 
 
 @pytest.fixture

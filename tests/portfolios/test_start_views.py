@@ -579,7 +579,7 @@ def test_dashboard_query_count_is_constant(
     # Session, user, staff-role check; applications (with the reason), their latest events,
     # the failed ones' retake dates (reviews), the current certificates (credentials),
     # memberships, the professional profile, associations, the invoices (billing), the
-    # confirmed proofs of membership elsewhere.
+    # confirmed proofs of membership elsewhere, endorsements whose renewal is open (portfolios).
     with django_assert_num_queries(12):
         response = client.get("/dashboard/applicant/")
     assert [a.return_reason for a in response.context["applications"]] == ["Why"] * size
