@@ -19,3 +19,8 @@ class EndorsementConfig(AppConfig):
             folder=staff_emails.FOLDER, emails=staff_emails.EMAILS, values=staff_emails.VALUES
         )
         staff_emails.door_open(email_on_commit)
+        # Add-on designations follow their endorsement's standing (renewed, lapsed, ended).
+        from endorsement.addons import add_ons_follow
+        from endorsement.lifecycle import register_on_status_change
+
+        register_on_status_change(add_ons_follow)

@@ -116,3 +116,17 @@ class RenewalState(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("renewal state", "Waiting for approval")
     RETURNED = "returned", pgettext_lazy("renewal state", "Returned for changes")
     APPROVED = "approved", pgettext_lazy("renewal state", "Approved")
+
+
+class AddOnState(models.TextChoices):
+    """A holder's add-on designation (``endorsement.models.EndorsementAddOn``)."""
+
+    APPLIED = "applied", pgettext_lazy("add-on state", "Waiting for the coordinator")
+    APPROVED = "approved", pgettext_lazy("add-on state", "Approved")
+    REFUSED = "refused", pgettext_lazy("add-on state", "Refused")
+    LAPSED = "lapsed", pgettext_lazy("add-on state", "Lapsed with the endorsement")
+    ENDED = "ended", pgettext_lazy("add-on state", "Ended with the endorsement")
+
+
+# An add-on in one of these states is live: the holder may not apply for it again.
+LIVE_ADD_ON_STATES = [AddOnState.APPLIED, AddOnState.APPROVED, AddOnState.LAPSED]

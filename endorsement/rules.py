@@ -72,3 +72,33 @@ resume = (is_applicant & was_held_while_building) | is_application_coordinator
 rules.add_perm("endorsement.view_application", is_applicant | is_application_coordinator)
 rules.add_perm("endorsement.view_private_timeline", is_application_coordinator)
 rules.add_perm("endorsement.coordinate_application", is_application_coordinator)
+
+
+# --- Add-on designations (``endorsement.models.EndorsementAddOn``) -----------------------------
+
+
+@rules.predicate
+def is_endorsement_holder(user, endorsement):
+    return user.is_authenticated and endorsement.holder_id == user.pk
+
+
+@rules.predicate
+def is_endorsement_coordinator(user, endorsement):
+    return is_coordinator_of(user, endorsement.association)
+
+
+@rules.predicate
+def is_add_on_holder(user, holding):
+    """The holder of the endorsement the add-on is on."""
+    return user.is_authenticated and holding.endorsement.holder_id == user.pk
+
+
+@rules.predicate
+def is_add_on_coordinator(user, holding):
+    """A coordinator of the endorsement's association."""
+    return is_coordinator_of(user, holding.endorsement.association)
+
+
+rules.add_perm("endorsement.apply_add_on", is_endorsement_holder)
+rules.add_perm("endorsement.view_add_on", is_add_on_holder | is_add_on_coordinator)
+rules.add_perm("endorsement.decide_add_on", is_add_on_coordinator)
