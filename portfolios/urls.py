@@ -3,6 +3,7 @@
 from django.urls import path
 
 from portfolios.views import (
+    addons,
     agreements,
     documents,
     education,
@@ -150,4 +151,16 @@ urlpatterns = [
     path("<int:application_id>/timeline/", progress.TimelineView.as_view(), name="timeline"),
     path("<int:application_id>/withdraw/", progress.WithdrawView.as_view(), name="withdraw"),
     path("<int:application_id>/resume/", progress.ResumeView.as_view(), name="resume"),
+    # Add-on designations on an endorsement: the holder applies, the coordinator decides.
+    path(
+        "endorsements/<int:pk>/add-ons/<slug:code>/",
+        addons.AddOnApplyView.as_view(),
+        name="addon.apply",
+    ),
+    path("add-ons/<int:pk>/", addons.AddOnDetailView.as_view(), name="addon.detail"),
+    path(
+        "add-ons/<int:pk>/documents/<int:document_pk>/",
+        addons.AddOnDocumentView.as_view(),
+        name="addon.document",
+    ),
 ]
