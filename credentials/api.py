@@ -76,6 +76,12 @@ class Association(Schema):
     slug: str
 
 
+class AddOn(Schema):
+    code: str = Field(description="The add-on's code in its association, e.g. ERS.")
+    name: str = Field(description="The add-on's name. " + LANGUAGE_NOTE)
+    valid_through: datetime.date | None
+
+
 class Endorsement(Schema):
     number: str
     holder_name: str = Field(description="As given by the holder; plain text, never markup.")
@@ -90,6 +96,11 @@ class Endorsement(Schema):
     awarded_on: datetime.date
     valid_through: datetime.date
     verification_url: str = Field(description="The public verification page of this endorsement.")
+    add_ons: list[AddOn] = Field(
+        default_factory=list,
+        description="Approved add-on designations (e.g. Endorsed Reflective Supervisor); they "
+        "lapse and end with the endorsement.",
+    )
 
 
 Number = Annotated[str, StringConstraints(max_length=NUMBER_MAX_LENGTH)]
@@ -158,6 +169,10 @@ def as_json(facts: PublicEndorsement) -> dict:
         "awarded_on": facts.awarded_on,
         "valid_through": facts.valid_through,
         "verification_url": verification_url(facts.number),
+        "add_ons": [
+            {"code": a.code, "name": a.name, "valid_through": a.valid_through}
+            for a in facts.add_ons
+        ],
     }
 
 

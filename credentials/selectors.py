@@ -5,6 +5,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from endorsement.addons import PublicAddOn, approved_add_ons_prefetch, public_add_ons_from
 from endorsement.enums import CURRENT_ENDORSEMENT_STATUSES, EndorsementStatus
 from endorsement.models import Endorsement
 
@@ -36,13 +37,17 @@ class PublicEndorsement:
     valid_through: datetime.date
     # The association's time zone (an IANA name): where the page shows the dates.
     association_time_zone: str = "UTC"
+    # Its approved add-on designations (e.g. Endorsed Reflective Supervisor), with their date.
+    add_ons: tuple[PublicAddOn, ...] = ()
 
     @property
     def is_current(self) -> bool:
         return self.status in CURRENT_ENDORSEMENT_STATUSES
 
 
-def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
+def public_endorsement_from(
+    endorsement: Endorsement, add_ons: tuple[PublicAddOn, ...] = ()
+) -> PublicEndorsement:
     status = EndorsementStatus(endorsement.status)
     return PublicEndorsement(
         number=endorsement.number,
@@ -58,18 +63,25 @@ def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
         awarded_on=endorsement.awarded_on,
         valid_through=endorsement.valid_through,
         association_time_zone=endorsement.association.time_zone,
+        add_ons=add_ons,
     )
 
 
 def public_endorsements(numbers: list[str]) -> dict[str, PublicEndorsement]:
-    """The public facts of each well-formed number that exists, by number (one query)."""
+    """The public facts of each well-formed number that exists, by number (two queries: the
+    endorsements, then their approved add-ons)."""
     wanted = [number for number in numbers if number_is_well_formed(number)]
     if not wanted:
         return {}
-    rows = Endorsement.objects.filter(number__in=wanted).select_related(
-        "holder", "category", "association"
+    rows = (
+        Endorsement.objects.filter(number__in=wanted)
+        .select_related("holder", "category", "association")
+        .prefetch_related(approved_add_ons_prefetch())
     )
-    return {row.number: public_endorsement_from(row) for row in rows}
+    return {
+        row.number: public_endorsement_from(row, public_add_ons_from(row.approved_add_ons))
+        for row in rows
+    }
 
 
 def public_endorsement(number: str) -> PublicEndorsement | None:

@@ -387,23 +387,25 @@ class PublicAddOn:
     valid_through: datetime.date | None
 
 
-def public_add_ons(endorsement_ids) -> dict[int, tuple[PublicAddOn, ...]]:
-    """The approved add-ons of each endorsement, by endorsement id (one query); names in the
-    active language."""
-    found: dict[int, list[PublicAddOn]] = {}
-    rows = (
-        EndorsementAddOn.objects.filter(
-            endorsement_id__in=list(endorsement_ids), state=AddOnState.APPROVED
-        )
+def approved_add_ons_prefetch():
+    """For an ``Endorsement`` query: its approved add-ons as ``approved_add_ons`` (one more
+    query whatever the number of endorsements; portable, the demo runs on SQLite)."""
+    return Prefetch(
+        "add_ons",
+        queryset=EndorsementAddOn.objects.filter(state=AddOnState.APPROVED)
         .select_related("add_on")
-        .order_by("add_on__order", "add_on__code")
+        .order_by("add_on__order", "add_on__code"),
+        to_attr="approved_add_ons",
     )
-    for row in rows:
-        found.setdefault(row.endorsement_id, []).append(
-            PublicAddOn(
-                code=row.add_on.code,
-                name=row.add_on.display_name,
-                valid_through=row.valid_through,
-            )
+
+
+def public_add_ons_from(holdings) -> tuple[PublicAddOn, ...]:
+    """Approved add-ons as the public reads them, names in the active language."""
+    return tuple(
+        PublicAddOn(
+            code=holding.add_on.code,
+            name=holding.add_on.display_name,
+            valid_through=holding.valid_through,
         )
-    return {key: tuple(value) for key, value in found.items()}
+        for holding in holdings
+    )
