@@ -162,6 +162,11 @@ class AddOnAdminForm(forms.ModelForm):
         self.instance.category_codes = codes
         return ", ".join(codes)
 
+    def _post_clean(self):
+        if "categories" in self._errors:
+            return  # the model's own check of the codes would only repeat the error
+        super()._post_clean()
+
     def save(self, commit=True):
         names = dict(self.instance.names)
         for code, _label in _other_languages():
