@@ -6,6 +6,8 @@ The holder reaches only their own endorsements' pages; a coordinator only their 
 Everyone else gets 404; anonymous visitors are sent to log in.
 """
 
+from dataclasses import dataclass
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -34,9 +36,20 @@ def add_on_url(holding) -> str:
     return reverse("portfolios:addon.detail", kwargs={"pk": holding.pk})
 
 
-def checklist_items(lines) -> list[dict]:
+@dataclass(frozen=True)
+class ChecklistItem:
+    """A row of the ``checklist`` component."""
+
+    met: bool
+    detail: str
+    section: str
+    required: bool = True
+    missing: bool = False
+
+
+def checklist_items(lines) -> list[ChecklistItem]:
     return [
-        {"met": line.met, "detail": f"{line.label}: {line.detail}", "section": line.key}
+        ChecklistItem(met=line.met, detail=f"{line.label}: {line.detail}", section=line.key)
         for line in lines
     ]
 
