@@ -735,7 +735,7 @@ class AddOn(models.Model):
         codes = self.category_codes
         if not isinstance(codes, list) or not all(isinstance(c, str) and c for c in codes):
             raise ValidationError(
-                {"category_codes": _('Give a list of category codes, e.g. ["IFS", "IMHS"].')}
+                {"category_codes": _("Give the category codes as a list, e.g. IFS and IMHS.")}
             )
         self.category_codes = sorted({code.strip().upper() for code in codes})
         if not self.category_codes:
