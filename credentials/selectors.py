@@ -5,7 +5,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from endorsement.addons import PublicAddOn, approved_add_ons_prefetch, public_add_ons_from
+from endorsement.addons import PublicAddOn, public_add_ons_of, with_public_add_ons
 from endorsement.enums import CURRENT_ENDORSEMENT_STATUSES, EndorsementStatus
 from endorsement.models import Endorsement
 
@@ -68,20 +68,17 @@ def public_endorsement_from(
 
 
 def public_endorsements(numbers: list[str]) -> dict[str, PublicEndorsement]:
-    """The public facts of each well-formed number that exists, by number (two queries: the
-    endorsements, then their approved add-ons)."""
+    """The public facts of each well-formed number that exists, by number (one query on
+    PostgreSQL, their approved add-ons read in it)."""
     wanted = [number for number in numbers if number_is_well_formed(number)]
     if not wanted:
         return {}
-    rows = (
-        Endorsement.objects.filter(number__in=wanted)
-        .select_related("holder", "category", "association")
-        .prefetch_related(approved_add_ons_prefetch())
+    rows = with_public_add_ons(
+        Endorsement.objects.filter(number__in=wanted).select_related(
+            "holder", "category", "association"
+        )
     )
-    return {
-        row.number: public_endorsement_from(row, public_add_ons_from(row.approved_add_ons))
-        for row in rows
-    }
+    return {row.number: public_endorsement_from(row, public_add_ons_of(row)) for row in rows}
 
 
 def public_endorsement(number: str) -> PublicEndorsement | None:

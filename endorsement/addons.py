@@ -20,10 +20,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Prefetch, Q
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -387,25 +389,66 @@ class PublicAddOn:
     valid_through: datetime.date | None
 
 
-def approved_add_ons_prefetch():
-    """For an ``Endorsement`` query: its approved add-ons as ``approved_add_ons`` (one more
-    query whatever the number of endorsements; portable, the demo runs on SQLite)."""
-    return Prefetch(
-        "add_ons",
-        queryset=EndorsementAddOn.objects.filter(state=AddOnState.APPROVED)
-        .select_related("add_on")
-        .order_by("add_on__order", "add_on__code"),
-        to_attr="approved_add_ons",
+def with_public_add_ons(queryset):
+    """``queryset`` of endorsements reading each one's approved add-ons too (for
+    ``public_add_ons_of``): in the same query on PostgreSQL (a JSON array subquery), with one
+    more query elsewhere (the demo's SQLite)."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return queryset.annotate(
+            public_add_ons_json=ArraySubquery(
+                EndorsementAddOn.objects.filter(
+                    endorsement=OuterRef("pk"), state=AddOnState.APPROVED
+                )
+                .order_by("add_on__order", "add_on__code")
+                .values(
+                    json=JSONObject(
+                        code=F("add_on__code"),
+                        name=F("add_on__name"),
+                        names=F("add_on__names"),
+                        valid_through=F("valid_through"),
+                    )
+                )
+            )
+        )
+    return queryset.prefetch_related(
+        Prefetch(
+            "add_ons",
+            queryset=EndorsementAddOn.objects.filter(state=AddOnState.APPROVED)
+            .select_related("add_on")
+            .order_by("add_on__order", "add_on__code"),
+            to_attr="public_add_ons_rows",
+        )
     )
 
 
-def public_add_ons_from(holdings) -> tuple[PublicAddOn, ...]:
-    """Approved add-ons as the public reads them, names in the active language."""
+def _date(value) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+def public_add_ons_of(endorsement: Endorsement) -> tuple[PublicAddOn, ...]:
+    """The approved add-ons of an endorsement read through ``with_public_add_ons``, names in
+    the active language."""
+    rows = getattr(endorsement, "public_add_ons_json", None)
+    if rows is None and hasattr(endorsement, "public_add_ons_rows"):
+        rows = [
+            {
+                "code": holding.add_on.code,
+                "name": holding.add_on.name,
+                "names": holding.add_on.names,
+                "valid_through": holding.valid_through,
+            }
+            for holding in endorsement.public_add_ons_rows
+        ]
+    language = (get_language() or "").split("-")[0]
     return tuple(
         PublicAddOn(
-            code=holding.add_on.code,
-            name=holding.add_on.display_name,
-            valid_through=holding.valid_through,
+            code=row["code"],
+            name=(row.get("names") or {}).get(language) or row["name"],
+            valid_through=_date(row.get("valid_through")),
         )
-        for holding in holdings
+        for row in rows or []
     )

@@ -96,3 +96,34 @@ def test_the_public_add_on_follows_a_renewal_and_a_lapse(
         endorsement_transition(endorsement=endorsement, action="lapse", by=None)
     assert "Endorsed Reflective Supervisor" not in page(client)
     assert api(client)["add_ons"] == []
+
+
+def test_the_facts_read_the_add_ons_in_the_same_query(
+    holding, coordinator, django_assert_num_queries
+):
+    from credentials.selectors import public_endorsement
+
+    add_on_decide(holding=holding, by=coordinator, approve=True)
+    with django_assert_num_queries(1):
+        facts = public_endorsement(NUMBER)
+    assert [(a.code, a.name, a.valid_through) for a in facts.add_ons] == [
+        ("ers", "Endorsed Reflective Supervisor", datetime.date(2026, 12, 31))
+    ]
+
+
+def test_without_postgresql_the_add_ons_come_with_one_more_query(
+    holding, coordinator, monkeypatch, django_assert_num_queries
+):
+    """The demo's SQLite has no array subquery: a prefetch reads the same facts."""
+    from django.db import connection
+    from django.utils import translation
+
+    from credentials.selectors import public_endorsement
+
+    add_on_decide(holding=holding, by=coordinator, approve=True)
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with django_assert_num_queries(2), translation.override("es"):
+        facts = public_endorsement(NUMBER)
+    assert [(a.code, a.name, a.valid_through) for a in facts.add_ons] == [
+        ("ers", "Supervisor/a Reflexivo/a Endosado/a", datetime.date(2026, 12, 31))
+    ]
