@@ -107,9 +107,22 @@ def application_certificate_panel(request, application):
 
 @dashboards.register_tasks(Role.COORDINATOR)
 def coordinator_certificate_tasks(request, association, context) -> list[dashboards.Task]:
-    """Changes of name to decide and certificates to produce again (one query)."""
+    """Changes of name to decide, certificates to produce again and applications for add-on
+    designations to decide (one query)."""
     rows = []
     for task in association_certificate_tasks(association=association):
+        if task.kind == "add_on":
+            rows.append(
+                dashboards.Task(
+                    kind=task.kind,
+                    label=_("Decide the %(add_on)s of %(name)s (%(code)s)")
+                    % {"add_on": task.add_on, "name": task.holder, "code": task.code},
+                    url=reverse("portfolios:addon.detail", kwargs={"pk": task.object_id}),
+                    priority=47,
+                    since=task.since,
+                )
+            )
+            continue
         if task.kind == "name_change":
             label = _("Decide the change of name of %(name)s (%(code)s)")
             url = reverse("credentials:name_change.decide", kwargs={"pk": task.object_id})

@@ -133,8 +133,9 @@ def certificate_by_code(*, number: str, code: str):
 
 @dataclass(frozen=True)
 class CoordinatorTask:
-    """A change of name to decide (``kind`` "name_change", ``object_id`` the request) or a
-    certificate to produce again ("certificate_failed", the certificate)."""
+    """A change of name to decide (``kind`` "name_change", ``object_id`` the request), a
+    certificate to produce again ("certificate_failed", the certificate) or an application for
+    an add-on designation to decide ("add_on", the ``EndorsementAddOn``; ``add_on`` its name)."""
 
     kind: str
     object_id: int
@@ -142,13 +143,14 @@ class CoordinatorTask:
     holder: str
     code: str
     since: datetime.datetime
+    add_on: str = ""
 
 
 def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
     """What waits for the association's coordinators in the credentials: the changes of name
-    waiting for a decision and the current certificates that could not be produced, oldest
-    first; one UNION query whatever the data."""
-    from django.db.models import CharField, Value
+    waiting for a decision, the current certificates that could not be produced and the
+    applications for add-on designations, oldest first; one UNION query whatever the data."""
+    from django.db.models import CharField, F, Value
 
     from credentials.models import (
         Certificate,
@@ -156,15 +158,18 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         NameChangeRequest,
         NameChangeState,
     )
+    from endorsement.enums import AddOnState
+    from endorsement.models import EndorsementAddOn
 
-    def columns(qs, *, kind: str, endorsement: str):
+    def columns(qs, *, kind: str, endorsement: str, since: str = "created", add_on=None):
         return qs.order_by().values_list(
             Value(kind, output_field=CharField()),
             "pk",
             f"{endorsement}application_id",
             f"{endorsement}application__applicant__full_name",
             f"{endorsement}category__code",
-            "created",
+            since,
+            add_on if add_on is not None else Value("", output_field=CharField()),
         )
 
     names = NameChangeRequest.objects.filter(
@@ -175,8 +180,19 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         state=CertificateState.FAILED,
         superseded_at__isnull=True,
     )
+    add_ons = EndorsementAddOn.objects.filter(
+        endorsement__association=association, state=AddOnState.APPLIED
+    )
     rows = columns(names, kind="name_change", endorsement="endorsement__").union(
-        columns(failed, kind="certificate_failed", endorsement="endorsement__"), all=True
+        columns(failed, kind="certificate_failed", endorsement="endorsement__"),
+        columns(
+            add_ons,
+            kind="add_on",
+            endorsement="endorsement__",
+            since="applied_at",
+            add_on=F("add_on__name"),
+        ),
+        all=True,
     )
     tasks = [CoordinatorTask(*row) for row in rows]
     return sorted(tasks, key=lambda task: (task.since, task.object_id))
