@@ -76,6 +76,12 @@ class Association(Schema):
     slug: str
 
 
+class AddOn(Schema):
+    code: str = Field(description="The add-on's code in its association, e.g. ERS.")
+    name: str = Field(description="The add-on's name. " + LANGUAGE_NOTE)
+    valid_through: datetime.date | None
+
+
 class Endorsement(Schema):
     number: str
     holder_name: str = Field(description="As given by the holder; plain text, never markup.")
@@ -96,6 +102,11 @@ class Endorsement(Schema):
             "Transferred to another association or superseded by another category: the number "
             "of the endorsement that continues it (null otherwise)."
         ),
+    )
+    add_ons: list[AddOn] = Field(
+        default_factory=list,
+        description="Approved add-on designations (e.g. Endorsed Reflective Supervisor); they "
+        "lapse and end with the endorsement.",
     )
 
 
@@ -166,6 +177,10 @@ def as_json(facts: PublicEndorsement) -> dict:
         "valid_through": facts.valid_through,
         "verification_url": verification_url(facts.number),
         "continued_by": facts.continued_by_number or None,
+        "add_ons": [
+            {"code": a.code, "name": a.name, "valid_through": a.valid_through}
+            for a in facts.add_ons
+        ],
     }
 
 

@@ -16,11 +16,15 @@ class CredentialsConfig(AppConfig):
         from credentials import dashboards, emails, notes, rules  # noqa: F401
         from credentials.badges import status_list_forget_on_save
         from credentials.services import certificate_on_award, certificate_on_status_change
-        from credentials.verification import forget_on_save
+        from credentials.verification import (
+            forget_add_on_on_save,
+            forget_after_step,
+            forget_on_save,
+        )
         from endorsement.awards import register_on_award
         from endorsement.enums import EndorsementStatus as E
         from endorsement.lifecycle import register_on_status_change
-        from endorsement.models import Endorsement
+        from endorsement.models import Endorsement, EndorsementAddOn
 
         # A certificate for every award, produced once the award commits.
         register_on_award(certificate_on_award)
@@ -42,6 +46,12 @@ class CredentialsConfig(AppConfig):
         # Whatever changes an endorsement (revocation, lapsing, renewal), its cached public
         # facts are emptied: the page shows the change at once.
         post_save.connect(forget_on_save, sender=Endorsement, dispatch_uid="credentials.verify")
+        # An add-on approved or refused changes the public facts too; when the endorsement's
+        # step moved its add-ons (after the step committed), they are emptied again.
+        post_save.connect(
+            forget_add_on_on_save, sender=EndorsementAddOn, dispatch_uid="credentials.add_on"
+        )
+        register_on_status_change(forget_after_step)
         # And its association's status lists: a revocation or lapse shows in them at once.
         post_save.connect(
             status_list_forget_on_save, sender=Endorsement, dispatch_uid="credentials.status_list"

@@ -108,10 +108,22 @@ def application_certificate_panel(request, application):
 @dashboards.register_tasks(Role.COORDINATOR)
 def coordinator_certificate_tasks(request, association, context) -> list[dashboards.Task]:
     """Changes of name and requests for emeritus status to decide, certificates to produce
-    again, transfers into the association and proofs of membership elsewhere to decide (one
-    query)."""
+    again, transfers into the association, proofs of membership elsewhere and applications for
+    add-on designations to decide (one query)."""
     rows = []
     for task in association_certificate_tasks(association=association):
+        if task.kind == "add_on":
+            rows.append(
+                dashboards.Task(
+                    kind=task.kind,
+                    label=_("Decide the %(add_on)s of %(name)s (%(code)s)")
+                    % {"add_on": task.add_on, "name": task.holder, "code": task.code},
+                    url=reverse("portfolios:addon.detail", kwargs={"pk": task.object_id}),
+                    priority=47,
+                    since=task.since,
+                )
+            )
+            continue
         if task.kind == "name_change":
             label = _("Decide the change of name of %(name)s (%(code)s)")
             url = reverse("credentials:name_change.decide", kwargs={"pk": task.object_id})

@@ -5,6 +5,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from endorsement.addons import PublicAddOn, public_add_ons_of, with_public_add_ons
 from endorsement.enums import CURRENT_ENDORSEMENT_STATUSES, EndorsementStatus
 from endorsement.models import Endorsement
 
@@ -39,6 +40,8 @@ class PublicEndorsement:
     # Transferred or superseded: the endorsement that continues it, its number and association.
     continued_by_number: str = ""
     continued_by_association: str = ""
+    # Its approved add-on designations (e.g. Endorsed Reflective Supervisor), with their date.
+    add_ons: tuple[PublicAddOn, ...] = ()
 
     @property
     def is_current(self) -> bool:
@@ -49,7 +52,9 @@ class PublicEndorsement:
 CONTINUED_STATUSES = [EndorsementStatus.TRANSFERRED, EndorsementStatus.SUPERSEDED]
 
 
-def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
+def public_endorsement_from(
+    endorsement: Endorsement, add_ons: tuple[PublicAddOn, ...] = ()
+) -> PublicEndorsement:
     status = EndorsementStatus(endorsement.status)
     continued_by = endorsement.continued_by if status in CONTINUED_STATUSES else None
     return PublicEndorsement(
@@ -70,18 +75,22 @@ def public_endorsement_from(endorsement: Endorsement) -> PublicEndorsement:
         continued_by_association=(
             continued_by.association.name if continued_by is not None else ""
         ),
+        add_ons=add_ons,
     )
 
 
 def public_endorsements(numbers: list[str]) -> dict[str, PublicEndorsement]:
-    """The public facts of each well-formed number that exists, by number (one query)."""
+    """The public facts of each well-formed number that exists, by number (one query on
+    PostgreSQL, their approved add-ons read in it)."""
     wanted = [number for number in numbers if number_is_well_formed(number)]
     if not wanted:
         return {}
-    rows = Endorsement.objects.filter(number__in=wanted).select_related(
-        "holder", "category", "association", "continued_by__association"
+    rows = with_public_add_ons(
+        Endorsement.objects.filter(number__in=wanted).select_related(
+            "holder", "category", "association", "continued_by__association"
+        )
     )
-    return {row.number: public_endorsement_from(row) for row in rows}
+    return {row.number: public_endorsement_from(row, public_add_ons_of(row)) for row in rows}
 
 
 def public_endorsement(number: str) -> PublicEndorsement | None:
@@ -136,8 +145,9 @@ def certificate_by_code(*, number: str, code: str):
 
 @dataclass(frozen=True)
 class CoordinatorTask:
-    """A change of name to decide (``kind`` "name_change", ``object_id`` the request) or a
-    certificate to produce again ("certificate_failed", the certificate)."""
+    """A change of name to decide (``kind`` "name_change", ``object_id`` the request), a
+    certificate to produce again ("certificate_failed", the certificate) or an application for
+    an add-on designation to decide ("add_on", the ``EndorsementAddOn``; ``add_on`` its name)."""
 
     kind: str
     object_id: int
@@ -145,16 +155,18 @@ class CoordinatorTask:
     holder: str
     code: str
     since: datetime.datetime
+    add_on: str = ""
 
 
 def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
     """What waits for the association's coordinators about endorsements and their holders: the
     changes of name and requests for emeritus status (``endorsement.emeritus``) waiting for a
     decision, the current certificates that could not be produced, the transfers into the
-    association waiting for a decision ("transfer", the request) and the proofs of membership
-    elsewhere to confirm ("membership_proof", the proof, without an application: 0); oldest
-    first; one UNION query whatever the data (the dashboard stays within its query budget)."""
-    from django.db.models import CharField, IntegerField, Value
+    association waiting for a decision ("transfer", the request), the proofs of membership
+    elsewhere to confirm ("membership_proof", the proof, without an application: 0) and the
+    applications for add-on designations ("add_on"); oldest first; one UNION query whatever the
+    data (the dashboard stays within its query budget)."""
+    from django.db.models import CharField, F, IntegerField, Value
 
     from accounts.enums import MembershipProofState
     from accounts.models import MembershipProof
@@ -164,17 +176,18 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         NameChangeRequest,
         NameChangeState,
     )
-    from endorsement.enums import EmeritusState, TransferState
-    from endorsement.models import EmeritusRequest, EndorsementTransfer
+    from endorsement.enums import AddOnState, EmeritusState, TransferState
+    from endorsement.models import EmeritusRequest, EndorsementAddOn, EndorsementTransfer
 
-    def columns(qs, *, kind: str, endorsement: str):
+    def columns(qs, *, kind: str, endorsement: str, since: str = "created", add_on=None):
         return qs.order_by().values_list(
             Value(kind, output_field=CharField()),
             "pk",
             f"{endorsement}application_id",
             f"{endorsement}application__applicant__full_name",
             f"{endorsement}category__code",
-            "created",
+            since,
+            add_on if add_on is not None else Value("", output_field=CharField()),
         )
 
     names = NameChangeRequest.objects.filter(
@@ -191,6 +204,9 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
     transfers = EndorsementTransfer.objects.filter(
         to_association=association, state=TransferState.REQUESTED
     )
+    add_ons = EndorsementAddOn.objects.filter(
+        endorsement__association=association, state=AddOnState.APPLIED
+    )
     proofs = MembershipProof.objects.filter(
         association=association, state=MembershipProofState.PENDING
     ).values_list(
@@ -200,11 +216,19 @@ def association_certificate_tasks(*, association) -> list[CoordinatorTask]:
         "user__full_name",
         Value("", output_field=CharField()),
         "created",
+        Value("", output_field=CharField()),
     )
     rows = columns(names, kind="name_change", endorsement="endorsement__").union(
         columns(failed, kind="certificate_failed", endorsement="endorsement__"),
         columns(transfers, kind="transfer", endorsement="from_endorsement__"),
         columns(emeritus, kind="emeritus", endorsement="endorsement__"),
+        columns(
+            add_ons,
+            kind="add_on",
+            endorsement="endorsement__",
+            since="applied_at",
+            add_on=F("add_on__name"),
+        ),
         proofs.order_by(),
         all=True,
     )

@@ -60,3 +60,18 @@ def lookup_allowed(request) -> bool:
 def forget_on_save(sender, instance, **kwargs) -> None:
     """``post_save`` of an endorsement: its standing may have changed."""
     verification_cache_forget(instance.number)
+
+
+def forget_add_on_on_save(sender, instance, **kwargs) -> None:
+    """``post_save`` of an add-on: the endorsement's public facts list its approved ones."""
+    from endorsement.models import Endorsement
+
+    number = Endorsement.objects.filter(pk=instance.endorsement_id).values_list("number", flat=True)
+    for value in number:
+        verification_cache_forget(value)
+
+
+def forget_after_step(endorsement, event) -> None:
+    """After an endorsement's step committed and its add-ons followed it
+    (``endorsement.addons.add_ons_follow``, registered before this)."""
+    verification_cache_forget(endorsement.number)

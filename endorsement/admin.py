@@ -4,15 +4,18 @@ from django.contrib import admin
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AssociationScopedAdmin, AssociationScopedInline, ReadOnlyAdminMixin
 from endorsement.emails import EMAILS, _engine, email_values_help, template_file
 from endorsement.models import (
+    AddOn,
     Application,
     ApplicationEvent,
     EmailTemplate,
     Endorsement,
+    EndorsementAddOn,
     EndorsementEvent,
     RenewalPolicy,
 )
@@ -115,6 +118,115 @@ class RenewalPolicyAdmin(AssociationScopedAdmin):
         "auto_approve",
         "audit_percent",
     ]
+
+
+def _other_languages() -> list[tuple[str, str]]:
+    return [(code, label) for code, label in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class AddOnAdminForm(forms.ModelForm):
+    """The categories as one line of codes ("IFS, IMHS"); ``names`` as one field per language."""
+
+    categories = forms.CharField(
+        label=_("May be added to endorsements in these categories"),
+        max_length=300,
+        help_text=_("Category codes separated by commas, e.g. IFS, IMHS."),
+    )
+
+    class Meta:
+        model = AddOn
+        fields = [
+            "association",
+            "code",
+            "name",
+            "description",
+            "min_rsc_provided_hours",
+            "min_rsc_training_hours",
+            "document_required",
+            "document_note",
+            "attestation",
+            "is_open",
+            "order",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].initial = ", ".join(self.instance.category_codes or [])
+        for code, _label in _other_languages():
+            if f"name_{code}" in self.fields:
+                self.fields[f"name_{code}"].initial = self.instance.names.get(code, "")
+
+    def clean_categories(self):
+        codes = [c.strip().upper() for c in self.cleaned_data["categories"].split(",")]
+        codes = sorted({c for c in codes if c})
+        if not codes:
+            raise forms.ValidationError(_("Name at least one category it may be added to."))
+        self.instance.category_codes = codes
+        return ", ".join(codes)
+
+    def _post_clean(self):
+        if "categories" in self._errors:
+            return  # the model's own check of the codes would only repeat the error
+        super()._post_clean()
+
+    def save(self, commit=True):
+        names = dict(self.instance.names)
+        for code, _label in _other_languages():
+            if f"name_{code}" in self.cleaned_data:
+                names[code] = self.cleaned_data[f"name_{code}"].strip()
+        self.instance.names = {code: name for code, name in names.items() if name}
+        return super().save(commit)
+
+
+for _code, _label in _other_languages():
+    AddOnAdminForm.declared_fields[f"name_{_code}"] = forms.CharField(
+        label=lazy(lambda label=_label: _("Name in %(language)s") % {"language": label}, str)(),
+        max_length=200,
+        required=False,
+        help_text=_("Shown on pages and in e-mails in that language. Empty: the name above."),
+    )
+AddOnAdminForm.base_fields.update(AddOnAdminForm.declared_fields)
+
+
+@admin.register(AddOn)
+class AddOnAdmin(AssociationScopedAdmin):
+    """The association's add-on designations and their requirements (as data)."""
+
+    form = AddOnAdminForm
+    list_display = ["name", "code", "association", "is_open"]
+    list_filter = [("association", admin.RelatedOnlyFieldListFilter), "is_open"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        names = [field for field in fields if field.startswith("name_")]
+        rest = [field for field in fields if field not in names and field != "categories"]
+        at = rest.index("name") + 1
+        return [*rest[:at], *names, "categories", *rest[at:]]
+
+
+@admin.register(EndorsementAddOn)
+class EndorsementAddOnAdmin(ReadOnlyAdminMixin, AssociationScopedAdmin):
+    """Decided by the coordinator on the portal's page; read-only here."""
+
+    association_path = "endorsement__association"
+    list_display = ["endorsement", "add_on", "state", "applied_at", "valid_through"]
+    list_filter = ["state"]
+    list_select_related = ["endorsement", "add_on"]
+    fields = [
+        "endorsement",
+        "add_on",
+        "state",
+        "rsc_provided_hours",
+        "rsc_training_hours",
+        "attested_at",
+        "evidence_note",
+        "applied_at",
+        "decided_at",
+        "decided_by",
+        "decision_note",
+        "valid_through",
+    ]
+    readonly_fields = fields
 
 
 def email_default_wording(key: str, language: str) -> tuple[str, str] | None:

@@ -24,3 +24,8 @@ class EndorsementConfig(AppConfig):
         # (notifications.emails) takes each association's own wording from its EmailTemplate
         # rows; importing ``endorsement.emails`` registers the workflow's e-mails.
         door.wording_source(association_wording)
+        # Add-on designations follow their endorsement's standing (renewed, lapsed, ended).
+        from endorsement.addons import add_ons_follow
+        from endorsement.lifecycle import register_on_status_change
+
+        register_on_status_change(add_ons_follow)

@@ -150,3 +150,17 @@ class EmeritusState(models.TextChoices):
     PENDING = "pending", pgettext_lazy("emeritus request", "Waiting for the coordinator")
     APPROVED = "approved", pgettext_lazy("emeritus request", "Approved")
     REFUSED = "refused", pgettext_lazy("emeritus request", "Refused")
+
+
+class AddOnState(models.TextChoices):
+    """A holder's add-on designation (``endorsement.models.EndorsementAddOn``)."""
+
+    APPLIED = "applied", pgettext_lazy("add-on state", "Waiting for the coordinator")
+    APPROVED = "approved", pgettext_lazy("add-on state", "Approved")
+    REFUSED = "refused", pgettext_lazy("add-on state", "Refused")
+    LAPSED = "lapsed", pgettext_lazy("add-on state", "Lapsed with the endorsement")
+    ENDED = "ended", pgettext_lazy("add-on state", "Ended with the endorsement")
+
+
+# An add-on in one of these states is live: the holder may not apply for it again.
+LIVE_ADD_ON_STATES = [AddOnState.APPLIED, AddOnState.APPROVED, AddOnState.LAPSED]

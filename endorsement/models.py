@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
@@ -13,7 +14,9 @@ from competencies.models import EndorsementCategory
 from endorsement import rules as perms
 from endorsement.enums import (
     BUILDING_STATES,
+    LIVE_ADD_ON_STATES,
     OPEN_STATES,
+    AddOnState,
     ApplicationPurpose,
     EmeritusState,
     EndorsementStatus,
@@ -823,3 +826,149 @@ class EndorsementTransfer(models.Model):
 
     def __str__(self):
         return f"{self.from_endorsement_id} → {self.to_association_id} ({self.state})"
+
+
+class AddOn(models.Model):
+    """An add-on designation the association defines (e.g. the Endorsed Reflective Supervisor
+    add-on an RS/C provider needs): its own requirements, as data, for holders of an endorsement
+    in one of ``category_codes``. The holder applies with evidence
+    (``endorsement.addons.add_on_apply``), the coordinator decides, and an approved add-on is
+    renewed with the endorsement."""
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="add_ons")
+    code = models.SlugField(_("code"), max_length=16)
+    name = models.CharField(_("name"), max_length=200)
+    # The name in the site's other languages, {"es": "…"} (as ``EndorsementCategory.names``).
+    names = models.JSONField(_("name in other languages"), default=dict, blank=True)
+    description = models.TextField(
+        _("what it is, in plain words"),
+        blank=True,
+        help_text=_("Shown to holders before they apply and on their application."),
+    )
+    # Category codes, not rows: a new framework version keeps the codes.
+    category_codes = models.JSONField(
+        _("may be added to endorsements in these categories"),
+        default=list,
+        help_text=_("Category codes, e.g. IFS, IMHS."),
+    )
+    min_rsc_provided_hours = models.DecimalField(
+        _("hours of reflective supervision/consultation provided, at least"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    min_rsc_training_hours = models.DecimalField(
+        _("hours of training about providing RS/C, at least"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    document_required = models.BooleanField(_("a document is required"), default=False)
+    document_note = models.CharField(
+        _("which document"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. a letter from your own RS/C provider about the RS/C you give."),
+    )
+    attestation = models.TextField(
+        _("statement the holder confirms"),
+        blank=True,
+        help_text=_("Empty: none. E.g. I provide reflective supervision/consultation regularly."),
+    )
+    is_open = models.BooleanField(_("open to applications"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("add-on designation")
+        verbose_name_plural = _("add-on designations")
+        ordering = ["association", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "code"], name="add_on_code_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, else as entered."""
+        language = (get_language() or "").split("-")[0]
+        return self.names.get(language) or self.name
+
+    def clean(self):
+        codes = self.category_codes
+        if not isinstance(codes, list) or not all(isinstance(c, str) and c for c in codes):
+            raise ValidationError(
+                {"category_codes": _("Give the category codes as a list, e.g. IFS and IMHS.")}
+            )
+        self.category_codes = sorted({code.strip().upper() for code in codes})
+        if not self.category_codes:
+            raise ValidationError(
+                {"category_codes": _("Name at least one category it may be added to.")}
+            )
+
+    def allows_category(self, code: str) -> bool:
+        return code.upper() in {c.upper() for c in self.category_codes}
+
+
+class EndorsementAddOn(models.Model):
+    """A holder's add-on on one endorsement: applied for with evidence, decided by a coordinator
+    of the association, then valid through the endorsement's date, which it follows when the
+    endorsement is renewed, lapses or ends (``endorsement.addons.add_ons_follow``)."""
+
+    endorsement = models.ForeignKey(Endorsement, on_delete=models.CASCADE, related_name="add_ons")
+    add_on = models.ForeignKey(AddOn, on_delete=models.PROTECT, related_name="holdings")
+    state = models.CharField(
+        _("state"), max_length=20, choices=AddOnState.choices, default=AddOnState.APPLIED
+    )
+    # The evidence the holder gives (a document, when asked for, is a portfolios Document).
+    rsc_provided_hours = models.DecimalField(
+        _("hours of reflective supervision/consultation you provided"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    rsc_training_hours = models.DecimalField(
+        _("hours of training about providing RS/C"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    evidence_note = models.TextField(_("anything the coordinator should know"), blank=True)
+    attested_at = models.DateTimeField(_("statement confirmed"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied"), default=timezone.now)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("reason"), blank=True)
+    valid_through = models.DateField(_("valid through"), null=True, blank=True)
+    state_since = models.DateTimeField(_("in this state since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("holder's add-on")
+        verbose_name_plural = _("holders' add-ons")
+        ordering = ["-applied_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endorsement", "add_on"],
+                condition=models.Q(state__in=LIVE_ADD_ON_STATES),
+                name="add_on_once_per_endorsement",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "applied_at"])]
+
+    def __str__(self):
+        return f"{self.endorsement_id}: {self.add_on_id} ({self.state})"

@@ -124,3 +124,30 @@ rules.add_perm("endorsement.decide_emeritus", is_emeritus_request_coordinator)
 # coordinators act on it (reminders, audits).
 rules.add_perm("endorsement.view_renewal_desk", is_coordinator_of | is_association_admin_of)
 rules.add_perm("endorsement.act_on_renewal_desk", is_coordinator_of)
+
+
+# --- Add-on designations (``endorsement.models.EndorsementAddOn``) ---
+
+is_endorsement_holder = is_holder
+
+
+@rules.predicate
+def is_endorsement_coordinator(user, endorsement):
+    return is_coordinator_of(user, endorsement.association)
+
+
+@rules.predicate
+def is_add_on_holder(user, holding):
+    """The holder of the endorsement the add-on is on."""
+    return user.is_authenticated and holding.endorsement.holder_id == user.pk
+
+
+@rules.predicate
+def is_add_on_coordinator(user, holding):
+    """A coordinator of the endorsement's association."""
+    return is_coordinator_of(user, holding.endorsement.association)
+
+
+rules.add_perm("endorsement.apply_add_on", is_endorsement_holder)
+rules.add_perm("endorsement.view_add_on", is_add_on_holder | is_add_on_coordinator)
+rules.add_perm("endorsement.decide_add_on", is_add_on_coordinator)

@@ -8,7 +8,9 @@ class PortfoliosConfig(AppConfig):
 
     def ready(self):
         # The portfolio's condition on submitting (endorsement.conditions), its e-mails.
+        # Add-on designations on the holder's and the coordinator's dashboards.
         from portfolios import (  # noqa: F401
+            add_on_dashboards,
             conditions,
             dashboards,
             emails,

@@ -247,13 +247,17 @@ def upload_checked(uploaded_file: UploadedFile) -> tuple[DocumentCheck, str]:
 
 
 @transaction.atomic
-def document_store(*, application, uploaded_file: UploadedFile, kind: str, by) -> Document:
+def document_store(
+    *, application, uploaded_file: UploadedFile, kind: str, by, add_on=None
+) -> Document:
     """Check the upload (unless :func:`document_clean` already did) and store it privately.
 
     Raises ValidationError when the file is refused, PortfolioLocked when the portfolio is
-    read-only.
+    read-only. The evidence of an add-on (``add_on``, an ``EndorsementAddOn``) is stored with
+    the endorsement's application whatever its state.
     """
-    portfolio_assert_editable(application=application)
+    if add_on is None:
+        portfolio_assert_editable(application=application)
     document_clean(uploaded_file)
     check: DocumentCheck = getattr(uploaded_file, _CHECKED_ATTRIBUTE)
     document = Document(
@@ -265,6 +269,7 @@ def document_store(*, application, uploaded_file: UploadedFile, kind: str, by) -
         content_type=check.content_type,
         size=check.size,
         sha256=check.sha256,
+        add_on=add_on,
     )
     uploaded_file.seek(0)
     # The name given here is not used: document_path generates one.

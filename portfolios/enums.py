@@ -63,4 +63,5 @@ class AgreementKind(models.TextChoices):
 class DocumentKind(models.TextChoices):
     TRANSCRIPT = "transcript", _("Transcript")
     CERTIFICATE = "certificate", _("Training certificate")
+    ADD_ON = "add_on", _("Evidence for an add-on")
     OTHER = "other", _("Other")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Association
 from competencies.enums import EducationLevel, WorkKind
 from competencies.models import Competency
-from endorsement.models import Application, Renewal
+from endorsement.models import Application, EndorsementAddOn, Renewal
 from portfolios.enums import (
     RELATIONSHIP_FOR_READERS,
     AgreementKind,
@@ -48,6 +48,15 @@ class Document(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Evidence of an application for an add-on designation: seen by the holder and the
+    # coordinators only, never with the portfolio (``portfolios.selectors.application_documents``).
+    add_on = models.ForeignKey(
+        EndorsementAddOn,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
 
     class Meta:
         verbose_name = _("document")

@@ -57,8 +57,9 @@ def trainings_with_items(*, application: Application) -> QuerySet[Training]:
 
 
 def application_documents(*, application: Application) -> QuerySet[Document]:
-    """The application's documents (the view picks one by its id)."""
-    return Document.objects.filter(application=application)
+    """The application's documents (the view picks one by its id); not the evidence of an
+    add-on, which only its holder and the coordinators see (``portfolios.views.addons``)."""
+    return Document.objects.filter(application=application, add_on__isnull=True)
 
 
 def references_live(*, application: Application, statuses=None, exclude_status=None):

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from portfolios.views import (
+    addons,
     agreements,
     continuations,
     documents,
@@ -218,4 +219,16 @@ urlpatterns = [
     ),
     path("a/<slug:slug>/renewals/", renewal.RenewalsView.as_view(), name="renewals"),
     path("renewals/<int:pk>/review/", renewal.RenewalReviewView.as_view(), name="renewal.review"),
+    # Add-on designations on an endorsement: the holder applies, the coordinator decides.
+    path(
+        "endorsements/<int:pk>/add-ons/<slug:code>/",
+        addons.AddOnApplyView.as_view(),
+        name="addon.apply",
+    ),
+    path("add-ons/<int:pk>/", addons.AddOnDetailView.as_view(), name="addon.detail"),
+    path(
+        "add-ons/<int:pk>/documents/<int:document_pk>/",
+        addons.AddOnDocumentView.as_view(),
+        name="addon.document",
+    ),
 ]

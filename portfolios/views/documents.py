@@ -37,23 +37,26 @@ class DocumentDownloadView(PortfolioMixin, View):
         document = get_object_or_404(
             application_documents(application=self.application), pk=kwargs["pk"]
         )
-        prefix = settings.PRIVATE_MEDIA_ACCEL_PREFIX
-        if prefix:
-            response = HttpResponse(content_type=document.content_type)
-            response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(document.file.name)
-            response["Content-Disposition"] = content_disposition_header(
-                True, document.original_name
-            )
-            return _secure(response)
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError as exc:
-            logger.error("Document %s: file %s is missing", document.pk, document.file.name)
-            raise Http404 from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_response(document)
+
+
+def document_response(document) -> HttpResponse:
+    """The file as an attachment (X-Accel-Redirect behind nginx), once permission is checked."""
+    prefix = settings.PRIVATE_MEDIA_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=document.content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(document.file.name)
+        response["Content-Disposition"] = content_disposition_header(True, document.original_name)
         return _secure(response)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        logger.error("Document %s: file %s is missing", document.pk, document.file.name)
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    return _secure(response)

@@ -135,6 +135,8 @@ def test_association_admin_sees_only_their_models_on_the_index(as_assoc_admin, w
         "Application",
         "Endorsement",
         "RenewalPolicy",
+        "AddOn",
+        "EndorsementAddOn",
         "EmailTemplate",
         "Framework",
         "EndorsementCategory",

@@ -35,6 +35,8 @@ SKIPPED = {
     "portfolios:education.transcript_status": "POST only: the coordinator's transcript status",
     "portfolios:references.resend": "POST only: a new link for a rater",
     "portfolios:document.download": "a file download",
+    "portfolios:addon.document": "a file download",
+    "portfolios:addon.apply": "tests/browser/test_add_ons.py (1280, 390, axe)",
     "portfolios:training.import_template": "a CSV download",
     "portfolios:training.import_items": "a CSV download",
     "portfolios:training.import_preview": (

@@ -117,6 +117,8 @@ WALKED = {
     "portfolios:agreements",
     "portfolios:timeline",
     "portfolios:withdraw",
+    # Farah's approved Endorsed Reflective Supervisor add-on, from her dashboard.
+    "portfolios:addon.detail",
     "endorsement:return",
     "endorsement:detail",
     "endorsement:hold",

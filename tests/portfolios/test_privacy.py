@@ -27,8 +27,17 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Pages that are not about one portfolio: start pages and the rater's token link.
-NOT_PORTFOLIO_PAGES = {"start", "start.check", "start.register", "rate"} | {
+# Pages that are not about one portfolio: start pages and the rater's token link; the add-on
+# pages are about an endorsement (tests/portfolios/test_add_on_pages.py walks them).
+NOT_PORTFOLIO_PAGES = {
+    "start",
+    "start.check",
+    "start.register",
+    "rate",
+    "addon.apply",
+    "addon.detail",
+    "addon.document",
+} | {
     # An endorsement's renewal: tests/portfolios/test_renewal_privacy.py walks those.
     pattern.name
     for pattern in portfolios_urlconf.urlpatterns

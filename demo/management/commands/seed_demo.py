@@ -26,6 +26,7 @@ from demo.accounts import (
     platform_admin_seed,
     staff_seed,
 )
+from demo.addons import add_ons_seed
 from demo.billing import fee_schedule_seed, payments_seed
 from demo.competencies import categories_by_code, framework_load
 from demo.endorsement import StepTimes, back_date
@@ -106,6 +107,8 @@ class Command(BaseCommand):
         lifecycle_seed(association, staff, taken)
         payments_seed(association, staff["admin"])
         back_date(taken)
+        # After the stories: Farah's endorsement exists to carry the add-on.
+        add_ons_seed(association, staff["coordinator"])
         return rows
 
     def _print(self, rows) -> None:
