@@ -89,11 +89,13 @@ def current_membership(*, user, association, on=None) -> Membership | Membership
     fields = ("kind", "pk", "start", "end", "member_number")
     memberships = (
         _memberships_covering(user=user, association=association, on=on)
+        .order_by()  # SQLite refuses an ORDER BY inside a UNION's parts
         .annotate(kind=Value(0, output_field=IntegerField()))
         .values_list(*fields)
     )
     proofs = (
         _proofs_covering(user=user, association=association, on=on)
+        .order_by()
         .annotate(
             kind=Value(1, output_field=IntegerField()),
             start=Value(None, output_field=DateField()),
