@@ -294,7 +294,7 @@ def test_applicant_dashboard_query_count_is_constant(
     # retake dates (reviews), the current certificates (credentials), memberships, the
     # professional profile, associations, the invoices (billing), the confirmed proofs of
     # membership elsewhere, the endorsements whose renewal is open (portfolios).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get("/dashboard/applicant/")
     assert len(response.context["applications"]) == size
     assert len(response.context["memberships"]) == size

@@ -77,7 +77,8 @@ def test_farah_moves_to_lakeshore_and_her_old_number_points_to_the_new_one(
     page.locator(".verification-continued").get_by_role("link", name=new.number).click()
     assert_page(page, f"Endorsement {new.number}")
     expect(page.locator(".verification-association")).to_have_text(LAKESHORE)
-    expect(page.locator(".verification-status")).to_contain_text("Active")
+    # Her standing goes with it: in the demo her renewal is due.
+    expect(page.locator(".verification-status")).to_contain_text(new.get_status_display())
 
     # Lakeshore's membership rule applies: Farah is a member of Northfield, which Lakeshore
     # accepts on proof its coordinator confirms.

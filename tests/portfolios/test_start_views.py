@@ -580,7 +580,7 @@ def test_dashboard_query_count_is_constant(
     # the failed ones' retake dates (reviews), the current certificates (credentials),
     # memberships, the professional profile, associations, the invoices (billing), the
     # confirmed proofs of membership elsewhere, endorsements whose renewal is open (portfolios).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get("/dashboard/applicant/")
     assert [a.return_reason for a in response.context["applications"]] == ["Why"] * size
     assert [a.is_member for a in response.context["applications"]] == [True] * size
