@@ -306,8 +306,8 @@ def workforce_growth(*, association: Association) -> ReportData:
 
 def renewals_due(*, association: Association) -> ReportData:
     """Per year in which endorsements come due for renewal (their "valid through" year), how
-    many and their standing today (one query). Renewing is not recorded yet (it comes with the
-    renewal feature), so no renewal rate is computed: the page says so."""
+    many and their standing today (one query); this season's renewals are on the renewal desk
+    (``endorsement.desk``)."""
     counts = (
         Endorsement.objects.filter(association=association)
         .values_list("valid_through__year", "status")

@@ -75,9 +75,9 @@ REPORTS = [
         ),
         "",
         note=gettext_lazy(
-            "Renewing an endorsement online arrives with the renewal feature: until then no "
-            "renewal is recorded, so no renewal rate is computed. The table shows how many "
-            "endorsements come due each year and which have lapsed."
+            "The table shows how many endorsements come due each year and their standing "
+            "today. This season's renewals (due, late, waiting for approval, renewed) are on "
+            "the coordinator's renewal desk."
         ),
     ),
     ReportKind(
