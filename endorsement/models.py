@@ -365,17 +365,41 @@ class Application(FSMModelMixin, models.Model):
         """The applicant withdraws, at any time before the award."""
 
 
-class ApplicationEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     """Rows are only ever added (Django's own deletion code uses the base manager)."""
 
     def update(self, **kwargs):
-        raise ValueError("Application events are append-only.")
+        raise ValueError(self.model.append_only_message)
 
     def bulk_update(self, objs, fields, batch_size=None):
-        raise ValueError("Application events are append-only.")
+        raise ValueError(self.model.append_only_message)
 
 
-class ApplicationEvent(models.Model):
+class AppendOnlyEvent(models.Model):
+    """A log row that is written once and never changed (the application's timeline, the
+    endorsement's standing). Its note is a person's as written or, with ``note_key``, one the
+    portal generates (``endorsement.notes.NOTES``), read in the reader's language."""
+
+    append_only_message = "Events are append-only."
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    @property
+    def note_text(self) -> str:
+        """The note to show: a generated one in the active language, a person's as written."""
+        render = NOTES.get(self.note_key) if self.note_key else None
+        return render(self.note_values) if render is not None else self.note
+
+
+class ApplicationEvent(AppendOnlyEvent):
     """Append-only log of every state change: actor, UTC time, from, to, note."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
@@ -393,7 +417,7 @@ class ApplicationEvent(models.Model):
     note_key = models.CharField(max_length=40, blank=True)
     note_values = models.JSONField(default=dict, blank=True)
 
-    objects = ApplicationEventQuerySet.as_manager()
+    append_only_message = "Application events are append-only."
 
     class Meta:
         verbose_name = _("application event")
@@ -403,23 +427,12 @@ class ApplicationEvent(models.Model):
     def __str__(self):
         return f"{self.application_id}: {self.from_state} → {self.to_state}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Application events are append-only.")
-        super().save(*args, **kwargs)
-
     @property
     def step_for_applicant(self) -> str:
         """The step as the applicant reads it on their timeline."""
         if self.note_key == "application_reinstate":
             return str(_("Your endorsement was reinstated"))
         return applicant_step_label(from_state=self.from_state, to_state=self.to_state)
-
-    @property
-    def note_text(self) -> str:
-        """The note to show: a generated one in the active language, a person's as written."""
-        render = NOTES.get(self.note_key) if self.note_key else None
-        return render(self.note_values) if render is not None else self.note
 
 
 E = EndorsementStatus
@@ -534,17 +547,7 @@ class Endorsement(FSMModelMixin, models.Model):
         """Moved to another association, which continues it under a number of its own."""
 
 
-class EndorsementEventQuerySet(models.QuerySet):
-    """Rows are only ever added."""
-
-    def update(self, **kwargs):
-        raise ValueError("Endorsement events are append-only.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise ValueError("Endorsement events are append-only.")
-
-
-class EndorsementEvent(models.Model):
+class EndorsementEvent(AppendOnlyEvent):
     """Append-only log of the endorsement's standing: actor, UTC time, from, to, the
     valid-through date after the step, and a note (generated in the reader's language, or as
     typed)."""
@@ -562,7 +565,7 @@ class EndorsementEvent(models.Model):
     note_key = models.CharField(max_length=40, blank=True)
     note_values = models.JSONField(default=dict, blank=True)
 
-    objects = EndorsementEventQuerySet.as_manager()
+    append_only_message = "Endorsement events are append-only."
 
     class Meta:
         verbose_name = _("endorsement event")
@@ -571,16 +574,6 @@ class EndorsementEvent(models.Model):
 
     def __str__(self):
         return f"{self.endorsement_id}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Endorsement events are append-only.")
-        super().save(*args, **kwargs)
-
-    @property
-    def note_text(self) -> str:
-        render = NOTES.get(self.note_key) if self.note_key else None
-        return render(self.note_values) if render is not None else self.note
 
 
 class Renewal(models.Model):
