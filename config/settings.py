@@ -293,6 +293,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "endorsement.applications_hold_inactive",
         "schedule": 24 * 3600,
     },
+    "reminders": {
+        "task": "notifications.reminders_scan",
+        "schedule": 3600,  # hourly: each association's reminders go out early in its own day
+    },
     "endorsements-lifecycle": {
         "task": "endorsement.endorsements_lifecycle_scan",
         "schedule": 3600,  # hourly, so each association's midnight is met within the hour
@@ -300,6 +304,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Applications without activity for this many months while being built go on hold.
 INACTIVITY_HOLD_MONTHS = env.int("INACTIVITY_HOLD_MONTHS", default=12)
+# A reminder due this many days ago and not yet sent (the beat was down) is still sent; older
+# ones are not (a first scan does not send reminders long past).
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=7)
 
 # Security: production runs with DEBUG off behind TLS; the demo and tests set SECURE_SSL=False.
 _secure = env.bool("SECURE_SSL", default=not DEBUG)

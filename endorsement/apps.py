@@ -12,6 +12,7 @@ class EndorsementConfig(AppConfig):
             dashboards,
             emeritus,
             membership_panel,
+            reminders,
             standing,
             transfer_dashboards,
         )

@@ -88,3 +88,62 @@ class OutboxMessage(models.Model):
     @property
     def shown_text(self) -> str:
         return self.text_shown or self.text_body
+
+
+class ReminderSchedule(models.Model):
+    """An association's day counts for a kind of reminder (``notifications.reminders``); without
+    a row the kind's defaults apply."""
+
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="reminder_schedules",
+        verbose_name=_("association"),
+    )
+    kind = models.CharField(_("reminder"), max_length=60)
+    # Whole numbers of days, separated by commas: "30, 60, 90".
+    days = models.CharField(_("days"), max_length=100, blank=True)
+    active = models.BooleanField(_("sent"), default=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder schedule")
+        verbose_name_plural = _("reminder schedules")
+        constraints = [
+            models.UniqueConstraint(fields=["association", "kind"], name="reminder_schedule_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.association} {self.kind}: {self.days}"
+
+
+class Reminder(models.Model):
+    """A reminder sent: its key (kind, object, due date) is unique, and it is written in the
+    transaction that writes its e-mails, so each reminder is sent once."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
+    kind = models.CharField(_("reminder"), max_length=60)
+    concerns_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    concerns_id = models.PositiveBigIntegerField()
+    concerns = GenericForeignKey("concerns_type", "concerns_id")
+    due = models.DateField(_("due"))
+    days = models.IntegerField(_("days"), default=0)
+    created = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "concerns_type", "concerns_id", "due"], name="reminder_key_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["association", "kind", "due"], name="reminder_association_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.concerns_type_id}:{self.concerns_id} {self.due}"

@@ -26,3 +26,16 @@ def requeue_messages() -> dict:
     """Every minute (``CELERY_BEAT_SCHEDULE``): rows stuck in "sending" and queued rows whose
     task was lost go back to a worker."""
     return messages_requeue()
+
+
+@shared_task(name="notifications.reminders_scan", acks_late=True, reject_on_worker_lost=True)
+def reminders_scan(association_ids: list[int] | None = None) -> dict:
+    """Every hour (``CELERY_BEAT_SCHEDULE``): every reminder due is sent, once
+    (``notifications.reminders``). Killed midway and run again, it sends what is left."""
+    from accounts.models import Association
+    from notifications.reminders import reminders_scan as scan
+
+    associations = (
+        Association.objects.filter(pk__in=association_ids) if association_ids is not None else None
+    )
+    return scan(associations=associations)

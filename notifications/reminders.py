@@ -1,0 +1,209 @@
+"""Reminders: the right person reminded at the right time, and never twice.
+
+Each app registers its kinds of reminder when it loads (``register_reminder``), the way it
+registers its e-mails: what the reminder is and to whom (as the association's reminder page
+lists them), its default day counts, whether it is essential (decisions, renewal, payments:
+no one can switch it off), the model it concerns, and two functions:
+
+- ``find(association=, days=, since=, today=)`` yields ``(object, due)`` for every object of
+  the association whose reminder for ``days`` falls due on a day ``due`` between ``since``
+  and ``today`` (both included): the reminder 30 days after an invitation is due on the
+  invitation's day + 30. ``since`` lies ``REMINDER_CATCH_UP_DAYS`` before today, so a scan
+  that did not run for a few days catches up, and a first scan does not send reminders long
+  past;
+- ``send(object=, days=, due=)`` writes its e-mails to the outbox through the e-mail door, in
+  the current transaction.
+
+The scan (``reminders_scan``, run by beat every hour as ``notifications.reminders_scan``) goes
+through every association and kind, with the association's own day counts
+(``ReminderSchedule``, else the kind's defaults) in the association's calendar. A reminder is
+a ``Reminder`` row under a unique key (kind, object, due date), written in the transaction
+that writes its e-mails: two scans at once, a scan run twice, or a scan killed mid-batch and
+run again write each reminder once, and so each of its e-mails once.
+"""
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+
+from accounts.models import Association
+from notifications.models import Reminder, ReminderSchedule
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    kind: str
+    label: str  # what it is, as the association's reminder page lists it
+    recipients: str  # to whom
+    model: type[models.Model]
+    default_days: tuple[int, ...]
+    days_help: str  # what the day counts count, e.g. "days after the invitation"
+    find: Callable[..., Iterable[tuple[models.Model, datetime.date]]]
+    send: Callable[..., None]
+    essential: bool = False
+    # Kinds whose day is fixed (the late notice on 1 January): no day counts to set.
+    fixed: bool = False
+
+
+REMINDERS: dict[str, ReminderKind] = {}
+
+
+def register_reminder(
+    *,
+    kind: str,
+    label,
+    recipients,
+    model: type[models.Model],
+    find: Callable,
+    send: Callable,
+    default_days: tuple[int, ...] = (0,),
+    days_help="",
+    essential: bool = False,
+    fixed: bool = False,
+) -> None:
+    """Register a kind of reminder (see the module's text)."""
+    REMINDERS[kind] = ReminderKind(
+        kind=kind,
+        label=label,
+        recipients=recipients,
+        model=model,
+        default_days=tuple(default_days),
+        days_help=days_help,
+        find=find,
+        send=send,
+        essential=essential,
+        fixed=fixed,
+    )
+
+
+# --- the association's day counts ---------------------------------------------------------------
+
+
+def days_parse(text: str) -> tuple[int, ...]:
+    """ "30, 60,90" -> (30, 60, 90); refuses anything but whole numbers from 0 to 730."""
+    values = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or int(part) > 730:
+            raise ValueError(part)
+        values.append(int(part))
+    return tuple(sorted(set(values)))
+
+
+def days_format(days: Iterable[int]) -> str:
+    return ", ".join(str(day) for day in days)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    kind: ReminderKind
+    days: tuple[int, ...]
+    active: bool
+    own: bool  # the association set it (else the defaults)
+
+
+def schedules(association: Association) -> list[Schedule]:
+    """Every registered kind with the association's day counts (or the defaults)."""
+    rows = {row.kind: row for row in ReminderSchedule.objects.filter(association=association)}
+    result = []
+    for kind in REMINDERS.values():
+        row = rows.get(kind.kind)
+        if row is None or kind.fixed:
+            result.append(
+                Schedule(kind, kind.default_days, row.active if row else True, row is not None)
+            )
+        else:
+            try:
+                days = days_parse(row.days)
+            except ValueError:
+                days = kind.default_days
+            result.append(Schedule(kind, days, row.active or kind.essential, True))
+    return result
+
+
+# --- the scan -----------------------------------------------------------------------------------
+
+
+def reminder_send(
+    *,
+    kind: ReminderKind,
+    association: Association,
+    concerns: models.Model,
+    due: datetime.date,
+    days: int,
+) -> bool:
+    """Write the reminder's key and its e-mails in one transaction; False (nothing written)
+    when the reminder was already sent or is being sent by another scan."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    association=association,
+                    kind=kind.kind,
+                    concerns_type=ContentType.objects.get_for_model(kind.model),
+                    concerns_id=concerns.pk,
+                    due=due,
+                    days=days,
+                )
+        except IntegrityError:
+            return False
+        kind.send(object=concerns, days=days, due=due)
+    return True
+
+
+def reminders_scan(
+    *,
+    today: datetime.date | None = None,
+    associations: Iterable[Association] | None = None,
+    kinds: Iterable[str] | None = None,
+) -> dict[str, int]:
+    """Send every reminder due, once; returns how many of each kind this run sent. ``today``
+    (tests, catching up) replaces each association's own date."""
+    counts: dict[str, int] = {}
+    wanted = set(kinds) if kinds is not None else None
+    for association in associations if associations is not None else Association.objects.all():
+        day = today or association.today()
+        since = day - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS)
+        for schedule in schedules(association):
+            kind = schedule.kind
+            if not schedule.active or (wanted is not None and kind.kind not in wanted):
+                continue
+            sent = set(
+                Reminder.objects.filter(
+                    association=association,
+                    kind=kind.kind,
+                    due__gte=since,
+                ).values_list("concerns_id", "due")
+            )
+            for days in schedule.days:
+                for concerns, due in kind.find(
+                    association=association, days=days, since=since, today=day
+                ):
+                    if (concerns.pk, due) in sent or not since <= due <= day:
+                        continue
+                    try:
+                        done = reminder_send(
+                            kind=kind,
+                            association=association,
+                            concerns=concerns,
+                            due=due,
+                            days=days,
+                        )
+                    except Exception:  # one broken reminder does not stop the others
+                        logger.exception(
+                            "Reminder %s of %s %s not sent", kind.kind, kind.model, concerns.pk
+                        )
+                        continue
+                    sent.add((concerns.pk, due))
+                    if done:
+                        counts[kind.kind] = counts.get(kind.kind, 0) + 1
+    return counts
