@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from endorsement.emails import register_emails, application_email_on_commit, CONTEXT_HELP
+from endorsement.emails import CONTEXT_HELP, application_email_on_commit, register_emails
 from endorsement.enums import EndorsementStatus as E
 from endorsement.enums import RenewalState
 from endorsement.lifecycle import renewal_dates, renewal_policy
