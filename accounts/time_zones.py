@@ -15,6 +15,7 @@ One rule, ``zone_for``, applied three ways:
   written in the association's time zone.
 """
 
+import datetime
 import zoneinfo
 from contextlib import contextmanager
 
@@ -61,3 +62,20 @@ def association_time(association):
     """While an e-mail or other text for the association is written: its time zone."""
     with timezone.override(zoneinfo.ZoneInfo(association.time_zone)):
         yield
+
+
+def association_day(moment, association):
+    """The day ``moment`` falls on in the association's calendar (a reminder due "7 days
+    after the invitation" counts from the day the association saw it sent)."""
+    return timezone.localtime(moment, zoneinfo.ZoneInfo(association.time_zone)).date()
+
+
+def association_days_span(association, first, last):
+    """The moments (start included, end excluded) of the days ``first`` to ``last`` in the
+    association's calendar: a reminder's ``find`` filters a moment on them in SQL."""
+    zone = zoneinfo.ZoneInfo(association.time_zone)
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return start, end

@@ -307,6 +307,9 @@ INACTIVITY_HOLD_MONTHS = env.int("INACTIVITY_HOLD_MONTHS", default=12)
 # A reminder due this many days ago and not yet sent (the beat was down) is still sent; older
 # ones are not (a first scan does not send reminders long past).
 REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=7)
+# Exam graders score the vignettes within this many days of the sitting (or of being assigned,
+# when later): the due date of the grading reminders (reviews.reminders).
+EXAM_GRADING_DAYS = env.int("EXAM_GRADING_DAYS", default=14)
 
 # Security: production runs with DEBUG off behind TLS; the demo and tests set SECURE_SSL=False.
 _secure = env.bool("SECURE_SSL", default=not DEBUG)

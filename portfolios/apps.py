@@ -8,12 +8,14 @@ class PortfoliosConfig(AppConfig):
 
     def ready(self):
         # The portfolio's condition on submitting (endorsement.conditions), its e-mails.
-        # Add-on designations on the holder's and the coordinator's dashboards.
+        # Add-on designations on the holder's and the coordinator's dashboards. The references'
+        # reminders (notifications.reminders).
         from portfolios import (  # noqa: F401
             add_on_dashboards,
             conditions,
             dashboards,
             emails,
+            reminders,
             renewal_dashboards,
             renewals,
         )

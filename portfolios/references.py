@@ -324,6 +324,25 @@ def reference_resend(*, reference: Reference, by) -> Reference:
     return locked
 
 
+def reference_reminder_link(*, reference: Reference) -> str:
+    """A fresh personal link for the rater's reminder, or "" when the link can no longer be
+    used (rated, replaced, withdrawn or expired meanwhile).
+
+    Only the token's hash is kept, so the invitation's link cannot be sent again: the reminder
+    carries a new token, and the earlier link stops working (the draft, kept on the reference,
+    is not lost). The deadline and the invitation's date stay as they are: a reminder is not a
+    new invitation (``reference_resend`` is). Runs in the caller's transaction, with the row
+    locked against the rater sending their rating at the same moment.
+    """
+    locked = _locked_reference(reference)
+    if rating_link_problem(reference=locked):
+        return ""
+    token, hashed = _new_token()
+    # Not "updated" (nor the evidence's history): a new link is not a change of the evidence.
+    Reference.objects.filter(pk=locked.pk).update(token_hash=hashed)
+    return rating_url(token)
+
+
 @transaction.atomic
 def reference_replace(
     *,

@@ -11,8 +11,8 @@ class ReviewsConfig(AppConfig):
 
         # What this app adds to the registries of the apps below it: permissions, e-mails,
         # conditions on the workflow's steps, dashboards (the applicant's rows too), the
-        # timeline's notes.
-        from reviews import conditions, dashboards, emails, notes, rules  # noqa: F401
+        # timeline's notes, the reminders (notifications.reminders).
+        from reviews import conditions, dashboards, emails, notes, reminders, rules  # noqa: F401
         from reviews.selectors import advising
 
         # Read with the application on every portfolio page: the comments panel skips its query
