@@ -102,7 +102,7 @@ register_emails(
             **CONTEXT_HELP,
             "sitting": _("the exam sitting: date, time and place"),
             "sitting_note": _("the coordinator's note for candidates"),
-            "days": _("the days left"),
+            "days": _("how many days are left before the exam"),
         },
     },
 )

@@ -189,7 +189,7 @@ def test_the_associations_own_day_counts_for_reviews(
         assert scan(DUE - DAY, "review_due", "review_overdue") == {"review_due": 1}
         assert scan(DUE + DAY, "review_due", "review_overdue") == {}
         assert scan(DUE + 5 * DAY, "review_due", "review_overdue") == {"review_overdue": 1}
-    assert "in 1 day," in mail.outbox[2].body
+    assert "is due March 15, 2027, in 1 day." in mail.outbox[2].body
 
 
 # --- a grader's Part 2 score ----------------------------------------------------------------------
