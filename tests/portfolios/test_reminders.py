@@ -21,6 +21,7 @@ from portfolios.references import (
     reference_submit_rating,
     reference_withdraw,
 )
+from tests.factories import ReferenceFactory
 from tests.portfolios.references_helpers import (
     last_token,
     make_application,
@@ -232,3 +233,30 @@ def test_the_reference_reminders_are_not_essential():
     assert REMINDERS["reference_expired"].default_days == (0,)
     assert not REMINDERS["reference_pending"].essential
     assert not REMINDERS["reference_expired"].essential
+
+
+def test_each_find_is_one_query_whatever_the_number_of_rows(
+    invited, application, association, django_assert_num_queries
+):
+    reference, _token = invited
+    second = ReferenceFactory(application=application, sent_at=reference.sent_at)
+    day = asked_on(reference) + 7 * DAY
+    with django_assert_num_queries(1):
+        rows = list(
+            REMINDERS["reference_pending"].find(
+                association=association, days=7, since=day, today=day
+            )
+        )
+    assert sorted(row.pk for row, _due in rows) == sorted([reference.pk, second.pk])
+    with django_assert_num_queries(0):
+        assert {row.application.applicant.get_full_name() for row, _due in rows} == {"Ana López"}
+    moment = timezone.now() - datetime.timedelta(hours=1)
+    Reference.objects.update(token_expires=moment)
+    expired_on = association_day(moment, association)
+    with django_assert_num_queries(1):
+        rows = list(
+            REMINDERS["reference_expired"].find(
+                association=association, days=0, since=expired_on, today=expired_on
+            )
+        )
+    assert len(rows) == 2

@@ -390,3 +390,62 @@ def test_the_defaults():
             "exam_sitting",
         )
     ] == ["exam_sitting"]
+
+
+# What each kind's ``send`` reads of its row (before the e-mail door's own queries).
+SEND_READS = {
+    "comment": lambda row: [row.application.applicant.email, row.author.get_full_name()],
+    "review": lambda row: [row.reviewer.email, row.application.association.name],
+    "grading": lambda row: [
+        row.grader.email,
+        row.registration.sitting.association.time_zone,
+        row.registration.application.applicant.email,
+    ],
+    "exam": lambda row: [row.application.applicant.email, row.sitting.association.time_zone],
+}
+
+
+def test_each_find_is_one_query_whatever_the_number_of_rows(
+    advised,
+    advisor,
+    assignment,
+    score_row,
+    registration_ahead,
+    sitting_day,
+    association,
+    settings,
+    django_assert_num_queries,
+):
+    """What ``send`` reads comes with the rows: one query per kind and day count."""
+    CommentFactory(application=advised, author=advisor, body="One.")
+    CommentFactory(application=advised, author=advisor, section="work", body="Two.")
+    second = ApplicationFactory(category=assignment.application.category, state=S.IN_REVIEW)
+    ReviewAssignmentFactory(application=second, reviewer=assignment.reviewer, due_on=DUE)
+    VignetteScoreFactory(registration=score_row.registration)
+    ExamRegistrationFactory(
+        sitting=registration_ahead.sitting,
+        application=ApplicationFactory(
+            category=registration_ahead.application.category, state=S.EXAM
+        ),
+    )
+    comments_day = day_of(timezone.now(), association) + 14 * DAY
+    grading = grading_due(score_row, association, settings)
+    cases = [
+        ("comment_unanswered", 14, comments_day),
+        ("review_due", 3, DUE - 3 * DAY),
+        ("review_overdue", 1, DUE + DAY),
+        ("grading_due", 3, grading - 3 * DAY),
+        ("grading_overdue", 1, grading + DAY),
+        ("exam_sitting", 2, sitting_day - 2 * DAY),
+    ]
+    for kind, days, day in cases:
+        with django_assert_num_queries(1):
+            rows = list(
+                REMINDERS[kind].find(association=association, days=days, since=day, today=day)
+            )
+        assert len(rows) == 2, kind
+        for row, due in rows:
+            assert due == day
+            # What send reads is already there.
+            with django_assert_num_queries(0):
+                assert all(SEND_READS[kind.split("_")[0]](row)), kind
