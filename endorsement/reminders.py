@@ -418,7 +418,7 @@ register_reminder(
     recipients=_("the applicant"),
     model=Application,
     default_days=(30,),
-    days_help=_("days before the application goes on hold (12 months without activity)"),
+    days_help=_("days before the application goes on hold for inactivity"),
     find=hold_notice_find,
     send=hold_notice_send,
     essential=True,
