@@ -120,9 +120,9 @@ def schedules(association: Association) -> list[Schedule]:
     for kind in REMINDERS.values():
         row = rows.get(kind.kind)
         if row is None or kind.fixed:
-            result.append(
-                Schedule(kind, kind.default_days, row.active if row else True, row is not None)
-            )
+            # An essential kind stays on even when fixed (the late notice): no row turns it off.
+            active = row is None or row.active or kind.essential
+            result.append(Schedule(kind, kind.default_days, active, row is not None))
         else:
             try:
                 days = days_parse(row.days)

@@ -101,3 +101,10 @@ def test_day_counts_are_whole_numbers():
     for bad in ("-3", "thirty", "1000"):
         with pytest.raises(ValueError):
             days_parse(bad)
+
+
+def test_an_essential_reminder_on_a_fixed_day_cannot_be_switched_off_either(association):
+    ReminderSchedule.objects.create(association=association, kind="renewal_late", active=False)
+    schedule = {s.kind.kind: s for s in schedules(association)}["renewal_late"]
+    assert REMINDERS["renewal_late"].essential and REMINDERS["renewal_late"].fixed
+    assert (schedule.active, schedule.own) == (True, True)
