@@ -15,6 +15,7 @@ class BillingConfig(AppConfig):
             dashboards,
             emails,
             membership_proof_dashboards,
+            reminders,
             renewal_fees,
             rules,
         )

@@ -31,6 +31,12 @@ def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
+def months_after(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time ``months`` calendar months later (31 January + 1 month = 28/29
+    February): when an application last active at ``moment`` goes on hold."""
+    return months_before(moment, -months)
+
+
 def applications_hold_inactive(*, now: datetime.datetime | None = None) -> int:
     """Put every inactive building application on hold; returns how many were held."""
     months = settings.INACTIVITY_HOLD_MONTHS

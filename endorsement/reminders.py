@@ -1,19 +1,33 @@
 """The endorsement's reminders (``notifications.reminders``): renewal due 60, 30 and 7 days
 before the endorsement's end (31 December), the late notice the day after, and the notice that
-it lapsed. Each goes to the holder and is essential: no one can switch it off."""
+it lapsed, each to the holder and essential: no one can switch it off. And the applications'
+reminders: a registration waiting for the coordinators' decision, a portfolio left untouched
+(to the applicant, copied to the advisor), and the notice, before the inactivity hold, that the
+application goes on hold unless something is saved (essential: it announces a decision)."""
 
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from endorsement.emails import CONTEXT_HELP, application_email_on_commit, register_emails
+from accounts.enums import Role
+from accounts.models import RoleGrant
+from endorsement.emails import (
+    CONTEXT_HELP,
+    application_email_on_commit,
+    coordinators_of,
+    register_emails,
+)
+from endorsement.enums import BUILDING_STATES, RenewalState
+from endorsement.enums import ApplicationState as S
 from endorsement.enums import EndorsementStatus as E
-from endorsement.enums import RenewalState
+from endorsement.inactivity import months_after, months_before
 from endorsement.lifecycle import renewal_dates, renewal_policy
-from endorsement.models import Endorsement, Renewal
+from endorsement.models import Application, Endorsement, Renewal
 from notifications.reminders import register_reminder
 
 ENDORSEMENT_VALUES = {
@@ -166,4 +180,246 @@ register_reminder(
     send=endorsement_lapsed_send,
     essential=True,
     fixed=True,
+)
+
+
+# --- Applications: the registration waiting, the portfolio left untouched, the hold's notice ----
+#
+# Due dates count from a moment (the registration, the last activity) in the association's own
+# calendar. ``find`` turns the window [since, today] of due dates into a window of moments, so
+# the database filters them; a new moment (the registration sent again, something saved) gives
+# new due dates, and the reminders due from the old one never fall due.
+
+APPLICATION_VALUES = {**CONTEXT_HELP, "days": _("the number of days")}
+
+register_emails(
+    folder="endorsement/emails",
+    emails={
+        "reminder.registration_waiting": _(
+            "Reminder: a registration waits for your decision (to the coordinators)"
+        ),
+        "reminder.portfolio_inactive": _(
+            "Reminder: no activity on the portfolio for a while (to the applicant)"
+        ),
+        "reminder.portfolio_inactive.advisor": _(
+            "Reminder: no activity on your advisee's portfolio for a while (to the advisor)"
+        ),
+        "reminder.hold_notice": _(
+            "Notice: the application goes on hold unless something is saved (to the applicant)"
+        ),
+    },
+    values={
+        "reminder.registration_waiting": {
+            **APPLICATION_VALUES,
+            "registered_on": _("the day the registration was sent"),
+        },
+        "reminder.portfolio_inactive": {
+            **APPLICATION_VALUES,
+            "last_activity": _("the day of the last activity"),
+        },
+        "reminder.portfolio_inactive.advisor": {
+            **APPLICATION_VALUES,
+            "last_activity": _("the day of the last activity"),
+        },
+        "reminder.hold_notice": {
+            **CONTEXT_HELP,
+            "hold_on": _("the day the application goes on hold"),
+            "last_activity": _("the day of the last activity"),
+        },
+    },
+)
+
+
+def _zone(association) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(association.time_zone)
+
+
+def _day_start(association, day: datetime.date) -> datetime.datetime:
+    """The association's midnight starting ``day``."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=_zone(association))
+
+
+def _local_date(association, moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment, _zone(association)).date()
+
+
+def _moments(association, *, first: datetime.date, last: datetime.date) -> dict:
+    """A lookup's bounds for the moments whose day, in the association's calendar, lies between
+    ``first`` and ``last`` (both included)."""
+    return {
+        "gte": _day_start(association, first),
+        "lt": _day_start(association, last + datetime.timedelta(days=1)),
+    }
+
+
+def _applications(association):
+    return Application.objects.filter(association=association).select_related(
+        "applicant", "category", "association", "advisor"
+    )
+
+
+def applicant_page_url(application: Application) -> str:
+    """Where the applicant carries on: the form of a returned registration, else the
+    portfolio (built from the registration on)."""
+    if application.state == S.RETURNED:
+        name = "portfolios:registration.edit"
+    else:
+        name = "portfolios:summary"
+    return settings.SITE_URL + reverse(name, kwargs={"application_id": application.pk})
+
+
+def registration_waiting_find(*, association, days: int, since, today):
+    """Due ``days`` after the registration reached the coordinators (sent, or sent again after
+    being returned), while it still waits for their decision. Nothing is due without a
+    coordinator to remind; the coordinators are read once for the association."""
+    coordinators = coordinators_of(association)
+    if not coordinators:
+        return
+    delta = datetime.timedelta(days=days)
+    bounds = _moments(association, first=since - delta, last=today - delta)
+    rows = _applications(association).filter(
+        state=S.REGISTERED,
+        state_changed__gte=bounds["gte"],
+        state_changed__lt=bounds["lt"],
+    )
+    for application in rows.iterator(chunk_size=1000):
+        application.reminder_recipients = coordinators
+        yield application, _local_date(association, application.state_changed) + delta
+
+
+def registration_waiting_send(*, object, days: int, due) -> None:
+    application = object
+    recipients = getattr(application, "reminder_recipients", None)
+    if recipients is None:
+        recipients = coordinators_of(application.association)
+    # The link is the coordinator's page of the application (``application_url``).
+    application_email_on_commit(
+        application=application,
+        key="reminder.registration_waiting",
+        recipients=recipients,
+        extra={
+            "days": str(days),
+            "registered_on": _local_date(application.association, application.state_changed),
+        },
+    )
+
+
+def portfolio_inactive_find(*, association, days: int, since, today):
+    """Due ``days`` after the last activity (evidence saved, a comment, a step) while the
+    portfolio is being built. Whether the advisor still holds the advisor role is read in the
+    same query (a former advisor is not copied)."""
+    delta = datetime.timedelta(days=days)
+    bounds = _moments(association, first=since - delta, last=today - delta)
+    advising = RoleGrant.objects.filter(
+        user=OuterRef("advisor_id"), association=OuterRef("association_id"), role=Role.ADVISOR
+    )
+    rows = (
+        _applications(association)
+        .filter(
+            state__in=BUILDING_STATES,
+            last_activity__gte=bounds["gte"],
+            last_activity__lt=bounds["lt"],
+        )
+        .annotate(advisor_current=Exists(advising))
+    )
+    for application in rows.iterator(chunk_size=1000):
+        yield application, _local_date(association, application.last_activity) + delta
+
+
+def portfolio_inactive_send(*, object, days: int, due) -> None:
+    """To the applicant; a copy of its own, in their language, to the advisor."""
+    application = object
+    extra = {
+        "days": str(days),
+        "last_activity": _local_date(application.association, application.last_activity),
+    }
+    application_email_on_commit(
+        application=application,
+        key="reminder.portfolio_inactive",
+        recipients=[application.applicant],
+        extra={**extra, "url": applicant_page_url(application)},
+    )
+    if application.advisor is not None and getattr(application, "advisor_current", True):
+        application_email_on_commit(
+            application=application,
+            key="reminder.portfolio_inactive.advisor",
+            recipients=[application.advisor],
+            extra={
+                **extra,
+                "url": settings.SITE_URL
+                + reverse("portfolios:summary", kwargs={"application_id": application.pk}),
+            },
+        )
+
+
+def hold_on(application: Application) -> datetime.date:
+    """The first day the daily inactivity task (``endorsement.inactivity``) may put the
+    application on hold, in the association's calendar."""
+    moment = months_after(application.last_activity, settings.INACTIVITY_HOLD_MONTHS)
+    return _local_date(application.association, moment)
+
+
+def hold_notice_find(*, association, days: int, since, today):
+    """Due ``days`` before the day the application goes on hold for inactivity
+    (``settings.INACTIVITY_HOLD_MONTHS`` months after the last activity). The database narrows
+    the last activities by the calendar months, with a few days' margin for the ends of
+    months; the exact day is taken here."""
+    months = settings.INACTIVITY_HOLD_MONTHS
+    delta = datetime.timedelta(days=days)
+    margin = datetime.timedelta(days=4)
+    rows = _applications(association).filter(
+        state__in=BUILDING_STATES,
+        last_activity__gte=months_before(_day_start(association, since + delta - margin), months),
+        last_activity__lt=months_before(_day_start(association, today + delta + margin), months),
+    )
+    for application in rows.iterator(chunk_size=1000):
+        due = hold_on(application) - delta
+        if since <= due <= today:
+            yield application, due
+
+
+def hold_notice_send(*, object, days: int, due) -> None:
+    application = object
+    application_email_on_commit(
+        application=application,
+        key="reminder.hold_notice",
+        recipients=[application.applicant],
+        extra={
+            "hold_on": due + datetime.timedelta(days=days),
+            "last_activity": _local_date(application.association, application.last_activity),
+            "url": applicant_page_url(application),
+        },
+    )
+
+
+register_reminder(
+    kind="registration_waiting",
+    label=_("A registration waits for the coordinator's decision"),
+    recipients=_("the coordinators"),
+    model=Application,
+    default_days=(5,),
+    days_help=_("days after the registration was sent"),
+    find=registration_waiting_find,
+    send=registration_waiting_send,
+)
+register_reminder(
+    kind="portfolio_inactive",
+    label=_("No activity on the portfolio"),
+    recipients=_("the applicant, with a copy to the advisor"),
+    model=Application,
+    default_days=(30, 60, 90),
+    days_help=_("days after the last activity on the portfolio"),
+    find=portfolio_inactive_find,
+    send=portfolio_inactive_send,
+)
+register_reminder(
+    kind="hold_notice",
+    label=_("Notice: the application goes on hold for inactivity"),
+    recipients=_("the applicant"),
+    model=Application,
+    default_days=(30,),
+    days_help=_("days before the application goes on hold for inactivity"),
+    find=hold_notice_find,
+    send=hold_notice_send,
+    essential=True,
 )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notifications.models import OutboxMessage
+from notifications.models import OutboxMessage, Reminder
 
 
 @admin.register(OutboxMessage)
@@ -22,6 +22,32 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The platform's view of the reminders sent (read only; the associations set their day
+    counts on their reminders page)."""
+
+    list_display = ["created", "association", "kind", "due", "days", "concerns_type", "concerns_id"]
+    list_filter = ["kind", "association"]
+    list_select_related = ["association", "concerns_type"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -11,7 +11,10 @@ from notifications.enums import MessageState
 def outbox_section(request, association, context):
     return dashboards.Section(
         template="notifications/_dashboard_outbox.html",
-        data={"outbox_url": reverse("notifications:outbox", kwargs={"slug": association.slug})},
+        data={
+            "outbox_url": reverse("notifications:outbox", kwargs={"slug": association.slug}),
+            "reminders_url": reverse("notifications:reminders", kwargs={"slug": association.slug}),
+        },
     )
 
 

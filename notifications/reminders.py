@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import Count
+from django.utils import timezone
 
 from accounts.models import Association
 from notifications.models import Reminder, ReminderSchedule
@@ -74,7 +76,7 @@ def register_reminder(
         label=label,
         recipients=recipients,
         model=model,
-        default_days=tuple(default_days),
+        default_days=tuple(sorted(set(default_days))),
         days_help=days_help,
         find=find,
         send=send,
@@ -118,8 +120,8 @@ def schedules(association: Association) -> list[Schedule]:
     for kind in REMINDERS.values():
         row = rows.get(kind.kind)
         if row is None or kind.fixed:
-            # An essential kind stays active, whether its day counts are fixed or not.
-            active = (row.active if row else True) or kind.essential
+            # An essential kind stays on even when fixed (the late notice): no row turns it off.
+            active = row is None or row.active or kind.essential
             result.append(Schedule(kind, kind.default_days, active, row is not None))
         else:
             try:
@@ -207,3 +209,39 @@ def reminders_scan(
                     if done:
                         counts[kind.kind] = counts.get(kind.kind, 0) + 1
     return counts
+
+
+def schedules_save(*, association: Association, values: dict, by) -> int:
+    """Save the association's day counts and on/off ({kind: (days or None, active)}); returns
+    how many kinds changed."""
+    current = {schedule.kind.kind: schedule for schedule in schedules(association)}
+    changed = 0
+    with transaction.atomic():
+        for kind, (days, active) in values.items():
+            schedule = current.get(kind)
+            if schedule is None:
+                continue
+            days = schedule.days if days is None else tuple(days)
+            active = active or schedule.kind.essential
+            if days == schedule.days and active == schedule.active:
+                continue
+            ReminderSchedule.objects.update_or_create(
+                association=association,
+                kind=kind,
+                defaults={"days": days_format(days), "active": active},
+            )
+            changed += 1
+    if changed:
+        logger.info("Reminder schedules of %s changed by user %s", association.slug, by.pk)
+    return changed
+
+
+def reminders_sent_counts(*, association: Association, days: int = 30) -> dict[str, int]:
+    """{kind: reminders sent in the last ``days`` days} (one query)."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    rows = (
+        Reminder.objects.filter(association=association, created__gte=since)
+        .values("kind")
+        .annotate(count=Count("pk"))
+    )
+    return {row["kind"]: row["count"] for row in rows}

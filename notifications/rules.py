@@ -7,3 +7,4 @@ from accounts.rules import is_association_admin_of, is_coordinator_of
 
 rules.add_perm("notifications.view_outbox", is_coordinator_of | is_association_admin_of)
 rules.add_perm("notifications.resend_message", is_coordinator_of | is_association_admin_of)
+rules.add_perm("notifications.set_reminders", is_coordinator_of | is_association_admin_of)

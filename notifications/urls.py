@@ -12,4 +12,6 @@ urlpatterns = [
         views.MessageResendView.as_view(),
         name="outbox.resend",
     ),
+    path("a/<slug:slug>/reminders/", views.RemindersView.as_view(), name="reminders"),
+    path("a/<slug:slug>/reminders/send/", views.RemindersScanView.as_view(), name="reminders.scan"),
 ]

@@ -1,19 +1,28 @@
 """The association's outbox for its coordinators and admins: search, read, resend."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.utils.translation import ngettext
+from django.views.generic import FormView, TemplateView
 
 from accounts.permissions import AssociationRoleRequiredMixin
 from notifications.enums import MessageState
-from notifications.forms import OutboxSearchForm
+from notifications.forms import OutboxSearchForm, ReminderScheduleForm
 from notifications.models import OutboxMessage
-from notifications.selectors import COUNT_DAYS, outbox_counts, outbox_messages
+from notifications.reminders import reminders_sent_counts, schedules, schedules_save
+from notifications.selectors import (
+    COUNT_DAYS,
+    outbox_counts,
+    outbox_daily_counts,
+    outbox_messages,
+)
 from notifications.services import message_resend
+from notifications.tasks import reminders_scan as reminders_scan_task
 
 PER_PAGE = 50
 
@@ -52,6 +61,7 @@ class OutboxView(OutboxMixin, TemplateView):
             page_obj=page,
             rows=list(page.object_list),
             count_days=COUNT_DAYS,
+            daily_counts=outbox_daily_counts(association=self.association),
             counts=[
                 (state, MessageState(state).label, counts[state])
                 for state in (MessageState.QUEUED, MessageState.FAILED, MessageState.SENT)
@@ -112,3 +122,88 @@ class MessageResendView(MessageMixin, TemplateView):
                 kwargs={"slug": self.association.slug, "pk": copy.pk},
             )
         )
+
+
+# --- the association's reminders ----------------------------------------------------------------
+
+
+class RemindersMixin(AssociationRoleRequiredMixin):
+    """The association's coordinators and admins; anyone else: 403."""
+
+    required_permission = "notifications.set_reminders"
+
+    def get_permission_denied_message(self):
+        return _("Only a coordinator or an admin of this association may set its reminders.")
+
+    def reminders_url(self) -> str:
+        return reverse("notifications:reminders", kwargs={"slug": self.association.slug})
+
+
+class RemindersView(RemindersMixin, FormView):
+    """Every kind of reminder: to whom, its day counts (editable), on or off (not for the
+    essential ones), how many went out in the last 30 days; and the scan run now."""
+
+    template_name = "notifications/reminders.html"
+    form_class = ReminderScheduleForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "schedules": schedules(self.association)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sent = reminders_sent_counts(association=self.association)
+        context.update(
+            association=self.association,
+            rows=[
+                (schedule, days, active, sent.get(schedule.kind.kind, 0))
+                for schedule, days, active in context["form"].rows()
+            ],
+            outbox_url=self.outbox_url(),
+            catch_up_days=settings.REMINDER_CATCH_UP_DAYS,
+        )
+        return context
+
+    def outbox_url(self) -> str:
+        return reverse("notifications:outbox", kwargs={"slug": self.association.slug})
+
+    def form_valid(self, form):
+        changed = schedules_save(
+            association=self.association, values=form.values(), by=self.request.user
+        )
+        if changed:
+            messages.success(self.request, _("The reminders are saved."))
+        else:
+            messages.info(self.request, _("Nothing changed."))
+        return HttpResponseRedirect(self.reminders_url())
+
+
+class RemindersScanView(RemindersMixin, TemplateView):
+    """GET asks for confirmation; POST sends the association's reminders due today now (the
+    hourly scan would send them within the hour; each is sent once either way)."""
+
+    template_name = "notifications/reminders_scan.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(association=self.association, reminders_url=self.reminders_url())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        result = reminders_scan_task.delay([self.association.pk])
+        if result.ready():  # run inline (the demo)
+            count = sum(result.get().values())
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s reminder was due and is sent.",
+                    "%(count)s reminders were due and are sent.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.success(
+                request,
+                _("The reminders due are being sent. The outbox shows them as they go out."),
+            )
+        return HttpResponseRedirect(self.reminders_url())

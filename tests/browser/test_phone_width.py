@@ -81,6 +81,8 @@ WALKED = {
     "notifications:outbox",
     "notifications:outbox.message",
     "notifications:outbox.resend",
+    "notifications:reminders",
+    "notifications:reminders.scan",
     "accounts:workforce",
     "competencies:home",
     "competencies:association",

@@ -106,5 +106,5 @@ def test_day_counts_are_whole_numbers():
 def test_an_essential_reminder_on_a_fixed_day_cannot_be_switched_off_either(association):
     ReminderSchedule.objects.create(association=association, kind="renewal_late", active=False)
     schedule = {s.kind.kind: s for s in schedules(association)}["renewal_late"]
-    assert REMINDERS["renewal_late"].fixed and REMINDERS["renewal_late"].essential
-    assert schedule.active
+    assert REMINDERS["renewal_late"].essential and REMINDERS["renewal_late"].fixed
+    assert (schedule.active, schedule.own) == (True, True)

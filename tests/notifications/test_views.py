@@ -109,8 +109,9 @@ def test_the_outbox_costs_the_same_queries_whatever_its_size(
         message(association, subject=f"Message {index:02d}")
     client.force_login(coordinator)
     client.get(outbox_url(association))
-    # Session, user, the user's roles, the association; the count, the page, the counts.
-    with django_assert_num_queries(7):
+    # Session, user, the user's roles, the association; the count, the page, the counts, the
+    # counts day by day.
+    with django_assert_num_queries(8):
         response = client.get(outbox_url(association))
     assert len(response.context["rows"]) == size
 
@@ -242,3 +243,17 @@ def test_a_coordinator_cannot_open_another_associations_message_under_their_own_
     assert client.get(outbox_url(association, f"{elsewhere.pk}/")).status_code == 404
     assert client.post(outbox_url(association, f"{elsewhere.pk}/resend/")).status_code == 404
     assert OutboxMessage.objects.filter(resend_of=elsewhere).count() == 0
+
+
+def test_the_outbox_counts_each_of_the_last_days_by_state(
+    client, coordinator, association, mailbox
+):
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    message(association, subject="Yesterday's", state=MessageState.FAILED, created=yesterday)
+    client.force_login(coordinator)
+    rows = client.get(outbox_url(association)).context["daily_counts"]
+    assert len(rows) == 7
+    assert rows[0]["day"] == timezone.localdate()
+    assert (rows[0]["queued"], rows[0]["failed"], rows[0]["sent"]) == (1, 1, 1)
+    assert (rows[1]["queued"], rows[1]["failed"], rows[1]["sent"]) == (0, 1, 0)
+    assert sum(row["sent"] for row in rows) == 1  # the 8-day-old message is left out

@@ -375,7 +375,7 @@ def test_the_defaults():
     assert days["review_overdue"] == (1,)
     assert days["grading_due"] == (3,)
     assert days["grading_overdue"] == (1,)
-    assert days["exam_sitting"] == (14, 2)
+    assert days["exam_sitting"] == (2, 14)
     assert [
         kind
         for kind in days

@@ -34,6 +34,7 @@ from demo.lifecycle import HOLDERS, LIFECYCLE_ASSOCIATION, lifecycle_seed
 from demo.portfolios import agreements_load
 from demo.reviews import sitting_ahead
 from demo.stories import APPLICANTS, story_steps, story_take
+from notifications.reminders import reminders_scan
 
 
 class Command(BaseCommand):
@@ -66,7 +67,11 @@ class Command(BaseCommand):
             key_generate(association=association)
             with transaction.atomic():
                 rows += self._seed_association(association)
+        # The reminders due today go out now, as the hourly scan would send them (tasks run
+        # inline in the demo): the outbox shows them, and a second seeding sends none again.
+        sent = reminders_scan()
         if options["verbosity"] >= 1:
+            self.stdout.write(f"Reminders sent: {sum(sent.values())} ({sent})")
             self._print(rows)
 
     def _seed_association(self, association: Association) -> list[tuple[str, str, str]]:
