@@ -12,4 +12,11 @@ urlpatterns = [
         views.MessageResendView.as_view(),
         name="outbox.resend",
     ),
+    # Public, no login: the link at the end of a non-essential e-mail (a signed address).
+    path("unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
+    path(
+        "unsubscribe/<str:token>/again/",
+        views.ResubscribeView.as_view(),
+        name="unsubscribe.undo",
+    ),
 ]
