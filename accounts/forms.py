@@ -74,6 +74,11 @@ class ProfileForm(forms.ModelForm):
         self.fields["comment_emails"].help_text = _(
             "Comments from your advisor, or for advisors the applicant's replies."
         )
+        # A form posted without the choice keeps the person's current one.
+        self.fields["comment_emails"].required = False
+
+    def clean_comment_emails(self):
+        return self.cleaned_data.get("comment_emails") or self.instance.comment_emails
 
 
 class MemberFilterForm(forms.Form):
