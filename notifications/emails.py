@@ -15,6 +15,10 @@ language); it is a Django template over the plain values the key registered.
 ``accounts.emails`` reaches it through ``door_open``); ``endorsement.emails`` writes to the
 people of an application through ``email_queue``. A key registered with ``secret`` values (a
 personal link) has them masked where staff read the outbox.
+
+Every key is essential (always sent) unless registered ``non_essential`` or, for a
+``reminder.`` key, unless its reminder kind is essential; ``mark_essential``, ``is_essential``
+and the unsubscribe link of non-essential e-mail are ``notifications.unsubscribe``'s.
 """
 
 import datetime

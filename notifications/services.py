@@ -88,20 +88,17 @@ def message_queue(
     A non-essential ``key`` (``notifications.unsubscribe``) ends with the recipient's
     unsubscribe link (masked where staff read the outbox); to an address that unsubscribed it
     is written "not sent: unsubscribed" and never handed to a worker."""
+    link = "" if is_essential(key) else unsubscribe_url(to)
     html_body = html_render(
-        text=text,
-        subject=subject,
-        language=language,
-        association=association,
-        unsubscribe="" if is_essential(key) else unsubscribe_url(to),
+        text=text, subject=subject, language=language, association=association, unsubscribe=link
     )
-    if not is_essential(key):
+    if link:
         shown = text_shown or text
-        text = with_footer(text=text, url=unsubscribe_url(to), language=language)
+        text = with_footer(text=text, url=link, language=language)
         with translation.override(language or settings.LANGUAGE_CODE):
             hidden = gettext("[personal link, hidden]")
         text_shown = with_footer(text=shown, url=hidden, language=language)
-    skipped = may_skip(key=key, to=to)
+    skipped = bool(link) and may_skip(key=key, to=to)
     message = OutboxMessage(
         association=association,
         recipient=to,

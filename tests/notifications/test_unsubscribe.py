@@ -361,3 +361,13 @@ def test_the_outbox_names_the_state(advised, advisor, django_capture_on_commit_c
     EmailOptOut.objects.create(email="ana@example.org")
     message = comment_digest(advised, advisor, django_capture_on_commit_callbacks)
     assert message.get_state_display() == "Not sent: unsubscribed"
+
+
+def test_the_link_is_public_and_its_address_is_the_token_s_not_the_reader_s(client, applicant):
+    """Signed in or not, the page answers the same: the signed address decides, never the
+    account of whoever opens it."""
+    client.force_login(applicant)
+    url = link_of("rita@example.org")
+    assert client.get(url).status_code == 200
+    assert client.post(url, ONE_CLICK).status_code == 200
+    assert list(EmailOptOut.objects.values_list("email", flat=True)) == ["rita@example.org"]
