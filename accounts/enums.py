@@ -12,6 +12,13 @@ class Role(models.TextChoices):
     ASSOCIATION_ADMIN = "association_admin", _("Association admin")
 
 
+class CommentEmails(models.TextChoices):
+    """When a person hears of new comments on a portfolio (``User.comment_emails``)."""
+
+    IMMEDIATELY = "immediately", _("Soon after each comment (within minutes)")
+    DAILY = "daily", _("Once a day at most, in one e-mail each morning")
+
+
 class MembershipStatus(models.TextChoices):
     PENDING = "pending", _("Pending payment")
     ACTIVE = "active", _("Active")

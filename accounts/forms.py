@@ -46,9 +46,23 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    """The person's name, language, time zone and e-mail choices. ``optional_emails`` is not a
+    field of the account: it is whether the address receives non-essential e-mail
+    (``EmailOptOut``, keyed by address, which the view writes)."""
+
+    optional_emails = forms.BooleanField(
+        label=_("Send me reminders and comment notifications"),
+        required=False,
+        help_text=_(
+            "Untick to stop them. Decisions, renewals, payments, invitations and account "
+            "e-mails are always sent."
+        ),
+    )
+
     class Meta:
         model = User
-        fields = ["full_name", "preferred_language", "time_zone"]
+        fields = ["full_name", "preferred_language", "time_zone", "comment_emails"]
+        widgets = {"comment_emails": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +70,15 @@ class ProfileForm(forms.ModelForm):
         zones = self.fields["time_zone"].choices[1:]
         self.fields["time_zone"].choices = [("", _("Each association's own")), *zones]
         self.fields["time_zone"].help_text = _("Dates and times are shown in this time zone.")
+        self.fields["comment_emails"].label = _("E-mails about new comments on a portfolio")
+        self.fields["comment_emails"].help_text = _(
+            "Comments from your advisor, or for advisors the applicant's replies."
+        )
+        # A form posted without the choice keeps the person's current one.
+        self.fields["comment_emails"].required = False
+
+    def clean_comment_emails(self):
+        return self.cleaned_data.get("comment_emails") or self.instance.comment_emails
 
 
 class MemberFilterForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import (
+    CommentEmails,
     Discipline,
     MembershipProofState,
     MembershipStatus,
@@ -73,6 +74,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         db_default="",
         choices=_time_zone_choices,
     )
+    # New comments on a portfolio (the advisor's to the applicant, the applicant's replies to the
+    # advisor): e-mailed within minutes, or gathered into one e-mail a day
+    # (``reviews.services.advising.comments_digest_send``).
+    comment_emails = models.CharField(
+        _("e-mails about new comments"),
+        max_length=12,
+        choices=CommentEmails.choices,
+        default=CommentEmails.IMMEDIATELY,
+        db_default=CommentEmails.IMMEDIATELY,
+    )
     is_staff = models.BooleanField(
         _("platform staff"),
         default=False,
@@ -100,6 +111,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return (self.full_name.split(" ")[0] if self.full_name else "") or self.email
+
+
+class EmailOptOut(models.Model):
+    """An address that asked, through the link at the end of a non-essential e-mail or on the
+    profile page, to receive no more non-essential e-mail (reminders, comment notifications):
+    the outbox writes such mail to it as not sent (``notifications.unsubscribe``). Keyed by the
+    address, not an account: raters have none. Switched back on by deleting the row."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    created = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("address that unsubscribed")
+        verbose_name_plural = _("addresses that unsubscribed")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
 
 
 class Association(models.Model):

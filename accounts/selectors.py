@@ -24,8 +24,20 @@ from accounts.enums import (
     MemberStanding,
     Role,
 )
-from accounts.models import Association, Membership, MembershipProof, RoleGrant, User
+from accounts.models import (
+    Association,
+    EmailOptOut,
+    Membership,
+    MembershipProof,
+    RoleGrant,
+    User,
+)
 from accounts.rules import role_map
+
+
+def email_opted_out(*, email: str) -> bool:
+    """Whether ``email`` asked for no more non-essential e-mail (``EmailOptOut``)."""
+    return bool(email) and EmailOptOut.objects.filter(email=email.strip().lower()).exists()
 
 
 def user_role_grants(*, user) -> QuerySet[RoleGrant]:

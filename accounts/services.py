@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.enums import MembershipStatus, Role
 from accounts.models import (
     Association,
+    EmailOptOut,
     MemberNumberCounter,
     Membership,
     RoleGrant,
@@ -105,6 +106,18 @@ def user_set_language(*, user: User, language: str) -> None:
     """Remember the language the person chose (the site speaks it to them from then on)."""
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
+
+
+def email_opt_out_set(*, email: str, opted_out: bool) -> bool:
+    """Record that ``email`` wants no more non-essential e-mail (``opted_out``) or wants it
+    again; idempotent. Returns whether anything changed. Addresses are kept in lower case, as
+    accounts keep theirs."""
+    email = email.strip().lower()
+    if opted_out:
+        _row, created = EmailOptOut.objects.get_or_create(email=email)
+        return created
+    deleted, _rows = EmailOptOut.objects.filter(email=email).delete()
+    return bool(deleted)
 
 
 WORKFORCE_FIELDS = (

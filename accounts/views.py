@@ -25,12 +25,18 @@ from accounts.selectors import (
     association_members,
     association_role_grants,
     confirmed_proof_ends,
+    email_opted_out,
     listed_associations,
     user_membership_standings,
     user_memberships,
     user_role_grants,
 )
-from accounts.services import WORKFORCE_FIELDS, user_set_language, workforce_profile_update
+from accounts.services import (
+    WORKFORCE_FIELDS,
+    email_opt_out_set,
+    user_set_language,
+    workforce_profile_update,
+)
 from accounts.ui_samples import components_samples
 
 
@@ -127,7 +133,13 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     def get_object(self, queryset=None):
         return self.request.user
 
+    def get_initial(self):
+        return {"optional_emails": not email_opted_out(email=self.request.user.email)}
+
     def form_valid(self, form):
+        email_opt_out_set(
+            email=self.request.user.email, opted_out=not form.cleaned_data["optional_emails"]
+        )
         messages.success(self.request, _("Your profile is saved."))
         return super().form_valid(form)
 

@@ -283,7 +283,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "comments-digest": {
         "task": "reviews.comments_send_digests",
-        "schedule": env.int("COMMENT_DIGEST_SECONDS", default=3600),
+        # Every 5 minutes: "soon after the comment" for those who chose it; the once-a-day
+        # digests go out at the first run after COMMENT_DAILY_DIGEST_HOUR.
+        "schedule": env.int("COMMENT_DIGEST_SECONDS", default=300),
     },
     "outbox-requeue": {
         "task": "notifications.messages_requeue",
@@ -302,6 +304,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,  # hourly, so each association's midnight is met within the hour
     },
 }
+# The hour (in each recipient's time zone) after which the once-a-day comment digest goes out.
+COMMENT_DAILY_DIGEST_HOUR = env.int("COMMENT_DAILY_DIGEST_HOUR", default=7)
 # Applications without activity for this many months while being built go on hold.
 INACTIVITY_HOLD_MONTHS = env.int("INACTIVITY_HOLD_MONTHS", default=12)
 # A reminder due this many days ago and not yet sent (the beat was down) is still sent; older

@@ -11,6 +11,8 @@ wording (``EmailTemplate`` rows, editable per association, key and language).
 written to the outbox in the current transaction, sent once it commits.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -47,12 +49,24 @@ CONTEXT_HELP = {
 
 
 def register_emails(
-    *, folder: str, emails: dict, values: dict | None = None, secret: dict | None = None
+    *,
+    folder: str,
+    emails: dict,
+    values: dict | None = None,
+    secret: dict | None = None,
+    non_essential: Iterable[str] = (),
+    essential: Iterable[str] = (),
 ) -> None:
     """``notifications.emails.register_emails`` with the values of every application e-mail
     (``CONTEXT_HELP``) for the keys ``values`` does not name."""
     door.register_emails(
-        folder=folder, emails=emails, values=values, secret=secret, default_values=CONTEXT_HELP
+        folder=folder,
+        emails=emails,
+        values=values,
+        secret=secret,
+        default_values=CONTEXT_HELP,
+        non_essential=non_essential,
+        essential=essential,
     )
 
 

@@ -27,6 +27,7 @@ ui.register_status_families(
         f"outbox_{MessageState.SENDING}": ui.PROGRESS,
         f"outbox_{MessageState.SENT}": ui.SUCCESS,
         f"outbox_{MessageState.FAILED}": ui.STOPPED,
+        f"outbox_{MessageState.OPTED_OUT}": ui.CLOSED,
     },
     labels={f"outbox_{state.value}": state.label for state in MessageState},
 )

@@ -15,11 +15,15 @@ language); it is a Django template over the plain values the key registered.
 ``accounts.emails`` reaches it through ``door_open``); ``endorsement.emails`` writes to the
 people of an application through ``email_queue``. A key registered with ``secret`` values (a
 personal link) has them masked where staff read the outbox.
+
+Every key is essential (always sent) unless registered ``non_essential`` or, for a
+``reminder.`` key, unless its reminder kind is essential; ``mark_essential``, ``is_essential``
+and the unsubscribe link of non-essential e-mail are ``notifications.unsubscribe``'s.
 """
 
 import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.template import Context, Engine, TemplateSyntaxError
@@ -31,6 +35,11 @@ from accounts import emails as staff_emails
 from accounts.senders import reply_address, sender_address
 from accounts.time_zones import association_time
 from notifications.services import message_queue
+from notifications.unsubscribe import (  # noqa: F401 - the registry, as the apps above reach it
+    is_essential,
+    mark_essential,
+    mark_non_essential,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +65,20 @@ def register_emails(
     values: dict | None = None,
     secret: dict | None = None,
     default_values: dict | None = None,
+    non_essential: Iterable[str] = (),
+    essential: Iterable[str] = (),
 ) -> None:
     """Register the e-mails ``emails`` ({key: what it is}) with their default wording in the
     template ``folder``; ``values`` ({key: {name: what it is}}) gives a key's values (else
     ``default_values``); ``secret`` ({key: [value names]}) the values that are personal links
-    (a rater's, an invitation's), which the outbox page does not show."""
+    (a rater's, an invitation's), which the outbox page does not show. ``non_essential`` names
+    the keys a person may unsubscribe from (``notifications.unsubscribe``: every other key is
+    essential, but a ``reminder.`` key, which is non-essential unless named in
+    ``essential``)."""
+    for key in non_essential:
+        mark_non_essential(key)
+    for key in essential:
+        mark_essential(key)
     for key, label in emails.items():
         EMAILS[key] = label
         EMAIL_TEMPLATES[key] = f"{folder}/{key.replace('.', '_')}"

@@ -7,3 +7,5 @@ class MessageState(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Non-essential e-mail to an address that unsubscribed: written, never sent.
+    OPTED_OUT = "opted_out", _("Not sent: unsubscribed")

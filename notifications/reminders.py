@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from accounts.models import Association
 from notifications.models import Reminder, ReminderSchedule
+from notifications.unsubscribe import REMINDER_PREFIX, mark_essential
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,11 @@ def register_reminder(
     essential: bool = False,
     fixed: bool = False,
 ) -> None:
-    """Register a kind of reminder (see the module's text)."""
+    """Register a kind of reminder (see the module's text). Its e-mails, keyed
+    ``reminder.<kind>`` (and variants such as ``reminder.<kind>.coordinator``), are
+    non-essential (their recipients may unsubscribe) unless the kind is ``essential``."""
+    if essential:
+        mark_essential(f"{REMINDER_PREFIX}{kind}")
     REMINDERS[kind] = ReminderKind(
         kind=kind,
         label=label,

@@ -21,22 +21,48 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from notifications.enums import MessageState
 from notifications.models import OutboxMessage
+from notifications.unsubscribe import (
+    is_essential,
+    may_skip,
+    unsubscribe_headers,
+    unsubscribe_url,
+)
 
 logger = logging.getLogger(__name__)
 
 
-def html_render(*, text: str, subject: str, language: str, association=None) -> str:
-    """The HTML part: the text, escaped, its paragraphs kept and its links made clickable."""
+def html_render(
+    *, text: str, subject: str, language: str, association=None, unsubscribe: str = ""
+) -> str:
+    """The HTML part: the text, escaped, its paragraphs kept and its links made clickable;
+    ending with the ``unsubscribe`` link of a non-essential e-mail."""
     # A plain copy: text rendered from a template is a SafeString, which urlize would not escape.
     text, subject = (value.encode("utf-8").decode("utf-8") for value in (text, subject))
     with translation.override(language or settings.LANGUAGE_CODE):
         return render_to_string(
             "notifications/emails/message.html",
-            {"text": text, "subject": subject, "language": language, "association": association},
+            {
+                "text": text,
+                "subject": subject,
+                "language": language,
+                "association": association,
+                "unsubscribe_url": unsubscribe,
+            },
         )
+
+
+def with_footer(*, text: str, url: str, language: str) -> str:
+    """``text`` ending with the unsubscribe link ``url`` of a non-essential e-mail, after the
+    signature separator ("-- ")."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        line = gettext(
+            "To stop reminders and comment notifications (one click, no log-in): %(url)s"
+        ) % {"url": url}
+    return f"{text.rstrip()}\n\n-- \n{line}\n"
 
 
 def message_queue(
@@ -57,7 +83,22 @@ def message_queue(
 ) -> OutboxMessage | None:
     """Write one e-mail to the outbox, in the current transaction, and send it once that
     transaction commits. With a ``dedupe_key`` already in the outbox nothing is written
-    (None): a reminder is queued once."""
+    (None): a reminder is queued once.
+
+    A non-essential ``key`` (``notifications.unsubscribe``) ends with the recipient's
+    unsubscribe link (masked where staff read the outbox); to an address that unsubscribed it
+    is written "not sent: unsubscribed" and never handed to a worker."""
+    link = "" if is_essential(key) else unsubscribe_url(to)
+    html_body = html_render(
+        text=text, subject=subject, language=language, association=association, unsubscribe=link
+    )
+    if link:
+        shown = text_shown or text
+        text = with_footer(text=text, url=link, language=language)
+        with translation.override(language or settings.LANGUAGE_CODE):
+            hidden = gettext("[personal link, hidden]")
+        text_shown = with_footer(text=shown, url=hidden, language=language)
+    skipped = bool(link) and may_skip(key=key, to=to)
     message = OutboxMessage(
         association=association,
         recipient=to,
@@ -66,14 +107,13 @@ def message_queue(
         reply_to=reply_to,
         subject=subject,
         text_body=text,
-        html_body=html_render(
-            text=text, subject=subject, language=language, association=association
-        ),
+        html_body=html_body,
         text_shown="" if text_shown == text else text_shown,
         key=key,
         language=language,
         url=url[:500],
         dedupe_key=dedupe_key or None,
+        state=MessageState.OPTED_OUT if skipped else MessageState.QUEUED,
     )
     if concerns is not None:
         message.concerns_type = ContentType.objects.get_for_model(concerns)
@@ -86,7 +126,8 @@ def message_queue(
             return None
     else:
         message.save()
-    transaction.on_commit(partial(message_dispatch, message_id=message.pk))
+    if not skipped:
+        transaction.on_commit(partial(message_dispatch, message_id=message.pk))
     return message
 
 
@@ -152,7 +193,10 @@ def email_build(message: OutboxMessage) -> EmailMultiAlternatives:
         from_email=message.sender,
         to=[message.recipient],
         reply_to=[message.reply_to] if message.reply_to else None,
-        headers={"X-Portal-Message": str(message.pk)},
+        headers={
+            "X-Portal-Message": str(message.pk),
+            **unsubscribe_headers(key=message.key, to=message.recipient),
+        },
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
@@ -170,6 +214,11 @@ def message_send(*, message_id: int) -> Outcome:
         )
         if message is None:
             return Outcome("skipped")
+        if may_skip(key=message.key, to=message.recipient):
+            # Queued before its recipient unsubscribed: not sent either.
+            message.state = MessageState.OPTED_OUT
+            message.save(update_fields=["state"])
+            return Outcome(MessageState.OPTED_OUT)
         now = timezone.now()
         message.state = MessageState.SENDING
         message.attempts += 1

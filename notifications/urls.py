@@ -14,4 +14,11 @@ urlpatterns = [
     ),
     path("a/<slug:slug>/reminders/", views.RemindersView.as_view(), name="reminders"),
     path("a/<slug:slug>/reminders/send/", views.RemindersScanView.as_view(), name="reminders.scan"),
+    # Public, no login: the link at the end of a non-essential e-mail (a signed address).
+    path("unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
+    path(
+        "unsubscribe/<str:token>/again/",
+        views.ResubscribeView.as_view(),
+        name="unsubscribe.undo",
+    ),
 ]

@@ -1,16 +1,23 @@
-"""The association's outbox for its coordinators and admins: search, read, resend."""
+"""The association's outbox for its coordinators and admins: search, read, resend; and the
+public unsubscribe page of non-essential e-mail."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 
 from accounts.permissions import AssociationRoleRequiredMixin
+from accounts.selectors import email_opted_out
+from accounts.services import email_opt_out_set
 from notifications.enums import MessageState
 from notifications.forms import OutboxSearchForm, ReminderScheduleForm
 from notifications.models import OutboxMessage
@@ -23,6 +30,7 @@ from notifications.selectors import (
 )
 from notifications.services import message_resend
 from notifications.tasks import reminders_scan as reminders_scan_task
+from notifications.unsubscribe import address_of
 
 PER_PAGE = 50
 
@@ -207,3 +215,67 @@ class RemindersScanView(RemindersMixin, TemplateView):
                 _("The reminders due are being sent. The outbox shows them as they go out."),
             )
         return HttpResponseRedirect(self.reminders_url())
+
+
+# --- unsubscribe from non-essential e-mail (public: the signed link is the credential) ------------
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(View):
+    """The link at the end of a non-essential e-mail, opened without logging in. GET: what the
+    person will stop receiving, and one button; POST (that button, or the mail client's
+    one-click of RFC 8058, which sends no cookie and so no CSRF token): recorded, confirmed,
+    with a button to receive them again. CSRF-exempt: the signed address in the link is the
+    credential, and unsubscribing is all a forged POST could do. A forged or altered link: 404."""
+
+    template_name = "notifications/unsubscribe.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.address = address_of(kwargs["token"])
+        if self.address is None:
+            response = render(request, "notifications/unsubscribe_invalid.html", status=404)
+        else:
+            response = super().dispatch(request, *args, **kwargs)
+        # The address holds the token: keep the page out of shared and browser caches.
+        add_never_cache_headers(response)
+        return response
+
+    def page(self, request, *, just_changed: bool = False):
+        return render(
+            request,
+            self.template_name,
+            {
+                "address": self.address,
+                "token": self.kwargs["token"],
+                "opted_out": email_opted_out(email=self.address),
+                "just_changed": just_changed,
+            },
+        )
+
+    def get(self, request, token: str):
+        return self.page(request)
+
+    def post(self, request, token: str):
+        email_opt_out_set(email=self.address, opted_out=True)
+        return self.page(request, just_changed=True)
+
+
+class ResubscribeView(View):
+    """Receive non-essential e-mail again, from the unsubscribe page (POST only, with the
+    page's CSRF token)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, token: str):
+        address = address_of(token)
+        if address is None:
+            response = render(request, "notifications/unsubscribe_invalid.html", status=404)
+        else:
+            email_opt_out_set(email=address, opted_out=False)
+            response = render(
+                request,
+                UnsubscribeView.template_name,
+                {"address": address, "token": token, "opted_out": False, "just_changed": True},
+            )
+        add_never_cache_headers(response)
+        return response

@@ -24,4 +24,6 @@ register_emails(
         "grader_assigned.grader": _("Exam vignettes to score (to the grader)"),
         "exam_scores_complete.coordinator": _("Exam scores are complete (to the coordinators)"),
     },
+    # New comments: their recipients may unsubscribe (notifications.unsubscribe).
+    non_essential=["comments_digest", "comments_digest.advisor"],
 )

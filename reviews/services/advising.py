@@ -2,12 +2,14 @@
 
 The writes of the advisor's part of the workflow (the reads are in
 ``reviews.selectors.advising``). Comments are not e-mailed one by one: ``comments_digest_send``
-(run by the beat task ``reviews.comments_send_digests``) sends each side one e-mail listing what
-is new.
+(run by the beat task ``reviews.comments_send_digests`` every few minutes) sends each side one
+e-mail listing what is new, soon after the comments or once a day, as each recipient chose
+(``User.comment_emails``).
 
 Who may do what is in ``reviews.rules``.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.conf import settings
@@ -16,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
+from accounts.enums import CommentEmails, Role
 from accounts.models import RoleGrant, User
 from accounts.rules import is_coordinator_of
+from accounts.time_zones import zone_for
 from endorsement.emails import application_email_on_commit, coordinators_of
 from endorsement.enums import BUILDING_STATES, CLOSED_STATES
 from endorsement.models import Application
@@ -280,16 +283,38 @@ def _digest_text(comments: list[Comment], language: str) -> str:
         return "\n\n".join(blocks)
 
 
+def daily_digest_since(*, recipient: User, association, now: datetime.datetime):
+    """The latest ``COMMENT_DAILY_DIGEST_HOUR`` o'clock at or before ``now`` in the recipient's
+    time zone (their own, else the association's): the digest of someone who chose one e-mail
+    a day goes out at the first run after it, when a comment older than it waits."""
+    zone = zone_for(association=association, user=recipient)
+    local = now.astimezone(zone)
+    since = datetime.datetime.combine(
+        local.date(), datetime.time(settings.COMMENT_DAILY_DIGEST_HOUR), tzinfo=zone
+    )
+    return since if since <= local else since - datetime.timedelta(days=1)
+
+
 @transaction.atomic
-def comments_digest_send() -> int:
+def comments_digest_send(*, now: datetime.datetime | None = None) -> int:
     """One e-mail per application and side listing the comments the other side has not been
     told about yet: the advisor's to the applicant ("comments_digest"), the applicant's to the
     advisor ("comments_digest.advisor"). Marks them notified, so a second run sends nothing;
-    rows another run is sending are skipped. Returns the number of e-mails queued."""
+    rows another run is sending are skipped. Returns the number of e-mails queued.
+
+    Each recipient chose when (``User.comment_emails``): "immediately" gets what is new at each
+    run (every ``COMMENT_DIGEST_SECONDS``, a few minutes: comments written in one sitting
+    arrive together, not one e-mail each); "daily" gets it at the first run after the morning
+    hour (``daily_digest_since``), once the oldest waiting comment is older than that hour:
+    everything written since the last e-mail comes in one e-mail, at most one a day for each
+    portfolio."""
+    now = now or timezone.now()
     pending = list(
         Comment.objects.filter(notified_at__isnull=True)
         .select_for_update(skip_locked=True, of=("self",))
-        .select_related("application__applicant", "application__advisor", "author")
+        .select_related(
+            "application__applicant", "application__advisor", "application__association", "author"
+        )
         .order_by("application_id", "created", "id")
     )
     groups: dict[tuple[int, str], list[Comment]] = defaultdict(list)
@@ -305,6 +330,10 @@ def comments_digest_send() -> int:
             # No advisor (any more): nobody to tell; the replies are not kept waiting.
             notified.extend(comments)
             continue
+        if recipient.comment_emails == CommentEmails.DAILY and comments[0].created >= (
+            daily_digest_since(recipient=recipient, association=application.association, now=now)
+        ):
+            continue  # tomorrow morning's e-mail
         language = recipient.preferred_language or settings.LANGUAGE_CODE
         application_email_on_commit(
             application=application,
@@ -319,7 +348,5 @@ def comments_digest_send() -> int:
         notified.extend(comments)
         sent += 1
     if notified:
-        Comment.objects.filter(pk__in=[comment.pk for comment in notified]).update(
-            notified_at=timezone.now()
-        )
+        Comment.objects.filter(pk__in=[comment.pk for comment in notified]).update(notified_at=now)
     return sent

@@ -172,8 +172,8 @@ def test_components_page_shows_every_component_to_staff(client, make_staff, asso
         assert marker in html, marker
     # The application's 14 states, the endorsement's 7 statuses (credentials), the 5 standings
     # of a membership, the 3 states of a transfer and of a proof of membership elsewhere, and
-    # the 4 states of an e-mail in the outbox (notifications).
-    assert html.count('class="badge status-badge') == 36
+    # the 5 states of an e-mail in the outbox (notifications).
+    assert html.count('class="badge status-badge') == 37
 
 
 def test_components_page_for_is_staff(client, db):

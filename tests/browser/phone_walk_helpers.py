@@ -95,6 +95,11 @@ SKIPPED = {
     "accounts:people.reactivate": "POST only: reactivate a person",
     "accounts:people.invitation.resend": "POST only: a new invitation link",
     "accounts:people.invitation.cancel": "POST only: cancel an invitation",
+    "notifications:unsubscribe": (
+        "public, no login: the link at the end of a non-essential e-mail "
+        "(tests/browser/test_unsubscribe.py, 1280 and 390, axe)"
+    ),
+    "notifications:unsubscribe.undo": "POST only: receive non-essential e-mail again",
     "accounts:invitation.accept": (
         "the invitee's link, no login: tests/browser/test_people.py (1280, 390, axe)"
     ),
