@@ -54,10 +54,12 @@ def message_queue(
     url: str = "",
     text_shown: str = "",
     dedupe_key: str | None = None,
+    html: str = "",
 ) -> OutboxMessage | None:
     """Write one e-mail to the outbox, in the current transaction, and send it once that
     transaction commits. With a ``dedupe_key`` already in the outbox nothing is written
-    (None): a reminder is queued once."""
+    (None): a reminder is queued once. ``html``: an HTML part rendered elsewhere (allauth's);
+    without it the HTML part is the text's (``html_render``)."""
     message = OutboxMessage(
         association=association,
         recipient=to,
@@ -66,9 +68,8 @@ def message_queue(
         reply_to=reply_to,
         subject=subject,
         text_body=text,
-        html_body=html_render(
-            text=text, subject=subject, language=language, association=association
-        ),
+        html_body=html
+        or html_render(text=text, subject=subject, language=language, association=association),
         text_shown="" if text_shown == text else text_shown,
         key=key,
         language=language,
