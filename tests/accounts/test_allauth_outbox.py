@@ -7,6 +7,7 @@ import re
 
 import pytest
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core import mail
 
@@ -197,3 +198,19 @@ def test_a_code_is_hidden_and_a_public_page_is_not():
         == text
     )
     assert message_key("mfa/email/totp_activated") == "allauth.mfa.totp_activated"
+
+
+def test_the_platform_admin_reads_the_masked_text_too(client, member, committed, db):
+    committed(client.post, RESET, {"email": member.email})
+    (row,) = OutboxMessage.objects.all()
+    link = reset_link(mail.outbox[0].body)
+    root = User.objects.create_superuser(email="root@example.org", password="x" * 12)
+    TOTP.activate(root, generate_totp_secret())
+    client.force_login(root)
+
+    response = client.get(f"/admin/notifications/outboxmessage/{row.pk}/change/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "[personal link, hidden]" in html
+    assert link not in html
