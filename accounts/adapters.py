@@ -69,6 +69,18 @@ def text_masked(*, template_prefix: str, text: str, context: dict) -> str:
     return text
 
 
+def message_parts(message) -> tuple[str, str]:
+    """(text, HTML) of the message allauth rendered: its text body and its HTML alternative
+    (allauth renders one when a template ``…_message.html`` exists), or, for an HTML-only
+    message, the HTML's text and the HTML itself."""
+    if message.content_subtype == "html":
+        return strip_tags(message.body).strip() + "\n", message.body
+    html = next(
+        (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), ""
+    )
+    return message.body.strip() + "\n", html
+
+
 def account_of(*, email: str, context: dict):
     """The account an allauth e-mail is for: the one in its context, else the one that owns
     the address (None for an address nobody has: "unknown account")."""
@@ -110,19 +122,7 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             rendered = self.render_mail(template_prefix, email, values)
             sender = sender_address(association=association)
-            html = next(
-                (
-                    body
-                    for body, kind in getattr(rendered, "alternatives", [])
-                    if kind == "text/html"
-                ),
-                "",
-            )
-            if rendered.content_subtype == "html":
-                text, html = strip_tags(rendered.body), rendered.body
-            else:
-                text = rendered.body
-            text = text.strip() + "\n"
+            text, html = message_parts(rendered)
             shown = text_masked(template_prefix=template_prefix, text=text, context=values)
         door.message_on_commit(
             association=association,

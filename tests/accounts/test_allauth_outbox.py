@@ -10,8 +10,9 @@ from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 
-from accounts.adapters import message_key, text_masked
+from accounts.adapters import message_key, message_parts, text_masked
 from accounts.enums import Role
 from accounts.models import User
 from notifications.enums import MessageState
@@ -214,3 +215,13 @@ def test_the_platform_admin_reads_the_masked_text_too(client, member, committed,
     html = response.content.decode()
     assert "[personal link, hidden]" in html
     assert link not in html
+
+
+def test_the_text_and_html_parts_of_what_allauth_rendered():
+    both = EmailMultiAlternatives("S", "Hello\n\n", "a@x", ["b@x"])
+    both.attach_alternative("<p>Hello</p>", "text/html")
+    assert message_parts(both) == ("Hello\n", "<p>Hello</p>")
+    html_only = EmailMessage("S", "<p>Hello <b>you</b></p>", "a@x", ["b@x"])
+    html_only.content_subtype = "html"
+    assert message_parts(html_only) == ("Hello you\n", "<p>Hello <b>you</b></p>")
+    assert message_parts(EmailMessage("S", "Plain", "a@x", ["b@x"])) == ("Plain\n", "")
