@@ -1,7 +1,9 @@
 """The staff e-mails (an invitation, roles given to an existing account). They leave through the
 portal's one e-mail door, ``notifications.emails``, which sits above this app: when it loads it
 registers these keys (default wording in ``accounts/templates/accounts/emails/``) and hands its
-sender here (``door_open``), the way higher apps fill the registries of lower ones."""
+sender here (``door_open``), the way higher apps fill the registries of lower ones. allauth's own
+e-mails (``accounts.adapters``), already rendered by allauth, are written to the outbox through
+the door's ``message_queue``, handed here the same way."""
 
 from collections.abc import Callable
 
@@ -34,11 +36,15 @@ SECRET = {"staff_invitation": ["link"]}
 FOLDER = "accounts/emails"
 
 _door: list[Callable] = []
+_queue: list[Callable] = []
 
 
-def door_open(send: Callable) -> None:
-    """The e-mail door's ``email_on_commit``, given when it loads."""
+def door_open(send: Callable, queue: Callable | None = None) -> None:
+    """The e-mail door's ``email_on_commit`` and the outbox's ``message_queue``, given when
+    the door loads."""
     _door[:] = [send]
+    if queue is not None:
+        _queue[:] = [queue]
 
 
 def email_on_commit(**kwargs) -> None:
@@ -46,3 +52,11 @@ def email_on_commit(**kwargs) -> None:
     if not _door:
         raise RuntimeError("The e-mail door (notifications.emails) has not loaded.")
     _door[0](**kwargs)
+
+
+def message_on_commit(**kwargs) -> None:
+    """Write an e-mail already rendered (allauth's) to the outbox; it is sent once the current
+    transaction commits (``notifications.services.message_queue``)."""
+    if not _queue:
+        raise RuntimeError("The e-mail door (notifications.emails) has not loaded.")
+    _queue[0](**kwargs)

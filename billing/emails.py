@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.enums import MembershipProofState
 from endorsement.emails import (
     CONTEXT_HELP,
     application_email_on_commit,
@@ -24,6 +25,15 @@ VALUES = {
     "invoice_url": _("the invoice's page, with its receipts"),
 }
 
+PROOF_VALUES = {
+    "recipient": CONTEXT_HELP["recipient"],
+    "association": CONTEXT_HELP["association"],
+    "contact_email": CONTEXT_HELP["contact_email"],
+    "other_association": _("the other association the person is a member of"),
+    "end": _("the date the membership there ends"),
+    "url": _("the person's page of their proofs of membership"),
+}
+
 register_emails(
     folder="billing/emails",
     emails={
@@ -31,6 +41,12 @@ register_emails(
         "fee_paid": _("Payment received (to the applicant)"),
         "fee_waived": _("Fee waived (to the applicant)"),
         "membership_recorded": _("Membership recorded after its fee (to the member)"),
+        "membership_proof_confirmed": _(
+            "Proof of membership of another association confirmed (to the member)"
+        ),
+        "membership_proof_refused": _(
+            "Proof of membership of another association refused, with the reason (to the member)"
+        ),
     },
     values={
         "invoice_issued": {
@@ -52,6 +68,11 @@ register_emails(
             "start": _("the first day of the membership"),
             "end": _("the last day of the membership"),
             "url": _("the person's dashboard"),
+        },
+        "membership_proof_confirmed": PROOF_VALUES,
+        "membership_proof_refused": {
+            **PROOF_VALUES,
+            "reason": _("the reason for the refusal"),
         },
     },
 )
@@ -148,4 +169,36 @@ def membership_email_on_commit(*, membership) -> None:
             "end": membership.end,
             "url": settings.SITE_URL.rstrip("/") + reverse("accounts:dashboard"),
         },
+    )
+
+
+def membership_proof_email_on_commit(*, proof) -> None:
+    """Tell the person the coordinator's decision on their proof of membership of another
+    association (confirmed: it counts as membership until its end; refused: the reason), in
+    their language, with the link to their page of proofs."""
+    user = proof.user
+    if not user.is_active or not user.email:
+        return
+    association = proof.association
+    confirmed = proof.state == MembershipProofState.CONFIRMED
+    context = {
+        "recipient": user.get_full_name(),
+        "association": association.name,
+        "contact_email": association.contact_email,
+        "other_association": proof.other_association,
+        "end": proof.end,
+        "url": settings.SITE_URL.rstrip("/")
+        + reverse("billing:membership.proof", kwargs={"slug": association.slug}),
+    }
+    if not confirmed:
+        context["reason"] = proof.decision_note
+    email_on_commit(
+        association=association,
+        key="membership_proof_confirmed" if confirmed else "membership_proof_refused",
+        to=user.email,
+        language=user.preferred_language or settings.LANGUAGE_CODE,
+        reply_to=association.contact_email,
+        context=context,
+        recipient=user,
+        concerns=proof,
     )

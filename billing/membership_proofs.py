@@ -3,7 +3,8 @@
 The person sends the proof (a document checked like every upload: size, virus scan when a
 scanner is configured, type from the content; stored privately under a generated name) with the
 other association's name, their member number there and the date their membership there ends.
-A coordinator of the association confirms or refuses it (with a reason). A confirmed proof
+A coordinator of the association confirms or refuses it (with a reason); the person is told by
+e-mail either way (``billing.emails``). A confirmed proof
 counts as a current membership until its end date wherever membership is checked
 (``accounts.selectors``: the portfolio's check, the registrations list, the dashboards).
 """
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import MembershipProofState
 from accounts.models import Association, MembershipProof, User
 from accounts.rules import is_coordinator_of
+from billing.emails import membership_proof_email_on_commit
 from portfolios.documents import upload_checked
 
 
@@ -110,6 +112,7 @@ def membership_proof_confirm(*, proof: MembershipProof, by: User) -> MembershipP
     proof.decided_by = by
     proof.decided_at = timezone.now()
     proof.save(update_fields=["state", "decided_by", "decided_at"])
+    membership_proof_email_on_commit(proof=proof)
     return proof
 
 
@@ -125,4 +128,5 @@ def membership_proof_refuse(*, proof: MembershipProof, by: User, reason: str) ->
     proof.decided_by = by
     proof.decided_at = timezone.now()
     proof.save(update_fields=["state", "decision_note", "decided_by", "decided_at"])
+    membership_proof_email_on_commit(proof=proof)
     return proof

@@ -7,7 +7,8 @@ its endorsement's standing.
   the evidence given, as sentences with numbers ("RS/C provided: 18 of 24 hours").
 * ``add_on_apply``: the holder's application (refused with sentences when a requirement is not
   met); ``add_on_decide``: a coordinator approves (valid through the endorsement's date) or
-  refuses with a reason.
+  refuses with a reason; the holder is told by e-mail either way (``add_on_approved``,
+  ``add_on_refused``), with the link to the application's page.
 * ``add_ons_follow`` (registered with ``endorsement.lifecycle.register_on_status_change``): when
   the endorsement is renewed or reinstated, its approved add-ons move their date with it; when
   it lapses they lapse; when it is revoked, superseded or transferred they end.
@@ -20,22 +21,46 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Prefetch, Q
 from django.db.models.functions import JSONObject
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.rules import is_coordinator_of
+from endorsement.emails import CONTEXT_HELP, application_email_on_commit, register_emails
 from endorsement.enums import LIVE_ADD_ON_STATES, AddOnState, EndorsementStatus
 from endorsement.models import AddOn, Endorsement, EndorsementAddOn
 
 E = EndorsementStatus
 # An add-on is applied for, and approved, only on an endorsement in one of these standings.
 APPLY_STATUSES = [E.ACTIVE, E.RENEWAL_DUE]
+
+ADD_ON_VALUES = {
+    **CONTEXT_HELP,
+    "add_on": gettext_lazy("the add-on's name, e.g. Endorsed Reflective Supervisor"),
+    "number": gettext_lazy("the endorsement number"),
+    "url": gettext_lazy("the page of the application for the add-on"),
+}
+register_emails(
+    folder="endorsement/emails",
+    emails={
+        "add_on_approved": gettext_lazy("Add-on approved (to the holder)"),
+        "add_on_refused": gettext_lazy("Add-on refused, with the reason (to the holder)"),
+    },
+    values={
+        "add_on_approved": {
+            **ADD_ON_VALUES,
+            "valid_through": gettext_lazy("the date the add-on is valid through"),
+        },
+        "add_on_refused": {**ADD_ON_VALUES, "reason": gettext_lazy("the reason for the refusal")},
+    },
+)
 
 
 class AddOnRefused(Exception):
@@ -266,7 +291,7 @@ def add_on_decide(
     endorsement is no longer active."""
     holding = (
         EndorsementAddOn.objects.select_for_update(of=("self",))
-        .select_related("endorsement__association", "add_on")
+        .select_related("endorsement__association", "endorsement__holder", "add_on")
         .get(pk=holding.pk)
     )
     endorsement = holding.endorsement
@@ -293,6 +318,25 @@ def add_on_decide(
     holding.state_since = now
     holding.valid_through = endorsement.valid_through if approve else None
     holding.save()
+    holder = endorsement.holder
+    with translation.override(holder.preferred_language or settings.LANGUAGE_CODE):
+        add_on_name = holding.add_on.display_name
+    extra = {
+        "add_on": add_on_name,
+        "number": endorsement.number,
+        "url": settings.SITE_URL.rstrip("/")
+        + reverse("portfolios:addon.detail", kwargs={"pk": holding.pk}),
+    }
+    if approve:
+        extra["valid_through"] = holding.valid_through
+    else:
+        extra["reason"] = note
+    application_email_on_commit(
+        application=endorsement.application,
+        key="add_on_approved" if approve else "add_on_refused",
+        recipients=[holder],
+        extra=extra,
+    )
     return holding
 
 

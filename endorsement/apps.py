@@ -7,6 +7,7 @@ class EndorsementConfig(AppConfig):
     verbose_name = _("Endorsement")
 
     def ready(self):
+        from accounts.senders import association_source
         from endorsement import (  # noqa: F401
             continuations,
             dashboards,
@@ -16,7 +17,7 @@ class EndorsementConfig(AppConfig):
             standing,
             transfer_dashboards,
         )
-        from endorsement.emails import association_wording
+        from endorsement.emails import association_wording, latest_application_association
         from notifications import emails as door
 
         # The coordinator's pipeline and the applicant's progress come with ``dashboards``
@@ -25,6 +26,9 @@ class EndorsementConfig(AppConfig):
         # (notifications.emails) takes each association's own wording from its EmailTemplate
         # rows; importing ``endorsement.emails`` registers the workflow's e-mails.
         door.wording_source(association_wording)
+        # allauth's e-mails to an applicant come from the association of their latest
+        # application (accounts.senders.user_association).
+        association_source(latest_application_association)
         # Add-on designations follow their endorsement's standing (renewed, lapsed, ended).
         from endorsement.addons import add_ons_follow
         from endorsement.lifecycle import register_on_status_change

@@ -10,18 +10,24 @@ applications: the holder submits (``submit``), the coordinator approves (``reins
 from "submitted", no review), and ``reinstatement_approve`` takes the endorsement's own step
 through the one writer of endorsements in the same transaction: the same number is active again,
 valid through 31 December of this year (of the next from 1 October: ``endorsement_valid_through``).
+The holder is told by e-mail (``reinstatement_approved``), with a link to their dashboard, where
+the endorsement and its certificate are.
 
 Chosen over a separate model: the evidence (work experience, references and the rater's token
 link and form) hangs off an application, so every portfolio page, permission and the rater flow
 serve a reinstatement unchanged.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from endorsement import conditions
 from endorsement.awards import endorsement_valid_through
+from endorsement.emails import CONTEXT_HELP, application_email_on_commit, register_emails
 from endorsement.enums import ApplicationPurpose, ApplicationState, EndorsementStatus
 from endorsement.lifecycle import endorsement_transition
 from endorsement.models import Application, Endorsement
@@ -34,6 +40,23 @@ from endorsement.services import (
 )
 
 E = EndorsementStatus
+
+register_emails(
+    folder="endorsement/emails",
+    emails={
+        "reinstatement_approved": gettext_lazy(
+            "Reinstatement approved: the endorsement is active again (to the holder)"
+        ),
+    },
+    values={
+        "reinstatement_approved": {
+            **CONTEXT_HELP,
+            "number": gettext_lazy("the endorsement number"),
+            "valid_through": gettext_lazy("the date the endorsement is now valid through"),
+            "url": gettext_lazy("the holder's dashboard, with the endorsement and its certificate"),
+        }
+    },
+)
 
 
 def reinstatement_refusal(endorsement: Endorsement) -> str:
@@ -137,7 +160,7 @@ def reinstatement_approve(*, application: Application, by: User) -> Endorsement:
             "date": valid_through,
         },
     )
-    return endorsement_transition(
+    endorsement = endorsement_transition(
         endorsement=endorsement,
         action="reinstate",
         by=by,
@@ -145,3 +168,14 @@ def reinstatement_approve(*, application: Application, by: User) -> Endorsement:
         note_key="endorsement_reinstate",
         note_values={"date": valid_through},
     )
+    application_email_on_commit(
+        application=application,
+        key="reinstatement_approved",
+        recipients=[application.applicant],
+        extra={
+            "number": endorsement.number,
+            "valid_through": valid_through,
+            "url": settings.SITE_URL.rstrip("/") + reverse("accounts:dashboard.applicant"),
+        },
+    )
+    return endorsement

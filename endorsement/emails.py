@@ -76,6 +76,18 @@ def email_values_help(key: str = "") -> dict:
     return EMAIL_VALUES.get(key, CONTEXT_HELP)
 
 
+def latest_application_association(user):
+    """The association of the person's latest application (``accounts.senders``: their own
+    account e-mails come from it), or None."""
+    application = (
+        Application.objects.filter(applicant=user)
+        .select_related("association")
+        .order_by("-created", "-pk")
+        .first()
+    )
+    return application.association if application is not None else None
+
+
 def association_wording(association, key: str, language: str) -> tuple[str, str] | None:
     """The association's own (subject, body) of ``key`` in ``language`` (``EmailTemplate``)."""
     return (

@@ -13,16 +13,25 @@ becomes "transferred" through the lifecycle's writer and points to the new one
 (``continued_by``), so its verification page names the new number. Once committed, what follows
 an award follows (``endorsement.awards.ON_AWARD``: the certificate, the status-list entry). The
 membership rule of the receiving association applies from then on.
+
+E-mails, from the receiving association, each in its reader's language and with the link to the
+request's page: the request to its coordinators (``transfer_requested.coordinator``), the
+decision to the holder (``transfer_accepted`` with the new number, ``transfer_refused`` with the
+reason).
 """
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Association, User
 from accounts.rules import is_coordinator_of
 from competencies.models import EndorsementCategory, Framework
 from endorsement.awards import _awarded, endorsement_number_next
+from endorsement.emails import coordinators_of, email_on_commit, register_emails
 from endorsement.enums import ApplicationState, EndorsementStatus, TransferState
 from endorsement.lifecycle import endorsement_transition
 from endorsement.models import Application, ApplicationEvent, Endorsement, EndorsementEvent
@@ -33,6 +42,82 @@ from endorsement.services import TransitionNotAllowed
 E = EndorsementStatus
 # Standing from which a holder may move the endorsement (the writer's ``transfer`` sources).
 TRANSFERABLE = [E.ACTIVE, E.RENEWAL_DUE, E.EMERITUS]
+
+TRANSFER_VALUES = {
+    "recipient": gettext_lazy("the name of the person the e-mail goes to"),
+    "holder": gettext_lazy("the holder's name"),
+    "category": gettext_lazy("the endorsement category, e.g. Infant Family Specialist (IFS)"),
+    "number": gettext_lazy("the endorsement's number with the association it comes from"),
+    "from_association": gettext_lazy("the association the endorsement comes from"),
+    "association": gettext_lazy("the receiving association's name"),
+    "contact_email": gettext_lazy("the receiving association's contact e-mail"),
+    "url": gettext_lazy("the request's page"),
+}
+register_emails(
+    folder="endorsement/emails",
+    emails={
+        "transfer_requested.coordinator": gettext_lazy(
+            "A holder asks to transfer their endorsement here (to the coordinators)"
+        ),
+        "transfer_accepted": gettext_lazy("Transfer accepted, with the new number (to the holder)"),
+        "transfer_refused": gettext_lazy("Transfer refused, with the reason (to the holder)"),
+    },
+    values={
+        "transfer_requested.coordinator": {
+            **TRANSFER_VALUES,
+            "reason": gettext_lazy("why the holder is moving"),
+            "moving_on": gettext_lazy("when the holder moves, when they said"),
+        },
+        "transfer_accepted": {
+            **TRANSFER_VALUES,
+            "new_number": gettext_lazy("the endorsement's number with the receiving association"),
+        },
+        "transfer_refused": {**TRANSFER_VALUES, "reason": gettext_lazy("the reason given")},
+    },
+)
+
+
+def transfer_email_on_commit(*, transfer: Transfer, key: str, recipients, extra=None) -> None:
+    """Write ``key`` about ``transfer`` to each of ``recipients`` (active accounts) in their
+    language, from the receiving association, into the outbox (sent once the transaction
+    commits)."""
+    transfer = Transfer.objects.select_related(
+        "from_endorsement__holder",
+        "from_endorsement__category",
+        "from_association",
+        "to_association",
+    ).get(pk=transfer.pk)
+    endorsement = transfer.from_endorsement
+    receiving = transfer.to_association
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "endorsement:transfer.detail", kwargs={"pk": transfer.pk}
+    )
+    for person in recipients:
+        if person is None or not person.is_active or not person.email:
+            continue
+        language = person.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            category = f"{endorsement.category.display_name} ({endorsement.category.code})"
+        email_on_commit(
+            association=receiving,
+            key=key,
+            to=person.email,
+            language=language,
+            reply_to=receiving.contact_email,
+            recipient=person,
+            concerns=transfer,
+            context={
+                "recipient": person.get_full_name(),
+                "holder": endorsement.holder.get_full_name(),
+                "category": category,
+                "number": endorsement.number,
+                "from_association": transfer.from_association.name,
+                "association": receiving.name,
+                "contact_email": receiving.contact_email,
+                "url": url,
+                **(extra or {}),
+            },
+        )
 
 
 class TransferRefused(TransitionNotAllowed):
@@ -115,7 +200,7 @@ def endorsement_transfer_request(
     reason = (reason or "").strip()
     if not reason:
         raise TransferRefused(_("Say why you are moving."))
-    return Transfer.objects.create(
+    transfer = Transfer.objects.create(
         from_endorsement=endorsement,
         from_association_id=endorsement.association_id,
         to_association=to_association,
@@ -123,6 +208,13 @@ def endorsement_transfer_request(
         reason=reason,
         moving_on=moving_on,
     )
+    transfer_email_on_commit(
+        transfer=transfer,
+        key="transfer_requested.coordinator",
+        recipients=coordinators_of(to_association),
+        extra={"reason": reason, "moving_on": moving_on or ""},
+    )
+    return transfer
 
 
 def _lock_waiting(transfer: Transfer, by: User | None) -> Transfer:
@@ -222,6 +314,12 @@ def endorsement_transfer_accept(*, transfer: Transfer, by: User) -> Endorsement:
     transfer.decided_at = timezone.now()
     transfer.save(update_fields=["state", "to_endorsement", "decided_by", "decided_at"])
     transaction.on_commit(lambda: _awarded(new))
+    transfer_email_on_commit(
+        transfer=transfer,
+        key="transfer_accepted",
+        recipients=[old.holder],
+        extra={"new_number": new.number},
+    )
     return new
 
 
@@ -237,6 +335,12 @@ def endorsement_transfer_refuse(*, transfer: Transfer, by: User, reason: str) ->
     transfer.decided_by = by
     transfer.decided_at = timezone.now()
     transfer.save(update_fields=["state", "decision_note", "decided_by", "decided_at"])
+    transfer_email_on_commit(
+        transfer=transfer,
+        key="transfer_refused",
+        recipients=[transfer.from_endorsement.holder],
+        extra={"reason": reason},
+    )
     return transfer
 
 

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import OutboxMessage, Reminder
 
@@ -13,6 +15,15 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "subject", "key"]
     list_select_related = ["association"]
     date_hierarchy = "created"
+    # The text as the outbox page shows it: a personal link (a password reset, a rater's) stays
+    # its reader's, even for the platform's staff.
+    exclude = ["text_body", "html_body", "text_shown"]
+    readonly_fields = ["text_as_shown"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("text"))
+    def text_as_shown(self, obj):
+        return obj.shown_text
 
     def has_add_permission(self, request):
         return False

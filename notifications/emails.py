@@ -216,11 +216,12 @@ def email_on_commit(
 
 
 def door_open() -> None:
-    """The staff e-mails of ``accounts`` (below this app) leave through this door."""
+    """The staff e-mails of ``accounts`` (below this app) leave through this door, and so do
+    allauth's, which ``accounts.adapters`` renders and writes with ``message_queue``."""
     register_emails(
         folder=staff_emails.FOLDER,
         emails=staff_emails.EMAILS,
         values=staff_emails.VALUES,
         secret=staff_emails.SECRET,
     )
-    staff_emails.door_open(email_on_commit)
+    staff_emails.door_open(email_on_commit, message_queue)

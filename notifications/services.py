@@ -80,16 +80,18 @@ def message_queue(
     url: str = "",
     text_shown: str = "",
     dedupe_key: str | None = None,
+    html: str = "",
 ) -> OutboxMessage | None:
     """Write one e-mail to the outbox, in the current transaction, and send it once that
     transaction commits. With a ``dedupe_key`` already in the outbox nothing is written
-    (None): a reminder is queued once.
+    (None): a reminder is queued once. ``html``: an HTML part rendered elsewhere (allauth's);
+    without it the HTML part is the text's (``html_render``).
 
     A non-essential ``key`` (``notifications.unsubscribe``) ends with the recipient's
     unsubscribe link (masked where staff read the outbox); to an address that unsubscribed it
     is written "not sent: unsubscribed" and never handed to a worker."""
     link = "" if is_essential(key) else unsubscribe_url(to)
-    html_body = html_render(
+    html_body = html or html_render(
         text=text, subject=subject, language=language, association=association, unsubscribe=link
     )
     if link:

@@ -47,6 +47,19 @@ def isolated_cache(settings):
     }
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """committed(client.post, ...) -> the response, its transaction's callbacks run: allauth's
+    e-mails are written to the outbox and sent once it commits, which a test's own
+    transaction never does."""
+
+    def _run(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return _run
+
+
 def signup_data(**overrides):
     data = {
         "full_name": "Ana María Pérez",
@@ -65,8 +78,8 @@ def links_in(message, path_prefix):
 # Sign-up
 
 
-def test_sign_up_creates_an_unverified_account_and_sends_the_confirmation(client, db):
-    response = client.post(SIGNUP, signup_data())
+def test_sign_up_creates_an_unverified_account_and_sends_the_confirmation(client, db, committed):
+    response = committed(client.post, SIGNUP, signup_data())
 
     assert response.status_code == 302
     assert response["Location"] == VERIFICATION_SENT
@@ -79,10 +92,11 @@ def test_sign_up_creates_an_unverified_account_and_sends_the_confirmation(client
     assert list(EmailAddress.objects.values_list("email", "verified", "primary")) == [
         ("ana@example.org", False, True)
     ]
+    # In the language she chose on the form.
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["ana@example.org"], "Please Confirm Your Email Address")
+        (["ana@example.org"], "Por favor, confirme su dirección de correo electrónico")
     ]
-    assert mail.outbox[0].body.startswith("Hello from Endorsement portal!")
+    assert mail.outbox[0].body.startswith("¡Saludos de Portal del Endoso!")
     # Not logged in until the address is confirmed.
     assert SESSION_KEY not in client.session
 
@@ -116,10 +130,10 @@ def test_confirming_in_another_browser_asks_for_the_password(client, db):
     assert address.verified is True
 
 
-def test_sign_up_with_a_used_e_mail_creates_nobody_and_tells_the_owner(client, db):
+def test_sign_up_with_a_used_e_mail_creates_nobody_and_tells_the_owner(client, db, committed):
     owner = UserFactory(email="ana@example.org", full_name="Ana Owner")
 
-    response = client.post(SIGNUP, signup_data(email="ANA@example.org"))
+    response = committed(client.post, SIGNUP, signup_data(email="ANA@example.org"))
 
     # The same answer as a new sign-up, so nobody can find out who has an account here.
     assert response.status_code == 302
@@ -232,8 +246,8 @@ def test_used_confirmation_link_says_so(client, unverified):
     assert client.post(f"/accounts/confirm-email/{key}/").status_code == 404
 
 
-def test_log_in_before_confirming_sends_a_new_link(client, unverified, password):
-    response = client.post(LOGIN, {"login": "new@example.org", "password": password})
+def test_log_in_before_confirming_sends_a_new_link(client, unverified, password, committed):
+    response = committed(client.post, LOGIN, {"login": "new@example.org", "password": password})
 
     assert response.status_code == 302
     assert response["Location"] == VERIFICATION_SENT
@@ -328,8 +342,8 @@ def test_wrong_code_at_the_totp_step_says_so_and_does_not_log_in(client, staff_w
 # Password reset
 
 
-def test_password_reset_sends_a_working_link(client, user):
-    response = client.post(RESET, {"email": user.email})
+def test_password_reset_sends_a_working_link(client, user, committed):
+    response = committed(client.post, RESET, {"email": user.email})
     assert response.status_code == 302
     assert response["Location"] == RESET_DONE
     assert [(m.to, m.subject) for m in mail.outbox] == [([user.email], "Password Reset Email")]
@@ -356,8 +370,8 @@ def test_password_reset_sends_a_working_link(client, user):
     assert response.context["token_fail"] is True
 
 
-def test_password_reset_for_an_unknown_address_reveals_nothing(client, db):
-    response = client.post(RESET, {"email": "nobody@example.org"})
+def test_password_reset_for_an_unknown_address_reveals_nothing(client, db, committed):
+    response = committed(client.post, RESET, {"email": "nobody@example.org"})
 
     assert response.status_code == 302
     assert response["Location"] == RESET_DONE

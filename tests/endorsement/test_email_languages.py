@@ -81,13 +81,26 @@ def test_the_status_in_an_e_mail_is_the_applicants_sentence_or_the_staff_label(
     ]
 
 
-def test_allauth_e_mails_come_from_the_portal_in_the_readers_language(client, db):
+def test_allauth_e_mails_come_from_the_portal_in_the_readers_language(
+    client, db, django_capture_on_commit_callbacks
+):
+    """The account's preferred language, whatever the page's; an address without an account
+    is written to in the page's language."""
     UserFactory(email="lucia@example.org", preferred_language="es")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
-    response = client.post("/accounts/password/reset/", {"email": "lucia@example.org"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "lucia@example.org"})
     assert response.status_code == 302
     (message,) = mail.outbox
     assert message.from_email == '"Portal del Endoso" <noreply@localhost>'
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.post("/accounts/password/reset/", {"email": "lucia@example.org"})
+    assert (
+        str(make_header(decode_header(message.subject)))
+        == "Correo electrónico para restablecer contraseña"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "nadie@example.org"})
     assert mail.outbox[1].from_email == '"Endorsement portal" <noreply@localhost>'
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "nadie@example.org"})
+    assert mail.outbox[2].from_email == '"Portal del Endoso" <noreply@localhost>'
