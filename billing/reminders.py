@@ -31,7 +31,7 @@ from billing.emails import invoice_url
 from billing.enums import InvoiceStatus, PaymentKind, WaiverRequestStatus
 from billing.models import ZERO, Invoice, Payment, WaiverRequest
 from endorsement.emails import CONTEXT_HELP, email_on_commit, register_emails
-from notifications.reminders import register_reminder
+from notifications.reminders import days_now, register_reminder
 
 PERSON_VALUES = {
     "recipient": CONTEXT_HELP["recipient"],
@@ -121,7 +121,7 @@ def membership_expiring_send(*, object, days: int, due) -> None:
             "recipient": user.get_full_name(),
             "association": association.name,
             "contact_email": association.contact_email,
-            "days": str(days),
+            "days": str(days_now(days=days, due=due, before=True)),
             "end": membership.end,
             "url": settings.SITE_URL.rstrip("/")
             + reverse("billing:membership", kwargs={"slug": association.slug}),
@@ -195,7 +195,7 @@ def invoice_unpaid_send(*, object, days: int, due) -> None:
             "recipient": person.get_full_name(),
             "association": association.name,
             "contact_email": association.contact_email,
-            "days": str(days),
+            "days": str(days_now(days=days, due=due, before=False)),
             "number": invoice.display_number,
             "fee": fee,
             "issued_on": due - datetime.timedelta(days=days),

@@ -28,7 +28,7 @@ from endorsement.enums import EndorsementStatus as E
 from endorsement.inactivity import months_after, months_before
 from endorsement.lifecycle import renewal_dates, renewal_policy
 from endorsement.models import Application, Endorsement, Renewal
-from notifications.reminders import register_reminder
+from notifications.reminders import days_now, register_reminder
 
 ENDORSEMENT_VALUES = {
     **CONTEXT_HELP,
@@ -123,7 +123,7 @@ def _send(key: str, endorsement: Endorsement, **extra) -> None:
 
 
 def renewal_due_send(*, object, days: int, due) -> None:
-    _send("reminder.renewal_due", object, days=str(days))
+    _send("reminder.renewal_due", object, days=str(days_now(days=days, due=due, before=True)))
 
 
 def renewal_late_send(*, object, days: int, due) -> None:
@@ -298,7 +298,7 @@ def registration_waiting_send(*, object, days: int, due) -> None:
         key="reminder.registration_waiting",
         recipients=recipients,
         extra={
-            "days": str(days),
+            "days": str(days_now(days=days, due=due, before=False)),
             "registered_on": _local_date(application.association, application.state_changed),
         },
     )
@@ -330,7 +330,7 @@ def portfolio_inactive_send(*, object, days: int, due) -> None:
     """To the applicant; a copy of its own, in their language, to the advisor."""
     application = object
     extra = {
-        "days": str(days),
+        "days": str(days_now(days=days, due=due, before=False)),
         "last_activity": _local_date(application.association, application.last_activity),
     }
     application_email_on_commit(

@@ -22,6 +22,7 @@ that writes its e-mails: two scans at once, a scan run twice, or a scan killed m
 run again write each reminder once, and so each of its e-mails once.
 """
 
+import contextvars
 import datetime
 import logging
 from collections.abc import Callable, Iterable
@@ -56,6 +57,19 @@ class ReminderKind:
 
 
 REMINDERS: dict[str, ReminderKind] = {}
+
+# The day the running scan sends for (the association's today, or the one a test gives).
+_scan_day: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar(
+    "reminder_scan_day", default=None
+)
+
+
+def days_now(*, days: int, due: datetime.date, before: bool) -> int:
+    """The days a reminder's e-mail should name on the day it is sent: a reminder "30 days
+    before" sent two days late (the scan caught up) says 28, one "14 days after" says 16."""
+    today = _scan_day.get() or due
+    late = (today - due).days
+    return days - late if before else days + late
 
 
 def register_reminder(
@@ -179,6 +193,7 @@ def reminders_scan(
     wanted = set(kinds) if kinds is not None else None
     for association in associations if associations is not None else Association.objects.all():
         day = today or association.today()
+        _scan_day.set(day)
         since = day - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS)
         for schedule in schedules(association):
             kind = schedule.kind

@@ -28,7 +28,7 @@ from endorsement.emails import (
     register_emails,
 )
 from endorsement.enums import BUILDING_STATES, OPEN_STATES
-from notifications.reminders import register_reminder
+from notifications.reminders import days_now, register_reminder
 from portfolios.emails import RATER_VALUES
 from portfolios.enums import ReferenceStatus
 from portfolios.models import Reference
@@ -112,7 +112,7 @@ def reference_pending_send(*, object, days: int, due) -> None:
             "role": RATER_ROLE[reference.relationship],
             "items": items,
             "minutes": minutes_to_rate(items),
-            "days": days,
+            "days": days_now(days=days, due=due, before=False),
             "asked_on": association_day(reference.sent_at, association),
             "deadline": association_day(reference.token_expires, association),
             "link": link,

@@ -37,7 +37,7 @@ from endorsement.emails import (
 )
 from endorsement.enums import CLOSED_STATES
 from endorsement.enums import ApplicationState as S
-from notifications.reminders import register_reminder
+from notifications.reminders import days_now, register_reminder
 from reviews.enums import CommentSection, ExamResult
 from reviews.models import Comment, ExamRegistration, ReviewAssignment, VignetteScore
 from reviews.panels import section_url
@@ -169,7 +169,7 @@ def comment_unanswered_send(*, object, days: int, due) -> None:
             "section": CommentSection(comment.section).label,
             "written_on": association_day(comment.created, application.association),
             "comment": body,
-            "days": str(days),
+            "days": str(days_now(days=days, due=due, before=False)),
             "url": settings.SITE_URL
             + section_url(application, comment.section)
             + f"#comment-{comment.pk}",
@@ -242,11 +242,11 @@ def _review_send(name: str, assignment: ReviewAssignment, days: int) -> None:
 
 
 def review_due_send(*, object, days: int, due) -> None:
-    _review_send("review_due", object, days)
+    _review_send("review_due", object, days_now(days=days, due=due, before=True))
 
 
 def review_overdue_send(*, object, days: int, due) -> None:
-    _review_send("review_overdue", object, days)
+    _review_send("review_overdue", object, days_now(days=days, due=due, before=False))
 
 
 # --- exam grading -------------------------------------------------------------------------------
@@ -335,11 +335,11 @@ def _grading_send(name: str, score_row: VignetteScore, days: int) -> None:
 
 
 def grading_due_send(*, object, days: int, due) -> None:
-    _grading_send("grading_due", object, days)
+    _grading_send("grading_due", object, days_now(days=days, due=due, before=True))
 
 
 def grading_overdue_send(*, object, days: int, due) -> None:
-    _grading_send("grading_overdue", object, days)
+    _grading_send("grading_overdue", object, days_now(days=days, due=due, before=False))
 
 
 # --- the exam sitting ---------------------------------------------------------------------------
@@ -382,7 +382,7 @@ def exam_sitting_send(*, object, days: int, due) -> None:
         extra={
             "sitting": label,
             "sitting_note": sitting.note,
-            "days": str(days),
+            "days": str(days_now(days=days, due=due, before=True)),
             "url": _url("reviews:exam.register", application_id=application.pk),
         },
     )

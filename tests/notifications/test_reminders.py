@@ -108,3 +108,13 @@ def test_an_essential_reminder_on_a_fixed_day_cannot_be_switched_off_either(asso
     schedule = {s.kind.kind: s for s in schedules(association)}["renewal_late"]
     assert REMINDERS["renewal_late"].essential and REMINDERS["renewal_late"].fixed
     assert (schedule.active, schedule.own) == (True, True)
+
+
+def test_a_reminder_sent_late_names_the_days_really_left(
+    holder_due, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        # The 60-day reminder, missed while the beat was down, goes out two days late.
+        assert scan(END - datetime.timedelta(days=58)) == {"renewal_due": 1}
+    assert "58 days from now" in mail.outbox[0].body
+    assert Reminder.objects.get().days == 60
