@@ -13,7 +13,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 def run(command: list[str], database: Path) -> str:
     env = {
         "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", "/tmp"),
+        "HOME": os.environ.get("HOME", str(database.parent)),
         "DEBUG": "1",
         "SECURE_SSL": "0",
         "SECRET_KEY": "demo-not-secret",
