@@ -14,9 +14,11 @@ PYTEST_WORKERS ?= 2
 TEST_ENV := DEBUG=0 SECURE_SSL=0 SECRET_KEY=test-not-secret DATABASE_URL=$(TEST_DATABASE_URL) \
 	REDIS_URL=$(TEST_REDIS_URL) STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
 	PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher \
-	PRIVATE_MEDIA_ROOT=$(CURDIR)/var/test-private
+	PRIVATE_MEDIA_ROOT=$(CURDIR)/var/test-private UPLOAD_SCAN_DISABLED=1
+# The tests that scan set CLAMAV_SOCKET themselves (a fake clamd, or a real one when present).
 PROD_ENV := DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
-	ALLOWED_HOSTS=portal.example.org DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3
+	ALLOWED_HOSTS=portal.example.org DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3 \
+	CLAMAV_SOCKET=tcp://clamav:3310
 
 .PHONY: install demo demo-codes seed test check-services lint fmt bench messages clean
 
