@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from portfolios.documents import (
     ACCEPT,
+    ScannerUnavailable,
     clamav_scan,
     document_clean,
     document_form_field,
@@ -160,3 +161,21 @@ def test_document_clean_checks_once(application, owner, clamd):
     )
 
     assert len(clamd.received) == 1
+
+
+def test_clamav_scan_over_tcp():
+    server = FakeClamd(tcp=True)
+    try:
+        assert clamav_scan(io.BytesIO(PDF_BYTES + EICAR), socket_path=server.path) == (
+            "Eicar-Signature"
+        )
+        assert clamav_scan(io.BytesIO(PDF_BYTES), socket_path=server.path) is None
+    finally:
+        server.close()
+    assert server.received == [PDF_BYTES + EICAR, PDF_BYTES]
+
+
+@pytest.mark.parametrize("address", ["tcp://clamav", "tcp://:3310", "tcp://127.0.0.1:1"])
+def test_a_bad_or_closed_tcp_address_is_an_unavailable_scanner(address):
+    with pytest.raises(ScannerUnavailable):
+        clamav_scan(io.BytesIO(PDF_BYTES), socket_path=address, timeout=2)
