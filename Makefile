@@ -14,11 +14,13 @@ PYTEST_WORKERS ?= 2
 TEST_ENV := DEBUG=0 SECURE_SSL=0 SECRET_KEY=test-not-secret DATABASE_URL=$(TEST_DATABASE_URL) \
 	REDIS_URL=$(TEST_REDIS_URL) STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
 	PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher \
-	PRIVATE_MEDIA_ROOT=$(CURDIR)/var/test-private
+	PRIVATE_MEDIA_ROOT=$(CURDIR)/var/test-private UPLOAD_SCAN_DISABLED=1
+# The tests that scan set CLAMAV_SOCKET themselves (a fake clamd, or a real one when present).
 PROD_ENV := DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
-	ALLOWED_HOSTS=portal.example.org DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3
+	ALLOWED_HOSTS=portal.example.org DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3 \
+	CLAMAV_SOCKET=tcp://clamav:3310
 
-.PHONY: install demo demo-codes seed test check-services lint fmt bench messages clean
+.PHONY: install demo demo-codes seed test check-services lint fmt bench messages clean backup restore
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +73,17 @@ test: install messages check-services lint
 
 bench: install check-services
 	$(TEST_ENV) $(PY) bench/run.py
+
+# The database (pg_dump) and the private files in one archive, and back (deploy/backup.py,
+# docs/deploy.md). DATABASE_URL and PRIVATE_MEDIA_ROOT come from the environment or ENV_FILE;
+# PG_CLIENT="docker compose exec -T db" runs PostgreSQL's clients in the db container.
+BACKUP_DIR ?= backups
+backup:
+	$(PYTHON) deploy/backup.py $(if $(ENV_FILE),--env-file $(ENV_FILE)) backup --output $(BACKUP_DIR)
+
+restore:
+	@test -n "$(ARCHIVE)" || { echo "Usage: make restore ARCHIVE=backups/portal-<time>.tar.gz [FORCE=1]"; exit 2; }
+	$(PYTHON) deploy/backup.py $(if $(ENV_FILE),--env-file $(ENV_FILE)) restore $(ARCHIVE) $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

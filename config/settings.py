@@ -201,8 +201,11 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
-# clamd's unix socket: when set, every upload is scanned and refused if the scan fails.
+# clamd's unix socket path or tcp://host:port: when set, every upload is scanned and refused if
+# the scan fails. Without DEBUG it is required (portfolios.checks) unless UPLOAD_SCAN_DISABLED
+# says, explicitly, that uploads are stored unscanned.
 CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="")
+UPLOAD_SCAN_DISABLED = env.bool("UPLOAD_SCAN_DISABLED", default=False)
 
 # References: days a rater's single-use link stays valid.
 REFERENCE_LINK_DAYS = env.int("REFERENCE_LINK_DAYS", default=30)

@@ -9,9 +9,10 @@ class PortfoliosConfig(AppConfig):
     def ready(self):
         # The portfolio's condition on submitting (endorsement.conditions), its e-mails.
         # Add-on designations on the holder's and the coordinator's dashboards. The references'
-        # reminders (notifications.reminders).
+        # reminders (notifications.reminders). The check that a virus scanner is configured.
         from portfolios import (  # noqa: F401
             add_on_dashboards,
+            checks,
             conditions,
             dashboards,
             emails,

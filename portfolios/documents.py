@@ -3,7 +3,8 @@
 A file is accepted when
 
 * it is not empty and not larger than ``settings.FILE_UPLOAD_MAX_BYTES`` (10 MB by default);
-* clamd finds no virus in it, when ``settings.CLAMAV_SOCKET`` names a clamd unix socket. The
+* clamd finds no virus in it, when ``settings.CLAMAV_SOCKET`` names a clamd unix socket (a
+  path) or TCP address (``tcp://clamav:3310``, docker-compose's ``clamav`` service). The
   file is streamed to clamd with its INSTREAM command (no extra library). When a scanner is
   configured but cannot give an answer, the file is refused: an unscanned file is never stored.
   The scan comes before the type check, so a virus is reported as such whatever its type;
@@ -144,17 +145,33 @@ class ScannerUnavailable(Exception):
     """The configured virus scanner could not give an answer."""
 
 
+def _clamd_connect(address: str, timeout: float) -> socket.socket:
+    """A connection to clamd: ``tcp://host:port`` over TCP (clamd in another container, where a
+    shared unix socket would need matching user ids), anything else as a unix socket path."""
+    if address.startswith("tcp://"):
+        host, _sep, port = address.removeprefix("tcp://").rstrip("/").rpartition(":")
+        if not host or not port.isdigit():
+            raise OSError(f"not a tcp://host:port address: {address}")
+        return socket.create_connection((host.strip("[]"), int(port)), timeout=timeout)
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.settimeout(timeout)
+        conn.connect(address)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def clamav_scan(file, *, socket_path: str, timeout: float = CLAMAV_TIMEOUT) -> str | None:
-    """Stream the file to clamd (INSTREAM) over its unix socket.
+    """Stream the file to clamd (INSTREAM) over its unix socket or TCP address.
 
     Returns the name of the virus found, or None when the file is clean. Raises
     ScannerUnavailable when clamd cannot be reached or answers anything else.
     """
     file.seek(0)
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(timeout)
-            conn.connect(socket_path)
+        with _clamd_connect(socket_path, timeout) as conn:
             conn.sendall(b"zINSTREAM\0")
             while chunk := file.read(_CLAMAV_CHUNK):
                 conn.sendall(struct.pack("!L", len(chunk)) + chunk)

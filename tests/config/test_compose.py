@@ -161,6 +161,22 @@ def test_nginx_serves_static_and_private_volumes_read_only(services):
         assert mounts(services[name])["private"] == "/srv/private"
 
 
+def test_clamav_scans_uploads_of_web_and_worker(compose, services):
+    """clamd runs beside the portal, reachable on the internal network only, and the example
+    configuration points the portal at it (production refuses to start without a scanner)."""
+    clamav = services["clamav"]
+    assert clamav["image"].startswith("clamav/clamav:")
+    assert "ports" not in clamav, "clamd answers anyone who connects: never publish it"
+    assert "3310" in [str(port) for port in clamav["expose"]]
+    assert mounts(clamav)["clamdb"] == "/var/lib/clamav"
+    assert "clamdb" in compose["volumes"]
+    for name in ("web", "worker"):
+        assert "clamav" in services[name]["depends_on"]
+    assert env_example_set()["CLAMAV_SOCKET"] == "tcp://clamav:3310"
+    assert "UPLOAD_SCAN_DISABLED" in env_example()
+    assert "UPLOAD_SCAN_DISABLED" not in env_example_set()
+
+
 # --- nginx -------------------------------------------------------------------------------
 
 

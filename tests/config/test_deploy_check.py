@@ -19,6 +19,9 @@ _SCRUBBED = {
     "STATICFILES_BACKEND",
     "PASSWORD_HASHERS",
     "DJANGO_SETTINGS_MODULE",
+    # The test suite runs without a scanner on purpose (Makefile's TEST_ENV); production must not.
+    "CLAMAV_SOCKET",
+    "UPLOAD_SCAN_DISABLED",
     # Set while Playwright runs in this process; a production process never has it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
@@ -35,6 +38,8 @@ def production_env(tmp_path, **overrides):
         DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
         PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
         PRIVATE_MEDIA_ACCEL_PREFIX="/protected/",
+        # docker-compose's clamd; the check does not connect.
+        CLAMAV_SOCKET="tcp://clamav:3310",
     )
     env.update(overrides)
     return env
@@ -64,3 +69,47 @@ def test_check_deploy_fails_when_tls_is_switched_off(tmp_path):
     output = result.stdout + result.stderr
     for check_id in ("security.W004", "security.W008", "security.W012", "security.W018"):
         assert check_id in output
+
+
+def test_production_refuses_to_start_without_a_virus_scanner(tmp_path):
+    env = production_env(tmp_path)
+    del env["CLAMAV_SOCKET"]
+
+    result = run_check(env)
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "portfolios.E001" in output
+    assert "UPLOAD_SCAN_DISABLED=1" in output
+
+
+def test_running_without_a_scanner_needs_the_explicit_setting(tmp_path):
+    env = production_env(tmp_path, UPLOAD_SCAN_DISABLED="1")
+    del env["CLAMAV_SOCKET"]
+
+    result = run_check(env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_scanner_and_the_opt_out_together_are_refused(tmp_path):
+    result = run_check(production_env(tmp_path, UPLOAD_SCAN_DISABLED="1"))
+
+    assert result.returncode != 0
+    assert "portfolios.E002" in result.stdout + result.stderr
+
+
+def test_the_demo_needs_no_scanner(tmp_path):
+    env = production_env(tmp_path, DEBUG="1", SECURE_SSL="0")
+    del env["CLAMAV_SOCKET"]
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -2,12 +2,6 @@
 that check an upload once."""
 
 import io
-import os
-import shutil
-import socket
-import struct
-import tempfile
-import threading
 
 import pytest
 from django import forms
@@ -15,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from portfolios.documents import (
     ACCEPT,
+    ScannerUnavailable,
     clamav_scan,
     document_clean,
     document_form_field,
@@ -22,70 +17,7 @@ from portfolios.documents import (
 )
 from portfolios.models import Document
 from tests.factories import PDF_BYTES
-from tests.portfolios.documents.helpers import upload
-
-# The anti-virus test file (https://www.eicar.org/download-anti-malware-testfile/).
-EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-
-
-# --- Virus scan through clamd ---------------------------------------------------------------
-
-
-class FakeClamd:
-    """A tiny clamd: answers INSTREAM on a unix socket, finding EICAR anywhere in the stream."""
-
-    def __init__(self, *, reply: bytes | None = None):
-        self.directory = tempfile.mkdtemp(prefix="clamd", dir="/tmp")  # short: sun_path ≤ 108
-        self.path = os.path.join(self.directory, "clamd.sock")
-        self.reply = reply
-        self.received: list[bytes] = []
-        self.commands: list[bytes] = []
-        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.server.bind(self.path)
-        self.server.listen(5)
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    @staticmethod
-    def _read_exactly(conn, size: int) -> bytes:
-        data = b""
-        while len(data) < size:
-            chunk = conn.recv(size - len(data))
-            if not chunk:
-                raise ConnectionError("closed")
-            data += chunk
-        return data
-
-    def _serve(self):
-        while True:
-            try:
-                conn, _address = self.server.accept()
-            except OSError:
-                return
-            with conn:
-                try:
-                    command = b""
-                    while not command.endswith(b"\0"):
-                        command += self._read_exactly(conn, 1)
-                    self.commands.append(command)
-                    stream = b""
-                    while length := struct.unpack("!L", self._read_exactly(conn, 4))[0]:
-                        stream += self._read_exactly(conn, length)
-                    self.received.append(stream)
-                    if self.reply is not None:
-                        reply = self.reply
-                    elif EICAR in stream:
-                        reply = b"stream: Eicar-Signature FOUND\0"
-                    else:
-                        reply = b"stream: OK\0"
-                    conn.sendall(reply)
-                except ConnectionError:
-                    continue
-
-    def close(self):
-        self.server.close()
-        self.thread.join(timeout=5)
-        shutil.rmtree(self.directory, ignore_errors=True)
+from tests.portfolios.documents.helpers import EICAR, FakeClamd, upload
 
 
 @pytest.fixture
@@ -229,3 +161,21 @@ def test_document_clean_checks_once(application, owner, clamd):
     )
 
     assert len(clamd.received) == 1
+
+
+def test_clamav_scan_over_tcp():
+    server = FakeClamd(tcp=True)
+    try:
+        assert clamav_scan(io.BytesIO(PDF_BYTES + EICAR), socket_path=server.path) == (
+            "Eicar-Signature"
+        )
+        assert clamav_scan(io.BytesIO(PDF_BYTES), socket_path=server.path) is None
+    finally:
+        server.close()
+    assert server.received == [PDF_BYTES + EICAR, PDF_BYTES]
+
+
+@pytest.mark.parametrize("address", ["tcp://clamav", "tcp://:3310", "tcp://127.0.0.1:1"])
+def test_a_bad_or_closed_tcp_address_is_an_unavailable_scanner(address):
+    with pytest.raises(ScannerUnavailable):
+        clamav_scan(io.BytesIO(PDF_BYTES), socket_path=address, timeout=2)
