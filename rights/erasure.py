@@ -150,15 +150,18 @@ def applicant_erase(*, association: Association, person: User, by: User) -> int:
 
     new_email = erased_email(person.pk)
     application_type = ContentType.objects.get_for_model(Application)
-    mails = OutboxMessage.objects.filter(
-        Q(recipient_user=person)
-        | Q(recipient__iexact=old_email)
-        | Q(concerns_type=application_type, concerns_id__in=app_ids)
-    )
-    mails.filter(state__in=[MessageState.QUEUED, MessageState.SENDING]).delete()
     to_them = Q(recipient_user=person) | Q(recipient__iexact=old_email)
-    mails.filter(to_them).update(recipient=new_email)
-    mails.update(subject="", text_body="", html_body="", text_shown="", url="", last_error="")
+    mails = OutboxMessage.objects.filter(
+        to_them | Q(concerns_type=application_type, concerns_id__in=app_ids)
+    )
+    # Not sent yet: never sent now. The rest keep their row (what was sent, when) without text;
+    # the ids are taken first, as changing the address takes some rows out of ``mails``.
+    mails.filter(state__in=[MessageState.QUEUED, MessageState.SENDING]).delete()
+    mail_ids = list(mails.values_list("pk", flat=True))
+    OutboxMessage.objects.filter(pk__in=mail_ids).filter(to_them).update(recipient=new_email)
+    OutboxMessage.objects.filter(pk__in=mail_ids).update(
+        subject="", text_body="", html_body="", text_shown="", url="", last_error=""
+    )
     ConflictDeclaration.objects.filter(person_email__iexact=old_email).update(
         person_email=new_email
     )
