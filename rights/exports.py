@@ -77,7 +77,7 @@ billing.json, invoices.csv, payments.csv
 endorsements.json     endorsements you hold, their history and renewals
 emails.json, emails/  the e-mails the portal sent to you, as sent (personal links such as a
                       rater's may be masked)
-documents/            the files you uploaded, named <application>-<document id>-<your name>
+documents/            the files you uploaded, named <application>-<document id>-<file name>
 certificates/         your certificates (PDF)
 
 Dates and times are in UTC (ISO 8601). Codes (states, kinds) are the portal's own values; the
