@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "credentials",
     "billing",
     "reports",
+    "rights",
     "ninja",  # the API docs page with its assets served from our static files
     "demo",
 ]

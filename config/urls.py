@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("credentials.urls")),
     path("", include("billing.urls")),
     path("", include("reports.urls")),
+    path("", include("rights.urls")),
     path("api/v1/", credentials_api.urls),
 ]

@@ -216,6 +216,7 @@ APPS_WITH_TEXT = (
     "credentials",
     "billing",
     "reports",
+    "rights",
     "config",
 )
 

@@ -20,6 +20,7 @@ PORTAL_NAMESPACES = (
     "credentials",
     "billing",
     "reports",
+    "rights",
 )
 
 # URL names the walk never opens, with the reason. POST-only views answer a GET with 405 or a
@@ -107,6 +108,7 @@ SKIPPED = {
     "credentials:name_change.request": "tests/browser/test_name_change.py (1280, 390, axe)",
     "credentials:name_change.decide": "tests/browser/test_name_change.py (1280, 390, axe)",
     "reports:report.csv": "a CSV download",
+    "rights:export.download": "a zip download (tests/rights/test_export.py)",
     "endorsement:desk.csv": "a CSV download",
     "endorsement:desk.bulk": "POST only: the renewal desk's bulk actions (their confirmation)",
     "endorsement:emeritus.decide": (

@@ -152,6 +152,11 @@ WALKED = {
     "billing:admin.invoices",
     "reports:index",
     "reports:report",
+    # Data rights: the applicant's "Download my data" page, the admin's erasure pages (the
+    # walk opens the confirmation of one applicant, never posts it).
+    "rights:export",
+    "rights:erasure",
+    "rights:erasure.confirm",
 }
 # An association's invoices are alike: a few are enough.
 LIMITS["billing:invoice"] = 3

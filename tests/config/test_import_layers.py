@@ -1,12 +1,12 @@
 """No import runs up the layers of DESIGN.md.
 
 The portal's apps depend one way, down this order: accounts ← notifications ← competencies ←
-endorsement ← portfolios ← reviews ← credentials, billing ← reports ← demo. Every module of an
-app (its migrations aside) is read with ``ast`` and each of its imports, at module level or inside a
-function, is checked: it may import its own app, an app earlier in the order, Django and
+endorsement ← portfolios ← reviews ← credentials, billing ← reports ← rights ← demo. Every module of
+an app (its migrations aside) is read with ``ast`` and each of its imports, at module level or
+inside a function, is checked: it may import its own app, an app earlier in the order, Django and
 third-party packages; never a later app, nor another app's ``views`` (shared mixins live in one
-permissions module). A lower app that needs something of a higher one offers a registry that
-the higher app fills in ``AppConfig.ready`` (``accounts.dashboards``, ...).
+permissions module). A lower app that needs something of a higher one offers a registry that the
+higher app fills in ``AppConfig.ready`` (``accounts.dashboards``, ...).
 ``config`` is the wiring at the top and may import anything; ``tests`` and ``bench`` are not apps.
 """
 
@@ -29,6 +29,7 @@ LAYERS = [
     ("reviews",),
     ("credentials", "billing"),
     ("reports",),
+    ("rights",),
     ("demo",),
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
