@@ -10,9 +10,11 @@ fresh again; the apps that own those models connect it in their ``AppConfig.read
 (dependencies point down: this module knows none of them).
 
 Never cached: a signed-in visitor's page (their menu, their name), a page with messages waiting
-for the visitor, anything but a GET or HEAD answered 200, an address with a query string. The
-page's CSRF token (the language form) is rendered as a mark and replaced by the visitor's own
-token on every answer, so a cached page never hands one visitor's token to another.
+for the visitor, anything but a GET or HEAD answered 200, an address with a query string. Values
+that must differ on every answer are template variables rendered as marks and replaced on every
+answer (``PER_REQUEST``): the CSRF token of the language form, so a cached page never hands one
+visitor's token to another; a per-response value added later (e.g. a CSP nonce given to the
+templates as a variable) registers there with ``register_per_request``.
 """
 
 import hashlib
@@ -26,10 +28,29 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 GENERATION_KEY = "public-pages:generation"
-# Rendered where the page's CSRF token goes; replaced by the visitor's token on every answer.
-CSRF_MARK = "public-page-csrf-mark"
+# Template variable -> function(request) giving its value for this answer; the cached page holds
+# a mark instead (``per_request_marks``, given to templates by accounts.context_processors).
+PER_REQUEST: dict = {"csrf_token": lambda request: get_token(request)}
+# The CSRF token's mark.
+CSRF_MARK = "public-page-mark-csrf_token"
 # Headers of the view's answer kept with the page (the middleware adds the rest on every answer).
 KEPT_HEADERS = ("Content-Type", "Cache-Control", "Content-Language", "X-Robots-Tag")
+
+
+def register_per_request(name: str, function) -> None:
+    """Template variable ``name`` differs on every answer: ``function(request)`` gives it."""
+    PER_REQUEST[name] = function
+
+
+def per_request_marks() -> dict[str, str]:
+    return {name: f"public-page-mark-{name}" for name in PER_REQUEST}
+
+
+def _fill(request, content: bytes) -> bytes:
+    for name, mark in per_request_marks().items():
+        if mark.encode() in content:
+            content = content.replace(mark.encode(), str(PER_REQUEST[name](request)).encode())
+    return content
 
 
 def public_pages_generation() -> int:
@@ -75,8 +96,7 @@ def _cacheable(request) -> bool:
 
 
 def _answer(request, content: bytes, status: int, headers: dict) -> HttpResponse:
-    token = get_token(request).encode()
-    return HttpResponse(content.replace(CSRF_MARK.encode(), token), status=status, headers=headers)
+    return HttpResponse(_fill(request, content), status=status, headers=headers)
 
 
 def cached_public_page(request, render, seconds: int) -> HttpResponse:
@@ -91,18 +111,16 @@ def cached_public_page(request, render, seconds: int) -> HttpResponse:
     if kept is not None:
         content, status, headers = kept
         return _answer(request, content, status, headers)
-    request.public_page_csrf_mark = True
+    request.public_page_marks = True
     try:
         response = render()
         if hasattr(response, "render"):
             response.render()
     finally:
-        request.public_page_csrf_mark = False
+        request.public_page_marks = False
     if response.status_code != 200 or response.cookies or response.streaming:
-        if CSRF_MARK.encode() in getattr(response, "content", b""):
-            response.content = response.content.replace(
-                CSRF_MARK.encode(), get_token(request).encode()
-            )
+        if not response.streaming:
+            response.content = _fill(request, response.content)
         return response
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     cache.set(key, (response.content, response.status_code, headers), seconds)
