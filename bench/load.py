@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import test_database
+from harness import results_print, test_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
@@ -238,7 +238,7 @@ def main():
                 f"{SECONDS:g} s per page"
             )
             rows = []
-            trivial = None
+            trivial = trivial_p95 = None
             for label, path, cookie, target in pages:
                 asyncio.run(drive(port, path, cookie, WARM_UP_SECONDS))
                 rate, latencies, errors = asyncio.run(drive(port, path, cookie, SECONDS))
@@ -246,11 +246,6 @@ def main():
                     trivial = rate
                 p95 = percentile(latencies, 0.95)
                 ratio = rate / trivial
-                met = (
-                    "-"
-                    if target is None
-                    else ("yes" if ratio >= target and p95 < P95_TARGET_MS and not errors else "NO")
-                )
                 rows.append(
                     (
                         label,
@@ -261,11 +256,11 @@ def main():
                         errors,
                         f"{ratio:.0%}",
                         "" if target is None else f"{target:.0%}",
-                        met,
+                        "" if target is None else ("yes" if ratio >= target else "NO"),
+                        "yes" if p95 < P95_TARGET_MS else "NO",
                     )
                 )
-            from harness import results_print
-
+                trivial_p95 = trivial_p95 if trivial_p95 is not None else p95
             results_print(
                 [
                     ("page", "36"),
@@ -277,13 +272,22 @@ def main():
                     ("ratio", "6"),
                     ("target", "6"),
                     ("met", "3"),
+                    ("p95 met", "7"),
                 ],
                 rows,
             )
             print(
                 f"Targets: public pages {PUBLIC_TARGET:.0%} of the trivial view, signed-in pages "
-                f"{SIGNED_IN_TARGET:.0%}, p95 under {P95_TARGET_MS} ms, every answer a 200."
+                f"{SIGNED_IN_TARGET:.0%} (met: the ratio), p95 under {P95_TARGET_MS} ms (p95 met), "
+                "every answer a 200 (errors)."
             )
+            if trivial_p95 >= P95_TARGET_MS:
+                print(
+                    f"The trivial view's own p95 is {trivial_p95:.0f} ms: this machine cannot "
+                    f"answer {CONNECTIONS} connections within {P95_TARGET_MS} ms even for it "
+                    "(busy: see the load average), so the p95 column says little here; the "
+                    "ratios still compare."
+                )
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
