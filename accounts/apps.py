@@ -11,8 +11,12 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from accounts import member_sections  # noqa: F401
+        from accounts.models import Association
+        from accounts.public_pages import forget_on_changes_of
         from accounts.signals import activate_preferred_language, forget_totp_mark, remember_totp
 
         user_logged_in.connect(activate_preferred_language, dispatch_uid="preferred_language")
         user_logged_in.connect(remember_totp, dispatch_uid="remember_totp")
         authenticator_removed.connect(forget_totp_mark, dispatch_uid="forget_totp_mark")
+        # The public pages list the associations, with their names and brand.
+        forget_on_changes_of(Association)

@@ -2,7 +2,13 @@ from accounts.selectors import user_role_grants
 
 
 def portal(request):
-    """Navigation data: the staff dashboards the signed-in user can open."""
+    """Navigation data: the staff dashboards the signed-in user can open. A public page being
+    rendered for the cache (``accounts.public_pages``) gets marks for the values that differ on
+    every answer (its CSRF token), replaced by each visitor's own when it is served."""
+    if getattr(request, "public_page_marks", False):
+        from accounts.public_pages import per_request_marks
+
+        return per_request_marks()
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

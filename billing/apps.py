@@ -9,6 +9,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from accounts.public_pages import forget_on_changes_of
         from billing import (  # noqa: F401
             checks,
             conditions,
@@ -19,6 +20,7 @@ class BillingConfig(AppConfig):
             renewal_fees,
             rules,
         )
+        from billing.models import CategoryFee, FeeSchedule
         from billing.services import fee_due_on_step
         from competencies import costs
         from endorsement.services import register_after_step
@@ -27,3 +29,5 @@ class BillingConfig(AppConfig):
         register_after_step("register", "accept", "submit", "start_reinstatement")(fee_due_on_step)
         # What each category costs, on the public pages and the eligibility check.
         costs.register(dashboards.category_cost_sentences)
+        # ...so a change of fees empties the cached public pages.
+        forget_on_changes_of(FeeSchedule, CategoryFee)

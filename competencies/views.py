@@ -1,10 +1,12 @@
-"""Public pages: what the endorsement is, each association's categories and their requirements."""
+"""Public pages: what the endorsement is, each association's categories and their requirements.
+An anonymous visitor gets them from the cache (``accounts.public_pages``)."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from accounts.models import Association
+from accounts.public_pages import PublicPageCacheMixin
 from accounts.selectors import listed_associations
 from competencies.selectors import (
     categories_by_family,
@@ -17,7 +19,7 @@ from competencies.selectors import (
 )
 
 
-class HomeView(TemplateView):
+class HomeView(PublicPageCacheMixin, TemplateView):
     template_name = "competencies/home.html"
 
     def get_context_data(self, **kwargs):
@@ -33,7 +35,7 @@ class AssociationMixin:
         return get_object_or_404(listed_associations(), slug=self.kwargs["slug"])
 
 
-class AssociationView(AssociationMixin, TemplateView):
+class AssociationView(PublicPageCacheMixin, AssociationMixin, TemplateView):
     template_name = "competencies/association.html"
 
     def get_context_data(self, **kwargs):
@@ -52,7 +54,7 @@ class AssociationView(AssociationMixin, TemplateView):
         return context
 
 
-class CategoryView(AssociationMixin, TemplateView):
+class CategoryView(PublicPageCacheMixin, AssociationMixin, TemplateView):
     template_name = "competencies/category.html"
 
     def get_context_data(self, **kwargs):

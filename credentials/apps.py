@@ -13,6 +13,7 @@ class CredentialsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from accounts import ui
+        from accounts.public_pages import forget_on_changes_of, public_pages_forget
         from credentials import dashboards, emails, notes, rules  # noqa: F401
         from credentials.badges import status_list_forget_on_save
         from credentials.services import certificate_on_award, certificate_on_status_change
@@ -52,6 +53,9 @@ class CredentialsConfig(AppConfig):
             forget_add_on_on_save, sender=EndorsementAddOn, dispatch_uid="credentials.add_on"
         )
         register_on_status_change(forget_after_step)
+        # The anonymous visitors' cached public pages (the verification page among them) too.
+        forget_on_changes_of(Endorsement, EndorsementAddOn)
+        register_on_status_change(public_pages_forget)
         # And its association's status lists: a revocation or lapse shows in them at once.
         post_save.connect(
             status_list_forget_on_save, sender=Endorsement, dispatch_uid="credentials.status_list"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from accounts.public_pages import public_pages_forget
 from accounts.rate_limits import client_address, count_hit
 from accounts.time_zones import zone_for
 from credentials.selectors import PublicEndorsement, number_is_well_formed, public_endorsement
@@ -38,8 +39,10 @@ def verification_facts(number: str) -> PublicEndorsement | None:
 
 
 def verification_cache_forget(number: str) -> None:
-    """Empty the cached facts of ``number`` in every language (its status changed)."""
+    """Empty the cached facts of ``number`` in every language (its status changed), and the
+    anonymous visitors' cached public pages (its verification page among them)."""
     cache.delete_many([_cache_key(number, code) for code, _name in settings.LANGUAGES])
+    public_pages_forget()
 
 
 def verification_zone(facts: PublicEndorsement, user) -> zoneinfo.ZoneInfo:

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from accounts.permissions import AssociationRoleRequiredMixin
+from accounts.public_pages import cached_public_page
 from credentials.forms import LookupForm, RevokeForm
 from credentials.revocation import RevocationRefused, endorsement_revoke
 from credentials.selectors import certificate_by_code, number_is_well_formed
@@ -60,12 +61,19 @@ def _not_found(request, number: str = "", form=None):
 
 class VerifyView(View):
     """An endorsement's public facts: holder, category, association, status and dates; the
-    same page for a revoked or lapsed one (with since when). An unknown or malformed number
-    gets a 404 page with the look-up form. Answers may be cached for a short time."""
+        same page for a revoked or lapsed one (with since when). An unknown or malformed number
+        gets a 404 page with the look-up form. Answers may be cached for a short time, by browsers
+    and proxies, and here for anonymous visitors (``accounts.public_pages``)."""
 
     def get(self, request, number: str):
+        # Every look-up counts, the cached page's too.
         if not lookup_allowed(request):
             return _too_many(request)
+        return cached_public_page(
+            request, lambda: self.page(request, number), VERIFICATION_CACHE_SECONDS
+        )
+
+    def page(self, request, number: str):
         facts = verification_facts(number)
         if facts is None:
             return _not_found(request, number)
