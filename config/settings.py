@@ -217,6 +217,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 # Seconds an SMTP connection may block; a timeout counts as a transient failure (retried).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The folder of the file-based backend (EMAIL_BACKEND=django.core.mail.backends.filebased
+# .EmailBackend: one file per message; the worker tests count what their workers sent there).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Endorsement portal <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # django-anymail instead of SMTP: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and the
@@ -307,6 +310,9 @@ INACTIVITY_HOLD_MONTHS = env.int("INACTIVITY_HOLD_MONTHS", default=12)
 # A reminder due this many days ago and not yet sent (the beat was down) is still sent; older
 # ones are not (a first scan does not send reminders long past).
 REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=7)
+# Tests only (tests/notifications/test_worker_exactly_once.py): seconds the scan waits after each
+# reminder it writes, so a test can kill a worker in the middle of a batch. Never set elsewhere.
+REMINDER_SCAN_TEST_PAUSE = env.float("REMINDER_SCAN_TEST_PAUSE", default=0)
 
 # Security: production runs with DEBUG off behind TLS; the demo and tests set SECURE_SSL=False.
 _secure = env.bool("SECURE_SSL", default=not DEBUG)
