@@ -17,7 +17,9 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -146,6 +148,12 @@ class Outcome:
 
 
 def email_build(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The e-mail of ``message``; a recipient that is not an address is refused here, before
+    any mail server is contacted (``ValueError``: a permanent failure, written on the row)."""
+    try:
+        validate_email(message.recipient)
+    except ValidationError:
+        raise ValueError(f"Invalid recipient address: {message.recipient!r}") from None
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text_body,
