@@ -243,6 +243,9 @@ OUTBOX_MAX_QUEUED_AGE_SECONDS = env.int("OUTBOX_MAX_QUEUED_AGE_SECONDS", default
 # Send each e-mail in the process that queued it, once its transaction commits (the test suite
 # sets it; without REDIS_URL Celery runs every task inline anyway).
 OUTBOX_SEND_INLINE = env.bool("OUTBOX_SEND_INLINE", default=False)
+# The messages queued in one transaction (a reminder scan's batch) go to workers in tasks of
+# this many, sent through one connection to the mail server.
+OUTBOX_DISPATCH_BATCH = env.int("OUTBOX_DISPATCH_BATCH", default=50)
 
 # Cache (rate limits, TOTP replay protection): Redis when configured.
 REDIS_URL = env("REDIS_URL", default="")
@@ -310,8 +313,10 @@ INACTIVITY_HOLD_MONTHS = env.int("INACTIVITY_HOLD_MONTHS", default=12)
 # A reminder due this many days ago and not yet sent (the beat was down) is still sent; older
 # ones are not (a first scan does not send reminders long past).
 REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=7)
+# The reminder scan writes this many reminders (their keys and e-mails) per transaction.
+REMINDER_SCAN_BATCH = env.int("REMINDER_SCAN_BATCH", default=200)
 # Tests only (tests/notifications/test_worker_exactly_once.py): seconds the scan waits after each
-# reminder it writes, so a test can kill a worker in the middle of a batch. Never set elsewhere.
+# batch it writes, so a test can kill a worker in the middle of a scan. Never set elsewhere.
 REMINDER_SCAN_TEST_PAUSE = env.float("REMINDER_SCAN_TEST_PAUSE", default=0)
 
 # Security: production runs with DEBUG off behind TLS; the demo and tests set SECURE_SSL=False.
