@@ -206,8 +206,11 @@ def due(association):
 def test_two_scans_at_once_on_two_workers_send_each_reminder_once(
     association, due, workers, mail_dir
 ):
-    # A short pause after each reminder makes the two scans overlap for the whole batch.
-    started = [workers(name, REMINDER_SCAN_TEST_PAUSE="0.01") for name in ("one", "two")]
+    # Small batches with a short pause after each make the two scans overlap throughout.
+    started = [
+        workers(name, REMINDER_SCAN_BATCH=10, REMINDER_SCAN_TEST_PAUSE=0.1)
+        for name in ("one", "two")
+    ]
     wait_for(lambda: ready(started), started, "workers ready", deadline=60)
 
     results = [reminders_scan.apply_async(args=[[association.pk]]) for _ in range(2)]
@@ -230,7 +233,7 @@ VISIBILITY = 5  # seconds: Redis hands an unacknowledged task to another worker 
 def test_a_worker_killed_mid_scan_leaves_the_rest_to_the_next_worker_once(
     association, due, workers, mail_dir
 ):
-    first = workers("first", REMINDER_SCAN_TEST_PAUSE="0.05")
+    first = workers("first", REMINDER_SCAN_BATCH=5, REMINDER_SCAN_TEST_PAUSE=0.25)
     wait_for(lambda: ready([first]), [first], "first worker ready", deadline=60)
     reminders_scan.apply_async(args=[[association.pk]], ignore_result=True)
 
@@ -242,6 +245,7 @@ def test_a_worker_killed_mid_scan_leaves_the_rest_to_the_next_worker_once(
     first[0].wait(timeout=10)
     killed_at = written()
     assert 20 <= killed_at < HOLDERS
+    assert killed_at % 5 == 0  # a batch of reminders is written whole or not at all
     # What the killed scan wrote is complete: each reminder written has its e-mail queued.
     assert reminders_rows().count() == killed_at
 
