@@ -1,6 +1,7 @@
 """Writes of the outbox: queue a message (in the caller's transaction; its sending is
-dispatched once that transaction commits), send one (the task's body), resend one, and the
-periodic clean-up of rows left behind by a lost task or a dead worker.
+dispatched once that transaction commits, together with the other messages of that
+transaction), send one or a batch (the tasks' bodies), resend one, and the periodic clean-up
+of rows left behind by a lost task or a dead worker.
 
 Sending is at least once, and in practice once: a row is taken only while it is queued, under
 a row lock that skips rows another worker holds, and is marked "sending" before the mail
@@ -99,8 +100,10 @@ class _Dispatch:
 
     def __init__(self):
         self.ids: list[int] = []
+        self.done = False
 
     def __call__(self) -> None:
+        self.done = True
         size = max(settings.OUTBOX_DISPATCH_BATCH, 1)
         for start in range(0, len(self.ids), size):
             ids = self.ids[start : start + size]
@@ -122,9 +125,13 @@ def dispatch_on_commit(message_id: int) -> None:
         message_dispatch(message_id=message_id)
         return
     pending = getattr(_dispatching, "pending", None)
-    # Still this transaction's? Its callback is gone once it committed or rolled back.
-    if pending is None or not any(
-        callback is pending for _savepoints, callback, _robust in connection.run_on_commit
+    # Still this transaction's? Its callback ran (committed) or is gone (rolled back) else.
+    if (
+        pending is None
+        or pending.done
+        or not any(
+            callback is pending for _savepoints, callback, _robust in connection.run_on_commit
+        )
     ):
         pending = _dispatching.pending = _Dispatch()
         transaction.on_commit(pending)
