@@ -39,6 +39,7 @@ from django.utils import timezone
 from accounts.models import Association
 from notifications.emails import wording_cached
 from notifications.models import Reminder, ReminderSchedule
+from notifications.services import messages_batched
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +204,7 @@ def reminders_send(
     commits. When anything goes wrong the batch is sent again one reminder at a time, so one
     broken reminder does not stop the others. Returns how many this call sent."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), messages_batched():
             written = _reminders_write(kind=kind, association=association, batch=batch)
             for concerns, due, days in batch:
                 if (concerns.pk, due) in written:

@@ -13,7 +13,8 @@ server's acceptance and the row's "sent" leaves a row in "sending", which
 import datetime
 import logging
 import smtplib
-import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 
@@ -96,14 +97,12 @@ def message_queue(
 
 
 class _Dispatch:
-    """The messages queued in one transaction, handed to workers together once it commits."""
+    """Messages queued together (``messages_batched``), handed to workers together."""
 
     def __init__(self):
         self.ids: list[int] = []
-        self.done = False
 
     def __call__(self) -> None:
-        self.done = True
         size = max(settings.OUTBOX_DISPATCH_BATCH, 1)
         for start in range(0, len(self.ids), size):
             ids = self.ids[start : start + size]
@@ -113,29 +112,32 @@ class _Dispatch:
                 messages_dispatch(message_ids=ids)
 
 
-_dispatching = threading.local()
+_batch: ContextVar[_Dispatch | None] = ContextVar("outbox_batch", default=None)
+
+
+@contextmanager
+def messages_batched():
+    """Inside a transaction: the messages queued in this block are dispatched together, in
+    tasks of ``OUTBOX_DISPATCH_BATCH``, once the transaction commits (a reminder scan's batch:
+    one task per message would cost a broker round trip each)."""
+    pending = _Dispatch()
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending.ids:
+        transaction.on_commit(pending)
 
 
 def dispatch_on_commit(message_id: int) -> None:
-    """Send the message once the current transaction commits (at once outside one). The
-    messages of one transaction (a reminder scan's batch) go to workers in tasks of
-    ``OUTBOX_DISPATCH_BATCH``: one task per message would cost a broker round trip each."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        message_dispatch(message_id=message_id)
-        return
-    pending = getattr(_dispatching, "pending", None)
-    # Still this transaction's? Its callback ran (committed) or is gone (rolled back) else.
-    if (
-        pending is None
-        or pending.done
-        or not any(
-            callback is pending for _savepoints, callback, _robust in connection.run_on_commit
-        )
-    ):
-        pending = _dispatching.pending = _Dispatch()
-        transaction.on_commit(pending)
-    pending.ids.append(message_id)
+    """Send the message once the current transaction commits (with its batch, in
+    ``messages_batched``)."""
+    pending = _batch.get()
+    if pending is not None:
+        pending.ids.append(message_id)
+    else:
+        transaction.on_commit(partial(message_dispatch, message_id=message_id))
 
 
 def message_dispatch(*, message_id: int) -> None:

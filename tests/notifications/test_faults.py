@@ -13,13 +13,14 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from endorsement.emails import application_email_on_commit
 from endorsement.models import EmailTemplate
 from notifications.enums import MessageState
 from notifications.models import OutboxMessage
-from notifications.services import message_queue, messages_requeue
+from notifications.services import message_queue, messages_batched, messages_requeue
 from notifications.tasks import send_message
 from tests.factories import ApplicationFactory
 from tests.notifications.conftest import free_port
@@ -124,10 +125,13 @@ def test_messages_dispatched_while_the_broker_is_down_stay_queued_then_go(
     point_at, client, queue = broker
     point_at(f"redis://127.0.0.1:{free_port()}/0")
     with django_capture_on_commit_callbacks(execute=True):
-        messages = [_queue(association, to=f"rater{i}@example.org") for i in range(3)]
-    ids = [message.pk for message in messages]
-    # The three, queued in one transaction, were dispatched together (one task).
-    assert f"E-mails {ids} could not be handed to a worker; they stay queued" in caplog.text
+        alone = _queue(association, to="rater0@example.org")
+        with transaction.atomic(), messages_batched():
+            messages = [_queue(association, to=f"rater{i}@example.org") for i in (1, 2)]
+    ids = [alone.pk, *(message.pk for message in messages)]
+    assert f"E-mail {alone.pk} could not be handed to a worker; it stays queued" in caplog.text
+    # The two queued as a batch (a reminder scan's) were dispatched together (one task).
+    assert f"E-mails {ids[1:]} could not be handed to a worker; they stay queued" in caplog.text
     assert set(OutboxMessage.objects.values_list("state", "attempts")) == {(MessageState.QUEUED, 0)}
 
     # Redis is back: the periodic job hands each overdue row to a worker again.
