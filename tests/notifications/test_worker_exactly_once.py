@@ -19,12 +19,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications.enums import MessageState
 from notifications.models import OutboxMessage, Reminder
-from notifications.services import message_queue, messages_requeue
+from notifications.services import message_queue, messages_batched, messages_requeue
 from notifications.tasks import reminders_scan
 from tests.notifications.conftest import Handler, free_port
 from tests.notifications.holders import holders_due
@@ -318,3 +318,43 @@ def test_a_worker_retries_a_message_refused_for_now_after_its_countdown(
     log = worker[1].read_text()
     assert "retry in 1s: (451" in log
     assert "Retry in 1s" in log  # Celery's own countdown, not the periodic job
+
+
+def test_a_worker_sends_a_batch_and_retries_the_one_refused_for_now(
+    association, workers, smtp_server
+):
+    handler, port = smtp_server
+    handler.refuse = [("RCPT", "450 4.2.0 Mailbox busy")]  # the first message of the batch
+    worker = workers(
+        "smtp-batch",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_TIMEOUT=5,
+        OUTBOX_RETRY_BASE_SECONDS=1,
+    )
+    wait_for(lambda: ready([worker]), [worker], "worker ready", deadline=60)
+
+    with transaction.atomic(), messages_batched():  # as a reminder scan queues them
+        messages = [
+            message_queue(
+                association=association,
+                to=f"rater{i}@example.org",
+                subject="Please rate Ana",
+                text="Please rate Ana.",
+                sender="portal@example.org",
+            )
+            for i in range(3)
+        ]
+
+    def settled() -> bool:
+        rows = OutboxMessage.objects.filter(pk__in=[m.pk for m in messages])
+        return not rows.exclude(state=MessageState.SENT).exists()
+
+    wait_for(settled, [worker], "the batch sent, the refused one after its retry", deadline=60)
+    rows = dict(OutboxMessage.objects.values_list("recipient", "attempts"))
+    assert rows == {"rater0@example.org": 2, "rater1@example.org": 1, "rater2@example.org": 1}
+    assert len(handler.received) == 3
+    log = worker[1].read_text()
+    assert "notifications.send_messages[" in log
+    assert log.count("notifications.send_message[") >= 1  # the retry, on its own
