@@ -221,6 +221,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 # Seconds an SMTP connection may block; a timeout counts as a transient failure (retried).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The folder of the file-based backend (EMAIL_BACKEND=django.core.mail.backends.filebased
+# .EmailBackend: one file per message; the worker tests count what their workers sent there).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Endorsement portal <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # django-anymail instead of SMTP: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and the
@@ -244,6 +247,9 @@ OUTBOX_MAX_QUEUED_AGE_SECONDS = env.int("OUTBOX_MAX_QUEUED_AGE_SECONDS", default
 # Send each e-mail in the process that queued it, once its transaction commits (the test suite
 # sets it; without REDIS_URL Celery runs every task inline anyway).
 OUTBOX_SEND_INLINE = env.bool("OUTBOX_SEND_INLINE", default=False)
+# The messages queued in one transaction (a reminder scan's batch) go to workers in tasks of
+# this many, sent through one connection to the mail server.
+OUTBOX_DISPATCH_BATCH = env.int("OUTBOX_DISPATCH_BATCH", default=50)
 
 # Cache (rate limits, TOTP replay protection): Redis when configured.
 REDIS_URL = env("REDIS_URL", default="")
@@ -318,6 +324,11 @@ REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=7)
 # Exam graders score the vignettes within this many days of the sitting (or of being assigned,
 # when later): the due date of the grading reminders (reviews.reminders).
 EXAM_GRADING_DAYS = env.int("EXAM_GRADING_DAYS", default=14)
+# The reminder scan writes this many reminders (their keys and e-mails) per transaction.
+REMINDER_SCAN_BATCH = env.int("REMINDER_SCAN_BATCH", default=200)
+# Tests only (tests/notifications/test_worker_exactly_once.py): seconds the scan waits after each
+# batch it writes, so a test can kill a worker in the middle of a scan. Never set elsewhere.
+REMINDER_SCAN_TEST_PAUSE = env.float("REMINDER_SCAN_TEST_PAUSE", default=0)
 
 # Security: production runs with DEBUG off behind TLS; the demo and tests set SECURE_SSL=False.
 _secure = env.bool("SECURE_SSL", default=not DEBUG)

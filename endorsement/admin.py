@@ -1,8 +1,13 @@
+import contextlib
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.template.base import FilterExpression, Node, NodeList, Variable
+from django.template.defaulttags import ForNode, WithNode
 from django.template.loader import render_to_string
+from django.template.smartif import TokenBase
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -255,6 +260,43 @@ def _check_template(text: str) -> str:
     return text
 
 
+def template_names(text: str) -> tuple[set[str], set[str]]:
+    """(the values a template reads, the names it defines itself: loop and ``with``
+    variables); a template that does not parse reads nothing (``_check_template`` says why)."""
+    read: set[str] = set()
+    defined: set[str] = set()
+
+    def visit(value) -> None:
+        if isinstance(value, FilterExpression):
+            visit(value.var)
+            for _function, arguments in value.filters:
+                for _lookup, argument in arguments:
+                    visit(argument)
+        elif isinstance(value, Variable):
+            if value.lookups:
+                read.add(value.lookups[0])
+        elif isinstance(value, Node):
+            if isinstance(value, ForNode):
+                defined.update([*value.loopvars, "forloop"])
+            elif isinstance(value, WithNode):
+                defined.update(value.extra_context)
+            for attribute in vars(value).values():
+                visit(attribute)
+        elif isinstance(value, list | tuple | NodeList):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                visit(item)
+        elif isinstance(value, TokenBase):  # an {% if %} condition
+            for part in ("first", "second", "value"):
+                visit(getattr(value, part, None))
+
+    with contextlib.suppress(TemplateSyntaxError):
+        visit(_engine.from_string(text).nodelist)
+    return read, defined
+
+
 class EmailTemplateForm(forms.ModelForm):
     key = forms.ChoiceField(label=_("e-mail"), choices=())
 
@@ -277,6 +319,35 @@ class EmailTemplateForm(forms.ModelForm):
 
     def clean_body(self):
         return _check_template(self.cleaned_data["body"])
+
+    def clean(self):
+        """Refuse a value the e-mail does not have (``{{ nmae }}``): it would be sent empty."""
+        cleaned = super().clean()
+        key = cleaned.get("key")
+        if not key:
+            return cleaned
+        allowed = set(email_values_help(key))
+        for field in ("subject", "body"):
+            if cleaned.get(field) is None:
+                continue
+            read, defined = template_names(cleaned[field])
+            unknown = sorted(read - allowed - defined)
+            if unknown:
+                self.add_error(
+                    field,
+                    forms.ValidationError(
+                        _(
+                            "This e-mail has no value %(unknown)s. The values it may use: "
+                            "%(allowed)s."
+                        ),
+                        params={
+                            "unknown": ", ".join("{{ " + name + " }}" for name in unknown),
+                            "allowed": ", ".join("{{ " + name + " }}" for name in sorted(allowed)),
+                        },
+                        code="template_unknown_value",
+                    ),
+                )
+        return cleaned
 
 
 @admin.register(EmailTemplate)

@@ -194,8 +194,30 @@ def application_email(
     application = Application.objects.select_related("applicant", "association", "category").get(
         pk=application_id
     )
+    application_email_write(
+        application=application,
+        key=key,
+        recipients=User.objects.filter(pk__in=recipient_ids, is_active=True),
+        extra=extra,
+        note_key=note_key,
+        note_values=note_values,
+    )
+
+
+def application_email_write(
+    *,
+    application: Application,
+    key: str,
+    recipients,
+    extra: dict | None = None,
+    note_key: str = "",
+    note_values: dict | None = None,
+) -> None:
+    """``application_email`` for an application whose applicant, association and category are
+    loaded and for active ``recipients`` (users) at hand: a reminder scan writes thousands
+    without reading them again."""
     association = application.association
-    for recipient in User.objects.filter(pk__in=recipient_ids, is_active=True):
+    for recipient in recipients:
         language = recipient.preferred_language or settings.LANGUAGE_CODE
         with door.writing(association=association, language=language):
             context = {

@@ -19,6 +19,7 @@ from accounts.models import RoleGrant
 from endorsement.emails import (
     CONTEXT_HELP,
     application_email_on_commit,
+    application_email_write,
     coordinators_of,
     register_emails,
 )
@@ -28,6 +29,7 @@ from endorsement.enums import EndorsementStatus as E
 from endorsement.inactivity import months_after, months_before
 from endorsement.lifecycle import renewal_dates, renewal_policy
 from endorsement.models import Application, Endorsement, Renewal
+from notifications.emails import known
 from notifications.reminders import days_now, register_reminder
 
 ENDORSEMENT_VALUES = {
@@ -58,6 +60,28 @@ def _holders(association):
     )
 
 
+def _rows(queryset, association):
+    """The endorsements of ``queryset``, sharing the association and its renewal policy (read
+    once per scan, not once per reminder)."""
+    policy = renewal_policy(association)
+    for endorsement in queryset.iterator(chunk_size=1000):
+        endorsement.association = association
+        endorsement.scan_policy = policy
+        application = endorsement.application
+        # The application's people and category are the endorsement's, already read.
+        if application.applicant_id == endorsement.holder_id:
+            application.applicant = endorsement.holder
+        if application.category_id == endorsement.category_id:
+            application.category = endorsement.category
+        if application.association_id == association.pk:
+            application.association = association
+        yield endorsement
+
+
+def _policy(endorsement):
+    return getattr(endorsement, "scan_policy", None) or renewal_policy(endorsement.association)
+
+
 def _not_renewed(queryset):
     """Without a renewal submitted or approved for the coming year."""
     done = Renewal.objects.filter(
@@ -77,7 +101,7 @@ def renewal_due_find(*, association, days: int, since, today):
             valid_through__lte=today + datetime.timedelta(days=days),
         )
     )
-    for endorsement in rows.iterator(chunk_size=1000):
+    for endorsement in _rows(rows, association):
         yield endorsement, endorsement.valid_through - datetime.timedelta(days=days)
 
 
@@ -90,7 +114,7 @@ def renewal_late_find(*, association, days: int, since, today):
             valid_through__lte=today - datetime.timedelta(days=1),
         )
     )
-    for endorsement in rows.iterator(chunk_size=1000):
+    for endorsement in _rows(rows, association):
         yield endorsement, endorsement.valid_through + datetime.timedelta(days=1)
 
 
@@ -99,18 +123,35 @@ def endorsement_lapsed_find(*, association, days: int, since, today):
     rows = _holders(association).filter(
         status=E.LAPSED, status_since__date__gte=since, status_since__date__lte=today
     )
-    for endorsement in rows.iterator(chunk_size=1000):
+    for endorsement in _rows(rows, association):
         yield endorsement, endorsement.status_since.date()
 
 
-def _send(key: str, endorsement: Endorsement, **extra) -> None:
-    dates = renewal_dates(
-        valid_through=endorsement.valid_through, policy=renewal_policy(endorsement.association)
-    )
-    application_email_on_commit(
+def _holder_email(*, endorsement: Endorsement, key: str, extra: dict) -> None:
+    """The e-mail ``key`` to the holder, in the current transaction (sent once it commits):
+    from a scan's rows (``_rows``) without reading the application and holder again."""
+    if getattr(endorsement, "scan_policy", None) is None:
+        application_email_on_commit(
+            application=endorsement.application,
+            key=key,
+            recipients=[endorsement.holder],
+            extra=extra,
+        )
+        return
+    known(key)
+    application_email_write(
         application=endorsement.application,
         key=key,
-        recipients=[endorsement.holder],
+        recipients=[endorsement.holder] if endorsement.holder.is_active else [],
+        extra=extra,
+    )
+
+
+def _send(key: str, endorsement: Endorsement, **extra) -> None:
+    dates = renewal_dates(valid_through=endorsement.valid_through, policy=_policy(endorsement))
+    _holder_email(
+        endorsement=endorsement,
+        key=key,
         extra={
             "number": endorsement.number,
             "valid_through": endorsement.valid_through,
@@ -132,16 +173,15 @@ def renewal_late_send(*, object, days: int, due) -> None:
 
 def endorsement_lapsed_send(*, object, days: int, due) -> None:
     endorsement = object
-    application_email_on_commit(
-        application=endorsement.application,
+    _holder_email(
+        endorsement=endorsement,
         key="reminder.endorsement_lapsed",
-        recipients=[endorsement.holder],
         extra={
             "number": endorsement.number,
             "valid_through": endorsement.valid_through,
             "grace_until": renewal_dates(
                 valid_through=endorsement.valid_through,
-                policy=renewal_policy(endorsement.association),
+                policy=_policy(endorsement),
             ).grace_until,
             "url": settings.SITE_URL + reverse("accounts:dashboard"),
         },

@@ -25,6 +25,7 @@ import datetime
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
@@ -56,6 +57,32 @@ EMAIL_SECRETS: dict[str, tuple] = {}
 _wording: list[Callable] = []
 
 _engine = Engine(autoescape=False)
+
+# While set (``wording_cached``): the association's own wordings already read.
+_wording_cache: ContextVar[dict | None] = ContextVar("wording_cache", default=None)
+
+
+@contextmanager
+def wording_cached():
+    """Read each association's own wording of a key once, e.g. for the thousands of e-mails of
+    one reminder scan (an edit made meanwhile applies from the next scan)."""
+    token = _wording_cache.set({})
+    try:
+        yield
+    finally:
+        _wording_cache.reset(token)
+
+
+def _own_wording(association, key: str, language: str):
+    if not _wording:
+        return None
+    cache = _wording_cache.get()
+    if cache is None:
+        return _wording[0](association, key, language)
+    lookup = (getattr(association, "pk", None), key, language)
+    if lookup not in cache:
+        cache[lookup] = _wording[0](association, key, language)
+    return cache[lookup]
 
 
 def register_emails(
@@ -97,7 +124,7 @@ def template_file(key: str, part: str = "") -> str:
 
 def email_render(*, association, key: str, language: str, context: dict) -> tuple[str, str]:
     """(subject, body) in ``language`` (already active): the association's wording or ours."""
-    own = _wording[0](association, key, language) if _wording else None
+    own = _own_wording(association, key, language)
     if own is not None:
         try:
             subject = _engine.from_string(own[0]).render(Context(context))

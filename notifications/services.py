@@ -1,6 +1,7 @@
 """Writes of the outbox: queue a message (in the caller's transaction; its sending is
-dispatched once that transaction commits), send one (the task's body), resend one, and the
-periodic clean-up of rows left behind by a lost task or a dead worker.
+dispatched once that transaction commits, together with the other messages of that
+transaction), send one or a batch (the tasks' bodies), resend one, and the periodic clean-up
+of rows left behind by a lost task or a dead worker.
 
 Sending is at least once, and in practice once: a row is taken only while it is queued, under
 a row lock that skips rows another worker holds, and is marked "sending" before the mail
@@ -12,13 +13,18 @@ server's acceptance and the row's "sent" leaves a row in "sending", which
 import datetime
 import logging
 import smtplib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -129,8 +135,52 @@ def message_queue(
     else:
         message.save()
     if not skipped:
-        transaction.on_commit(partial(message_dispatch, message_id=message.pk))
+        dispatch_on_commit(message.pk)
     return message
+
+
+class _Dispatch:
+    """Messages queued together (``messages_batched``), handed to workers together."""
+
+    def __init__(self):
+        self.ids: list[int] = []
+
+    def __call__(self) -> None:
+        size = max(settings.OUTBOX_DISPATCH_BATCH, 1)
+        for start in range(0, len(self.ids), size):
+            ids = self.ids[start : start + size]
+            if len(ids) == 1:
+                message_dispatch(message_id=ids[0])
+            else:
+                messages_dispatch(message_ids=ids)
+
+
+_batch: ContextVar[_Dispatch | None] = ContextVar("outbox_batch", default=None)
+
+
+@contextmanager
+def messages_batched():
+    """Inside a transaction: the messages queued in this block are dispatched together, in
+    tasks of ``OUTBOX_DISPATCH_BATCH``, once the transaction commits (a reminder scan's batch:
+    one task per message would cost a broker round trip each)."""
+    pending = _Dispatch()
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending.ids:
+        transaction.on_commit(pending)
+
+
+def dispatch_on_commit(message_id: int) -> None:
+    """Send the message once the current transaction commits (with its batch, in
+    ``messages_batched``)."""
+    pending = _batch.get()
+    if pending is not None:
+        pending.ids.append(message_id)
+    else:
+        transaction.on_commit(partial(message_dispatch, message_id=message_id))
 
 
 def message_dispatch(*, message_id: int) -> None:
@@ -146,6 +196,21 @@ def message_dispatch(*, message_id: int) -> None:
             send_message.delay(message_id)
     except Exception:
         logger.exception("E-mail %s could not be handed to a worker; it stays queued", message_id)
+
+
+def messages_dispatch(*, message_ids: list[int]) -> None:
+    """``message_dispatch`` for many messages in one task (``notifications.send_messages``)."""
+    from notifications.tasks import send_messages
+
+    try:
+        if settings.OUTBOX_SEND_INLINE:
+            send_messages.apply(args=[message_ids])
+        else:
+            send_messages.delay(message_ids)
+    except Exception:
+        logger.exception(
+            "E-mails %s could not be handed to a worker; they stay queued", message_ids
+        )
 
 
 # --- sending ------------------------------------------------------------------------------------
@@ -189,6 +254,12 @@ class Outcome:
 
 
 def email_build(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The e-mail of ``message``; a recipient that is not an address is refused here, before
+    any mail server is contacted (``ValueError``: a permanent failure, written on the row)."""
+    try:
+        validate_email(message.recipient)
+    except ValidationError:
+        raise ValueError(f"Invalid recipient address: {message.recipient!r}") from None
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text_body,
@@ -208,33 +279,58 @@ def email_build(message: OutboxMessage) -> EmailMultiAlternatives:
 def message_send(*, message_id: int) -> Outcome:
     """Send the queued message ``message_id`` through Django's mail backend. Idempotent: a
     message that is not queued (sent, failed, or being sent by another worker) is left alone."""
+    return messages_send(message_ids=[message_id])[message_id]
+
+
+def messages_send(*, message_ids: list[int]) -> dict[int, Outcome]:
+    """``message_send`` for many messages: those still queued are taken together (locked,
+    marked "sending") and sent through one connection to the mail server, each marked "sent"
+    as soon as it is accepted, so a worker that dies leaves at most one sent message unmarked
+    (the others of the batch wait in "sending" for ``messages_requeue``)."""
+    outcomes = {message_id: Outcome("skipped") for message_id in message_ids}
     with transaction.atomic():
-        message = (
+        messages = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, state=MessageState.QUEUED)
-            .first()
+            .filter(pk__in=message_ids, state=MessageState.QUEUED)
+            .order_by("pk")
         )
-        if message is None:
-            return Outcome("skipped")
-        if may_skip(key=message.key, to=message.recipient):
-            # Queued before its recipient unsubscribed: not sent either.
-            message.state = MessageState.OPTED_OUT
-            message.save(update_fields=["state"])
-            return Outcome(MessageState.OPTED_OUT)
+        # Queued before their recipient unsubscribed: not sent either.
+        opted_out = [m for m in messages if may_skip(key=m.key, to=m.recipient)]
+        if opted_out:
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in opted_out]).update(
+                state=MessageState.OPTED_OUT
+            )
+            for message in opted_out:
+                outcomes[message.pk] = Outcome(MessageState.OPTED_OUT)
+            messages = [m for m in messages if m not in opted_out]
+        if not messages:
+            return outcomes
         now = timezone.now()
-        message.state = MessageState.SENDING
-        message.attempts += 1
-        message.sending_since = now
-        message.save(update_fields=["state", "attempts", "sending_since"])
+        OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
+            state=MessageState.SENDING, attempts=F("attempts") + 1, sending_since=now
+        )
+    connection = get_connection()
     try:
-        email_build(message).send()
-    except Exception as exc:  # every failure is written on the row
-        return _failed(message, exc)
-    message.state = MessageState.SENT
-    message.sent_at = timezone.now()
-    message.last_error = ""
-    message.save(update_fields=["state", "sent_at", "last_error"])
-    return Outcome(MessageState.SENT)
+        for message in messages:
+            message.state = MessageState.SENDING
+            message.attempts += 1
+            message.sending_since = now
+            try:
+                email = email_build(message)
+                email.connection = connection
+                email.send()
+            except Exception as exc:  # every failure is written on the row
+                outcomes[message.pk] = _failed(message, exc)
+                connection.close()  # the next message opens a fresh session
+                continue
+            message.state = MessageState.SENT
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["state", "sent_at", "last_error"])
+            outcomes[message.pk] = Outcome(MessageState.SENT)
+    finally:
+        connection.close()
+    return outcomes
 
 
 def _failed(message: OutboxMessage, exc: BaseException) -> Outcome:

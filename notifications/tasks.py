@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from notifications.services import message_send, messages_requeue
+from notifications.services import message_send, messages_requeue, messages_send
 
 
 @shared_task(
@@ -19,6 +19,24 @@ def send_message(self, message_id: int) -> str:
     if outcome.retry_in is not None and not self.request.is_eager:
         raise self.retry(countdown=outcome.retry_in, max_retries=None)
     return outcome.state
+
+
+@shared_task(
+    bind=True,
+    name="notifications.send_messages",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def send_messages(self, message_ids: list[int]) -> dict:
+    """Send outbox rows queued together (a reminder scan's batch); each one that failed for
+    now is tried again on its own (``send_message``) after its backoff."""
+    outcomes = messages_send(message_ids=message_ids)
+    if not self.request.is_eager:
+        for message_id, outcome in outcomes.items():
+            if outcome.retry_in is not None:
+                send_message.apply_async(args=[message_id], countdown=outcome.retry_in)
+    return {str(message_id): outcome.state for message_id, outcome in outcomes.items()}
 
 
 @shared_task(name="notifications.messages_requeue", acks_late=True, reject_on_worker_lost=True)
