@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "accounts",
+    "audit",
     "notifications",
     "competencies",
     "endorsement",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "accounts.middleware.TimeZoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMFAForStaffRolesMiddleware",
+    # From where each request came (for the audit log), and every refused permission check.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -339,6 +342,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # WeasyPrint (certificates) logs every rendering step at INFO.
         "weasyprint.progress": {"level": "WARNING"},
+        # One JSON line per audit entry, for a log shipper to forward (docs/audit.md).
+        "portal.audit": {"level": env("AUDIT_LOG_LEVEL", default="INFO")},
     },
 }
 

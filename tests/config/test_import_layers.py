@@ -1,6 +1,6 @@
 """No import runs up the layers of DESIGN.md.
 
-The portal's apps depend one way, down this order: accounts ← notifications ← competencies ←
+The portal's apps depend one way, down this order: accounts ← audit ← notifications ← competencies ←
 endorsement ← portfolios ← reviews ← credentials, billing ← reports ← demo. Every module of an
 app (its migrations aside) is read with ``ast`` and each of its imports, at module level or inside a
 function, is checked: it may import its own app, an app earlier in the order, Django and
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # (credentials and billing) are not below each other either.
 LAYERS = [
     ("accounts",),
+    ("audit",),
     ("notifications",),
     ("competencies",),
     ("endorsement",),
