@@ -66,9 +66,7 @@ def test_a_failed_login_is_recorded_with_the_address_tried(db, client):
     assert "wrong" not in json.dumps(entry.details)
 
 
-def test_behind_a_trusted_proxy_the_forwarded_address_is_recorded(
-    db, client, password, settings
-):
+def test_behind_a_trusted_proxy_the_forwarded_address_is_recorded(db, client, password, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     user = UserFactory()
     client.post(
@@ -144,7 +142,6 @@ def test_a_document_download_is_recorded_and_a_refused_one_too(
     response = client.get(url, REMOTE_ADDR="192.0.2.10", HTTP_USER_AGENT=BROWSER)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    response.close()
     entry = newest()
     assert (entry.action, entry.actor_id, entry.object_type, entry.object_id) == (
         "document.download",
