@@ -4,8 +4,8 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Membership, RoleGrant
-from audit.enums import GROUP_PREFIXES
+from accounts.models import Membership, RoleGrant, User
+from audit.enums import GROUP_PREFIXES, LOGIN_FAILED
 from audit.models import AuditEntry
 
 
@@ -20,11 +20,16 @@ def association_entries(
 ) -> QuerySet[AuditEntry]:
     """The entries an association's coordinators and admins may read, newest first: those
     recorded within the association, and those recorded outside any association (log-ins,
-    refusals elsewhere) by its people (staff and members). ``person`` matches the actor's
+    refusals elsewhere) by its people (staff and members), failed log-ins to their addresses
+    included. ``person`` matches the actor's
     e-mail, ``group`` an ``ActionGroup``, ``target`` the object's label or id; ``since`` and
     ``until`` are days in the active time zone (the association's on its pages)."""
-    people = Q(actor_id__in=RoleGrant.objects.filter(association=association).values("user_id"))
-    people |= Q(actor_id__in=Membership.objects.filter(association=association).values("user_id"))
+    staff = RoleGrant.objects.filter(association=association).values("user_id")
+    members = Membership.objects.filter(association=association).values("user_id")
+    people = Q(actor_id__in=staff) | Q(actor_id__in=members)
+    # A failed log-in names no user, only the address tried: theirs when it is one of them.
+    addresses = User.objects.filter(Q(pk__in=staff) | Q(pk__in=members)).values("email")
+    people |= Q(actor__isnull=True, action=LOGIN_FAILED, actor_label__in=addresses)
     entries = AuditEntry.objects.filter(
         Q(association_id=association.pk) | (Q(association__isnull=True) & people)
     )

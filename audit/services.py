@@ -75,6 +75,7 @@ def entry_json(entry: AuditEntry) -> str:
     """The entry as one JSON line, the shape docs/audit.md describes."""
     return json.dumps(
         {
+            "log": "portal.audit",
             "id": entry.pk,
             "at": entry.at.isoformat(),
             "actor_id": entry.actor_id,

@@ -22,7 +22,7 @@ def logged_out(sender, request, user, **kwargs):
 
 def login_failed(sender, credentials, request=None, **kwargs):
     """The address tried (Django has already masked the password)."""
-    tried = str(credentials.get("email") or credentials.get("username") or "")[:254]
+    tried = str(credentials.get("email") or credentials.get("username") or "").lower()[:254]
     audit_record(
         action=LOGIN_FAILED,
         actor_label=tried or "anonymous",

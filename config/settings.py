@@ -346,6 +346,17 @@ LOGGING = {
         "portal.audit": {"level": env("AUDIT_LOG_LEVEL", default="INFO")},
     },
 }
+# AUDIT_LOG_FILE: the audit entries' JSON lines also go, alone, to this file (reopened when a
+# log rotator moves it), for a shipper that tails a file; they still reach the console.
+AUDIT_LOG_FILE = env("AUDIT_LOG_FILE", default="")
+if AUDIT_LOG_FILE:
+    LOGGING["formatters"] = {"bare": {"format": "%(message)s"}}
+    LOGGING["handlers"]["audit_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": AUDIT_LOG_FILE,
+        "formatter": "bare",
+    }
+    LOGGING["loggers"]["portal.audit"]["handlers"] = ["audit_file"]
 
 # The online payment gateway (``billing.gateways``): "manual" needs no keys and takes no money
 # (the demo's: the person confirms on the portal's own page), so it is on only with DEBUG;

@@ -40,6 +40,8 @@ def entries(association, other_association):
     )
     audit_record(action="login", actor=member)
     audit_record(action="login", actor=stranger)
+    audit_record(action="login.failed", actor_label="member@example.org")
+    audit_record(action="login.failed", actor_label="stranger@example.org")
     audit_record(
         action="document.download",
         actor_label="lake@example.org",
@@ -54,7 +56,11 @@ def test_the_coordinator_reads_the_associations_entries_and_its_peoples(
     client.force_login(coordinator)
     response = client.get(log_url(association))
     assert response.status_code == 200
-    assert labels(response) == ["member@example.org login", "casey@example.org application.accept"]
+    assert labels(response) == [
+        "member@example.org login.failed",
+        "member@example.org login",
+        "casey@example.org application.accept",
+    ]
     html = response.content.decode()
     assert "stranger@example.org" not in html
     assert "lake.pdf" not in html
@@ -64,7 +70,11 @@ def test_the_association_admin_reads_it_too(client, make_staff, association, ent
     client.force_login(make_staff(Role.ASSOCIATION_ADMIN, association))
     response = client.get(log_url(association))
     assert response.status_code == 200
-    assert labels(response) == ["member@example.org login", "casey@example.org application.accept"]
+    assert labels(response) == [
+        "member@example.org login.failed",
+        "member@example.org login",
+        "casey@example.org application.accept",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -86,7 +96,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, association):
     ("query", "expected"),
     [
         ({"person": "casey"}, ["casey@example.org application.accept"]),
-        ({"group": "login"}, ["member@example.org login"]),
+        ({"group": "login"}, ["member@example.org login.failed", "member@example.org login"]),
         ({"group": "application"}, ["casey@example.org application.accept"]),
         ({"group": "download"}, []),
         ({"target": "IFS"}, ["casey@example.org application.accept"]),

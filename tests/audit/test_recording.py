@@ -269,6 +269,7 @@ def test_each_entry_is_one_json_line_on_the_portal_audit_logger(
     [record] = [r for r in caplog.records if r.name == "portal.audit"]
     line = json.loads(record.getMessage())
     assert line == {
+        "log": "portal.audit",
         "id": entry.pk,
         "at": entry.at.isoformat(),
         "actor_id": None,
