@@ -32,6 +32,8 @@ class AuditMiddleware:
             action = PERMISSION_DENIED
         else:
             return None
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
         match = request.resolver_match
         slug = match.kwargs.get("slug") if match is not None else None
         association_id = getattr(exception, "association_id", None)
@@ -41,8 +43,8 @@ class AuditMiddleware:
             )
         audit_record(
             action=action,
-            actor=request.user if hasattr(request, "user") else None,
-            actor_label="" if getattr(request, "user", None) else "anonymous",
+            actor=user if signed_in else None,
+            actor_label="" if signed_in else "anonymous",
             object_type="page",
             object_id=match.view_name if match is not None else "",
             object_label=f"{request.method} {request.path}"[:200],

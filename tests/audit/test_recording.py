@@ -283,3 +283,28 @@ def test_each_entry_is_one_json_line_on_the_portal_audit_logger(
         "user_agent": "",
         "details": {},
     }
+
+
+def test_a_refusal_to_someone_not_logged_in_names_them_anonymous(rf, db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.urls import resolve
+
+    from audit.middleware import AuditMiddleware
+
+    request = rf.post("/api/v1/anything/", REMOTE_ADDR="192.0.2.50")
+    request.user = AnonymousUser()
+    request.resolver_match = resolve("/")
+    AuditMiddleware(lambda request: None).process_exception(request, PermissionDenied("No."))
+    entry = newest()
+    assert (entry.action, entry.actor_id, entry.actor_label, entry.ip) == (
+        "permission.denied",
+        None,
+        "anonymous",
+        "192.0.2.50",
+    )
+    assert (entry.object_label, entry.association_id, entry.details) == (
+        "POST /api/v1/anything/",
+        None,
+        {"reason": "No."},
+    )
