@@ -16,6 +16,13 @@ MEMBERSHIP_PROOF_DOWNLOAD = "membership_proof.download"
 ADMIN_ADD = "admin.add"
 ADMIN_CHANGE = "admin.change"
 ADMIN_DELETE = "admin.delete"
+ADD_ON_APPROVE = "add_on.approve"
+ADD_ON_REFUSE = "add_on.refuse"
+MEMBERSHIP_PROOF_CONFIRM = "membership_proof.confirm"
+MEMBERSHIP_PROOF_REFUSE = "membership_proof.refuse"
+NAME_CHANGE_APPROVE = "name_change.approve"
+NAME_CHANGE_REFUSE = "name_change.refuse"
+# Changes to an association's staff on the People page: ``staff.<StaffChangeAction>``.
 
 
 class ActionGroup(models.TextChoices):
@@ -27,6 +34,8 @@ class ActionGroup(models.TextChoices):
     APPLICATION = "application", _("Application steps")
     ENDORSEMENT = "endorsement", _("Endorsement steps")
     BILLING = "billing", _("Billing")
+    DECISION = "decision", _("Other decisions")
+    STAFF = "staff", _("Staff and roles")
     ADMIN = "admin", _("Admin site changes")
 
 
@@ -38,5 +47,14 @@ GROUP_PREFIXES = {
     ActionGroup.APPLICATION: ("application.",),
     ActionGroup.ENDORSEMENT: ("endorsement.",),
     ActionGroup.BILLING: ("billing.",),
+    ActionGroup.DECISION: (
+        ADD_ON_APPROVE,
+        ADD_ON_REFUSE,
+        MEMBERSHIP_PROOF_CONFIRM,
+        MEMBERSHIP_PROOF_REFUSE,
+        NAME_CHANGE_APPROVE,
+        NAME_CHANGE_REFUSE,
+    ),
+    ActionGroup.STAFF: ("staff.",),
     ActionGroup.ADMIN: ("admin.",),
 }

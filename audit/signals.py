@@ -58,3 +58,20 @@ def admin_logged(sender, instance, created, raw=False, **kwargs):
         association_id=association_id,
         details={"change": instance.get_change_message()} if instance.change_message else {},
     )
+
+
+def staff_changed(sender, instance, created, raw=False, **kwargs):
+    """A copy of a change to an association's staff made on the People page (an invitation,
+    a role granted or removed, a deactivation): accounts keeps its own log and knows nothing
+    of this app."""
+    if raw or not created:
+        return
+    audit_record(
+        action=f"staff.{instance.action}",
+        actor=instance.actor,
+        object_type="accounts.user",
+        object_id=instance.user_id or "",
+        object_label=instance.email,
+        association_id=instance.association_id,
+        details={"roles": instance.roles} if instance.roles else {},
+    )

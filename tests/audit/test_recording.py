@@ -308,3 +308,20 @@ def test_a_refusal_to_someone_not_logged_in_names_them_anonymous(rf, db):
         None,
         {"reason": "No."},
     )
+
+
+def test_a_staff_change_on_the_people_page_is_recorded(association, make_staff):
+    from accounts.people import staff_invite
+
+    admin = make_staff(Role.ASSOCIATION_ADMIN, association, user__email="admin@example.org")
+    staff_invite(
+        association=association, email="new.reviewer@example.org", roles=[Role.REVIEWER], by=admin
+    )
+    entry = newest()
+    assert (entry.action, entry.actor_id, entry.object_label, entry.association_id) == (
+        "staff.invited",
+        admin.pk,
+        "new.reviewer@example.org",
+        association.pk,
+    )
+    assert entry.details == {"roles": [Role.REVIEWER]}
