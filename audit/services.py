@@ -3,6 +3,7 @@ line on the ``portal.audit`` logger for a log shipper to forward (docs/audit.md)
 
 import json
 import logging
+from functools import partial
 
 from django.db import transaction
 
@@ -67,8 +68,13 @@ def audit_record(
         user_agent=origin.user_agent,
         details=details or {},
     )
-    transaction.on_commit(lambda: logger.info(entry_json(entry)))
+    transaction.on_commit(partial(entry_log, entry))
     return entry
+
+
+def entry_log(entry: AuditEntry) -> None:
+    """The entry's line on ``portal.audit``, once its transaction has committed."""
+    logger.info(entry_json(entry))
 
 
 def entry_json(entry: AuditEntry) -> str:
