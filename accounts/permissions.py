@@ -16,9 +16,19 @@ from accounts.rules import ROLE_PREDICATES, is_coordinator_of
 from accounts.time_zones import time_zone_activate
 
 
+class RefusedHidden(Http404):
+    """A refused permission check answered with 404 (the page must not reveal that its object
+    exists): to the person, the same as "not there"; to the audit log, a refusal, recorded
+    within ``association_id`` when the page's address does not name its association."""
+
+    def __init__(self, *args, association_id: int | None = None):
+        super().__init__(*args)
+        self.association_id = association_id
+
+
 def _refuse(message: str, *, hide: bool):
     if hide:
-        raise Http404
+        raise RefusedHidden
     raise PermissionDenied(message)
 
 

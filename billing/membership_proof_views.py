@@ -21,8 +21,11 @@ from django.views import View
 from django.views.generic import FormView
 
 from accounts.models import MembershipProof
+from accounts.permissions import RefusedHidden
 from accounts.selectors import listed_associations
 from accounts.time_zones import time_zone_activate
+from audit.enums import MEMBERSHIP_PROOF_DOWNLOAD
+from audit.services import audit_record
 from billing.membership_proofs import (
     ProofRefused,
     membership_proof_confirm,
@@ -132,7 +135,7 @@ class ProofMixin(LoginRequiredMixin):
             pk=kwargs["pk"],
         )
         if not rules.has_perm(self.permission, request.user, self.proof):
-            raise Http404
+            raise RefusedHidden(association_id=self.proof.association_id)
         time_zone_activate(association=self.proof.association)
         return super().dispatch(request, *args, **kwargs)
 
@@ -205,6 +208,15 @@ class MembershipProofFileView(ProofMixin, View):
 
     def get(self, request, *args, **kwargs):
         proof = self.proof
+        audit_record(
+            action=MEMBERSHIP_PROOF_DOWNLOAD,
+            actor=request.user,
+            target=proof,
+            object_label=proof.original_name,
+            association_id=proof.association_id,
+            details={"owner": proof.user.email},
+            request=request,
+        )
         try:
             handle = proof.file.open("rb")
         except FileNotFoundError as exc:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.enums import MembershipProofState
 from accounts.models import Association, MembershipProof, User
 from accounts.rules import is_coordinator_of
+from audit.enums import MEMBERSHIP_PROOF_CONFIRM, MEMBERSHIP_PROOF_REFUSE
+from audit.services import audit_record
 from billing.emails import membership_proof_email_on_commit
 from portfolios.documents import upload_checked
 
@@ -91,7 +93,7 @@ def membership_proof_submit(
 def _lock_waiting(proof: MembershipProof, by: User | None) -> MembershipProof:
     proof = (
         MembershipProof.objects.select_for_update(of=("self",))
-        .select_related("association")
+        .select_related("association", "user")
         .get(pk=proof.pk)
     )
     if by is None or not is_coordinator_of(by, proof.association):
@@ -104,6 +106,16 @@ def _lock_waiting(proof: MembershipProof, by: User | None) -> MembershipProof:
     return proof
 
 
+def _audit(proof: MembershipProof, by: User, action: str) -> None:
+    audit_record(
+        action=action,
+        actor=by,
+        target=proof,
+        object_label=f"{proof.original_name} ({proof.user.email})",
+        association_id=proof.association_id,
+    )
+
+
 @transaction.atomic
 def membership_proof_confirm(*, proof: MembershipProof, by: User) -> MembershipProof:
     """The coordinator confirms: the proof counts as membership until its end date."""
@@ -112,6 +124,7 @@ def membership_proof_confirm(*, proof: MembershipProof, by: User) -> MembershipP
     proof.decided_by = by
     proof.decided_at = timezone.now()
     proof.save(update_fields=["state", "decided_by", "decided_at"])
+    _audit(proof, by, MEMBERSHIP_PROOF_CONFIRM)
     membership_proof_email_on_commit(proof=proof)
     return proof
 
@@ -128,5 +141,6 @@ def membership_proof_refuse(*, proof: MembershipProof, by: User, reason: str) ->
     proof.decided_by = by
     proof.decided_at = timezone.now()
     proof.save(update_fields=["state", "decision_note", "decided_by", "decided_at"])
+    _audit(proof, by, MEMBERSHIP_PROOF_REFUSE)
     membership_proof_email_on_commit(proof=proof)
     return proof

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import MembershipStatus
 from accounts.models import Association, User
 from accounts.services import membership_cancel, membership_record
+from audit.services import audit_record
 from billing.emails import (
     fee_email_on_commit,
     invoice_email_on_commit,
@@ -93,7 +94,7 @@ def _event(
     currency="",
     note="",
 ) -> BillingEvent:
-    return BillingEvent.objects.create(
+    event = BillingEvent.objects.create(
         association=association,
         action=action,
         actor=actor,
@@ -103,6 +104,17 @@ def _event(
         currency=currency,
         note=note,
     )
+    # The portal-wide audit log: the same step, with from where (one more INSERT).
+    target = payment or invoice
+    audit_record(
+        action=f"billing.{action}",
+        actor=actor,
+        target=target,
+        object_label=f"{target._meta.verbose_name} {target.pk}" if target is not None else "",
+        association=association,
+        details={"amount": str(amount), "currency": currency} if amount is not None else {},
+    )
+    return event
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "accounts",
+    "audit",
     "notifications",
     "competencies",
     "endorsement",
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     "accounts.middleware.TimeZoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMFAForStaffRolesMiddleware",
+    # From where each request came (for the audit log), and every refused permission check.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -354,8 +357,21 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # WeasyPrint (certificates) logs every rendering step at INFO.
         "weasyprint.progress": {"level": "WARNING"},
+        # One JSON line per audit entry, for a log shipper to forward (docs/audit.md).
+        "portal.audit": {"level": env("AUDIT_LOG_LEVEL", default="INFO")},
     },
 }
+# AUDIT_LOG_FILE: the audit entries' JSON lines also go, alone, to this file (reopened when a
+# log rotator moves it), for a shipper that tails a file; they still reach the console.
+AUDIT_LOG_FILE = env("AUDIT_LOG_FILE", default="")
+if AUDIT_LOG_FILE:
+    LOGGING["formatters"] = {"bare": {"format": "%(message)s"}}
+    LOGGING["handlers"]["audit_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": AUDIT_LOG_FILE,
+        "formatter": "bare",
+    }
+    LOGGING["loggers"]["portal.audit"]["handlers"] = ["audit_file"]
 
 # The online payment gateway (``billing.gateways``): "manual" needs no keys and takes no money
 # (the demo's: the person confirms on the portal's own page), so it is on only with DEBUG;

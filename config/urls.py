@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("accounts.urls")),
+    path("", include("audit.urls")),
     path("", include("notifications.urls")),
     path("", include("competencies.urls")),
     path("portfolio/", include("portfolios.urls")),

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.enums import NAME_CHANGE_APPROVE, NAME_CHANGE_REFUSE
+from audit.services import audit_record
 from credentials.models import NameChangeRequest, NameChangeState
 from credentials.services import certificate_issue
 from credentials.verification import verification_cache_forget
@@ -101,6 +103,17 @@ def _timeline(*, request: NameChangeRequest, by: User | None, key: str, values: 
     )
 
 
+def _audit(request: NameChangeRequest, by: User, action: str) -> None:
+    audit_record(
+        action=action,
+        actor=by,
+        target=request,
+        object_label=f"{request.endorsement.number}: {request.requested_name}",
+        association_id=request.endorsement.association_id,
+        details={"holder": request.holder_id},
+    )
+
+
 @transaction.atomic
 def name_change_approve(*, request: NameChangeRequest, by: User) -> NameChangeRequest:
     """Approve ``request``: the holder's name becomes the requested one and a new certificate
@@ -118,6 +131,7 @@ def name_change_approve(*, request: NameChangeRequest, by: User) -> NameChangeRe
     locked.save(update_fields=["previous_name", "state", "decided_by", "decided_at"])
     holder.full_name = locked.requested_name
     holder.save(update_fields=["full_name"])
+    _audit(locked, by, NAME_CHANGE_APPROVE)
     endorsements = list(
         Endorsement.objects.filter(
             holder=holder, association=locked.endorsement.association
@@ -160,6 +174,7 @@ def name_change_refuse(*, request: NameChangeRequest, by: User, reason: str) -> 
     locked.decided_at = timezone.now()
     locked.refusal_reason = reason
     locked.save(update_fields=["state", "decided_by", "decided_at", "refusal_reason"])
+    _audit(locked, by, NAME_CHANGE_REFUSE)
     number = locked.endorsement.number
     _timeline(
         request=locked,

@@ -17,6 +17,9 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.permissions import RefusedHidden
+from audit.enums import CERTIFICATE_DOWNLOAD
+from audit.services import audit_record
 from credentials.dashboards import certificate_context
 from credentials.selectors import certificate_by_id
 
@@ -35,10 +38,10 @@ class CertificateMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         certificate = certificate_by_id(kwargs["pk"])
-        if certificate is None or not rules.has_perm(
-            "credentials.download_certificate", request.user, certificate
-        ):
+        if certificate is None:
             raise Http404
+        if not rules.has_perm("credentials.download_certificate", request.user, certificate):
+            raise RefusedHidden(association_id=certificate.endorsement.association_id)
         self.certificate = certificate
         return super().dispatch(request, *args, **kwargs)
 
@@ -51,6 +54,14 @@ class CertificateDownloadView(CertificateMixin, View):
         if not certificate.is_ready:
             raise Http404
         filename = f"{certificate.endorsement.number}.pdf"
+        audit_record(
+            action=CERTIFICATE_DOWNLOAD,
+            actor=request.user,
+            target=certificate,
+            object_label=filename,
+            association_id=certificate.endorsement.association_id,
+            request=request,
+        )
         prefix = settings.PRIVATE_MEDIA_ACCEL_PREFIX
         if prefix:
             response = HttpResponse(content_type="application/pdf")

@@ -33,6 +33,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.rules import is_coordinator_of
+from audit.enums import ADD_ON_APPROVE, ADD_ON_REFUSE
+from audit.services import audit_record
 from endorsement.emails import CONTEXT_HELP, application_email_on_commit, register_emails
 from endorsement.enums import LIVE_ADD_ON_STATES, AddOnState, EndorsementStatus
 from endorsement.models import AddOn, Endorsement, EndorsementAddOn
@@ -318,6 +320,13 @@ def add_on_decide(
     holding.state_since = now
     holding.valid_through = endorsement.valid_through if approve else None
     holding.save()
+    audit_record(
+        action=ADD_ON_APPROVE if approve else ADD_ON_REFUSE,
+        actor=by,
+        target=holding,
+        object_label=f"{endorsement.number} ({endorsement.holder.email})",
+        association_id=endorsement.association_id,
+    )
     holder = endorsement.holder
     with translation.override(holder.preferred_language or settings.LANGUAGE_CODE):
         add_on_name = holding.add_on.display_name

@@ -25,6 +25,7 @@ from django_fsm import can_proceed
 
 from accounts.models import Association, User
 from accounts.rules import is_coordinator_of
+from audit.services import audit_record
 from endorsement.conditions import CONDITIONS
 from endorsement.enums import EndorsementStatus
 from endorsement.models import Endorsement, EndorsementEvent, RenewalPolicy
@@ -180,6 +181,14 @@ def endorsement_transition(
         note=note,
         note_key=note_key,
         note_values=note_values,
+    )
+    audit_record(
+        action=f"endorsement.{action}",
+        actor=by,
+        target=endorsement,
+        object_label=f"{endorsement.number} ({endorsement.holder.email})",
+        association_id=endorsement.association_id,
+        details={"from": from_status, "to": endorsement.status},
     )
     transaction.on_commit(lambda: _status_changed(endorsement, event))
     return endorsement

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.models import Association, User
+from audit.services import audit_record
 from competencies.models import EndorsementCategory, Framework
 from endorsement.conditions import condition_refusals
 from endorsement.emails import transition_email_on_commit
@@ -189,7 +190,7 @@ def application_transition(
         note_values = {}
     application = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("association", "category")
+        .select_related("association", "category", "applicant")
         .get(pk=application.pk)
     )
     note = note.strip()
@@ -255,10 +256,34 @@ def _step_record(
         note_key=note_key,
         note_values=note_values or {},
     )
+    audit_record(
+        action=f"application.{action}",
+        actor=by,
+        target=application,
+        object_label=application_label(application),
+        association_id=application.association_id,
+        details={"from": from_state, "to": application.state},
+    )
     transition_email_on_commit(action=action, event=event, values=email_values)
     for function in AFTER_STEP.get(action, []):
         function(application=application, action=action, by=by)
     return event
+
+
+def application_label(application: Application) -> str:
+    """The applicant and the category, from what is already loaded (no query): the audit
+    log's name for the application."""
+    applicant = (
+        application.applicant.email
+        if Application.applicant.is_cached(application)
+        else f"user {application.applicant_id}"
+    )
+    category = (
+        application.category.code
+        if Application.category.is_cached(application)
+        else f"category {application.category_id}"
+    )
+    return f"{applicant} – {category} (#{application.pk})"
 
 
 def application_touch(*, application: Application) -> None:

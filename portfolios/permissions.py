@@ -4,11 +4,11 @@ from another app's views)."""
 import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.permissions import RefusedHidden
 from accounts.time_zones import time_zone_activate
 from portfolios.requirements import SECTIONS, requirement_check
 from portfolios.selectors import portfolio_applications
@@ -29,7 +29,7 @@ class PortfolioMixin(LoginRequiredMixin):
         # The rules themselves (``rules.has_perm``): ``user.has_perm`` lets every superuser
         # through, and the platform admin is none of the people who may see a portfolio.
         if not rules.has_perm("portfolios.view_portfolio", user, self.application):
-            raise Http404
+            raise RefusedHidden(association_id=self.application.association_id)
         time_zone_activate(association=self.application.association)
         self.can_edit = rules.has_perm("portfolios.edit_portfolio", user, self.application)
         if self.needs_edit and not self.can_edit:
@@ -37,7 +37,7 @@ class PortfolioMixin(LoginRequiredMixin):
                 raise PermissionDenied(
                     _("Your portfolio is submitted: it is read-only until it is returned to you.")
                 )
-            raise Http404
+            raise RefusedHidden(association_id=self.application.association_id)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -36,6 +36,8 @@ from accounts.models import (
     User,
     WorkforceProfile,
 )
+from audit.enums import DATA_ERASE
+from audit.services import audit_record
 from billing.models import Invoice, WaiverRequest
 from endorsement.models import Application, ApplicationEvent, Endorsement
 from endorsement.notes import note_render, register_note
@@ -186,8 +188,15 @@ def applicant_erase(*, association: Association, person: User, by: User) -> int:
             note_is_public=False,
             note_key=ERASED_NOTE,
         )
-    # audit: record the erasure here (actor=by, action="applicant.erased", object=person.pk,
-    # association=association, application ids) once the general audit log exists.
+    audit_record(
+        action=DATA_ERASE,
+        actor=by,
+        object_type=person._meta.label_lower,
+        object_id=person.pk,
+        object_label=person.email,  # already the erased address
+        association=association,
+        details={"applications": [application.pk for application in applications]},
+    )
     logger.info(
         "data rights: applicant %s erased by user %s in association %s (%d applications kept)",
         person.pk,

@@ -25,6 +25,8 @@ from django.views.generic import TemplateView
 
 from accounts.models import User
 from accounts.permissions import AssociationRoleRequiredMixin
+from audit.enums import DATA_EXPORT
+from audit.services import audit_record
 from endorsement.models import Application, Endorsement
 from rights.erasure import ErasureError, applicant_erase, erased_email, erasure_refusal
 from rights.exports import export_zip
@@ -44,7 +46,7 @@ class ExportDownloadView(LoginRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         user = request.user
         archive = export_zip(user=user)
-        # audit: record the download here (actor=user, action="data.exported", object=user.pk).
+        audit_record(action=DATA_EXPORT, actor=user, target=user, object_label=user.email)
         logger.info("data rights: user %s downloaded their data", user.pk)
         name = f"my-data-{timezone.now():%Y-%m-%d}.zip"
         response = FileResponse(

@@ -208,6 +208,7 @@ def test_spanish_catalogue_passes_msgfmt():
 # The apps whose code and templates hold the portal's words (demo data is English on purpose).
 APPS_WITH_TEXT = (
     "accounts",
+    "audit",
     "notifications",
     "competencies",
     "endorsement",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.permissions import RefusedHidden
 from accounts.time_zones import time_zone_activate
 from endorsement.addons import (
     AddOnRefused,
@@ -143,7 +144,7 @@ class AddOnHoldingMixin(LoginRequiredMixin):
             pk=kwargs["pk"],
         )
         if not rules.has_perm("endorsement.view_add_on", request.user, self.holding):
-            raise Http404
+            raise RefusedHidden(association_id=self.holding.endorsement.association_id)
         time_zone_activate(association=self.holding.endorsement.association)
         return super().dispatch(request, *args, **kwargs)
 
@@ -218,4 +219,4 @@ class AddOnDocumentView(AddOnHoldingMixin, View):
 
     def get(self, request, *args, **kwargs):
         document = get_object_or_404(self.holding.documents.all(), pk=kwargs["document_pk"])
-        return document_response(document)
+        return document_response(document, request=request)

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views import View
 
+from audit.enums import DOCUMENT_DOWNLOAD
+from audit.services import audit_record
 from portfolios.permissions import PortfolioMixin
 from portfolios.selectors import application_documents
 
@@ -37,11 +39,21 @@ class DocumentDownloadView(PortfolioMixin, View):
         document = get_object_or_404(
             application_documents(application=self.application), pk=kwargs["pk"]
         )
-        return document_response(document)
+        return document_response(document, request=request)
 
 
-def document_response(document) -> HttpResponse:
-    """The file as an attachment (X-Accel-Redirect behind nginx), once permission is checked."""
+def document_response(document, *, request) -> HttpResponse:
+    """The file as an attachment (X-Accel-Redirect behind nginx), once permission is checked;
+    the download is recorded in the audit log (who, which document, from where)."""
+    audit_record(
+        action=DOCUMENT_DOWNLOAD,
+        actor=request.user,
+        target=document,
+        object_label=document.original_name,
+        association_id=document.association_id,
+        details={"application": document.application_id},
+        request=request,
+    )
     prefix = settings.PRIVATE_MEDIA_ACCEL_PREFIX
     if prefix:
         response = HttpResponse(content_type=document.content_type)

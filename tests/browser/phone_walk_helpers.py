@@ -12,6 +12,7 @@ from tests.browser.helpers import PHONE, TIMEOUT_MS, axe_violations, format_viol
 # The portal apps whose GET pages the walk must reach (or skip with a reason below).
 PORTAL_NAMESPACES = (
     "accounts",
+    "audit",
     "notifications",
     "competencies",
     "endorsement",

@@ -83,6 +83,7 @@ WALKED = {
     "notifications:outbox.resend",
     "notifications:reminders",
     "notifications:reminders.scan",
+    "audit:log",
     "accounts:workforce",
     "competencies:home",
     "competencies:association",

@@ -1,9 +1,10 @@
 """No import runs up the layers of DESIGN.md.
 
-The portal's apps depend one way, down this order: accounts ← notifications ← competencies ←
-endorsement ← portfolios ← reviews ← credentials, billing ← reports ← rights ← demo. Every module of
-an app (its migrations aside) is read with ``ast`` and each of its imports, at module level or
-inside a function, is checked: it may import its own app, an app earlier in the order, Django and
+The portal's apps depend one way, down this order: accounts ← audit ← notifications ←
+competencies ← endorsement ← portfolios ← reviews ← credentials, billing ← reports ← rights ←
+demo. Every module of an app (its migrations aside) is read with ``ast`` and each of its
+imports, at module level or inside a function, is checked: it may import its own app, an app
+earlier in the order, Django and
 third-party packages; never a later app, nor another app's ``views`` (shared mixins live in one
 permissions module). A lower app that needs something of a higher one offers a registry that the
 higher app fills in ``AppConfig.ready`` (``accounts.dashboards``, ...).
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # (credentials and billing) are not below each other either.
 LAYERS = [
     ("accounts",),
+    ("audit",),
     ("notifications",),
     ("competencies",),
     ("endorsement",),

@@ -33,7 +33,8 @@ def deferred(association, category, applicant, coordinator, django_capture_on_co
         application_transition(
             application=application, action="defer", by=coordinator, note="Add a <reference>."
         )
-    assert len(callbacks) == 1  # the dispatch of the one message, after the commit
+    # The audit log's line and the dispatch of the one message, after the commit.
+    assert len(callbacks) == 2
     return application
 
 

@@ -164,12 +164,12 @@ def test_a_missing_file_is_404(client, owner, document):
     assert client.get(download_url(document)).status_code == 404
 
 
-def test_the_download_costs_five_queries(client, owner, application, django_assert_num_queries):
+def test_the_download_costs_six_queries(client, owner, application, django_assert_num_queries):
     small = DocumentFactory(application=application)
     client.force_login(owner)
     b"".join(client.get(download_url(small)).streaming_content)  # warm up the session
 
-    # session, user, role grants, application, document
-    with django_assert_num_queries(5):
+    # session, user, role grants, application, document; the audit log's entry
+    with django_assert_num_queries(6):
         response = client.get(download_url(small))
     assert b"".join(response.streaming_content) == PDF_BYTES
