@@ -7,12 +7,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and associations")
 
     def ready(self):
+        from allauth.account.signals import password_reset
         from allauth.mfa.signals import authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
-        from accounts import member_sections  # noqa: F401
+        from accounts import checks, login_limits, member_sections  # noqa: F401
         from accounts.signals import activate_preferred_language, forget_totp_mark, remember_totp
 
         user_logged_in.connect(activate_preferred_language, dispatch_uid="preferred_language")
         user_logged_in.connect(remember_totp, dispatch_uid="remember_totp")
         authenticator_removed.connect(forget_totp_mark, dispatch_uid="forget_totp_mark")
+        password_reset.connect(
+            login_limits.forget_after_password_reset, dispatch_uid="login_limits_reset"
+        )
