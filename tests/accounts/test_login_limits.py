@@ -125,6 +125,24 @@ def test_wrong_passwords_are_answered_as_such_until_the_wait_starts(user):
     )
 
 
+def test_the_refusals_speak_spanish(user, settings):
+    settings.LOGIN_FAILED_IP_LIMIT = 4
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    for _attempt in range(3):
+        log_in(user.email, "not-the-password", client=client)
+    _, response = log_in(user.email, "not-the-password", client=client)
+    assert errors(response) == [
+        "Demasiadas contraseñas incorrectas para esta cuenta desde aquí. Vuelva a intentarlo en "
+        "2 segundos, o restablezca su contraseña: el enlace que le enviamos por correo "
+        "electrónico desbloquea la cuenta de inmediato."
+    ]
+    log_in("someone-else@example.org", "not-the-password", client=client)
+    _, response = log_in("a-third@example.org", "not-the-password", client=client)
+    assert errors(response) == [
+        "Demasiados inicios de sesión fallidos desde su red. Vuelva a intentarlo en unos minutos."
+    ]
+
+
 def test_the_wait_grows_with_each_failure_and_ends_on_its_own(user, password):
     for _attempt in range(3):
         log_in(user.email, "not-the-password")
