@@ -215,6 +215,33 @@ def test_the_owner_is_not_delayed_by_an_attacker_elsewhere(user, password):
     assert logged_in(client, response, user)
 
 
+def test_behind_a_proxy_each_client_has_its_own_count(user, password, settings):
+    """Behind nginx every request comes from the proxy: the count is the client's address
+    the proxy added, and what a client writes in X-Forwarded-For does not give it a new one."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"
+
+    def through_proxy(login_password, forwarded):
+        client = Client()
+        response = client.post(
+            LOGIN,
+            {"login": user.email, "password": login_password},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+        return client, response
+
+    for _attempt in range(5):
+        through_proxy("guess", "203.0.113.5")
+    _, refused = through_proxy(password, "203.0.113.5")
+    assert waits(refused)
+    _, refused = through_proxy(password, "203.0.113.6, 203.0.113.5")  # forged entry in front
+    assert waits(refused)
+
+    client, response = through_proxy(password, "203.0.113.6")  # the owner, elsewhere
+    assert logged_in(client, response, user)
+
+
 def test_a_colleague_behind_the_same_address_is_not_delayed(user, password):
     colleague = UserFactory()
     for _attempt in range(8):
