@@ -1,9 +1,11 @@
-"""allauth's account adapter: where a person lands after logging in, and allauth's own e-mails
-(a password reset, an address to confirm, a log-in code, "your password was changed"), which
-leave through the portal's one e-mail door like every other: rendered by allauth in the
-reader's language, written to the outbox (``accounts.emails.message_on_commit``), sent once the
-transaction commits, retried when the mail server fails, and readable by the association's
-staff on the outbox page with the personal link or code masked."""
+"""allauth's account adapter: where a person lands after logging in, how wrong passwords are
+limited (``accounts.login_limits``: a growing wait per account and address, never a lock of
+the account), and allauth's own e-mails (a password reset, an address to confirm, a log-in
+code, "your password was changed"), which leave through the portal's one e-mail door like
+every other: rendered by allauth in the reader's language, written to the outbox
+(``accounts.emails.message_on_commit``), sent once the transaction commits, retried when the
+mail server fails, and readable by the association's staff on the outbox page with the
+personal link or code masked."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -15,6 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
 from accounts import emails as door
+from accounts import login_limits
 from accounts.senders import reply_address, sender_address, user_association
 
 # The values of allauth's e-mails that open someone's account (a reset or confirmation link, a
@@ -104,6 +107,24 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         return reverse("accounts:dashboard")
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Instead of allauth's lock (which refuses even the right password): take this try's
+        place in ``accounts.login_limits``' counts, or refuse it with how long to wait."""
+        login = credentials.get("email") or credentials.get("username") or ""
+        self._login_attempt = login_limits.begin(request, login)
+
+    def authenticate(self, request, **credentials):
+        """allauth's check of the password, then the limits learn how it went."""
+        self._login_attempt = None
+        user = super().authenticate(request, **credentials)
+        attempt = self._login_attempt
+        if attempt is not None:
+            if user is not None:
+                login_limits.succeeded(attempt)
+            else:
+                login_limits.failed(attempt)
+        return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's e-mail in the reader's language (their preferred one; the page's

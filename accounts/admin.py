@@ -1,11 +1,14 @@
 """Admin for accounts; ``AssociationScopedAdmin`` confines association admins to their own data."""
 
+import operator
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -96,14 +99,53 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A change list's filter by a relation whose choices, for an association admin, are only
+    rows of their associations: Django's own lists every row of the related model (another
+    association's name, its frameworks)."""
+
+    def field_choices(self, field, request, model_admin):
+        lookup = association_lookup(field.related_model)
+        if request.user.is_superuser or lookup is None:
+            return super().field_choices(field, request, model_admin)
+        queryset = field.related_model._default_manager.complex_filter(
+            field.get_limit_choices_to()
+        ).filter(**{f"{lookup}__in": administered_ids(request)})
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        value = operator.attrgetter(field.remote_field.get_related_field().attname)
+        return [(value(row), str(row)) for row in queryset]
+
+
+def scoped_list_filter(model, entry):
+    """``entry`` of a ``list_filter``, with a plain relation (``"association"``,
+    ``"framework__association"``) filtered through ``ScopedRelatedFieldListFilter``; other
+    entries (fields, ``RelatedOnlyFieldListFilter``, which already reads the scoped
+    queryset) as they are."""
+    if not isinstance(entry, str):
+        return entry
+    try:
+        field = get_fields_from_path(model, entry)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return entry
+    if getattr(field, "concrete", False) and field.is_relation and not field.auto_created:
+        return (entry, ScopedRelatedFieldListFilter)
+    return entry
+
+
 class AssociationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Superusers see everything; an association admin sees and edits only their associations.
 
     ``association_path`` is the lookup from the model to its Association. Choices of every
-    relation to association-owned rows are limited the same way.
+    relation to association-owned rows are limited the same way, in forms and in the change
+    list's filters.
     """
 
     association_path = "association"
+
+    def get_list_filter(self, request):
+        return [scoped_list_filter(self.model, entry) for entry in super().get_list_filter(request)]
 
     def _association_of(self, obj):
         target = obj

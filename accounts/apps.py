@@ -7,10 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and associations")
 
     def ready(self):
+        from allauth.account.signals import password_reset
         from allauth.mfa.signals import authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
-        from accounts import member_sections  # noqa: F401
+        from accounts import checks, login_limits, member_sections  # noqa: F401
         from accounts.models import Association
         from accounts.public_pages import forget_on_changes_of
         from accounts.signals import activate_preferred_language, forget_totp_mark, remember_totp
@@ -20,3 +21,6 @@ class AccountsConfig(AppConfig):
         authenticator_removed.connect(forget_totp_mark, dispatch_uid="forget_totp_mark")
         # The public pages list the associations, with their names and brand.
         forget_on_changes_of(Association)
+        password_reset.connect(
+            login_limits.forget_after_password_reset, dispatch_uid="login_limits_reset"
+        )

@@ -100,7 +100,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections in production (a new PostgreSQL connection costs more than a simple
+# page): kept CONN_MAX_AGE seconds and checked before reuse, so one the server dropped is
+# replaced instead of failing the request. The demo opens one per request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -142,13 +146,28 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+# Wrong passwords are limited by accounts.login_limits (per account and address, a growing
+# wait; per address, a generous ceiling), never by a lock that refuses the owner's right password.
+# allauth's "login_failed" is then only its second-factor limit, counted per account (a person
+# who already gave the right password never counts against their network's address).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "login_failed": env("RATE_LIMIT_MFA_FAILED", default="5/5m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# accounts.login_limits: wrong passwords for one account from one address are free up to
+# LOGIN_FAILURES_FREE; after n failures the next try from there waits 2^(n - free + 1) seconds,
+# at most LOGIN_DELAY_MAX_SECONDS (a success or a password reset starts again at zero; the count
+# is forgotten LOGIN_FAILURES_FORGET_SECONDS after the first failure). One address may fail
+# LOGIN_FAILED_IP_LIMIT times in LOGIN_FAILED_IP_SECONDS across all accounts (an office behind
+# one address shares it).
+LOGIN_FAILURES_FREE = env.int("LOGIN_FAILURES_FREE", default=3)
+LOGIN_DELAY_MAX_SECONDS = env.int("LOGIN_DELAY_MAX_SECONDS", default=900)
+LOGIN_FAILURES_FORGET_SECONDS = env.int("LOGIN_FAILURES_FORGET_SECONDS", default=86400)
+LOGIN_FAILED_IP_LIMIT = env.int("LOGIN_FAILED_IP_LIMIT", default=50)
+LOGIN_FAILED_IP_SECONDS = env.int("LOGIN_FAILED_IP_SECONDS", default=600)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_TOLERANCE = 1  # one 30-second step of clock drift either way (RFC 6238 §5.2)
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Endorsement portal")
@@ -227,6 +246,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # The folder of the file-based backend (EMAIL_BACKEND=django.core.mail.backends.filebased
 # .EmailBackend: one file per message; the worker tests count what their workers sent there).
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
+# Without DEBUG the portal refuses to start while this is unset or @localhost (accounts.E002).
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Endorsement portal <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # django-anymail instead of SMTP: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and the
@@ -266,6 +286,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Without DEBUG the portal refuses to start on a cache each process keeps to itself (local
+# memory, dummy): every gunicorn worker would count the log-in limits on its own
+# (accounts.E001). Only for a single-process server that knows it: LOCAL_CACHE_ALLOWED=1.
+LOCAL_CACHE_ALLOWED = env.bool("LOCAL_CACHE_ALLOWED", default=False)
 
 # The verification API (credentials/api.py): requests per client address.
 API_RATE_LIMIT_GET = env("API_RATE_LIMIT_GET", default="60/m")

@@ -3,12 +3,12 @@ show exactly its rows, another association's objects are not found, changed or d
 
 import pytest
 
-from accounts.enums import MembershipStatus
+from accounts.enums import MembershipStatus, Role
 from accounts.models import Association, Membership, RoleGrant, User
 from competencies.models import EndorsementCategory, Framework
 from endorsement.models import Application
-from tests.accounts.helpers import _assert_not_found
-from tests.factories import MembershipFactory, UserFactory
+from tests.accounts.helpers import _assert_not_found, with_totp
+from tests.factories import AssociationFactory, MembershipFactory, UserFactory
 
 
 def rows(response) -> set:
@@ -62,6 +62,64 @@ def test_association_filter_lists_only_own_association(as_assoc_admin, world):
     html = response.content.decode()
     assert world.own.association.name in html
     assert world.other.association.name not in html
+
+
+FRAMEWORK_CHANGE_LISTS = [
+    "/admin/competencies/framework/",
+    "/admin/competencies/endorsementcategory/",
+    "/admin/competencies/competencyarea/",
+    "/admin/competencies/competency/",
+]
+
+
+def related_filter_choices(response) -> dict[str, set[str]]:
+    """Each relation filter of the change list (by its field path): the names it offers."""
+    from django.contrib.admin import RelatedFieldListFilter
+
+    assert response.status_code == 200
+    return {
+        spec.field_path: {name for _pk, name in spec.lookup_choices}
+        for spec in response.context["cl"].filter_specs
+        if isinstance(spec, RelatedFieldListFilter)
+    }
+
+
+@pytest.mark.parametrize("url", FRAMEWORK_CHANGE_LISTS)
+def test_relation_filters_offer_only_own_association(as_assoc_admin, world, url):
+    """The filters by association and by framework name nothing of another association (they
+    listed every association and framework), and nothing of it appears on the page."""
+    response = as_assoc_admin.get(url)
+    # A filter with a single choice is not shown at all (nothing to choose between).
+    for path, names in related_filter_choices(response).items():
+        if path.endswith("association"):
+            assert names == {str(world.own.association)}
+        elif path.endswith("framework"):
+            assert names == {str(world.own.framework)}
+    html = response.content.decode()
+    assert world.other.association.name not in html
+    assert str(world.other.framework) not in html
+
+
+@pytest.mark.parametrize("url", FRAMEWORK_CHANGE_LISTS)
+def test_superuser_filters_offer_every_association(as_superuser, world, url):
+    offered = set().union(*related_filter_choices(as_superuser.get(url)).values())
+    assert {str(world.own.association), str(world.other.association)} <= offered
+
+
+def test_an_admin_of_two_associations_filters_between_them(client, world, association):
+    from accounts.services import role_grant
+
+    third = AssociationFactory(name="Hillcrest Association", slug="hillcrest")
+    admin = with_totp(UserFactory(email="both@example.org"))
+    for assoc in (world.own.association, world.other.association):
+        role_grant(association=assoc, user=admin, role=Role.ASSOCIATION_ADMIN)
+    client.force_login(admin)
+    response = client.get("/admin/competencies/framework/")
+    assert related_filter_choices(response)["association"] == {
+        str(world.own.association),
+        str(world.other.association),
+    }
+    assert third.name not in response.content.decode()
 
 
 def test_superuser_sees_everything(as_superuser, world):

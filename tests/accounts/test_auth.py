@@ -271,31 +271,6 @@ def test_log_in_with_a_wrong_password_says_so_and_keeps_the_e_mail(client, user)
     assert SESSION_KEY not in client.session
 
 
-def test_repeated_failed_log_ins_are_refused_even_with_the_right_password(
-    client, user, password, settings
-):
-    settings.ACCOUNT_RATE_LIMITS = settings.ACCOUNT_RATE_LIMITS | {
-        "login_failed": "10/m/ip,5/5m/key"
-    }
-    for _attempt in range(5):
-        response = client.post(LOGIN, {"login": user.email, "password": "not-the-password"})
-        assert response.context["form"].non_field_errors() == [
-            "The email address and/or password you specified are not correct."
-        ]
-
-    response = client.post(LOGIN, {"login": user.email, "password": password})
-
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "Too many failed login attempts. Try again later."
-    ]
-    assert (
-        '<div class="alert alert-danger" role="alert">'
-        "Too many failed login attempts. Try again later.</div>"
-    ) in response.content.decode()
-    assert SESSION_KEY not in client.session
-
-
 # The second factor
 
 

@@ -1,7 +1,8 @@
 """Who a rate limit counts (``client_address``): REMOTE_ADDR, or behind trusted proxies the
 address the outermost of them saw; what a client writes in X-Forwarded-For never helps it.
-The limits that use it: the verification page and API, the rater's links, the log-in (allauth,
-from the same setting)."""
+The limits that use it: the verification page and API, the rater's links, the log-in's wrong
+passwords (accounts.login_limits, tested in test_login_limits.py) and allauth's own limits (from
+the same setting)."""
 
 import pytest
 from django.conf import settings as django_settings

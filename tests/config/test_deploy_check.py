@@ -24,6 +24,11 @@ _SCRUBBED = {
     "UPLOAD_SCAN_DISABLED",
     # Set while Playwright runs in this process; a production process never has it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    # Settings whose absence production refuses (accounts.checks): each test says them.
+    "REDIS_URL",
+    "CACHE_URL",
+    "LOCAL_CACHE_ALLOWED",
+    "DEFAULT_FROM_EMAIL",
 }
 
 
@@ -38,10 +43,15 @@ def production_env(tmp_path, **overrides):
         DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
         PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
         PRIVATE_MEDIA_ACCEL_PREFIX="/protected/",
-        # docker-compose's clamd; the check does not connect.
+        # docker-compose's clamd and Redis; the check connects to neither.
         CLAMAV_SOCKET="tcp://clamav:3310",
+        REDIS_URL="redis://redis:6379/0",
+        DEFAULT_FROM_EMAIL="Endorsement portal <noreply@portal.example.org>",
     )
     env.update(overrides)
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name)
     return env
 
 
@@ -113,3 +123,20 @@ def test_the_demo_needs_no_scanner(tmp_path):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache(tmp_path):
+    """Without REDIS_URL each gunicorn worker would count the log-in limits on its own."""
+    result = run_check(production_env(tmp_path, REDIS_URL=None))
+    assert result.returncode != 0
+    assert "accounts.E001" in result.stdout + result.stderr
+    # ... unless a single-process server says so.
+    result = run_check(production_env(tmp_path, REDIS_URL=None, LOCAL_CACHE_ALLOWED="1"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_send_from_localhost(tmp_path):
+    for sender in (None, "Endorsement portal <noreply@localhost>"):
+        result = run_check(production_env(tmp_path, DEFAULT_FROM_EMAIL=sender))
+        assert result.returncode != 0
+        assert "accounts.E002" in result.stdout + result.stderr
