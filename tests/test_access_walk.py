@@ -472,6 +472,8 @@ def log_in(client, people, who: str) -> None:
 
 @pytest.fixture
 def world(association, other_association, make_staff, settings, monkeypatch, tmp_path):
+    # Sessions in a signed cookie: no session row to read on each of the walk's requests.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
     settings.BILLING_GATEWAY = "manual"
     settings.BILLING_MANUAL_GATEWAY_ALLOWED = True
     settings.CLAMAV_SOCKET = ""
@@ -514,7 +516,7 @@ def test_the_walk(client, world, django_capture_on_commit_callbacks, mailoutbox)
     secrets = [owner.get_full_name().encode(), owner.email.encode()]
     failures = []
     sent = 0
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     with django_capture_on_commit_callbacks() as callbacks:
         for who in PERSONAS:
             log_in(client, people, who)
@@ -532,7 +534,7 @@ def test_the_walk(client, world, django_capture_on_commit_callbacks, mailoutbox)
                 if got != want:
                     failures.append(f"{who}: {method.upper()} {url} ({name}) {got}, not {want}")
                 # Whoever the page is not for learns nothing of the owner from the answer.
-                if not PAGES[name].public and who not in PAGES[name].may:
+                if not PAGES[name].public and who not in PAGES[name].may and who != "owner":
                     for secret in secrets:
                         if secret in body:
                             failures.append(f"{who}: {method.upper()} {url} shows {secret!r}")
@@ -552,10 +554,8 @@ def test_the_walk(client, world, django_capture_on_commit_callbacks, mailoutbox)
                 changed = sorted(table for table in after if after[table] != before[table])
                 if changed:
                     failures.append(f"{who}: {method.upper()} {url} ({name}) changed {changed}")
-    elapsed = time.monotonic() - started
-    print(f"access walk: {sent} requests in {elapsed:.1f} s")
-    with open("/tmp/w14/failures.txt", "w") as f:  # TEMP
-        f.write("\n".join(failures))
+    elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
+    print(f"access walk: {sent} requests in {elapsed:.1f} s ({cpu:.1f} s of this process's CPU)")
     assert failures == []
     assert callbacks == []
     assert mailoutbox == []
