@@ -343,6 +343,12 @@ PAGES = {
     "reports:index": page(403, same((200, 405), "coordinator", "association admin")),
     "reports:report": page(403, same((200, 405), "coordinator", "association admin")),
     "reports:report.csv": page(403, same((200, 405), "coordinator", "association admin")),
+    # --- rights ---
+    "rights:export": page((200, 405)),
+    "rights:export.download": page((200, 405)),
+    "rights:erasure": page(403, same((200, 405), "association admin", "platform admin")),
+    # The person named (a reviewer) is no applicant to erase: 404 to those who may erase.
+    "rights:erasure.confirm": page(403, same((404, 404), "association admin", "platform admin")),
     # --- api ---
     "api:openapi-json": public(200, 200),
     "api:openapi-view": public(200, 200),
