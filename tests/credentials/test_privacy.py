@@ -1,5 +1,8 @@
-"""Every URL the credentials app serves (its pages and the verification API), tried by everyone
-around an endorsement, with GET and POST.
+"""The credentials app's URLs (its pages and the verification API) beyond the access walk
+(tests/test_access_walk.py tries every URL as everyone, anonymous visitors included, with GET
+and POST, and checks that refusals change nothing and do not show the holder): the POSTs of the
+people a page is for act (so the walk's unchanged data means refused), and public answers show
+only public facts.
 
 The URLs are read from the project's URLconf: every pattern of the ``credentials`` and ``api``
 namespaces and any other whose view lives in the ``credentials`` package. A URL this test has
@@ -18,12 +21,10 @@ from dataclasses import dataclass, field
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.enums import Role
-from audit.services import entry_log
 from credentials import verification
 from credentials.keys import key_generate
 from credentials.models import Certificate, CertificateState, NameChangeRequest
@@ -293,101 +294,10 @@ def expected(name: str, who: str, method: str) -> int:
     return answers[0] if method == "get" else answers[1]
 
 
-def may_act(name: str, who: str) -> bool:
-    """Whether ``who``'s POST on ``name`` may change something (the people the page is for)."""
-    return who in PAGES[name].may
-
-
-def snapshot() -> dict:
-    """Every row of the portal's own tables (log-ins only touch ``last_login``)."""
-    rows = {}
-    labels = ("accounts", "competencies", "endorsement", "portfolios", "reviews", "credentials")
-    for label in labels:
-        for model in apps.get_app_config(label).get_models():
-            values = list(model.objects.order_by("pk").values())
-            if model._meta.label == "accounts.User":
-                for row in values:
-                    row.pop("last_login")
-            rows[model._meta.label] = values
-    return rows
-
-
 def log_in(client, people, who):
     client.logout()
     if who != ANONYMOUS:
         client.force_login(people[who])
-
-
-def test_every_credentials_url_is_known(world):
-    _people, objects = world
-    names = [name for name, _url in credentials_urls(objects)]
-    assert len(names) == len(set(names))
-    stale = set(PAGES) - set(names)
-    assert not stale, f"PAGES names URLs that no longer exist: {sorted(stale)}"
-    assert {"credentials:certificate.download", "credentials:revoke", "api:lookup"} <= set(names)
-
-
-def test_a_url_without_an_expectation_fails_with_a_clear_message(world, monkeypatch):
-    _people, objects = world
-    monkeypatch.delitem(PAGES, "credentials:revoke")
-    with pytest.raises(AssertionError, match="tell this test who may reach credentials:revoke"):
-        credentials_urls(objects)
-
-
-def test_the_people_concerned_reach_every_page(client, world):
-    """The addresses are filled in right: each page opens for the people it is for (so a 404
-    below is a refusal, not a wrong id), and public pages open for everyone."""
-    people, objects = world
-    urls = credentials_urls(objects)
-    answers, wanted = {}, {}
-    for who in PEOPLE:
-        log_in(client, people, who)
-        for name, url in urls:
-            if PAGES[name].public or who in PAGES[name].may:
-                answers[(name, who)] = request(client, "get", name, url, {}, objects).status_code
-                wanted[(name, who)] = expected(name, who, "get")
-    assert answers == wanted
-    assert ("credentials:certificate.download", "holder") in answers
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_everyone_else_is_refused_on_every_url_and_nothing_changes(
-    client, world, mailoutbox, django_capture_on_commit_callbacks, method
-):
-    people, objects = world
-    urls = credentials_urls(objects)
-    data = post_data(people, objects)
-    before = snapshot()
-    with django_capture_on_commit_callbacks() as callbacks:
-        for who in PEOPLE:
-            log_in(client, people, who)
-            tried = [(name, url) for name, url in urls if not may_act(name, who)]
-            responses = {
-                name: request(client, method, name, url, data, objects) for name, url in tried
-            }
-            answers = {name: response.status_code for name, response in responses.items()}
-            assert answers == {name: expected(name, who, method) for name, _url in tried}, who
-            # A refusal tells nothing about the holder.
-            for name, response in responses.items():
-                if not PAGES[name].public:
-                    assert people["holder"].get_full_name() not in response.body.decode(), name
-    assert snapshot() == before
-    # Nothing waits for the commit but the audit log's lines (each refusal is recorded).
-    assert [c for c in callbacks if getattr(c, "func", None) is not entry_log] == []
-    assert mailoutbox == []
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_anonymous_visitors_are_sent_to_log_in_from_every_private_url(client, world, method):
-    people, objects = world
-    urls = [(name, url) for name, url in credentials_urls(objects) if not PAGES[name].public]
-    data = post_data(people, objects)
-    answers = {name: request(client, method, name, url, data, objects) for name, url in urls}
-    locations = {
-        name: response["Location"] if response.status_code == 302 else response.status_code
-        for name, response in answers.items()
-    }
-    assert locations == {name: f"/accounts/login/?next={url}" for name, url in urls}
 
 
 def test_the_posts_of_the_people_concerned_act(client, world, mailoutbox):

@@ -1,5 +1,9 @@
-"""Every portfolio URL, tried by everyone who must not see the portfolio.
+"""Every portfolio URL, tried by everyone who must not see the portfolio, on a portfolio still
+being built.
 
+The access walk (tests/test_access_walk.py) tries every URL of the portal on a portfolio in the
+exam, whose forms are closed to their owner too; here the forms are open (the application is
+registered), so a POST let through by mistake would save: the refusals must hold there as well.
 The URL list is read from portfolios.urls, so a new page is covered (or this test fails until
 it is told how to fill the page's address).
 """

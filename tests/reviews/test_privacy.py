@@ -1,8 +1,10 @@
-"""Every review-workflow URL (``reviews:`` and ``endorsement:``), tried by everyone who must not
-reach it, with GET and POST.
+"""The review workflow's refusals beyond the access walk (tests/test_access_walk.py, which tries
+every URL as everyone, anonymous visitors included, with GET and POST): htmx posts of the
+comment panel, people whose role was withdrawn, and addresses that cross an object with another
+application or association.
 
-The URL list is read from the two URLconfs, so a new page is covered: this test fails until it
-is told how to fill the page's address (``PK_OBJECTS``) and who may reach it (``PAGES``).
+The URL list is read from the two URLconfs, so a new page is covered: these tests fail until
+they are told how to fill the page's address (``PK_OBJECTS``) and who may reach it (``PAGES``).
 
 Pages about one application or object answer 404 to people who may not see it (as portfolio
 pages do); coordinator pages and the exam pages of the association's staff answer 403; the
@@ -332,10 +334,6 @@ def refusal(name: str, who: str, method: str) -> int:
     return PAGES[name]["refused"]
 
 
-def refused_people(name: str) -> list[str]:
-    return [who for who in PEOPLE if who not in PAGES[name]["may"]]
-
-
 def post_data(people, objects) -> dict:
     """Every form's fields, filled in, so a page that let a refused POST through would act."""
     application = objects["application"]
@@ -380,54 +378,6 @@ def snapshot() -> dict:
                     row.pop("last_login")
             rows[model._meta.label] = values
     return rows
-
-
-def test_every_workflow_url_is_known(world):
-    _people, objects = world
-    names = [name for name, _url in workflow_urls(objects)]
-    assert set(names) == set(PAGES)
-    assert len(names) == len(PAGES) >= 30
-
-
-def test_the_people_concerned_reach_every_page(client, world):
-    """The addresses are filled in right: each page opens for the people it is for (so a 404
-    below is a refusal, not a wrong id)."""
-    people, objects = world
-    answers, expected = {}, {}
-    for name, url in workflow_urls(objects):
-        for who, status in PAGES[name]["may"].items():
-            client.force_login(people[who])
-            response = client.get(url)
-            answers[(name, who)] = response.status_code
-            expected[(name, who)] = status
-            if response.status_code == 302:
-                assert not response["Location"].startswith("/accounts/login/"), (name, who)
-    assert answers == expected
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_everyone_else_is_refused_on_every_page_and_nothing_changes(
-    client, world, mailoutbox, django_capture_on_commit_callbacks, method
-):
-    people, objects = world
-    urls = workflow_urls(objects)
-    data = post_data(people, objects) if method == "post" else None
-    before = snapshot()
-    with django_capture_on_commit_callbacks() as callbacks:
-        for who in PEOPLE:
-            client.force_login(people[who])
-            answers = {
-                name: getattr(client, method)(url, data).status_code
-                for name, url in urls
-                if who not in PAGES[name]["may"]
-            }
-            assert answers == {
-                name: refusal(name, who, method) for name, _url in urls if name in answers
-            }, who
-            client.logout()
-    assert snapshot() == before
-    assert callbacks == []
-    assert mailoutbox == []
 
 
 def test_refused_comment_posts_from_the_panel_change_nothing(client, world):
@@ -493,17 +443,3 @@ def test_crossed_addresses_are_refused(client, world, association, other_associa
         answers.append(client.post(url, {"body": "Crossed."}).status_code)
     assert answers == [404] * len(crossed)
     assert snapshot() == before
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_anonymous_visitors_are_sent_to_log_in_from_every_page(client, world, method):
-    _people, objects = world
-    urls = workflow_urls(objects)
-    answers = {name: getattr(client, method)(url) for name, url in urls}
-    locations = {
-        name: response["Location"].split("?")[0] if response.status_code == 302 else ""
-        for name, response in answers.items()
-    }
-    assert locations == {name: "/accounts/login/" for name, _url in urls}
-    for name, url in urls:
-        assert answers[name]["Location"].endswith(f"?next={url}"), name
