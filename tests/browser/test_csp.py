@@ -48,6 +48,33 @@ def test_the_watch_reports_what_the_policy_refused(bare_page, no_csp_violation):
     no_csp_violation.clear()  # expected here: the test's own teardown must not fail on them
 
 
+def test_the_portals_policy_refuses_injected_script_and_style(page, no_csp_violation):
+    """What an injection would add to a portal page neither runs nor styles, and is reported;
+    the portal's own page (its nonce'd brand style among it) raises nothing."""
+    page.goto("/accounts/login/")
+    page.wait_for_function("() => true")
+    assert no_csp_violation == []  # the nonce'd brand style, Bootstrap, htmx: all allowed
+    page.evaluate(
+        """() => {
+        const script = document.createElement("script");
+        script.textContent = "document.body.dataset.injected = 'ran'";
+        document.body.append(script);
+        document.body.insertAdjacentHTML("beforeend", '<p id="red" style="color: red">x</p>');
+    }"""
+    )
+    page.wait_for_function("() => true")
+    assert page.evaluate("document.body.dataset.injected") is None
+    assert page.evaluate("getComputedStyle(document.getElementById('red')).color") != (
+        "rgb(255, 0, 0)"
+    )
+    reported = sorted(re.sub(r" line \d+$", "", text) for text in no_csp_violation)
+    assert reported == [
+        "script-src-elem refused inline at /accounts/login/",
+        "style-src-attr refused inline at /accounts/login/",
+    ]
+    no_csp_violation.clear()
+
+
 @pytest.fixture
 def admin_page(page):
     """The platform admin (a superuser with an authenticator app), logged in to Django's admin."""
