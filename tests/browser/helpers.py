@@ -35,11 +35,18 @@ CSP_VIOLATIONS: list[str] = []
 # so a violation is something that did not load or run).
 CSP_LISTENER_JS = """
 document.addEventListener("securitypolicyviolation", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
   window.__portalCspViolation(
     `${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
-      + ` at ${event.documentURI.replace(location.origin, "")}`
+      + ` at ${event.documentURI.replace(location.origin, "")} line ${event.lineNumber}`
+      + (event.sourceFile && event.sourceFile !== event.documentURI
+        ? ` of ${event.sourceFile.replace(location.origin, "")}`
+        : "")
       + (event.sample ? ` (${event.sample})` : "")
-      + ` line ${event.lineNumber}`
+      + (target
+        ? `: <${target.localName}> in <${target.parentElement?.localName}`
+          + ` id="${target.parentElement?.id}"> "${target.textContent.trim().slice(0, 60)}"`
+        : "")
   );
 }, true);
 """
