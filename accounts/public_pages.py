@@ -30,7 +30,12 @@ from django.utils import timezone, translation
 GENERATION_KEY = "public-pages:generation"
 # Template variable -> function(request) giving its value for this answer; the cached page holds
 # a mark instead (``per_request_marks``, given to templates by accounts.context_processors).
-PER_REQUEST: dict = {"csrf_token": lambda request: get_token(request)}
+PER_REQUEST: dict = {
+    "csrf_token": lambda request: get_token(request),
+    # The Content-Security-Policy's nonce (django-csp): each answer's header names its own, so
+    # a cached page's <style nonce> must carry this answer's.
+    "csp_nonce": lambda request: request.csp_nonce,
+}
 # The CSRF token's mark.
 CSRF_MARK = "public-page-mark-csrf_token"
 # Headers of the view's answer kept with the page (the middleware adds the rest on every answer).

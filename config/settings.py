@@ -6,7 +6,10 @@ Without DATABASE_URL a SQLite file is used; without REDIS_URL Celery runs tasks 
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.utils.translation import gettext_lazy as _
+
+from config.headers import inline_style_hash
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "django_fsm",
     "crispy_forms",
@@ -58,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -371,6 +377,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Over HTTPS every cookie of the portal carries the __Host- prefix: the browser then accepts it
+# only when Secure, for Path=/ and without Domain, so no other host (a sibling subdomain, a
+# plain-HTTP page) can plant or overwrite it. The demo and the tests run over HTTP: the plain names.
+if _secure:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
+LANGUAGE_COOKIE_SECURE = _secure
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,
@@ -407,3 +422,40 @@ BILLING_MANUAL_GATEWAY_ALLOWED = env.bool("BILLING_MANUAL_GATEWAY_ALLOWED", defa
 # the webhook endpoint's signing secret (whsec_…). billing.checks refuses to start without them.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+
+# Content-Security-Policy (django-csp), sent by the application itself, so gunicorn without nginx
+# sends it too: nothing but the portal's own scripts (an inline one needs the request's nonce,
+# `request.csp_nonce`), styles likewise (the one inline <style>, the brand colours, carries the
+# nonce; no style attributes), images from here and data: URIs (Bootstrap's icons), no plugins,
+# no framing, forms post only here (and to Stripe Checkout when it is the gateway: the portal
+# redirects a payment form there). CSP_EXTRA_IMG_SRC: origins of logos stored elsewhere (S3).
+_csp_form_action = ["'self'"]
+if BILLING_GATEWAY == "stripe":
+    _csp_form_action.append("https://checkout.stripe.com")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": [
+            "'self'",
+            csp_constants.NONCE,
+            inline_style_hash(BASE_DIR / "templates" / "500.html"),
+        ],
+        "img-src": ["'self'", "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": _csp_form_action,
+        "upgrade-insecure-requests": _secure,
+    }
+}
+# Powerful browser features the portal never uses, off for its pages and anything they embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), "
+    "midi=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), "
+    "usb=(), xr-spatial-tracking=()"
+)

@@ -63,7 +63,9 @@ def test_a_second_anonymous_visit_costs_no_query(
 
 
 def _without_tokens(response) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    """The page without the values that differ on every answer (CSRF token, CSP nonce)."""
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return re.sub(r'nonce="[^"]+"', "", page)
 
 
 def test_a_change_of_the_framework_shows_at_once(client, loaded, association):
@@ -157,6 +159,20 @@ def test_each_visitor_gets_their_own_working_csrf_token(loaded, association):
             {"csrfmiddlewaretoken": token, "language": "es", "next": "/"},
         )
         assert response.status_code == 302
+
+
+def test_a_cached_page_carries_the_nonce_of_its_own_content_security_policy(
+    client, loaded, association
+):
+    nonces = []
+    for _visit in range(2):  # rendered, then from the cache
+        response = client.get(f"/a/{association.slug}/")
+        policy = response["Content-Security-Policy"]
+        header = re.search(r"'nonce-([^']+)'", policy)[1]
+        body = re.search(r'<style nonce="([^"]+)"', response.content.decode())[1]
+        assert body == header
+        nonces.append(header)
+    assert nonces[0] != nonces[1]
 
 
 def _request(rf, path="/", **extra):

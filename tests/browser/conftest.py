@@ -9,7 +9,30 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, TIMEOUT_MS
+from tests.browser.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CSP_VIOLATIONS,
+    DESKTOP,
+    TIMEOUT_MS,
+    watch_csp,
+)
+
+
+class CSPWatchingBrowser:
+    """Chromium whose every new context reports Content-Security-Policy violations: each
+    journey of the browser tests runs under the portal's enforced policy and fails on any."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        watch_csp(context)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture(scope="package")
@@ -28,7 +51,7 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
+        yield CSPWatchingBrowser(browser)
         browser.close()
     finally:
         playwright.stop()
@@ -36,6 +59,16 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    """Fails the test when the browser reported a CSP violation on any page it opened."""
+    CSP_VIOLATIONS.clear()
+    yield CSP_VIOLATIONS
+    violations = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

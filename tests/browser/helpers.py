@@ -28,6 +28,35 @@ TIMEOUT_MS = 10_000
 
 _axe = Axe()
 
+# Content-Security-Policy violations the browser reported in the current test (every context
+# made from the `browser` fixture reports into it; conftest fails the test unless it is empty).
+CSP_VIOLATIONS: list[str] = []
+# In every page before its own scripts: report each violation (the portal's policy is enforced,
+# so a violation is something that did not load or run).
+CSP_LISTENER_JS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  window.__portalCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+      + ` at ${event.documentURI.replace(location.origin, "")} line ${event.lineNumber}`
+      + (event.sourceFile && event.sourceFile !== event.documentURI
+        ? ` of ${event.sourceFile.replace(location.origin, "")}`
+        : "")
+      + (event.sample ? ` (${event.sample})` : "")
+      + (target
+        ? `: <${target.localName}> in <${target.parentElement?.localName}`
+          + ` id="${target.parentElement?.id}"> "${target.textContent.trim().slice(0, 60)}"`
+        : "")
+  );
+}, true);
+"""
+
+
+def watch_csp(context) -> None:
+    """Record every CSP violation of this browser context's pages in CSP_VIOLATIONS."""
+    context.expose_binding("__portalCspViolation", lambda source, text: CSP_VIOLATIONS.append(text))
+    context.add_init_script(CSP_LISTENER_JS)
+
 
 class AccessibilityError(AssertionError):
     """axe-core found WCAG violations on a page."""

@@ -211,6 +211,25 @@ def test_nginx_limits_and_security_headers(nginx_conf):
     assert 'X-Content-Type-Options "nosniff"' in protected
 
 
+def test_nginx_lets_the_portals_csp_through_without_a_second_one(nginx_conf):
+    """The portal sends its own CSP (a nonce per page) and Permissions-Policy; a second CSP from
+    nginx would be enforced too. nginx's apply only where the upstream sent none (static files,
+    its own error pages), and location / does not hide the portal's."""
+    assert re.search(
+        r"map \$upstream_http_content_security_policy \$portal_csp \{"
+        r"\s*\"\"\s+\"default-src 'none';",
+        nginx_conf,
+    )
+    assert re.search(r'\$portal_csp \{[^}]*default\s+"";', nginx_conf)
+    assert re.search(r'\$portal_permissions_policy \{[^}]*default\s+"";', nginx_conf)
+    assert "add_header Content-Security-Policy $portal_csp always;" in nginx_conf
+    assert "add_header Permissions-Policy $portal_permissions_policy always;" in nginx_conf
+    assert len(re.findall(r"add_header Content-Security-Policy", nginx_conf)) == 1
+    proxy = location_block(nginx_conf, "/")
+    assert "Content-Security-Policy" not in proxy
+    assert "Permissions-Policy" not in proxy
+
+
 # --- environment ---------------------------------------------------------------------------
 
 
