@@ -52,9 +52,24 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+def known_htmx_report(violation: str) -> bool:
+    """Known and left (issue 14's note): a page whose certificate block still polls after its
+    test ended (its data gone) gets a 404 page back, whose nonce'd <style> htmx parses
+    (``Document.parseHTMLUnsafe``) and Chromium reports as refused. Nothing is applied; only the
+    report is set aside."""
+    return violation.startswith("style-src-elem refused inline") and violation.endswith(
+        "/static/vendor/htmx/htmx.min.js"
+    )
+
+
 def watch_csp(context) -> None:
     """Record every CSP violation of this browser context's pages in CSP_VIOLATIONS."""
-    context.expose_binding("__portalCspViolation", lambda source, text: CSP_VIOLATIONS.append(text))
+
+    def record(source, text):
+        if not known_htmx_report(text):
+            CSP_VIOLATIONS.append(text)
+
+    context.expose_binding("__portalCspViolation", record)
     context.add_init_script(CSP_LISTENER_JS)
 
 
