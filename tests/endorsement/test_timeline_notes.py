@@ -341,6 +341,8 @@ def test_every_note_renders_in_both_languages():
         "reinstatement_start": {"number": "N-1"},
         "application_reinstate": {"number": "N-1", "date": "2027-12-31"},
         "endorsement_transferred_in": {"association": "Northfield AIMH", "number": "N-4"},
+        # Registered by rights (the applicant's erasure).
+        "erased": {},
     }
     assert set(samples) == set(NOTES)
     for key, values in samples.items():
