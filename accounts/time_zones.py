@@ -70,12 +70,17 @@ def association_day(moment, association):
     return timezone.localtime(moment, zoneinfo.ZoneInfo(association.time_zone)).date()
 
 
+def association_day_start(association, day: datetime.date) -> datetime.datetime:
+    """The association's midnight starting ``day``."""
+    return datetime.datetime.combine(
+        day, datetime.time.min, tzinfo=zoneinfo.ZoneInfo(association.time_zone)
+    )
+
+
 def association_days_span(association, first, last):
     """The moments (start included, end excluded) of the days ``first`` to ``last`` in the
     association's calendar: a reminder's ``find`` filters a moment on them in SQL."""
-    zone = zoneinfo.ZoneInfo(association.time_zone)
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(
-        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    return (
+        association_day_start(association, first),
+        association_day_start(association, last + datetime.timedelta(days=1)),
     )
-    return start, end

@@ -16,6 +16,7 @@ from endorsement.emails import (
     email_on_commit,
     register_emails,
 )
+from notifications.emails import user_language
 
 VALUES = {
     **CONTEXT_HELP,
@@ -100,7 +101,7 @@ def invoice_email_on_commit(*, invoice) -> None:
     if invoice.amount <= 0 or not person.is_active or not person.email:
         return
     association = invoice.association
-    language = person.preferred_language or settings.LANGUAGE_CODE
+    language = user_language(person)
     with translation.override(language):
         category = ""
         if invoice.application_id is not None:
@@ -159,7 +160,7 @@ def membership_email_on_commit(*, membership) -> None:
         association=association,
         key="membership_recorded",
         to=user.email,
-        language=user.preferred_language or settings.LANGUAGE_CODE,
+        language=user_language(user),
         reply_to=association.contact_email,
         context={
             "recipient": user.get_full_name(),
@@ -196,7 +197,7 @@ def membership_proof_email_on_commit(*, proof) -> None:
         association=association,
         key="membership_proof_confirmed" if confirmed else "membership_proof_refused",
         to=user.email,
-        language=user.preferred_language or settings.LANGUAGE_CODE,
+        language=user_language(user),
         reply_to=association.contact_email,
         context=context,
         recipient=user,

@@ -6,7 +6,6 @@ online (not when the next year's membership is already recorded); and the invoic
 waiver request waits for the association's answer is not chased meanwhile."""
 
 import datetime
-import zoneinfo
 
 from django.conf import settings
 from django.db.models import (
@@ -22,16 +21,18 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import MembershipStatus
 from accounts.models import Membership
+from accounts.time_zones import association_day, association_days_span
 from billing.emails import invoice_url
 from billing.enums import InvoiceStatus, PaymentKind, WaiverRequestStatus
 from billing.models import ZERO, Invoice, Payment, WaiverRequest
 from endorsement.emails import CONTEXT_HELP, email_on_commit, register_emails
-from notifications.reminders import days_now, register_reminder
+from notifications.emails import user_language
+from notifications.reminders import days_now, register_reminders
 
 PERSON_VALUES = {
     "recipient": CONTEXT_HELP["recipient"],
@@ -66,16 +67,24 @@ register_emails(
 )
 
 
-def _zone(association) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(association.time_zone)
-
-
-def _day_start(association, day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=_zone(association))
-
-
-def _language(user) -> str:
-    return user.preferred_language or settings.LANGUAGE_CODE
+def _send(key: str, *, person, association, concerns, language: str = "", **context) -> None:
+    """The e-mail ``key`` to ``person`` (in their language), about ``concerns``, in the current
+    transaction (sent once it commits); replies go to the association."""
+    email_on_commit(
+        association=association,
+        key=key,
+        to=person.email,
+        language=language or user_language(person),
+        reply_to=association.contact_email,
+        context={
+            "recipient": person.get_full_name(),
+            "association": association.name,
+            "contact_email": association.contact_email,
+            **context,
+        },
+        concerns=concerns,
+        recipient=person,
+    )
 
 
 # --- the membership ending ----------------------------------------------------------------------
@@ -109,25 +118,16 @@ def membership_expiring_find(*, association, days: int, since, today):
 
 def membership_expiring_send(*, object, days: int, due) -> None:
     membership = object
-    user = membership.user
     association = membership.association
-    email_on_commit(
+    _send(
+        "reminder.membership_expiring",
+        person=membership.user,
         association=association,
-        key="reminder.membership_expiring",
-        to=user.email,
-        language=_language(user),
-        reply_to=association.contact_email,
-        context={
-            "recipient": user.get_full_name(),
-            "association": association.name,
-            "contact_email": association.contact_email,
-            "days": str(days_now(days=days, due=due, before=True)),
-            "end": membership.end,
-            "url": settings.SITE_URL.rstrip("/")
-            + reverse("billing:membership", kwargs={"slug": association.slug}),
-        },
         concerns=membership,
-        recipient=user,
+        days=str(days_now(days=days, due=due, before=True)),
+        end=membership.end,
+        url=settings.SITE_URL.rstrip("/")
+        + reverse("billing:membership", kwargs={"slug": association.slug}),
     )
 
 
@@ -157,13 +157,14 @@ def invoice_unpaid_find(*, association, days: int, since, today):
     """Due ``days`` after the invoice was issued (the day in the association's calendar) while
     it is still open, and no waiver request of it waits for an answer."""
     delta = datetime.timedelta(days=days)
+    start, end = association_days_span(association, since - delta, today - delta)
     waiting = WaiverRequest.objects.filter(invoice=OuterRef("pk"), status=WaiverRequestStatus.OPEN)
     rows = (
         Invoice.objects.filter(
             association=association,
             status=InvoiceStatus.OPEN,
-            issued_at__gte=_day_start(association, since - delta),
-            issued_at__lt=_day_start(association, today - delta + datetime.timedelta(days=1)),
+            issued_at__gte=start,
+            issued_at__lt=end,
             person__is_active=True,
         )
         .exclude(person__email="")
@@ -173,59 +174,50 @@ def invoice_unpaid_find(*, association, days: int, since, today):
         .select_related("person", "association")
     )
     for invoice in rows.iterator(chunk_size=1000):
-        issued_on = timezone.localtime(invoice.issued_at, _zone(association)).date()
-        yield invoice, issued_on + delta
+        yield invoice, association_day(invoice.issued_at, association) + delta
 
 
 def invoice_unpaid_send(*, object, days: int, due) -> None:
     invoice = object
-    person = invoice.person
-    association = invoice.association
     balance = getattr(invoice, "balance", invoice.amount)
-    language = _language(person)
+    language = user_language(invoice.person)
     with translation.override(language):
         fee = invoice.description  # the fee's name in the person's language
-    email_on_commit(
-        association=association,
-        key="reminder.invoice_unpaid",
-        to=person.email,
-        language=language,
-        reply_to=association.contact_email,
-        context={
-            "recipient": person.get_full_name(),
-            "association": association.name,
-            "contact_email": association.contact_email,
-            "days": str(days_now(days=days, due=due, before=False)),
-            "number": invoice.display_number,
-            "fee": fee,
-            "issued_on": due - datetime.timedelta(days=days),
-            "balance": f"{balance} {invoice.currency}",
-            "url": invoice_url(invoice),
-        },
+    _send(
+        "reminder.invoice_unpaid",
+        person=invoice.person,
+        association=invoice.association,
         concerns=invoice,
-        recipient=person,
+        language=language,
+        days=str(days_now(days=days, due=due, before=False)),
+        number=invoice.display_number,
+        fee=fee,
+        issued_on=due - datetime.timedelta(days=days),
+        balance=f"{balance} {invoice.currency}",
+        url=invoice_url(invoice),
     )
 
 
-register_reminder(
-    kind="membership_expiring",
-    label=_("The membership ends soon"),
-    recipients=_("the member"),
-    model=Membership,
-    default_days=(30,),
-    days_help=_("days before the membership's last day"),
-    find=membership_expiring_find,
-    send=membership_expiring_send,
-    essential=True,
-)
-register_reminder(
-    kind="invoice_unpaid",
-    label=_("An invoice is still to pay"),
-    recipients=_("the person the invoice is for"),
-    model=Invoice,
-    default_days=(14,),
-    days_help=_("days after the invoice was issued"),
-    find=invoice_unpaid_find,
-    send=invoice_unpaid_send,
+register_reminders(
+    {
+        "membership_expiring": {
+            "label": _("The membership ends soon"),
+            "recipients": _("the member"),
+            "model": Membership,
+            "default_days": (30,),
+            "days_help": _("days before the membership's last day"),
+            "find": membership_expiring_find,
+            "send": membership_expiring_send,
+        },
+        "invoice_unpaid": {
+            "label": _("An invoice is still to pay"),
+            "recipients": _("the person the invoice is for"),
+            "model": Invoice,
+            "default_days": (14,),
+            "days_help": _("days after the invoice was issued"),
+            "find": invoice_unpaid_find,
+            "send": invoice_unpaid_send,
+        },
+    },
     essential=True,
 )

@@ -27,6 +27,7 @@ from accounts.pdfs import (  # noqa: F401
 )
 from credentials.links import verification_url
 from endorsement.models import Endorsement
+from notifications.emails import user_language
 
 
 def qr_svg(url: str) -> str:
@@ -53,7 +54,7 @@ def certificate_context(*, endorsement: Endorsement, holder_name: str, code: str
 
 
 def certificate_language(endorsement: Endorsement) -> str:
-    return endorsement.holder.preferred_language or settings.LANGUAGE_CODE
+    return user_language(endorsement.holder)
 
 
 def certificate_html(*, endorsement: Endorsement, holder_name: str, code: str = "") -> str:

@@ -38,6 +38,7 @@ from audit.services import audit_record
 from endorsement.emails import CONTEXT_HELP, application_email_on_commit, register_emails
 from endorsement.enums import LIVE_ADD_ON_STATES, AddOnState, EndorsementStatus
 from endorsement.models import AddOn, Endorsement, EndorsementAddOn
+from notifications.emails import user_language
 
 E = EndorsementStatus
 # An add-on is applied for, and approved, only on an endorsement in one of these standings.
@@ -328,7 +329,7 @@ def add_on_decide(
         association_id=endorsement.association_id,
     )
     holder = endorsement.holder
-    with translation.override(holder.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(user_language(holder)):
         add_on_name = holding.add_on.display_name
     extra = {
         "add_on": add_on_name,

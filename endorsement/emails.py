@@ -218,7 +218,7 @@ def application_email_write(
     without reading them again."""
     association = application.association
     for recipient in recipients:
-        language = recipient.preferred_language or settings.LANGUAGE_CODE
+        language = door.user_language(recipient)
         with door.writing(association=association, language=language):
             context = {
                 "recipient": recipient.get_full_name(),

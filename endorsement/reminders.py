@@ -6,16 +6,15 @@ reminders: a registration waiting for the coordinators' decision, a portfolio le
 application goes on hold unless something is saved (essential: it announces a decision)."""
 
 import datetime
-import zoneinfo
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import RoleGrant
+from accounts.time_zones import association_day, association_day_start, association_days_span
 from endorsement.emails import (
     CONTEXT_HELP,
     application_email_on_commit,
@@ -30,7 +29,7 @@ from endorsement.inactivity import months_after, months_before
 from endorsement.lifecycle import renewal_dates, renewal_policy
 from endorsement.models import Application, Endorsement, Renewal
 from notifications.emails import known
-from notifications.reminders import days_now, register_reminder
+from notifications.reminders import days_now, register_reminders
 
 ENDORSEMENT_VALUES = {
     **CONTEXT_HELP,
@@ -147,7 +146,9 @@ def _holder_email(*, endorsement: Endorsement, key: str, extra: dict) -> None:
     )
 
 
-def _send(key: str, endorsement: Endorsement, **extra) -> None:
+def _send(key: str, endorsement: Endorsement, url: str = "", **extra) -> None:
+    """The e-mail ``key`` to the holder, with the endorsement's dates and a link (by default,
+    to its renewal page)."""
     dates = renewal_dates(valid_through=endorsement.valid_through, policy=_policy(endorsement))
     _holder_email(
         endorsement=endorsement,
@@ -156,7 +157,8 @@ def _send(key: str, endorsement: Endorsement, **extra) -> None:
             "number": endorsement.number,
             "valid_through": endorsement.valid_through,
             "grace_until": dates.grace_until,
-            "url": settings.SITE_URL
+            "url": url
+            or settings.SITE_URL
             + reverse("portfolios:renewal", kwargs={"endorsement_id": endorsement.pk}),
             **extra,
         },
@@ -172,54 +174,38 @@ def renewal_late_send(*, object, days: int, due) -> None:
 
 
 def endorsement_lapsed_send(*, object, days: int, due) -> None:
-    endorsement = object
-    _holder_email(
-        endorsement=endorsement,
-        key="reminder.endorsement_lapsed",
-        extra={
-            "number": endorsement.number,
-            "valid_through": endorsement.valid_through,
-            "grace_until": renewal_dates(
-                valid_through=endorsement.valid_through,
-                policy=_policy(endorsement),
-            ).grace_until,
-            "url": settings.SITE_URL + reverse("accounts:dashboard"),
-        },
+    _send(
+        "reminder.endorsement_lapsed", object, url=settings.SITE_URL + reverse("accounts:dashboard")
     )
 
 
-register_reminder(
-    kind="renewal_due",
-    label=_("Renewal due"),
+register_reminders(
+    {
+        "renewal_due": {
+            "label": _("Renewal due"),
+            "default_days": (60, 30, 7),
+            "days_help": _("days before the endorsement's end of validity (31 December)"),
+            "find": renewal_due_find,
+            "send": renewal_due_send,
+        },
+        "renewal_late": {
+            "label": _("Renewal late: the late fee applies"),
+            "days_help": _("on 1 January, when not renewed"),
+            "find": renewal_late_find,
+            "send": renewal_late_send,
+            "fixed": True,
+        },
+        "endorsement_lapsed": {
+            "label": _("The endorsement lapsed"),
+            "days_help": _("on the day it lapses, after the grace date"),
+            "find": endorsement_lapsed_find,
+            "send": endorsement_lapsed_send,
+            "fixed": True,
+        },
+    },
     recipients=_("the holder"),
     model=Endorsement,
-    default_days=(60, 30, 7),
-    days_help=_("days before the endorsement's end of validity (31 December)"),
-    find=renewal_due_find,
-    send=renewal_due_send,
     essential=True,
-)
-register_reminder(
-    kind="renewal_late",
-    label=_("Renewal late: the late fee applies"),
-    recipients=_("the holder"),
-    model=Endorsement,
-    days_help=_("on 1 January, when not renewed"),
-    find=renewal_late_find,
-    send=renewal_late_send,
-    essential=True,
-    fixed=True,
-)
-register_reminder(
-    kind="endorsement_lapsed",
-    label=_("The endorsement lapsed"),
-    recipients=_("the holder"),
-    model=Endorsement,
-    days_help=_("on the day it lapses, after the grace date"),
-    find=endorsement_lapsed_find,
-    send=endorsement_lapsed_send,
-    essential=True,
-    fixed=True,
 )
 
 
@@ -270,28 +256,6 @@ register_emails(
 )
 
 
-def _zone(association) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(association.time_zone)
-
-
-def _day_start(association, day: datetime.date) -> datetime.datetime:
-    """The association's midnight starting ``day``."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=_zone(association))
-
-
-def _local_date(association, moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment, _zone(association)).date()
-
-
-def _moments(association, *, first: datetime.date, last: datetime.date) -> dict:
-    """A lookup's bounds for the moments whose day, in the association's calendar, lies between
-    ``first`` and ``last`` (both included)."""
-    return {
-        "gte": _day_start(association, first),
-        "lt": _day_start(association, last + datetime.timedelta(days=1)),
-    }
-
-
 def _applications(association):
     return Application.objects.filter(association=association).select_related(
         "applicant", "category", "association", "advisor"
@@ -316,15 +280,13 @@ def registration_waiting_find(*, association, days: int, since, today):
     if not coordinators:
         return
     delta = datetime.timedelta(days=days)
-    bounds = _moments(association, first=since - delta, last=today - delta)
+    start, end = association_days_span(association, since - delta, today - delta)
     rows = _applications(association).filter(
-        state=S.REGISTERED,
-        state_changed__gte=bounds["gte"],
-        state_changed__lt=bounds["lt"],
+        state=S.REGISTERED, state_changed__gte=start, state_changed__lt=end
     )
     for application in rows.iterator(chunk_size=1000):
         application.reminder_recipients = coordinators
-        yield application, _local_date(association, application.state_changed) + delta
+        yield application, association_day(application.state_changed, association) + delta
 
 
 def registration_waiting_send(*, object, days: int, due) -> None:
@@ -339,7 +301,7 @@ def registration_waiting_send(*, object, days: int, due) -> None:
         recipients=recipients,
         extra={
             "days": str(days_now(days=days, due=due, before=False)),
-            "registered_on": _local_date(application.association, application.state_changed),
+            "registered_on": association_day(application.state_changed, application.association),
         },
     )
 
@@ -349,7 +311,7 @@ def portfolio_inactive_find(*, association, days: int, since, today):
     portfolio is being built. Whether the advisor still holds the advisor role is read in the
     same query (a former advisor is not copied)."""
     delta = datetime.timedelta(days=days)
-    bounds = _moments(association, first=since - delta, last=today - delta)
+    start, end = association_days_span(association, since - delta, today - delta)
     advising = RoleGrant.objects.filter(
         user=OuterRef("advisor_id"), association=OuterRef("association_id"), role=Role.ADVISOR
     )
@@ -357,13 +319,13 @@ def portfolio_inactive_find(*, association, days: int, since, today):
         _applications(association)
         .filter(
             state__in=BUILDING_STATES,
-            last_activity__gte=bounds["gte"],
-            last_activity__lt=bounds["lt"],
+            last_activity__gte=start,
+            last_activity__lt=end,
         )
         .annotate(advisor_current=Exists(advising))
     )
     for application in rows.iterator(chunk_size=1000):
-        yield application, _local_date(association, application.last_activity) + delta
+        yield application, association_day(application.last_activity, association) + delta
 
 
 def portfolio_inactive_send(*, object, days: int, due) -> None:
@@ -371,7 +333,7 @@ def portfolio_inactive_send(*, object, days: int, due) -> None:
     application = object
     extra = {
         "days": str(days_now(days=days, due=due, before=False)),
-        "last_activity": _local_date(application.association, application.last_activity),
+        "last_activity": association_day(application.last_activity, application.association),
     }
     application_email_on_commit(
         application=application,
@@ -396,7 +358,7 @@ def hold_on(application: Application) -> datetime.date:
     """The first day the daily inactivity task (``endorsement.inactivity``) may put the
     application on hold, in the association's calendar."""
     moment = months_after(application.last_activity, settings.INACTIVITY_HOLD_MONTHS)
-    return _local_date(application.association, moment)
+    return association_day(moment, application.association)
 
 
 def hold_notice_find(*, association, days: int, since, today):
@@ -409,8 +371,12 @@ def hold_notice_find(*, association, days: int, since, today):
     margin = datetime.timedelta(days=4)
     rows = _applications(association).filter(
         state__in=BUILDING_STATES,
-        last_activity__gte=months_before(_day_start(association, since + delta - margin), months),
-        last_activity__lt=months_before(_day_start(association, today + delta + margin), months),
+        last_activity__gte=months_before(
+            association_day_start(association, since + delta - margin), months
+        ),
+        last_activity__lt=months_before(
+            association_day_start(association, today + delta + margin), months
+        ),
     )
     for application in rows.iterator(chunk_size=1000):
         due = hold_on(application) - delta
@@ -426,40 +392,39 @@ def hold_notice_send(*, object, days: int, due) -> None:
         recipients=[application.applicant],
         extra={
             "hold_on": due + datetime.timedelta(days=days),
-            "last_activity": _local_date(application.association, application.last_activity),
+            "last_activity": association_day(application.last_activity, application.association),
             "url": applicant_page_url(application),
         },
     )
 
 
-register_reminder(
-    kind="registration_waiting",
-    label=_("A registration waits for the coordinator's decision"),
-    recipients=_("the coordinators"),
+register_reminders(
+    {
+        "registration_waiting": {
+            "label": _("A registration waits for the coordinator's decision"),
+            "recipients": _("the coordinators"),
+            "default_days": (5,),
+            "days_help": _("days after the registration was sent"),
+            "find": registration_waiting_find,
+            "send": registration_waiting_send,
+        },
+        "portfolio_inactive": {
+            "label": _("No activity on the portfolio"),
+            "recipients": _("the applicant, with a copy to the advisor"),
+            "default_days": (30, 60, 90),
+            "days_help": _("days after the last activity on the portfolio"),
+            "find": portfolio_inactive_find,
+            "send": portfolio_inactive_send,
+        },
+        "hold_notice": {
+            "label": _("Notice: the application goes on hold for inactivity"),
+            "recipients": _("the applicant"),
+            "default_days": (30,),
+            "days_help": _("days before the application goes on hold for inactivity"),
+            "find": hold_notice_find,
+            "send": hold_notice_send,
+            "essential": True,
+        },
+    },
     model=Application,
-    default_days=(5,),
-    days_help=_("days after the registration was sent"),
-    find=registration_waiting_find,
-    send=registration_waiting_send,
-)
-register_reminder(
-    kind="portfolio_inactive",
-    label=_("No activity on the portfolio"),
-    recipients=_("the applicant, with a copy to the advisor"),
-    model=Application,
-    default_days=(30, 60, 90),
-    days_help=_("days after the last activity on the portfolio"),
-    find=portfolio_inactive_find,
-    send=portfolio_inactive_send,
-)
-register_reminder(
-    kind="hold_notice",
-    label=_("Notice: the application goes on hold for inactivity"),
-    recipients=_("the applicant"),
-    model=Application,
-    default_days=(30,),
-    days_help=_("days before the application goes on hold for inactivity"),
-    find=hold_notice_find,
-    send=hold_notice_send,
-    essential=True,
 )

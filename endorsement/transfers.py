@@ -38,6 +38,7 @@ from endorsement.models import Application, ApplicationEvent, Endorsement, Endor
 from endorsement.models import EndorsementTransfer as Transfer
 from endorsement.notes import note_in_site_language, note_values_json
 from endorsement.services import TransitionNotAllowed
+from notifications.emails import user_language
 
 E = EndorsementStatus
 # Standing from which a holder may move the endorsement (the writer's ``transfer`` sources).
@@ -95,7 +96,7 @@ def transfer_email_on_commit(*, transfer: Transfer, key: str, recipients, extra=
     for person in recipients:
         if person is None or not person.is_active or not person.email:
             continue
-        language = person.preferred_language or settings.LANGUAGE_CODE
+        language = user_language(person)
         with translation.override(language):
             category = f"{endorsement.category.display_name} ({endorsement.category.code})"
         email_on_commit(

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import formats, translation
@@ -136,6 +137,11 @@ def email_render(*, association, key: str, language: str, context: dict) -> tupl
     subject = render_to_string(template_file(key, "subject"), context)
     body = render_to_string(template_file(key), context)
     return " ".join(subject.split()), body
+
+
+def user_language(user) -> str:
+    """The language ``user``'s e-mails are written in: their own, else the site's."""
+    return user.preferred_language or settings.LANGUAGE_CODE
 
 
 def known(key: str) -> None:

@@ -1,9 +1,10 @@
 """Reminders: the right person reminded at the right time, and never twice.
 
-Each app registers its kinds of reminder when it loads (``register_reminder``), the way it
-registers its e-mails: what the reminder is and to whom (as the association's reminder page
-lists them), its default day counts, whether it is essential (decisions, renewal, payments:
-no one can switch it off), the model it concerns, and two functions:
+Each app registers its kinds of reminder when it loads (``register_reminder``, or a table of
+them with ``register_reminders``), the way it registers its e-mails: what the reminder is and
+to whom (as the association's reminder page lists them), its default day counts, whether it is
+essential (decisions, renewal, payments: no one can switch it off), the model it concerns, and
+two functions:
 
 - ``find(association=, days=, since=, today=)`` yields ``(object, due)`` for every object of
   the association whose reminder for ``days`` falls due on a day ``due`` between ``since``
@@ -108,6 +109,14 @@ def register_reminder(
         essential=essential,
         fixed=fixed,
     )
+
+
+def register_reminders(kinds: dict[str, dict], **shared) -> None:
+    """Register a table of kinds, ``{kind: its own arguments}``, in the table's order, with
+    the arguments they share (``shared``: their model, recipients, essential, …); a kind's own
+    argument wins over a shared one."""
+    for kind, arguments in kinds.items():
+        register_reminder(kind=kind, **{**shared, **arguments})
 
 
 # --- the association's day counts ---------------------------------------------------------------

@@ -28,7 +28,7 @@ from endorsement.emails import (
     register_emails,
 )
 from endorsement.enums import BUILDING_STATES, OPEN_STATES
-from notifications.reminders import days_now, register_reminder
+from notifications.reminders import days_now, register_reminders
 from portfolios.emails import RATER_VALUES
 from portfolios.enums import ReferenceStatus
 from portfolios.models import Reference
@@ -165,23 +165,24 @@ def reference_expired_send(*, object, days: int, due) -> None:
     )
 
 
-register_reminder(
-    kind="reference_pending",
-    label=_("A reference rating is still awaited"),
-    recipients=_("the rater"),
+register_reminders(
+    {
+        "reference_pending": {
+            "label": _("A reference rating is still awaited"),
+            "recipients": _("the rater"),
+            "default_days": (7, 14),
+            "days_help": _("days after the rater was asked"),
+            "find": reference_pending_find,
+            "send": reference_pending_send,
+        },
+        "reference_expired": {
+            "label": _("A rater's link expired without a rating"),
+            "recipients": _("the applicant"),
+            "default_days": (0,),
+            "days_help": _("days after the rater's link expired"),
+            "find": reference_expired_find,
+            "send": reference_expired_send,
+        },
+    },
     model=Reference,
-    default_days=(7, 14),
-    days_help=_("days after the rater was asked"),
-    find=reference_pending_find,
-    send=reference_pending_send,
-)
-register_reminder(
-    kind="reference_expired",
-    label=_("A rater's link expired without a rating"),
-    recipients=_("the applicant"),
-    model=Reference,
-    default_days=(0,),
-    days_help=_("days after the rater's link expired"),
-    find=reference_expired_find,
-    send=reference_expired_send,
 )

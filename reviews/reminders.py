@@ -37,7 +37,8 @@ from endorsement.emails import (
 )
 from endorsement.enums import CLOSED_STATES
 from endorsement.enums import ApplicationState as S
-from notifications.reminders import days_now, register_reminder
+from notifications.emails import user_language
+from notifications.reminders import days_now, register_reminders
 from reviews.enums import CommentSection, ExamResult
 from reviews.models import Comment, ExamRegistration, ReviewAssignment, VignetteScore
 from reviews.panels import section_url
@@ -200,24 +201,19 @@ def _reviews_waiting(association):
     )
 
 
-def review_due_find(*, association, days: int, since, today):
-    """Due ``days`` days after a day of the window."""
-    rows = _reviews_waiting(association).filter(
-        due_on__gte=since + datetime.timedelta(days=days),
-        due_on__lte=today + datetime.timedelta(days=days),
-    )
-    for assignment in rows.iterator(chunk_size=1000):
-        yield assignment, assignment.due_on - datetime.timedelta(days=days)
+def _review_find(*, before: bool):
+    """``find`` of the reminder ``days`` days before the review's due date (``before``), or
+    ``days`` days after it: due on ``days`` days after (before) a day of the window."""
 
+    def find(*, association, days: int, since, today):
+        shift = datetime.timedelta(days=days if before else -days)
+        rows = _reviews_waiting(association).filter(
+            due_on__gte=since + shift, due_on__lte=today + shift
+        )
+        for assignment in rows.iterator(chunk_size=1000):
+            yield assignment, assignment.due_on - shift
 
-def review_overdue_find(*, association, days: int, since, today):
-    """Was due ``days`` days before a day of the window."""
-    rows = _reviews_waiting(association).filter(
-        due_on__gte=since - datetime.timedelta(days=days),
-        due_on__lte=today - datetime.timedelta(days=days),
-    )
-    for assignment in rows.iterator(chunk_size=1000):
-        yield assignment, assignment.due_on + datetime.timedelta(days=days)
+    return find
 
 
 def _review_send(name: str, assignment: ReviewAssignment, days: int) -> None:
@@ -239,14 +235,6 @@ def _review_send(name: str, assignment: ReviewAssignment, days: int) -> None:
         ],
         extra={**extra, "url": _url("endorsement:detail", application_id=application.pk)},
     )
-
-
-def review_due_send(*, object, days: int, due) -> None:
-    _review_send("review_due", object, days_now(days=days, due=due, before=True))
-
-
-def review_overdue_send(*, object, days: int, due) -> None:
-    _review_send("review_overdue", object, days_now(days=days, due=due, before=False))
 
 
 # --- exam grading -------------------------------------------------------------------------------
@@ -282,24 +270,18 @@ def _grading_waiting(association):
     )
 
 
-def grading_due_find(*, association, days: int, since, today):
-    """Due ``days`` days after a day of the window."""
-    start, end = _span(association, since, today, days - settings.EXAM_GRADING_DAYS)
-    rows = _grading_waiting(association).filter(grading_from__gte=start, grading_from__lt=end)
-    for row in rows.iterator(chunk_size=1000):
-        yield row, grading_due_on(row) - datetime.timedelta(days=days)
+def _grading_find(*, before: bool):
+    """``find`` of the reminder ``days`` days before the score is due (``before``), or ``days``
+    days after it: due on ``days`` days after (before) a day of the window."""
 
+    def find(*, association, days: int, since, today):
+        shift = days if before else -days
+        start, end = _span(association, since, today, shift - settings.EXAM_GRADING_DAYS)
+        rows = _grading_waiting(association).filter(grading_from__gte=start, grading_from__lt=end)
+        for row in rows.iterator(chunk_size=1000):
+            yield row, grading_due_on(row) - datetime.timedelta(days=shift)
 
-def grading_overdue_find(*, association, days: int, since, today):
-    """Was due ``days`` days before a day of the window."""
-    start, end = _span(association, since, today, -days - settings.EXAM_GRADING_DAYS)
-    rows = _grading_waiting(association).filter(grading_from__gte=start, grading_from__lt=end)
-    for row in rows.iterator(chunk_size=1000):
-        yield row, grading_due_on(row) + datetime.timedelta(days=days)
-
-
-def _language(user) -> str:
-    return user.preferred_language or settings.LANGUAGE_CODE
+    return find
 
 
 def _grading_send(name: str, score_row: VignetteScore, days: int) -> None:
@@ -314,7 +296,7 @@ def _grading_send(name: str, score_row: VignetteScore, days: int) -> None:
         "due_on": grading_due_on(score_row),
         "days": str(days),
     }
-    with translation.override(_language(grader)):
+    with translation.override(user_language(grader)):
         label = sitting_label(sitting)
     application_email_on_commit(
         application=application,
@@ -324,7 +306,7 @@ def _grading_send(name: str, score_row: VignetteScore, days: int) -> None:
     )
     coordinators = [user for user in coordinators_of(sitting.association) if user.pk != grader.pk]
     for coordinator in coordinators:
-        with translation.override(_language(coordinator)):
+        with translation.override(user_language(coordinator)):
             label = sitting_label(sitting)
         application_email_on_commit(
             application=application,
@@ -332,14 +314,6 @@ def _grading_send(name: str, score_row: VignetteScore, days: int) -> None:
             recipients=[coordinator],
             extra={**extra, "sitting": label, "url": _url("reviews:exam.sitting", pk=sitting.pk)},
         )
-
-
-def grading_due_send(*, object, days: int, due) -> None:
-    _grading_send("grading_due", object, days_now(days=days, due=due, before=True))
-
-
-def grading_overdue_send(*, object, days: int, due) -> None:
-    _grading_send("grading_overdue", object, days_now(days=days, due=due, before=False))
 
 
 # --- the exam sitting ---------------------------------------------------------------------------
@@ -373,7 +347,7 @@ def exam_sitting_send(*, object, days: int, due) -> None:
     registration = object
     application = registration.application
     sitting = registration.sitting
-    with translation.override(_language(application.applicant)):
+    with translation.override(user_language(application.applicant)):
         label = sitting_label(sitting)
     application_email_on_commit(
         application=application,
@@ -390,64 +364,76 @@ def exam_sitting_send(*, object, days: int, due) -> None:
 
 # --- the kinds ----------------------------------------------------------------------------------
 
-register_reminder(
-    kind="comment_unanswered",
-    label=_("An advisor's comment is waiting for an answer"),
-    recipients=_("the applicant"),
-    model=Comment,
-    default_days=(14,),
-    days_help=_("days after the comment was written"),
-    find=comment_unanswered_find,
-    send=comment_unanswered_send,
-)
-register_reminder(
-    kind="review_due",
-    label=_("Review due soon"),
-    recipients=_("the reviewer, and the coordinators"),
-    model=ReviewAssignment,
-    default_days=(3,),
-    days_help=_("days before the review's due date"),
-    find=review_due_find,
-    send=review_due_send,
-)
-register_reminder(
-    kind="review_overdue",
-    label=_("Review overdue"),
-    recipients=_("the reviewer, and the coordinators"),
-    model=ReviewAssignment,
-    default_days=(1,),
-    days_help=_("days after the review's due date"),
-    find=review_overdue_find,
-    send=review_overdue_send,
-)
-register_reminder(
-    kind="grading_due",
-    label=_("Exam score due soon"),
-    recipients=_("the grader, and the coordinators"),
-    model=VignetteScore,
-    default_days=(3,),
-    days_help=_("days before the score is due (a set time after the sitting)"),
-    find=grading_due_find,
-    send=grading_due_send,
-)
-register_reminder(
-    kind="grading_overdue",
-    label=_("Exam score overdue"),
-    recipients=_("the grader, and the coordinators"),
-    model=VignetteScore,
-    default_days=(1,),
-    days_help=_("days after the score was due (a set time after the sitting)"),
-    find=grading_overdue_find,
-    send=grading_overdue_send,
-)
-register_reminder(
-    kind="exam_sitting",
-    label=_("The exam is coming"),
-    recipients=_("each registered candidate"),
-    model=ExamRegistration,
-    default_days=(14, 2),
-    days_help=_("days before the exam sitting"),
-    find=exam_sitting_find,
-    send=exam_sitting_send,
-    essential=True,
+
+def _due_and_overdue(name: str, *, find, write, labels: tuple, days_help: tuple, **shared) -> dict:
+    """The table's rows of ``<name>_due`` (by default 3 days before the due date) and
+    ``<name>_overdue`` (1 day after it), with the arguments they share: ``find(before=)`` makes
+    their ``find``; their ``send`` calls ``write(kind, object, days)`` with the days left, or
+    late, on the day it is sent."""
+
+    def row(kind: str, before: bool, default_days: tuple, label, help_text) -> dict:
+        def send(*, object, days: int, due) -> None:
+            write(kind, object, days_now(days=days, due=due, before=before))
+
+        return {
+            **shared,
+            "label": label,
+            "default_days": default_days,
+            "days_help": help_text,
+            "find": find(before=before),
+            "send": send,
+        }
+
+    return {
+        f"{name}_due": row(f"{name}_due", True, (3,), labels[0], days_help[0]),
+        f"{name}_overdue": row(f"{name}_overdue", False, (1,), labels[1], days_help[1]),
+    }
+
+
+register_reminders(
+    {
+        "comment_unanswered": {
+            "label": _("An advisor's comment is waiting for an answer"),
+            "recipients": _("the applicant"),
+            "model": Comment,
+            "default_days": (14,),
+            "days_help": _("days after the comment was written"),
+            "find": comment_unanswered_find,
+            "send": comment_unanswered_send,
+        },
+        **_due_and_overdue(
+            "review",
+            recipients=_("the reviewer, and the coordinators"),
+            model=ReviewAssignment,
+            labels=(_("Review due soon"), _("Review overdue")),
+            days_help=(
+                _("days before the review's due date"),
+                _("days after the review's due date"),
+            ),
+            find=_review_find,
+            write=_review_send,
+        ),
+        **_due_and_overdue(
+            "grading",
+            recipients=_("the grader, and the coordinators"),
+            model=VignetteScore,
+            labels=(_("Exam score due soon"), _("Exam score overdue")),
+            days_help=(
+                _("days before the score is due (a set time after the sitting)"),
+                _("days after the score was due (a set time after the sitting)"),
+            ),
+            find=_grading_find,
+            write=_grading_send,
+        ),
+        "exam_sitting": {
+            "label": _("The exam is coming"),
+            "recipients": _("each registered candidate"),
+            "model": ExamRegistration,
+            "default_days": (14, 2),
+            "days_help": _("days before the exam sitting"),
+            "find": exam_sitting_find,
+            "send": exam_sitting_send,
+            "essential": True,
+        },
+    }
 )

@@ -27,6 +27,7 @@ from endorsement.enums import BUILDING_STATES, CLOSED_STATES
 from endorsement.models import Application
 from endorsement.rules import is_application_advisor
 from endorsement.services import application_touch
+from notifications.emails import user_language
 from reviews.enums import CommentSection
 from reviews.models import Comment
 from reviews.rules import READY_STATES, can_comment
@@ -334,7 +335,7 @@ def comments_digest_send(*, now: datetime.datetime | None = None) -> int:
             daily_digest_since(recipient=recipient, association=application.association, now=now)
         ):
             continue  # tomorrow morning's e-mail
-        language = recipient.preferred_language or settings.LANGUAGE_CODE
+        language = user_language(recipient)
         application_email_on_commit(
             application=application,
             key="comments_digest" if side == "applicant" else "comments_digest.advisor",
