@@ -1,5 +1,9 @@
+import os
+import subprocess
+import sys
 import uuid
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -171,3 +175,88 @@ def people(make_staff, association, other_association):
         "grader": make_staff(Role.EXAM_GRADER, association),
         "anonymous": AnonymousUser(),
     }
+
+
+# --- real Celery workers on Redis (tests marked ``worker``) ---------------------------------------
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def broker_url():
+    """The Redis broker of the test settings; the test is skipped when there is none."""
+    from django.conf import settings
+
+    if not os.environ.get("REDIS_URL") or not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.skip("needs REDIS_URL (make test sets it)")
+    import redis
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis is not reachable at {settings.CELERY_BROKER_URL}")
+    yield settings.CELERY_BROKER_URL
+    client.close()
+
+
+@pytest.fixture
+def worker_queue(broker_url):
+    """A queue of this test alone, so parallel runs never take each other's tasks; emptied
+    and forgotten after the test."""
+    import redis
+
+    name = f"test-queue-{uuid.uuid4().hex}"
+    yield name
+    client = redis.Redis.from_url(broker_url)
+    client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+    client.close()
+
+
+@pytest.fixture
+def worker_start(tmp_path):
+    """``worker_start(name, queue, **env)`` starts a Celery worker (solo pool) consuming
+    ``queue``, with ``env`` added to this process's environment and its log in
+    ``<tmp_path>/<name>.log``; returns (process, log path). Each worker still alive is stopped
+    after the test."""
+    started: list[subprocess.Popen] = []
+
+    def start(name: str, queue: str, **env) -> tuple[subprocess.Popen, Path]:
+        log_path = tmp_path / f"{name}.log"
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=solo",
+                    "-Q",
+                    queue,
+                    "-n",
+                    f"{name}-{queue}@%h",
+                    "--without-heartbeat",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=INFO",
+                ],
+                cwd=BASE_DIR,
+                env={**os.environ, **{key: str(value) for key, value in env.items()}},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(process)
+        return process, log_path
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+    for process in started:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

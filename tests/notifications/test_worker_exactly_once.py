@@ -10,12 +10,9 @@ the ``X-Portal-Message`` header (the outbox row's id) of each file.
 
 import collections
 import datetime
-import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -29,7 +26,6 @@ from notifications.tasks import reminders_scan
 from tests.notifications.conftest import Handler, free_port
 from tests.notifications.holders import holders_due
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 HOLDERS = 200
 DEADLINE = 120  # seconds for a batch to be sent, workers' start-up included
 
@@ -37,39 +33,16 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def broker_url():
-    from django.conf import settings
-
-    if not os.environ.get("REDIS_URL") or not settings.CELERY_BROKER_URL.startswith("redis"):
-        pytest.skip("needs REDIS_URL (make test sets it)")
-    import redis
-
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"Redis is not reachable at {settings.CELERY_BROKER_URL}")
-    yield settings.CELERY_BROKER_URL
-    client.close()
-
-
-@pytest.fixture
-def queue(broker_url, settings):
-    """A queue of this test alone: the workers consume it, and what this process dispatches
-    (the scan, ``messages_requeue``) goes to it."""
-    import redis
-
+def queue(worker_queue, settings):
+    """The test's queue: the workers consume it, and what this process dispatches (the scan,
+    ``messages_requeue``) goes to it."""
     from config.celery import app
 
-    name = f"test-outbox-{uuid.uuid4().hex}"
     before = app.conf.task_default_queue
-    app.conf.task_default_queue = name
+    app.conf.task_default_queue = worker_queue
     settings.OUTBOX_SEND_INLINE = False
-    yield name
+    yield worker_queue
     app.conf.task_default_queue = before
-    client = redis.Redis.from_url(broker_url)
-    client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
-    client.close()
 
 
 @pytest.fixture
@@ -88,59 +61,22 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def workers(transactional_db, queue, mail_dir, tmp_path):
-    """Start workers with ``start(name, **env)``; each is stopped (if still alive) after the
-    test, before the database is emptied."""
-    started: list[tuple[subprocess.Popen, Path]] = []
+def workers(transactional_db, queue, mail_dir, worker_start):
+    """Start workers on the test's queue, sending into ``mail_dir``, with ``start(name,
+    **env)``; each is stopped (if still alive) after the test, before the database is
+    emptied."""
 
     def start(name: str, **env) -> tuple[subprocess.Popen, Path]:
-        log_path = tmp_path / f"{name}.log"
-        environment = {
-            **os.environ,
+        defaults = {
             "DATABASE_URL": database_url(),
             "CELERY_TASK_DEFAULT_QUEUE": queue,
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(mail_dir),
+            "EMAIL_FILE_PATH": mail_dir,
             "OUTBOX_SEND_INLINE": "0",
-            **{key: str(value) for key, value in env.items()},
         }
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool=solo",
-                    "-Q",
-                    queue,
-                    "-n",
-                    f"{name}-{queue}@%h",
-                    "--without-heartbeat",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel=INFO",
-                ],
-                cwd=BASE_DIR,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        started.append((process, log_path))
-        return process, log_path
+        return worker_start(name, queue, **{**defaults, **env})
 
-    yield start
-    for process, _log in started:
-        if process.poll() is None:
-            process.terminate()
-    for process, _log in started:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    return start
 
 
 def logs(started) -> str:
