@@ -62,7 +62,13 @@ register_emails(
 
 
 def _references(association):
-    return Reference.objects.live().filter(application__association=association)
+    return (
+        Reference.objects.live()
+        .filter(application__association=association)
+        .select_related(
+            "application__association", "application__applicant", "application__category"
+        )
+    )
 
 
 def reference_pending_find(*, association, days: int, since, today):
@@ -70,19 +76,13 @@ def reference_pending_find(*, association, days: int, since, today):
     start, end = association_days_span(
         association, since - datetime.timedelta(days=days), today - datetime.timedelta(days=days)
     )
-    rows = (
-        _references(association)
-        .filter(
-            application__state__in=OPEN_STATES,
-            status=ReferenceStatus.INVITED,
-            completed_at__isnull=True,
-            sent_at__gte=start,
-            sent_at__lt=end,
-            token_expires__gt=timezone.now(),
-        )
-        .select_related(
-            "application__association", "application__applicant", "application__category"
-        )
+    rows = _references(association).filter(
+        application__state__in=OPEN_STATES,
+        status=ReferenceStatus.INVITED,
+        completed_at__isnull=True,
+        sent_at__gte=start,
+        sent_at__lt=end,
+        token_expires__gt=timezone.now(),
     )
     for reference in rows.iterator(chunk_size=1000):
         yield (
@@ -129,18 +129,12 @@ def reference_expired_find(*, association, days: int, since, today):
     start, end = association_days_span(
         association, since - datetime.timedelta(days=days), today - datetime.timedelta(days=days)
     )
-    rows = (
-        _references(association)
-        .filter(
-            application__state__in=BUILDING_STATES,
-            status__in=OPEN_STATUSES,
-            completed_at__isnull=True,
-            token_expires__gte=start,
-            token_expires__lt=min(end, timezone.now()),
-        )
-        .select_related(
-            "application__association", "application__applicant", "application__category"
-        )
+    rows = _references(association).filter(
+        application__state__in=BUILDING_STATES,
+        status__in=OPEN_STATUSES,
+        completed_at__isnull=True,
+        token_expires__gte=start,
+        token_expires__lt=min(end, timezone.now()),
     )
     for reference in rows.iterator(chunk_size=1000):
         yield (
