@@ -6,10 +6,7 @@ sends alone (in tasks of OUTBOX_DISPATCH_BATCH, and one task each), to send them
 scan, the total (target: 60 s or less) and the number sent (exactly 10,000); then runs the scan
 again and prints the number sent again (still 10,000). Needs REDIS_URL and PostgreSQL."""
 
-import collections
-import os
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -20,52 +17,25 @@ from harness import bench_association, results_print, test_database
 HOLDERS = 10_000
 TARGET = 60  # seconds, scan to last e-mail sent
 DEADLINE = 600
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def database_url() -> str:
-    from django.db import connection
-
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
-    host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-    return f"postgres://{s['USER']}{password}@{host}/{s['NAME']}"
 
 
 def worker_start(queue: str, mail_dir: str, log_path: Path) -> subprocess.Popen:
-    environment = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": mail_dir,
-        "OUTBOX_SEND_INLINE": "0",
-    }
-    with log_path.open("w") as log:
-        return subprocess.Popen(  # noqa: S603 - our own command line
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=2",
-                "-Q",
-                queue,
-                "-n",
-                f"bench-{queue}@%h",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=WARNING",
-            ],
-            cwd=BASE_DIR,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    from tests.workers import database_url, worker_popen
+
+    return worker_popen(
+        "bench",
+        queue,
+        log_path,
+        env={
+            "DATABASE_URL": database_url(),
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": mail_dir,
+            "OUTBOX_SEND_INLINE": "0",
+        },
+        pool=("--pool=prefork", "--concurrency=2"),
+        loglevel="WARNING",
+    )
 
 
 def wait(condition, what: str, log_path: Path) -> float:
@@ -75,16 +45,6 @@ def wait(condition, what: str, log_path: Path) -> float:
             raise SystemExit(f"{what}: not after {DEADLINE}s\n{log_path.read_text()[-5000:]}")
         time.sleep(0.25)
     return time.perf_counter()
-
-
-def files_sent(mail_dir: str) -> collections.Counter:
-    """Messages written by the file backend, by outbox row (its X-Portal-Message header)."""
-    sent = collections.Counter()
-    for path in Path(mail_dir).iterdir():
-        for line in path.read_text().splitlines():
-            if line.startswith("X-Portal-Message: "):
-                sent[int(line.split(": ", 1)[1])] += 1
-    return sent
 
 
 def main():
@@ -102,6 +62,7 @@ def main():
         from notifications.services import message_dispatch, messages_dispatch
         from notifications.tasks import reminders_scan
         from tests.notifications.holders import holders_due
+        from tests.workers import sent_files
 
         association = bench_association()
         made = time.perf_counter()
@@ -153,7 +114,7 @@ def main():
             wait(settled, "all settled", log_path)
             second = sent()
             reminders = Reminder.objects.count()
-            files = files_sent(str(mail_dir))
+            files = sent_files(str(mail_dir))
         finally:
             worker.terminate()
             worker.wait(timeout=60)

@@ -1,6 +1,5 @@
 import os
 import subprocess
-import sys
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -17,6 +16,7 @@ from tests.factories import (
     RoleGrantFactory,
     UserFactory,
 )
+from tests.workers import worker_popen
 
 
 def pytest_sessionstart(session):
@@ -179,8 +179,6 @@ def people(make_staff, association, other_association):
 
 # --- real Celery workers on Redis (tests marked ``worker``) ---------------------------------------
 
-BASE_DIR = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture
 def broker_url():
@@ -223,30 +221,7 @@ def worker_start(tmp_path):
 
     def start(name: str, queue: str, **env) -> tuple[subprocess.Popen, Path]:
         log_path = tmp_path / f"{name}.log"
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool=solo",
-                    "-Q",
-                    queue,
-                    "-n",
-                    f"{name}-{queue}@%h",
-                    "--without-heartbeat",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel=INFO",
-                ],
-                cwd=BASE_DIR,
-                env={**os.environ, **{key: str(value) for key, value in env.items()}},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        process = worker_popen(name, queue, log_path, env=env)
         started.append(process)
         return process, log_path
 

@@ -8,7 +8,6 @@ file-based backend into a folder of the test, so what was sent is counted across
 the ``X-Portal-Message`` header (the outbox row's id) of each file.
 """
 
-import collections
 import datetime
 import signal
 import subprocess
@@ -16,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from notifications.enums import MessageState
@@ -25,6 +24,7 @@ from notifications.services import message_queue, messages_batched, messages_req
 from notifications.tasks import reminders_scan
 from tests.notifications.conftest import Handler, free_port
 from tests.notifications.holders import holders_due
+from tests.workers import database_url, sent_files
 
 HOLDERS = 200
 DEADLINE = 120  # seconds for a batch to be sent, workers' start-up included
@@ -50,14 +50,6 @@ def mail_dir(tmp_path):
     path = tmp_path / "mail"
     path.mkdir()
     return path
-
-
-def database_url() -> str:
-    """The pytest database (``test_…``), for the workers."""
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
-    host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-    return f"postgres://{s['USER']}{password}@{host}/{s['NAME']}"
 
 
 @pytest.fixture
@@ -93,16 +85,6 @@ def wait_for(condition, started, what: str, deadline: float = DEADLINE):
 
 def ready(started) -> bool:
     return all(" ready." in path.read_text() for _process, path in started)
-
-
-def sent_files(mail_dir: Path) -> collections.Counter:
-    """How many times each outbox row was sent: the X-Portal-Message headers of the files."""
-    sent = collections.Counter()
-    for path in mail_dir.iterdir():
-        for line in path.read_text().splitlines():
-            if line.startswith("X-Portal-Message: "):
-                sent[int(line.split(": ", 1)[1])] += 1
-    return sent
 
 
 def reminders_rows():
