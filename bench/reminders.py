@@ -20,19 +20,13 @@ DEADLINE = 600
 
 
 def worker_start(queue: str, mail_dir: str, log_path: Path) -> subprocess.Popen:
-    from tests.workers import database_url, worker_popen
+    from tests.workers import files_worker_env, worker_popen
 
     return worker_popen(
         "bench",
         queue,
         log_path,
-        env={
-            "DATABASE_URL": database_url(),
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": mail_dir,
-            "OUTBOX_SEND_INLINE": "0",
-        },
+        env=files_worker_env(queue, mail_dir),
         pool=("--pool=prefork", "--concurrency=2"),
         loglevel="WARNING",
     )

@@ -58,6 +58,18 @@ def database_url() -> str:
     return f"postgres://{s['USER']}{password}@{host}/{s['NAME']}"
 
 
+def files_worker_env(queue: str, mail_dir) -> dict:
+    """A worker's environment: this process's database, ``queue`` as the queue it dispatches
+    to, e-mail sent at once into files in ``mail_dir`` (counted with ``sent_files``)."""
+    return {
+        "DATABASE_URL": database_url(),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "OUTBOX_SEND_INLINE": "0",
+    }
+
+
 def sent_files(mail_dir) -> collections.Counter:
     """How many times each outbox row was sent: the X-Portal-Message headers of the files the
     file-based backend wrote."""

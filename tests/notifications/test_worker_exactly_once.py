@@ -24,7 +24,7 @@ from notifications.services import message_queue, messages_batched, messages_req
 from notifications.tasks import reminders_scan
 from tests.notifications.conftest import Handler, free_port
 from tests.notifications.holders import holders_due
-from tests.workers import database_url, sent_files
+from tests.workers import files_worker_env, sent_files
 
 HOLDERS = 200
 DEADLINE = 120  # seconds for a batch to be sent, workers' start-up included
@@ -59,13 +59,7 @@ def workers(transactional_db, queue, mail_dir, worker_start):
     emptied."""
 
     def start(name: str, **env) -> tuple[subprocess.Popen, Path]:
-        defaults = {
-            "DATABASE_URL": database_url(),
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": mail_dir,
-            "OUTBOX_SEND_INLINE": "0",
-        }
+        defaults = files_worker_env(queue, mail_dir)
         return worker_start(name, queue, **{**defaults, **env})
 
     return start
