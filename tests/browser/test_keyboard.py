@@ -52,18 +52,18 @@ def category(association):
     return make_category(association, items_per_area=(2, 1))
 
 
-def assert_error_announced(page, field_id: str, error: str) -> None:
+def assert_error_announced(page, field_id: str, error: str, *, described=None) -> None:
     """The focus is on the error summary (an alert), which links to the field; the field is
-    marked invalid and described by its error."""
+    marked invalid and described by its error (a radio group: its fieldset, ``described``)."""
     summary = focused(page)
     assert summary is not None and summary["tag"] == "div", summary
     expect(page.locator(":focus")).to_have_attribute("role", "alert")
     expect(page.locator(":focus").locator(f'a[href="#{field_id}"]')).to_have_count(1)
-    control = page.locator(f"#{field_id}")
-    expect(control).to_have_attribute("aria-invalid", "true")
-    described_by = control.get_attribute("aria-describedby") or ""
-    texts = [page.locator(f"#{ident}").inner_text() for ident in described_by.split()]
-    assert error in " ".join(texts), (described_by, texts)
+    expect(page.locator(f"#{field_id}")).to_have_attribute("aria-invalid", "true")
+    described = described or page.locator(f"#{field_id}")
+    described_by = (described.get_attribute("aria-describedby") or "").split()
+    texts = [page.locator(f"#{ident}").inner_text().strip() for ident in described_by]
+    assert error in texts, (described_by, texts)
 
 
 def test_an_applicant_adds_work_experience_with_the_keyboard(page, category):
@@ -151,14 +151,18 @@ def test_a_rater_rates_with_the_keyboard(page, category):
     choose_radio(page, RATINGS, "Not enough information", group="Direct Service Skills item 1")
     tab_to(page, "Send my rating")
     press_to_load(page)
-    first = page.locator("fieldset.rating-item").first.locator("input").first
-    assert_error_announced(page, first.get_attribute("id"), "")
-    expect(first).to_have_attribute("aria-invalid", "true")
-    error = page.locator("fieldset.rating-item").first.get_attribute("aria-describedby")
-    expect(page.locator(f"#{error}")).to_have_text("Choose a rating, or “Not enough information”.")
+    left_out = page.locator("fieldset.rating-item").first
+    first = left_out.locator("input").first
+    assert_error_announced(
+        page,
+        first.get_attribute("id"),
+        "Choose a rating, or “Not enough information”.",
+        described=left_out,
+    )
+    assert Reference.objects.get().status == ReferenceStatus.INVITED
     assert_page(page, "Reference rating for Ana López")
 
-    tab(page)
+    assert tab(page)["name"] == "Theoretical Foundations item 1"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == first.get_attribute("id")
     # Focus is on the first choice of the left-out item: the arrow keys choose.
