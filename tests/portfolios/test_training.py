@@ -305,6 +305,28 @@ def test_a_form_with_errors_keeps_what_was_typed(client, owner, application):
     assert not ticked(html, "Pregnancy and early parenthood")
 
 
+def test_the_error_summary_takes_the_focus_and_links_to_each_field(client, owner, application):
+    """The summary above the form (autofocus: no script) links each error to its field: a text
+    field, a select and the first checkbox of the grouped competency items."""
+    client.force_login(owner)
+    data = form_data(title="", format="webinar", competencies=[])
+    response = client.post(url("training.add", application), data)
+    html = response.content.decode()
+    summary = html[html.index('<div class="alert alert-danger error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert 'role="alert" tabindex="-1" autofocus' in summary
+    links = re.findall(r'<a class="alert-link" href="#([^"]+)">([^<]+)</a>', summary)
+    first_box = re.search(r'<input type="checkbox" name="competencies"[^>]* id="([^"]+)"', html)
+    assert links == [
+        ("id_title", "Title"),
+        ("id_format", "Format"),
+        (first_box.group(1), "Competency items this training addressed"),
+    ]
+    assert f'id="{first_box.group(1)}"' in html
+    # The form sends to its own path: the page's address may end in the skip link's "#main".
+    assert f'<form method="post" action="{url("training.add", application)}"' in html
+
+
 def test_a_certificate_is_stored_with_the_training(client, owner, application):
     client.force_login(owner)
     upload = SimpleUploadedFile("certificate.pdf", PDF_BYTES, content_type="application/pdf")

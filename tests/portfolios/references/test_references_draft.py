@@ -62,7 +62,7 @@ def test_a_new_form_counts_nothing_answered(client, invite):
         'aria-valuenow="0" aria-valuemin="0" aria-valuemax="8">' in content
     )
     assert '<div class="progress-bar progress-w-0"></div>' in content
-    form = content[content.index('<form method="post" novalidate') :]
+    form = content[content.index('<form method="post" action="') :]
     assert re.findall(r'<button type="submit"[^>]*>([^<]*)</button>', form) == [
         "Send my rating",
         "Save draft",
@@ -250,7 +250,10 @@ def test_answers_are_saved_as_the_rater_goes_and_the_counters_come_back(client, 
 def test_the_form_posts_its_changes_to_itself(client, invite):
     _reference, token = invite()
     content = client.get(rate_url(token)).content.decode()
+    # Sent, it posts to its own path too: not to the page's address with the "#main" that the
+    # skip link adds, which would take the focus from the error summary.
     assert (
-        f'<form method="post" novalidate\n      hx-post="{rate_url(token)}" '
+        f'<form method="post" action="{rate_url(token)}" novalidate\n'
+        f'      hx-post="{rate_url(token)}" '
         'hx-trigger="change delay:1000ms" hx-target="#rating-counter" hx-swap="outerHTML">'
     ) in content
