@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
@@ -154,14 +155,36 @@ def page_key(url: str) -> str | None:
     return f"route {match.route}"
 
 
-def signed_in_user_id(context, url: str):
-    """The id of the user the context is signed in as on this URL's site, or None."""
+def _session(context, url: str):
+    """The context's session on this URL's site (django.contrib.sessions), or None."""
     cookies = context.cookies(url)
     [key] = [c["value"] for c in cookies if c["name"] == settings.SESSION_COOKIE_NAME] or [None]
     if not key:
         return None
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    return store(session_key=key).get("_auth_user_id")
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+
+
+def signed_in_user_id(context, url: str):
+    """The id of the user the context is signed in as on this URL's site, or None."""
+    session = _session(context, url)
+    return session.get("_auth_user_id") if session is not None else None
+
+
+@contextmanager
+def session_kept(context, url: str):
+    """The context's session is as it was when this closes: a page loaded again may change it on
+    a GET (allauth's authenticator set-up makes a new secret each time it is shown), and the
+    person's own tab must go on with the one it shows."""
+    session = _session(context, url)
+    before = dict(session.items()) if session is not None else None
+    try:
+        yield
+    finally:
+        if before is not None:
+            session = _session(context, url)
+            session.clear()
+            session.update(before)
+            session.save()
 
 
 @contextmanager
@@ -211,11 +234,18 @@ def other_language_failures(page, widths) -> list[str]:
     if key is None or other is None or (key, other) in CHECKED_IN_OTHER_LANGUAGE:
         return []
     context = page.context
-    with reading_in(context, url, other):
+    started = time.monotonic()
+    with session_kept(context, url), reading_in(context, url, other):
         second = context.new_page()
         try:
             second.set_default_timeout(TIMEOUT_MS)
-            response = second.goto(url)
+            # Not the browser's cached copy of the page (the one in the page's language).
+            second.set_extra_http_headers({"Cache-Control": "no-cache"})
+            try:
+                response = second.goto(url)
+            except PlaywrightError as error:  # e.g. a 405 without a body: only POST there
+                _note("skipped", key, other, url, str(error).splitlines()[0])
+                return []
             if (
                 response is None
                 or response.status != 200
@@ -224,12 +254,13 @@ def other_language_failures(page, widths) -> list[str]:
                 _note("skipped", key, other, url, response and response.status)
                 return []
             CHECKED_IN_OTHER_LANGUAGE.add((key, other))
-            _note("checked", key, other, url)
             language = page_language(second)
             assert language == other, (
                 f"{url} was to be checked in {other!r} but came in {language!r}"
             )
-            return _width_failures(second, widths)
+            failures = _width_failures(second, widths)
+            _note("checked", key, other, url, round(time.monotonic() - started, 2), len(failures))
+            return failures
         finally:
             second.close()
 
