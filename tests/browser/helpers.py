@@ -1,12 +1,20 @@
-"""Helpers for browser tests: axe-core (WCAG 2.0, 2.1, 2.2 A and AA), logging in, TOTP codes; a
-page for another person, a form field by its label, the rating link of a rater's e-mail."""
+"""Helpers for browser tests: axe-core (WCAG 2.0, 2.1, 2.2 A and AA) in the page's language and in
+the other one, logging in, TOTP codes; a page for another person, a form field by its label, the
+rating link of a rater's e-mail."""
 
 import re
 import time
+from contextlib import contextmanager
+from importlib import import_module
+from urllib.parse import urlsplit
 
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
@@ -96,11 +104,9 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page, widths=("desktop", "phone")) -> None:
-    """Fail listing every axe violation (rule, impact, target nodes) at each width.
-
-    The viewport is put back as it was afterwards.
-    """
+def _width_failures(page, widths) -> list[str]:
+    """axe's violations at each width, one entry per width that has any; the viewport is put
+    back as it was afterwards."""
     original = page.viewport_size
     failures = []
     try:
@@ -110,12 +116,153 @@ def assert_accessible(page, widths=("desktop", "phone")) -> None:
             if violations:
                 size = WIDTHS[name]
                 failures.append(
-                    f"{name} ({size['width']}x{size['height']}) on {page.url}:\n"
-                    + format_violations(violations)
+                    f"{name} ({size['width']}x{size['height']}) on {page.url}"
+                    f" [{page_language(page)}]:\n" + format_violations(violations)
                 )
     finally:
         if original:
             page.set_viewport_size(original)
+    return failures
+
+
+# The portal's two languages: every page checked in one is checked in the other too.
+OTHER_LANGUAGE = {"en": "es", "es": "en"}
+# (page key, language) pairs already checked in this test process by the other-language pass:
+# the journeys come back to the same dashboards dozens of times, and one check of each page in
+# each language is enough. The check in the page's own language runs every time.
+CHECKED_IN_OTHER_LANGUAGE: set[tuple[str, str]] = set()
+
+
+def page_language(page) -> str:
+    """The page's language, as its <html lang> says ("" when it says none)."""
+    return page.evaluate("() => document.documentElement.lang || ''")
+
+
+def page_key(url: str) -> str | None:
+    """What makes two visits the same page: the URL's name (a path such as /people/7/ and
+    /people/9/ is one page); the route for a URL without a name; the path itself for one the
+    portal does not resolve. None for what cannot be loaded again with a GET (about:blank,
+    data: URLs)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return f"path {parts.path}"
+    if match.url_name:
+        return match.view_name
+    return f"route {match.route}"
+
+
+def _session(context, url: str):
+    """The context's session on this URL's site (django.contrib.sessions), or None."""
+    cookies = context.cookies(url)
+    [key] = [c["value"] for c in cookies if c["name"] == settings.SESSION_COOKIE_NAME] or [None]
+    if not key:
+        return None
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+
+
+def signed_in_user_id(context, url: str):
+    """The id of the user the context is signed in as on this URL's site, or None."""
+    session = _session(context, url)
+    return session.get("_auth_user_id") if session is not None else None
+
+
+@contextmanager
+def session_kept(context, url: str):
+    """The context's session is as it was when this closes: a page loaded again may change it on
+    a GET (allauth's authenticator set-up makes a new secret each time it is shown), and the
+    person's own tab must go on with the one it shows."""
+    session = _session(context, url)
+    before = dict(session.items()) if session is not None else None
+    try:
+        yield
+    finally:
+        if before is not None:
+            session = _session(context, url)
+            session.clear()
+            session.update(before)
+            session.save()
+
+
+@contextmanager
+def reading_in(context, url: str, language: str):
+    """While open, the context's pages load this URL in `language`, as the portal chooses it
+    (accounts.middleware.UserLanguageMiddleware, then Django's LocaleMiddleware): a signed-in
+    user's preferred language is set to it; else the language cookie. Put back afterwards."""
+    user_id = signed_in_user_id(context, url)
+    if user_id is not None:
+        users = get_user_model().objects.filter(pk=user_id)
+        [before] = users.values_list("preferred_language", flat=True)
+        users.update(preferred_language=language)
+        try:
+            yield
+        finally:
+            users.update(preferred_language=before)
+        return
+    name = settings.LANGUAGE_COOKIE_NAME
+    parts = urlsplit(url)
+    before = [c for c in context.cookies(url) if c["name"] == name]
+    context.add_cookies(
+        [{"name": name, "value": language, "url": f"{parts.scheme}://{parts.netloc}/"}]
+    )
+    try:
+        yield
+    finally:
+        context.clear_cookies(name=name)
+        if before:
+            context.add_cookies(before)
+
+
+def other_language_failures(page, widths) -> list[str]:
+    """Load the page's URL again (a GET) in a second tab of its context, in the other language,
+    and run axe there at each width; once per page and language in a test process. Nothing for
+    a page that cannot be loaded again (not http, not 200, or sent elsewhere)."""
+    url = page.url
+    key = page_key(url)
+    other = OTHER_LANGUAGE.get(page_language(page)[:2])
+    if key is None or other is None or (key, other) in CHECKED_IN_OTHER_LANGUAGE:
+        return []
+    context = page.context
+    with session_kept(context, url), reading_in(context, url, other):
+        second = context.new_page()
+        try:
+            second.set_default_timeout(TIMEOUT_MS)
+            # Not the browser's cached copy of the page (the one in the page's language).
+            second.set_extra_http_headers({"Cache-Control": "no-cache"})
+            try:
+                response = second.goto(url)
+            except PlaywrightError as error:
+                # An error status without a body (a 405: only a POST answers there).
+                if "ERR_HTTP_RESPONSE_CODE_FAILURE" in str(error):
+                    return []
+                raise
+            if (
+                response is None
+                or response.status != 200
+                or response.request.redirected_from is not None
+            ):
+                return []
+            CHECKED_IN_OTHER_LANGUAGE.add((key, other))
+            language = page_language(second)
+            assert language == other, (
+                f"{url} was to be checked in {other!r} but came in {language!r}"
+            )
+            return _width_failures(second, widths)
+        finally:
+            second.close()
+
+
+def assert_accessible(page, widths=("desktop", "phone")) -> None:
+    """Fail listing every axe violation (rule, impact, target nodes) at each width, in the
+    page's language and in the other one (``other_language_failures``).
+
+    The viewport is put back as it was afterwards.
+    """
+    failures = _width_failures(page, widths)
+    failures += other_language_failures(page, widths)
     if failures:
         raise AccessibilityError("axe-core found WCAG violations:\n" + "\n".join(failures))
 

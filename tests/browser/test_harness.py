@@ -1,9 +1,21 @@
-"""The accessibility check itself must be able to fail."""
+"""The accessibility check itself must be able to fail, in the page's language and in the other."""
+
+from http.cookies import SimpleCookie
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 
 from tests.browser.effort import Counts, Effort
-from tests.browser.helpers import AccessibilityError, assert_accessible, axe_violations
+from tests.browser.helpers import (
+    CHECKED_IN_OTHER_LANGUAGE,
+    AccessibilityError,
+    assert_accessible,
+    axe_violations,
+    page_key,
+    reading_in,
+)
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -51,3 +63,90 @@ def test_effort_counts_page_loads_fields_and_clicks(page, db):
 
     assert effort.counts() == Counts(loads=2, fields=3, clicks=1)
     assert effort.pages == ["/accounts/login/", "/accounts/login/"]
+
+
+# A page whose Spanish has a violation its English has not (an image without alt text), served
+# by the browser itself at a made-up site; it chooses its language as the portal does: a
+# signed-in user's preferred language, else the language cookie, else English.
+SITE = "http://portal.test"
+ENGLISH_ONLY_GOOD = GOOD_PAGE
+SPANISH_ONLY_BAD = BAD_PAGE.replace('lang="en"', 'lang="es"').replace("Bad page", "Página")
+
+
+def serve_language_aware_page(context):
+    def fulfill(route):
+        cookies = SimpleCookie(route.request.header_value("cookie") or "")
+        language = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        language = language.value if language else "en"
+        session = cookies.get(settings.SESSION_COOKIE_NAME)
+        if session:
+            store = import_module(settings.SESSION_ENGINE).SessionStore(session.value)
+            user = UserFactory._meta.model.objects.get(pk=store["_auth_user_id"])
+            language = user.preferred_language
+        body = SPANISH_ONLY_BAD if language == "es" else ENGLISH_ONLY_GOOD
+        route.fulfill(status=200, content_type="text/html", body=body)
+
+    context.route(f"{SITE}/**", fulfill)
+
+
+def test_a_violation_only_in_spanish_fails_an_english_page(bare_page):
+    """Anonymous: the check loads the page again with the language cookie set to Spanish,
+    finds the violation there, and takes the cookie away again."""
+    serve_language_aware_page(bare_page.context)
+    bare_page.goto(f"{SITE}/solo-en-espanol/")
+    assert axe_violations(bare_page) == []  # the English page itself is clean
+    CHECKED_IN_OTHER_LANGUAGE.discard((page_key(bare_page.url), "es"))
+
+    with pytest.raises(AccessibilityError) as excinfo:
+        assert_accessible(bare_page)
+
+    message = str(excinfo.value)
+    assert f"desktop (1280x800) on {SITE}/solo-en-espanol/ [es]" in message
+    assert f"phone (390x844) on {SITE}/solo-en-espanol/ [es]" in message
+    assert "- image-alt (critical)" in message
+    assert bare_page.context.cookies(SITE) == []  # the language cookie is gone again
+    assert bare_page.context.pages == [bare_page]  # the second tab is closed
+    # Once per page and language: the next visit checks the English page only.
+    assert_accessible(bare_page)
+
+
+def test_a_signed_in_users_page_is_checked_in_the_other_language(bare_page, transactional_db):
+    """Signed in: the user's preferred language is what switches the page (the cookie would
+    not); it is Spanish during the check and English again afterwards. (Committed data: the
+    page is served from Playwright's own greenlet, which has a database connection of its own.)"""
+    user = UserFactory(preferred_language="en")
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session.create()
+    context = bare_page.context
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": SITE}]
+    )
+    serve_language_aware_page(context)
+    bare_page.goto(f"{SITE}/mi-cuenta/")
+    CHECKED_IN_OTHER_LANGUAGE.discard((page_key(bare_page.url), "es"))
+
+    with reading_in(context, bare_page.url, "es"):
+        user.refresh_from_db()
+        assert user.preferred_language == "es"
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+
+    with pytest.raises(AccessibilityError, match=r"on http://portal.test/mi-cuenta/ \[es\]"):
+        assert_accessible(bare_page)
+    user.refresh_from_db()
+    assert user.preferred_language == "en"  # put back after the check too
+
+
+def test_the_other_language_must_really_be_served(bare_page):
+    """A page that stays English whatever the cookie says fails: a check of the same English
+    twice would prove nothing."""
+    bare_page.context.route(
+        f"{SITE}/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=GOOD_PAGE),
+    )
+    bare_page.goto(f"{SITE}/always-english/")
+    CHECKED_IN_OTHER_LANGUAGE.discard((page_key(bare_page.url), "es"))
+
+    with pytest.raises(AssertionError, match="to be checked in 'es' but came in 'en'"):
+        assert_accessible(bare_page)
