@@ -43,10 +43,14 @@ def test_refused_comment_posts_from_the_panel_change_nothing(client, access_worl
 
 def test_people_who_lost_their_role_are_refused(client, access_world):
     """The assigned advisor, reviewer and grader, and the coordinator, once their role in the
-    association is withdrawn: refused like outsiders on every page of the portal that was
-    theirs (a grader hears why: 403)."""
+    association is withdrawn: refused like outsiders on the pages of the application and its
+    workflow that were theirs (a grader hears why: 403)."""
     people, objects = access_world
-    urls = walked_urls(objects)
+    urls = [
+        (name, url)
+        for name, url in walked_urls(objects)
+        if name.split(":")[0] in ("portfolios", "reviews", "endorsement")
+    ]
     former = ("advisor", "reviewer", "grader", "coordinator")
     for who in former:
         people[who].role_grants.all().delete()
