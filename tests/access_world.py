@@ -174,7 +174,9 @@ def build_world(association, other_association, make_staff) -> tuple[dict, dict]
     people = make_people(association, other_association, make_staff)
     owner = people["owner"]
     category, areas = imhm_category(association)
-    ApplicationFactory(category=category, applicant=people["another applicant"], state=S.ACCEPTED)
+    theirs = ApplicationFactory(
+        category=category, applicant=people["another applicant"], state=S.ACCEPTED
+    )
 
     # The application in the exam, its portfolio and its review.
     application = ApplicationFactory(
@@ -190,6 +192,7 @@ def build_world(association, other_association, make_staff) -> tuple[dict, dict]
     document = DocumentFactory(application=application)
     objects = {
         "association": association,
+        "another application": theirs,
         "category": category,
         "application": application,
         "document": document,

@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.enums import Role
+from credentials import verification
+from tests.access_world import build_world
 from tests.browser import effort
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -235,3 +237,27 @@ def worker_start(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+# --- The access walk's world (tests/access_world.py), shared by the per-app privacy tests ------
+
+
+@pytest.fixture
+def access_world(association, other_association, make_staff, settings, monkeypatch, tmp_path):
+    """(people, objects) of ``tests.access_world.build_world``, with the settings its pages
+    are walked under."""
+    # Sessions in a signed cookie: no session row to read on each of the walk's requests.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    settings.BILLING_GATEWAY = "manual"
+    settings.BILLING_MANUAL_GATEWAY_ALLOWED = True
+    settings.CLAMAV_SOCKET = ""
+    settings.API_RATE_LIMIT_GET = settings.API_RATE_LIMIT_LOOKUP = "100000/m"
+    monkeypatch.setattr(verification, "LOOKUP_LIMIT", 100_000)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    return build_world(association, other_association, make_staff)
