@@ -15,6 +15,10 @@ that must differ on every answer are template variables rendered as marks and re
 answer (``PER_REQUEST``): the CSRF token of the language form, so a cached page never hands one
 visitor's token to another; a per-response value added later (e.g. a CSP nonce given to the
 templates as a variable) registers there with ``register_per_request``.
+
+``cached_page`` (the cache read, the render with marks, what may be kept) is shared with the
+signed-in pages' per-person cache (``accounts.signed_in_pages``), which has its own key and
+generation.
 """
 
 import hashlib
