@@ -93,9 +93,10 @@ class SignedInPagesMiddleware:
     def __call__(self, request):
         if request.method in self.safe_methods:
             return self.get_response(request)
-        from accounts.signed_in_pages import signed_in_pages_forget
+        from accounts.signed_in_pages import signed_in_pages_forget_now
 
         try:
             return self.get_response(request)
         finally:
-            signed_in_pages_forget()
+            # The request's writes are committed by now (no ATOMIC_REQUESTS).
+            signed_in_pages_forget_now()

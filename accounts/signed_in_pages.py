@@ -12,8 +12,8 @@ commits, by:
 
 - every save or delete of any model, and every change of a many-to-many relation, except the
   pure logging rows no cached page shows (``NOT_SHOWN``: sessions, the audit log, the admin's
-  log, content types): a new evidence item, a comment, a workflow step, a role granted, the
-  person's language, anything;
+  log, content types; and a save of only ``last_login``, which signing in writes): a new
+  evidence item, a comment, a workflow step, a role granted, the person's language, anything;
 - every request that is not a GET, HEAD or OPTIONS, once it is answered (``accounts.middleware.
   SignedInPagesMiddleware``): a ``queryset.update()`` in a view sends no signal;
 - the services that write with ``queryset.update()`` outside a request (the outbox, the
@@ -61,6 +61,12 @@ def _bump() -> None:
         cache.set(GENERATION_KEY, 1, None)
 
 
+def signed_in_pages_forget_now() -> None:
+    """Every cached signed-in page is read fresh from now, for a write already committed (a
+    request answered: ``accounts.middleware.SignedInPagesMiddleware``)."""
+    _bump()
+
+
 def signed_in_pages_forget(*args, **kwargs) -> None:
     """Every cached signed-in page is read fresh from now: now, and again once the transaction
     commits (a page rendered in between may have been kept with the old data). Takes any
@@ -69,9 +75,18 @@ def signed_in_pages_forget(*args, **kwargs) -> None:
     transaction.on_commit(_bump)
 
 
+# Saves that change only these fields: signing in writes the time of it, shown only on the
+# people pages (not cached).
+NOT_SHOWN_FIELDS = frozenset({"last_login"})
+
+
 def _forget_unless_not_shown(sender, **kwargs) -> None:
-    if sender._meta.app_label not in NOT_SHOWN:
-        signed_in_pages_forget()
+    if sender._meta.app_label in NOT_SHOWN:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= NOT_SHOWN_FIELDS:
+        return
+    signed_in_pages_forget()
 
 
 def forget_on_every_change() -> None:

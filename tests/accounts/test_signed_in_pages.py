@@ -304,6 +304,7 @@ def test_writes_to_the_logs_alone_keep_the_pages(application):
     generation = signed_in_pages_generation()
     SessionStore().create()
     audit_record(action="test", actor=None, actor_label="test", object_type="page")
+    Client().force_login(application.applicant)  # its last_login
     assert signed_in_pages_generation() == generation
     application.applicant.full_name = "Ana Renamed"
     application.applicant.save(update_fields=["full_name"])
