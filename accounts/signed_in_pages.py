@@ -69,10 +69,24 @@ def signed_in_pages_forget_now() -> None:
 
 def signed_in_pages_forget(*args, **kwargs) -> None:
     """Every cached signed-in page is read fresh from now: now, and again once the transaction
-    commits (a page rendered in between may have been kept with the old data). Takes any
-    arguments, so that it can be connected to any signal or registry."""
+    commits (a page rendered in between may have been kept with the old data), the latter once
+    per transaction however many rows it writes. Takes any arguments, so that it can be
+    connected to any signal or registry."""
     _bump()
-    transaction.on_commit(_bump)
+    if not is_commit_bump_pending():
+        transaction.on_commit(_bump)
+
+
+def is_commit_bump_pending() -> bool:
+    """Whether this transaction already bumps the generation once it commits (a rolled-back
+    savepoint drops its callbacks, and the next write registers one again)."""
+    connection = transaction.get_connection()
+    return any(callback is _bump for _ids, callback, _robust in connection.run_on_commit)
+
+
+def is_commit_bump(callback) -> bool:
+    """Whether an ``on_commit`` callback is this cache's (for tests that count the others)."""
+    return callback is _bump
 
 
 # Saves that change only these fields: signing in writes the time of it, shown only on the

@@ -12,7 +12,7 @@ from django.contrib.messages import INFO
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,6 +24,7 @@ from accounts.services import user_set_language
 from accounts.signed_in_pages import (
     GENERATION_KEY,
     cached_signed_in_page,
+    is_commit_bump,
     signed_in_pages_generation,
 )
 from endorsement.services import application_transition
@@ -325,3 +326,27 @@ def test_anonymous_visitors_and_other_pages_are_untouched(client, as_applicant, 
 
 def _page_keys() -> list[str]:
     return [key for key in cache._cache if "signed-in-pages:" in key and GENERATION_KEY not in key]
+
+
+def test_a_transaction_bumps_once_more_when_it_commits_however_many_rows_it_writes(db):
+    """Each write bumps at once; the bump after the commit is registered once per transaction,
+    and again after a savepoint that held it is rolled back."""
+
+    def pending() -> int:
+        return sum(is_commit_bump(callback) for _ids, callback, _r in connection.run_on_commit)
+
+    assert pending() == 0
+    try:
+        with transaction.atomic():
+            UserFactory()
+            assert pending() == 1
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert pending() == 0
+    generation = signed_in_pages_generation()
+    UserFactory()
+    after_one = signed_in_pages_generation()
+    UserFactory()
+    assert generation < after_one < signed_in_pages_generation()
+    assert pending() == 1
