@@ -78,3 +78,25 @@ def user_has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class SignedInPagesMiddleware:
+    """Every request that may write (not a GET, HEAD or OPTIONS) empties the signed-in pages'
+    cache once answered (``accounts.signed_in_pages``): a ``queryset.update()`` in a view sends
+    no signal, and the person who just wrote expects to see it on the next page."""
+
+    safe_methods = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in self.safe_methods:
+            return self.get_response(request)
+        from accounts.signed_in_pages import signed_in_pages_forget_now
+
+        try:
+            return self.get_response(request)
+        finally:
+            # The request's writes are committed by now (no ATOMIC_REQUESTS).
+            signed_in_pages_forget_now()

@@ -15,6 +15,10 @@ that must differ on every answer are template variables rendered as marks and re
 answer (``PER_REQUEST``): the CSRF token of the language form, so a cached page never hands one
 visitor's token to another; a per-response value added later (e.g. a CSP nonce given to the
 templates as a variable) registers there with ``register_per_request``.
+
+``cached_page`` (the cache read, the render with marks, what may be kept) is shared with the
+signed-in pages' per-person cache (``accounts.signed_in_pages``), which has its own key and
+generation.
 """
 
 import hashlib
@@ -95,13 +99,60 @@ def _cacheable(request) -> bool:
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
         and not request.user.is_authenticated
-        # Counting does not mark them read: they still show on this page.
-        and not len(get_messages(request))
+        and not messages_waiting(request)
     )
+
+
+def messages_waiting(request) -> bool:
+    """Whether the visitor has messages to read (counting does not mark them read: they still
+    show on the page)."""
+    return bool(len(get_messages(request)))
 
 
 def _answer(request, content: bytes, status: int, headers: dict) -> HttpResponse:
     return HttpResponse(_fill(request, content), status=status, headers=headers)
+
+
+def _keepable(request, response, session_was_modified: bool) -> bool:
+    """A 200 of the view's own, the same for whoever asks again with the same key: no cookie,
+    no message added while rendering, no change to the session (a cached answer would not
+    repeat them)."""
+    storage = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and not (storage is not None and storage.added_new)
+        and not (session is not None and session.modified and not session_was_modified)
+    )
+
+
+def cached_page(request, render, *, key: str, seconds: int) -> HttpResponse:
+    """The page ``render()`` answers, from the cache under ``key`` when it is there; else
+    rendered with marks for the per-answer values (``PER_REQUEST``) and kept for ``seconds``
+    when it may be (``_keepable``). The caller decides whether this request may be served from
+    the cache at all, and names everything the page depends on in ``key``."""
+    kept = cache.get(key)
+    if kept is not None:
+        content, status, headers = kept
+        return _answer(request, content, status, headers)
+    session = getattr(request, "session", None)
+    session_was_modified = session is not None and session.modified
+    request.cached_page_marks = True
+    try:
+        response = render()
+        if hasattr(response, "render"):
+            response.render()
+    finally:
+        request.cached_page_marks = False
+    if not _keepable(request, response, session_was_modified):
+        if not response.streaming:
+            response.content = _fill(request, response.content)
+        return response
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    cache.set(key, (response.content, response.status_code, headers), seconds)
+    return _answer(request, response.content, response.status_code, headers)
 
 
 def cached_public_page(request, render, seconds: int) -> HttpResponse:
@@ -110,26 +161,8 @@ def cached_public_page(request, render, seconds: int) -> HttpResponse:
     200 without cookies of its own."""
     if not _cacheable(request):
         return render()
-    generation = public_pages_generation()
-    key = _page_key(request, generation)
-    kept = cache.get(key)
-    if kept is not None:
-        content, status, headers = kept
-        return _answer(request, content, status, headers)
-    request.public_page_marks = True
-    try:
-        response = render()
-        if hasattr(response, "render"):
-            response.render()
-    finally:
-        request.public_page_marks = False
-    if response.status_code != 200 or response.cookies or response.streaming:
-        if not response.streaming:
-            response.content = _fill(request, response.content)
-        return response
-    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    cache.set(key, (response.content, response.status_code, headers), seconds)
-    return _answer(request, response.content, response.status_code, headers)
+    key = _page_key(request, public_pages_generation())
+    return cached_page(request, render, key=key, seconds=seconds)
 
 
 class PublicPageCacheMixin:

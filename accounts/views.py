@@ -37,6 +37,7 @@ from accounts.services import (
     user_set_language,
     workforce_profile_update,
 )
+from accounts.signed_in_pages import SignedInPageCacheMixin
 from accounts.ui_samples import components_samples
 
 
@@ -61,7 +62,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(context)
 
 
-class ApplicantDashboardView(LoginRequiredMixin, TemplateView):
+class ApplicantDashboardView(SignedInPageCacheMixin, LoginRequiredMixin, TemplateView):
     """The applicant's applications (contributed by the apps that own them: where each is, what
     happens next, the latest steps), memberships and the associations to apply to."""
 
@@ -92,7 +93,7 @@ class ApplicantDashboardView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class RoleDashboardView(AssociationRoleRequiredMixin, TemplateView):
+class RoleDashboardView(SignedInPageCacheMixin, AssociationRoleRequiredMixin, TemplateView):
     """A staff dashboard for one role in one association; refused to anyone without it."""
 
     permission_denied_message = _("You do not hold this role in this association.")

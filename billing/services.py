@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import MembershipStatus
 from accounts.models import Association, User
 from accounts.services import membership_cancel, membership_record
+from accounts.signed_in_pages import signed_in_pages_forget
 from audit.services import audit_record
 from billing.emails import (
     fee_email_on_commit,
@@ -464,6 +465,7 @@ def waiver_record(
     invoice.waiver_requests.filter(status=WaiverRequestStatus.OPEN).update(
         status=WaiverRequestStatus.GRANTED, decided_by=by, decided_at=timezone.now()
     )
+    signed_in_pages_forget()  # no signal for update()
     _event(
         association=invoice.association,
         action=BillingAction.WAIVER_GRANTED,

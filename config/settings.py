@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMFAForStaffRolesMiddleware",
     # From where each request came (for the audit log), and every refused permission check.
     "audit.middleware.AuditMiddleware",
+    # A request that may write empties the signed-in pages' cache (accounts.signed_in_pages).
+    "accounts.middleware.SignedInPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.signed_in_pages import signed_in_pages_forget
 from credentials.models import Certificate, CertificateState
 from endorsement.models import Endorsement
 
@@ -22,6 +23,7 @@ def certificate_issue(*, endorsement: Endorsement) -> Certificate:
     Certificate.objects.filter(endorsement=endorsement, superseded_at__isnull=True).update(
         superseded_at=now
     )
+    signed_in_pages_forget()  # no signal for update()
     certificate = Certificate.objects.create(
         endorsement=endorsement, holder_name=endorsement.holder.get_full_name()
     )

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.rules import is_coordinator_of
+from accounts.signed_in_pages import signed_in_pages_forget
 from audit.enums import ADD_ON_APPROVE, ADD_ON_REFUSE
 from audit.services import audit_record
 from endorsement.emails import CONTEXT_HELP, application_email_on_commit, register_emails
@@ -359,6 +360,7 @@ def add_ons_follow(endorsement: Endorsement, event) -> None:
     action = event.action
     holdings = EndorsementAddOn.objects.filter(endorsement_id=endorsement.pk)
     now = timezone.now()
+    signed_in_pages_forget()  # no signal for update()
     with transaction.atomic():
         if action == "renew":
             holdings.filter(state=AddOnState.APPROVED).update(

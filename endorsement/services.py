@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.models import Association, User
+from accounts.signed_in_pages import signed_in_pages_forget
 from audit.services import audit_record
 from competencies.models import EndorsementCategory, Framework
 from endorsement.conditions import condition_refusals
@@ -289,3 +290,4 @@ def application_label(application: Application) -> str:
 def application_touch(*, application: Application) -> None:
     """Record activity on the application (evidence saved, a comment): no inactivity hold."""
     Application.objects.filter(pk=application.pk).update(last_activity=timezone.now())
+    signed_in_pages_forget()  # no signal for update()

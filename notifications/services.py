@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from accounts.signed_in_pages import signed_in_pages_forget
 from notifications.enums import MessageState
 from notifications.models import OutboxMessage
 from notifications.unsubscribe import (
@@ -300,6 +301,7 @@ def messages_send(*, message_ids: list[int]) -> dict[int, Outcome]:
             OutboxMessage.objects.filter(pk__in=[m.pk for m in opted_out]).update(
                 state=MessageState.OPTED_OUT
             )
+            signed_in_pages_forget()  # no signal for update(); the staff's pages show mail
             for message in opted_out:
                 outcomes[message.pk] = Outcome(MessageState.OPTED_OUT)
             messages = [m for m in messages if m not in opted_out]
@@ -309,6 +311,7 @@ def messages_send(*, message_ids: list[int]) -> dict[int, Outcome]:
         OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
             state=MessageState.SENDING, attempts=F("attempts") + 1, sending_since=now
         )
+        signed_in_pages_forget()
     connection = get_connection()
     try:
         for message in messages:
@@ -396,6 +399,8 @@ def messages_requeue(*, now: datetime.datetime | None = None) -> dict:
         next_attempt_at=now,
         last_error="Reset: stuck in sending (the worker stopped)",
     )
+    if reset:
+        signed_in_pages_forget()
     overdue_before = now - datetime.timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
     lost = list(
         OutboxMessage.objects.filter(state=MessageState.QUEUED, next_attempt_at__lt=overdue_before)

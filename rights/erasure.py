@@ -36,6 +36,7 @@ from accounts.models import (
     User,
     WorkforceProfile,
 )
+from accounts.signed_in_pages import signed_in_pages_forget
 from audit.enums import DATA_ERASE
 from audit.services import audit_record
 from billing.models import Invoice, WaiverRequest
@@ -123,6 +124,8 @@ def applicant_erase(*, association: Association, person: User, by: User) -> int:
     if refusal:
         raise ErasureError(refusal)
     old_email = person.email
+    # Its update() calls send no signal.
+    signed_in_pages_forget()
     applications = list(
         Application.objects.select_for_update().filter(applicant=person, association=association)
     )

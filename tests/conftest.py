@@ -2,6 +2,7 @@ import os
 import subprocess
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,26 @@ def isolated_cache(settings):
             "LOCATION": f"test-{uuid.uuid4()}",
         }
     }
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks():
+    """pytest-django's fixture, without the signed-in pages' cache bump among the callbacks it
+    gives (``accounts.signed_in_pages``: one per transaction that writes anything); the cache is
+    not what the tests that count callbacks are about. The bump still runs when ``execute``."""
+    from django.db import DEFAULT_DB_ALIAS
+    from django.test import TestCase
+
+    from accounts.signed_in_pages import is_commit_bump
+
+    @contextmanager
+    def capture(*, using=DEFAULT_DB_ALIAS, execute=False):
+        callbacks = []
+        with TestCase.captureOnCommitCallbacks(using=using, execute=execute) as captured:
+            yield callbacks
+        callbacks[:] = [callback for callback in captured if not is_commit_bump(callback)]
+
+    return capture
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_fsm import can_proceed
 
+from accounts.signed_in_pages import SignedInPageCacheMixin
 from endorsement.services import (
     TransitionNotAllowed,
     application_transition,
@@ -17,7 +18,7 @@ from portfolios.requirements import SECTIONS
 from portfolios.selectors import competency_coverage, evidence_history
 
 
-class SummaryView(PortfolioMixin, TemplateView):
+class SummaryView(SignedInPageCacheMixin, PortfolioMixin, TemplateView):
     """Every requirement met or not, with the numbers and a link to the section to fix it."""
 
     template_name = "portfolios/summary/summary.html"

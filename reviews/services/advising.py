@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import CommentEmails, Role
 from accounts.models import RoleGrant, User
 from accounts.rules import is_coordinator_of
+from accounts.signed_in_pages import signed_in_pages_forget
 from accounts.time_zones import zone_for
 from endorsement.emails import application_email_on_commit, coordinators_of
 from endorsement.enums import BUILDING_STATES, CLOSED_STATES
@@ -350,4 +351,5 @@ def comments_digest_send(*, now: datetime.datetime | None = None) -> int:
         sent += 1
     if notified:
         Comment.objects.filter(pk__in=[comment.pk for comment in notified]).update(notified_at=now)
+        signed_in_pages_forget()  # no signal for update()
     return sent
