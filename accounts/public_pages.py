@@ -62,15 +62,26 @@ def _fill(request, content: bytes) -> bytes:
     return content
 
 
+def generation_of(key: str) -> int:
+    """The current generation of a family of cached pages (0 until first bumped)."""
+    return cache.get(key) or 0
+
+
+def generation_bump(key: str) -> None:
+    """A new generation of a family of cached pages: every copy kept under an older one is
+    read fresh from now."""
+    try:
+        cache.incr(key)
+    except ValueError:  # not in the cache yet
+        cache.set(key, 1, None)
+
+
 def public_pages_generation() -> int:
-    return cache.get(GENERATION_KEY) or 0
+    return generation_of(GENERATION_KEY)
 
 
 def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache yet
-        cache.set(GENERATION_KEY, 1, None)
+    generation_bump(GENERATION_KEY)
 
 
 def public_pages_forget(*args, **kwargs) -> None:
@@ -81,9 +92,12 @@ def public_pages_forget(*args, **kwargs) -> None:
     transaction.on_commit(_bump)
 
 
-def _page_key(request, generation: int) -> str:
+def page_key(family: str, generation: int, request, *more: str) -> str:
+    """The cache key of a page of ``family`` at ``generation``: its address, the language and
+    time zone it was rendered in, and ``more`` (what else the family's pages differ by)."""
     parts = "\n".join(
         [
+            *more,
             request.scheme,
             request.get_host(),
             request.path,
@@ -91,7 +105,11 @@ def _page_key(request, generation: int) -> str:
             timezone.get_current_timezone_name(),
         ]
     )
-    return f"public-pages:{generation}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    return f"{family}:{generation}:{hashlib.sha256(parts.encode()).hexdigest()}"
+
+
+def _page_key(request, generation: int) -> str:
+    return page_key("public-pages", generation, request)
 
 
 def _cacheable(request) -> bool:

@@ -32,14 +32,15 @@ waiting; never kept: an answer but a 200, one that sets a cookie, adds a message
 session (``public_pages.cached_page``).
 """
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone, translation
 
-from accounts.public_pages import cached_page, messages_waiting
+from accounts.public_pages import (
+    cached_page,
+    generation_bump,
+    generation_of,
+    messages_waiting,
+    page_key,
+)
 
 GENERATION_KEY = "signed-in-pages:generation"
 SECONDS = 60
@@ -51,14 +52,11 @@ HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Trigger-Name", "HX-
 
 
 def signed_in_pages_generation() -> int:
-    return cache.get(GENERATION_KEY) or 0
+    return generation_of(GENERATION_KEY)
 
 
 def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache yet
-        cache.set(GENERATION_KEY, 1, None)
+    generation_bump(GENERATION_KEY)
 
 
 def signed_in_pages_forget_now() -> None:
@@ -120,19 +118,14 @@ def forget_on_every_change() -> None:
 
 
 def _page_key(request, generation: int) -> str:
-    parts = "\n".join(
-        [
-            str(request.user.pk),
-            request.scheme,
-            request.get_host(),
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-            translation.get_language() or settings.LANGUAGE_CODE,
-            timezone.get_current_timezone_name(),
-            *(request.headers.get(name, "") for name in HTMX_HEADERS),
-        ]
+    return page_key(
+        "signed-in-pages",
+        generation,
+        request,
+        str(request.user.pk),
+        request.META.get("QUERY_STRING", ""),
+        *(request.headers.get(name, "") for name in HTMX_HEADERS),
     )
-    return f"signed-in-pages:{generation}:{hashlib.sha256(parts.encode()).hexdigest()}"
 
 
 def _cacheable(request) -> bool:
