@@ -1,7 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
 Every page a journey visits is checked with axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) at
-a desktop and a phone width, in its language and (once per page in a test process, loaded again
+a desktop and a phone width, in its language and (once per page in a test run, loaded again
 in a second tab) in the other of English and Spanish: `assert_accessible(page)`.
 """
 

@@ -2,10 +2,14 @@
 the other one, logging in, TOTP codes; a page for another person, a form field by its label, the
 rating link of a rater's e-mail."""
 
+import hashlib
+import os
 import re
+import tempfile
 import time
 from contextlib import contextmanager
 from importlib import import_module
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from allauth.mfa import app_settings as mfa_settings
@@ -133,6 +137,51 @@ OTHER_LANGUAGE = {"en": "es", "es": "en"}
 CHECKED_IN_OTHER_LANGUAGE: set[tuple[str, str]] = set()
 
 
+def _claims_directory() -> Path | None:
+    """Where the pytest-xdist processes of one run mark the pairs they checked (one file each),
+    so that a page two processes reach is checked by one; None outside pytest-xdist."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        return None
+    directory = Path(tempfile.gettempdir()) / f"portal-axe-other-language-{run}"
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+def _claim_file(pair: tuple[str, str]) -> Path | None:
+    directory = _claims_directory()
+    if directory is None:
+        return None
+    return directory / hashlib.sha256("\n".join(pair).encode()).hexdigest()
+
+
+def checked_elsewhere(pair: tuple[str, str]) -> bool:
+    """Whether this process or another of the run has checked the pair already."""
+    claim = _claim_file(pair)
+    return pair in CHECKED_IN_OTHER_LANGUAGE or (claim is not None and claim.exists())
+
+
+def forget_checked(pair: tuple[str, str]) -> None:
+    """The pair is to be checked again (for the harness's own tests)."""
+    CHECKED_IN_OTHER_LANGUAGE.discard(pair)
+    path = _claim_file(pair)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def claim(pair: tuple[str, str]) -> bool:
+    """Mark the pair checked by this process; False when another process marked it first."""
+    CHECKED_IN_OTHER_LANGUAGE.add(pair)
+    path = _claim_file(pair)
+    if path is None:
+        return True
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
 def page_language(page) -> str:
     """The page's language, as its <html lang> says ("" when it says none)."""
     return page.evaluate("() => document.documentElement.lang || ''")
@@ -218,12 +267,13 @@ def reading_in(context, url: str, language: str):
 
 def other_language_failures(page, widths) -> list[str]:
     """Load the page's URL again (a GET) in a second tab of its context, in the other language,
-    and run axe there at each width; once per page and language in a test process. Nothing for
+    and run axe there at each width; once per page and language in a test run (the
+    pytest-xdist processes share their claims). Nothing for
     a page that cannot be loaded again (not http, not 200, or sent elsewhere)."""
     url = page.url
     key = page_key(url)
     other = OTHER_LANGUAGE.get(page_language(page)[:2])
-    if key is None or other is None or (key, other) in CHECKED_IN_OTHER_LANGUAGE:
+    if key is None or other is None or checked_elsewhere((key, other)):
         return []
     context = page.context
     with session_kept(context, url), reading_in(context, url, other):
@@ -245,7 +295,8 @@ def other_language_failures(page, widths) -> list[str]:
                 or response.request.redirected_from is not None
             ):
                 return []
-            CHECKED_IN_OTHER_LANGUAGE.add((key, other))
+            if not claim((key, other)):
+                return []
             language = page_language(second)
             assert language == other, (
                 f"{url} was to be checked in {other!r} but came in {language!r}"

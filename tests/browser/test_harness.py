@@ -12,6 +12,9 @@ from tests.browser.helpers import (
     AccessibilityError,
     assert_accessible,
     axe_violations,
+    checked_elsewhere,
+    claim,
+    forget_checked,
     page_key,
     reading_in,
 )
@@ -95,7 +98,7 @@ def test_a_violation_only_in_spanish_fails_an_english_page(bare_page):
     serve_language_aware_page(bare_page.context)
     bare_page.goto(f"{SITE}/solo-en-espanol/")
     assert axe_violations(bare_page) == []  # the English page itself is clean
-    CHECKED_IN_OTHER_LANGUAGE.discard((page_key(bare_page.url), "es"))
+    forget_checked((page_key(bare_page.url), "es"))
 
     with pytest.raises(AccessibilityError) as excinfo:
         assert_accessible(bare_page)
@@ -124,7 +127,7 @@ def test_a_signed_in_users_page_is_checked_in_the_other_language(bare_page, tran
     )
     serve_language_aware_page(context)
     bare_page.goto(f"{SITE}/mi-cuenta/")
-    CHECKED_IN_OTHER_LANGUAGE.discard((page_key(bare_page.url), "es"))
+    forget_checked((page_key(bare_page.url), "es"))
 
     with reading_in(context, bare_page.url, "es"):
         user.refresh_from_db()
@@ -146,7 +149,24 @@ def test_the_other_language_must_really_be_served(bare_page):
         lambda route: route.fulfill(status=200, content_type="text/html", body=GOOD_PAGE),
     )
     bare_page.goto(f"{SITE}/always-english/")
-    CHECKED_IN_OTHER_LANGUAGE.discard((page_key(bare_page.url), "es"))
+    forget_checked((page_key(bare_page.url), "es"))
 
     with pytest.raises(AssertionError, match="to be checked in 'es' but came in 'en'"):
         assert_accessible(bare_page)
+
+
+def test_the_processes_of_a_run_share_what_they_checked(monkeypatch, tmp_path):
+    """A pair one pytest-xdist process checked is not checked again by another of the same run
+    (the in-process set is empty there), nor claimed twice when two race for it."""
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", f"harness-{tmp_path.name}")
+    pair = ("portfolios:summary", "es")
+    forget_checked(pair)
+    assert not checked_elsewhere(pair)
+
+    assert claim(pair)  # this process checks it
+    CHECKED_IN_OTHER_LANGUAGE.discard(pair)  # as in the other process, which did not
+    assert checked_elsewhere(pair)
+    assert not claim(pair)  # the other process, racing, does not check it again
+
+    forget_checked(pair)
+    assert not checked_elsewhere(pair)
