@@ -101,8 +101,12 @@ def skip_to_main(page) -> None:
     own content."""
     info = tab(page)
     assert (info["tag"], info["name"], info["href"]) == ("a", "Skip to main content", "#main")
+    address = page.url
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+    # The address stays as it was (static/js/skip-link.js): a form without an `action` would
+    # post to "…#main", and the page after it would open at <main>, not at its error summary.
+    assert page.url == address
 
 
 def type_into(page, name, text: str, *, group: str | None = None) -> None:
