@@ -73,7 +73,7 @@ test: install messages check-services lint
 	$(TEST_ENV) $(CHECK_SENDER) $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=20 --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 bench: install check-services
 	$(TEST_ENV) $(PY) bench/run.py
